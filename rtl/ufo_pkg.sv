@@ -1,0 +1,31 @@
+// Language: SystemVerilog (IEEE 1800-2017), synthesizable subset.
+// ufo_pkg: constants shared by the UFO engine's blocks (descriptor flags, completion status
+// codes). Field layouts are documented in docs/architecture.md.
+`default_nettype none
+`timescale 1ns / 1ps
+
+package ufo_pkg;
+  // TX descriptor flag bits (descriptor bytes 10..11)
+  localparam int FLAG_SOP      = 0;
+  localparam int FLAG_EOP      = 1;
+  localparam int FLAG_UFO      = 2;
+  localparam int FLAG_CSUM     = 3;
+  localparam int FLAG_VLAN_INS = 4;
+
+  // Completion status codes (completion byte 4)
+  localparam logic [7:0] ST_OK         = 8'd0;
+  localparam logic [7:0] ST_DESC_CHAIN = 8'd1;
+  localparam logic [7:0] ST_DESC_DMA   = 8'd2;
+  localparam logic [7:0] ST_DMA_READ   = 8'd3;
+  localparam logic [7:0] ST_LENGTH     = 8'd4;
+  localparam logic [7:0] ST_HEADER     = 8'd5;
+  localparam logic [7:0] ST_UFO_SIZE   = 8'd6;
+
+  // Ethernet types the parser understands
+  localparam logic [15:0] ETHERTYPE_IPV4 = 16'h0800;
+  localparam logic [15:0] ETHERTYPE_VLAN = 16'h8100;
+  localparam logic [15:0] ETHERTYPE_QINQ = 16'h88A8;
+  localparam logic [7:0]  IPPROTO_UDP    = 8'd17;
+endpackage
+
+`default_nettype wire

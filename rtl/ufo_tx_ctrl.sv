@@ -1,0 +1,218 @@
+// Language: SystemVerilog (IEEE 1800-2017), synthesizable subset.
+// ufo_tx_ctrl: per-packet sequencer. Collects a packet's descriptors (SOP..EOP) into the gather
+// list and checks the chain, then runs gather -> header parse (UFO only) -> fragmenter, and
+// finally requests one completion. Every error path ends in a completion with a status code,
+// so a bad packet never stalls the ring.
+`default_nettype none
+`timescale 1ns / 1ps
+
+module ufo_tx_ctrl
+  import ufo_pkg::*;
+#(
+    parameter int ADDR_WIDTH = 64,
+    parameter int MAX_DESC   = 32,      // descriptors per packet
+    parameter int BUF_BYTES  = 67584,   // largest packet
+    parameter int LEN_WIDTH  = 17,
+    localparam int IDX_WIDTH = $clog2(MAX_DESC)
+) (
+    input  wire logic                  clk,
+    input  wire logic                  rst_n,
+    output      logic                  busy,
+
+    // descriptors from ufo_desc_fetch
+    input  wire logic                  desc_valid,
+    output      logic                  desc_ready,
+    input  wire logic [15:0]           desc_index,
+    input  wire logic [ADDR_WIDTH-1:0] desc_buf_addr,
+    input  wire logic [15:0]           desc_buf_len,
+    input  wire logic [15:0]           desc_flags,
+    input  wire logic [15:0]           desc_ufo_size,
+    input  wire logic                  desc_err,
+
+    // gather
+    output      logic                  list_wr_en,
+    output      logic [IDX_WIDTH-1:0]  list_wr_idx,
+    output      logic [ADDR_WIDTH-1:0] list_wr_addr,
+    output      logic [15:0]           list_wr_len,
+    output      logic                  gather_start,
+    output      logic [IDX_WIDTH:0]    gather_count,
+    output      logic [LEN_WIDTH-1:0]  gather_total,
+    input  wire logic                  gather_done,
+    input  wire logic                  gather_dma_err,
+    input  wire logic [31:0]           gather_frame_sum,
+
+    // header parser
+    output      logic                  parse_start,
+    output      logic [15:0]           parse_head_len,
+    output      logic [15:0]           parse_ufo_size,
+    input  wire logic                  parse_done,
+    input  wire logic [7:0]            parse_status,
+    input  wire logic [15:0]           parse_ip_payload_len,
+    input  wire logic [15:0]           parse_prefix_sum,
+
+    // fragmenter
+    output      logic                  frag_start,
+    output      logic                  frag_mode,
+    output      logic                  frag_udp_csum_en,
+    output      logic [15:0]           frag_udp_csum,
+    input  wire logic                  frag_done,
+    input  wire logic [15:0]           frag_frames,
+    input  wire logic [31:0]           frag_wire_bytes,
+
+    // completion request to ufo_cpl_write
+    output      logic                  cpl_valid,
+    input  wire logic                  cpl_ready,
+    output      logic [15:0]           cpl_desc_index,
+    output      logic [15:0]           cpl_desc_count,
+    output      logic [7:0]            cpl_status,
+    output      logic [15:0]           cpl_frames,
+    output      logic [31:0]           cpl_wire_bytes
+);
+  typedef enum logic [2:0] {S_DESC, S_CHECK, S_GATHER, S_PARSE, S_SEND, S_CPL} state_e;
+  state_e state_q;
+
+  logic [15:0]          sop_index_q, count_q, ufo_size_q, head_len_q;
+  logic                 ufo_q, csum_q;
+  logic [IDX_WIDTH:0]   n_q;                 // descriptors collected
+  logic [LEN_WIDTH+5:0] total_q;             // sum of up to MAX_DESC 16-bit lengths
+  logic [7:0]           status_q;
+  logic [15:0]          frames_q;
+  logic [31:0]          bytes_q;
+
+  logic sop, eop, sop_inside;
+  assign sop        = desc_flags[FLAG_SOP];
+  assign eop        = desc_flags[FLAG_EOP];
+  // A SOP in the middle of a packet starts the next one: leave it in the queue.
+  assign sop_inside = n_q != '0 && !desc_err && sop;
+  assign desc_ready = state_q == S_DESC && !sop_inside;
+
+  logic desc_fire;
+  assign desc_fire = desc_valid && desc_ready;
+
+  assign list_wr_en   = desc_fire && !desc_err && (n_q != '0 || sop);
+  assign list_wr_idx  = n_q[IDX_WIDTH-1:0];
+  assign list_wr_addr = desc_buf_addr;
+  assign list_wr_len  = desc_buf_len;
+
+  assign gather_count   = n_q;
+  assign gather_total   = LEN_WIDTH'(total_q);
+  assign parse_head_len = head_len_q;
+  assign parse_ufo_size = ufo_size_q;
+
+  // UDP checksum = ~(frame sum - sum of the bytes before the UDP header), 0 sent as 0xFFFF
+  function automatic logic [15:0] fold(input logic [31:0] s);
+    logic [16:0] t;
+    t    = 17'(s[31:16]) + 17'(s[15:0]);
+    fold = t[15:0] + 16'(t[16]);
+  endfunction
+  logic [15:0] udp_sum, udp_csum, prefix_neg;
+  assign prefix_neg = ~parse_prefix_sum;   // one's-complement subtraction: add the complement
+  assign udp_sum    = fold(32'(fold(gather_frame_sum)) + 32'(prefix_neg));
+  assign udp_csum = (~udp_sum == 16'h0000) ? 16'hFFFF : ~udp_sum;
+
+  assign cpl_valid      = state_q == S_CPL;
+  assign cpl_desc_index = sop_index_q;
+  assign cpl_desc_count = count_q;
+  assign cpl_status     = status_q;
+  assign cpl_frames     = frames_q;
+  assign cpl_wire_bytes = bytes_q;
+  assign busy           = state_q != S_DESC || n_q != '0;
+
+  // Helper: end the packet with a completion.
+  task automatic finish(input logic [7:0] status, input logic [15:0] count);
+    status_q <= status;
+    count_q  <= count;
+    frames_q <= '0;
+    bytes_q  <= '0;
+    state_q  <= S_CPL;
+  endtask
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      state_q      <= S_DESC;
+      n_q          <= '0;
+      gather_start <= 1'b0;
+      parse_start  <= 1'b0;
+      frag_start   <= 1'b0;
+    end else begin
+      gather_start <= 1'b0;
+      parse_start  <= 1'b0;
+      frag_start   <= 1'b0;
+      unique case (state_q)
+        S_DESC: if (desc_valid && sop_inside) begin
+          finish(ST_DESC_CHAIN, 16'(n_q));
+        end else if (desc_fire) begin
+          if (n_q == '0) begin
+            sop_index_q <= desc_index;
+            ufo_size_q  <= desc_ufo_size;
+            ufo_q       <= desc_flags[FLAG_UFO];
+            csum_q      <= desc_flags[FLAG_CSUM];
+            head_len_q  <= desc_buf_len;
+            total_q     <= (LEN_WIDTH+6)'(desc_buf_len);
+          end else begin
+            total_q <= total_q + (LEN_WIDTH+6)'(desc_buf_len);
+          end
+          if (desc_err) begin
+            finish(ST_DESC_DMA, 16'(n_q) + 16'd1);
+          end else if (n_q == '0 && !sop) begin
+            finish(ST_DESC_CHAIN, 16'd1);
+          end else if (eop) begin
+            n_q     <= n_q + 1'b1;
+            count_q <= 16'(n_q) + 16'd1;
+            state_q <= S_CHECK;
+          end else if (32'(n_q) + 1 == MAX_DESC) begin
+            finish(ST_DESC_CHAIN, 16'(MAX_DESC));
+          end else begin
+            n_q <= n_q + 1'b1;
+          end
+        end
+        S_CHECK: begin
+          if (total_q == '0 || total_q > (LEN_WIDTH+6)'(BUF_BYTES)) begin
+            finish(ST_LENGTH, count_q);
+          end else begin
+            gather_start <= 1'b1;
+            state_q      <= S_GATHER;
+          end
+        end
+        S_GATHER: if (gather_done) begin
+          if (gather_dma_err) begin
+            finish(ST_DMA_READ, count_q);
+          end else if (ufo_q) begin
+            parse_start <= 1'b1;
+            state_q     <= S_PARSE;
+          end else begin
+            frag_mode        <= 1'b0;   // plain packet: sent as it is
+            frag_udp_csum_en <= 1'b0;
+            frag_start       <= 1'b1;
+            state_q          <= S_SEND;
+          end
+        end
+        S_PARSE: if (parse_done) begin
+          if (parse_status != ST_OK) begin
+            finish(parse_status, count_q);
+          end else begin
+            // a datagram that fits in one fragment goes out whole, only its checksum completed
+            frag_mode        <= parse_ip_payload_len > ufo_size_q;
+            frag_udp_csum_en <= csum_q;
+            frag_udp_csum    <= udp_csum;
+            frag_start       <= 1'b1;
+            state_q          <= S_SEND;
+          end
+        end
+        S_SEND: if (frag_done) begin
+          status_q <= ST_OK;
+          frames_q <= frag_frames;
+          bytes_q  <= frag_wire_bytes;
+          state_q  <= S_CPL;
+        end
+        S_CPL: if (cpl_ready) begin
+          n_q     <= '0;
+          state_q <= S_DESC;
+        end
+        default: state_q <= S_DESC;
+      endcase
+    end
+  end
+endmodule
+
+`default_nettype wire
