@@ -156,6 +156,10 @@ module ufo_hdr_parse
   assign ip_payload_len = tot_len - {10'b0, ihl, 2'b00};
   assign frag_base      = {frag_word[12:0], 3'b000};
   assign in_mf          = frag_word[13];
+
+  // DF and the reserved bit are not carried: ip_do_fragment rewrites the field without them.
+  logic unused_df;
+  assign unused_df = ^frag_word[15:14];
   assign ip_base_sum    = fold(ip_sum_q);
   assign prefix_sum     = fold(prefix_q);
 endmodule

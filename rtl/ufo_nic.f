@@ -1,0 +1,15 @@
+rtl/ufo_pkg.sv
+rtl/ufo_skid_buffer.sv
+rtl/ufo_byte_packer.sv
+rtl/ufo_csum_beat.sv
+rtl/ufo_pkt_buf.sv
+rtl/ufo_csr.sv
+rtl/ufo_axi_rd_mux.sv
+rtl/ufo_desc_fetch.sv
+rtl/ufo_cpl_write.sv
+rtl/ufo_gather.sv
+rtl/ufo_hdr_parse.sv
+rtl/ufo_fragmenter.sv
+rtl/ufo_frame_reader.sv
+rtl/ufo_tx_ctrl.sv
+rtl/ufo_nic_top.sv
