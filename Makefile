@@ -1,0 +1,56 @@
+# ufo-nic: top-level entry points. `make sim` runs the regression, `make test` everything CI runs.
+SHELL := /bin/bash
+
+SEED   ?=
+COUNT  ?= 1000
+MTU    ?= 1500
+WIDTH  ?= 64
+TEST   ?= v4-basic-3frag
+OUT    ?= out
+
+export UFO_DATA_WIDTH := $(WIDTH)
+
+BIN    := target/release/ufo-sim
+CARGO  := cargo
+RTL_F  := rtl/ufo_nic.f
+SEED_ARG := $(if $(SEED),--seed $(SEED),)
+
+.PHONY: all deps build sim wave lint test test-rust test-rtl bench soak clean
+
+all: build
+
+deps:
+	@bash scripts/ensure-deps.sh
+
+build: deps
+	$(CARGO) build --release --bin ufo-sim
+
+# Regression: every test vector plus COUNT random datagrams, checked byte for byte.
+sim: build
+	$(BIN) run --vectors testvectors --count $(COUNT) --mtu $(MTU) $(SEED_ARG) --out $(OUT)/sim
+
+# One test vector with an FST trace, and the GTKWave layout to open it with.
+wave: build
+	$(BIN) run --vectors testvectors --only $(TEST) --count 0 --trace $(OUT)/wave.fst --out $(OUT)/wave
+	@echo "open with: gtkwave $(OUT)/wave.fst sim/wave/ufo_nic.gtkw"
+
+lint: deps
+	@for w in 64 128 256 512; do \
+	  echo "verilator --lint-only -Wall -GDATA_WIDTH=$$w"; \
+	  verilator --lint-only -Wall -GDATA_WIDTH=$$w --top-module ufo_nic_top -f $(RTL_F) || exit 1; \
+	done
+
+test-rust: deps
+	$(CARGO) test --release --workspace
+
+test-rtl: deps
+	bash rtl/tb/run.sh
+
+test: lint test-rtl test-rust
+
+bench: build
+	$(CARGO) run --release --example cycle_cost -p ufo-sim
+
+clean:
+	$(CARGO) clean
+	rm -rf $(OUT)
