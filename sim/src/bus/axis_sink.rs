@@ -1,0 +1,237 @@
+//! AXI4-Stream sink standing in for the MAC: collects frames and checks the stream rules of the
+//! contract (`docs/architecture.md`): `TKEEP` all ones except on the last beat, contiguous from
+//! lane 0 there; `TVALID` and the payload stable while stalled. `TREADY` is random with a
+//! configurable probability (back-pressure).
+
+use std::collections::VecDeque;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::{lanes_mask, AxisSinkPorts, Violation, ViolationKind};
+
+/// Back-pressure and width of [`AxisSink`].
+#[derive(Clone, Debug)]
+pub struct AxisSinkConfig {
+    /// Bytes per beat (`DATA_WIDTH / 8`); defaults to the model's [`crate::DATA_BYTES`].
+    pub data_bytes: usize,
+    /// Probability that `TREADY` is high in a cycle (1.0: never back-pressure).
+    pub tready_prob: f64,
+}
+
+impl Default for AxisSinkConfig {
+    fn default() -> Self {
+        Self {
+            data_bytes: crate::DATA_BYTES,
+            tready_prob: 1.0,
+        }
+    }
+}
+
+/// One received frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// Bytes in wire order (the lanes `TKEEP` marked).
+    pub data: Vec<u8>,
+    /// `TUSER` on the last beat: the MAC must drop this frame.
+    pub tuser: bool,
+    /// Edge of the first beat's handshake.
+    pub first_cycle: u64,
+    /// Edge of the last beat's handshake.
+    pub last_cycle: u64,
+    /// Beats.
+    pub beats: u32,
+}
+
+/// Counters of [`AxisSink`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AxisSinkStats {
+    /// Beats taken.
+    pub beats: u64,
+    /// Frames completed.
+    pub frames: u64,
+    /// Bytes taken.
+    pub bytes: u64,
+    /// Edges with `TVALID` high and `TREADY` low.
+    pub stall_cycles: u64,
+}
+
+/// AXI4-Stream sink; see the module documentation.
+#[derive(Debug)]
+pub struct AxisSink {
+    cfg: AxisSinkConfig,
+    rng: ChaCha8Rng,
+    tready: bool,
+    cur: Option<Frame>,
+    frames: VecDeque<Frame>,
+    wait: Option<(u64, bool, bool)>,
+    wait_data: Vec<u8>,
+    scratch: Vec<u8>,
+    violations: Vec<Violation>,
+    stats: AxisSinkStats,
+}
+
+impl AxisSink {
+    /// A sink with no frames; `seed` drives the random `TREADY`.
+    pub fn new(cfg: AxisSinkConfig, seed: u64) -> Self {
+        assert!(
+            (1..=64).contains(&cfg.data_bytes),
+            "data_bytes {} must be 1..=64",
+            cfg.data_bytes
+        );
+        let n = cfg.data_bytes;
+        Self {
+            cfg,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            tready: false,
+            cur: None,
+            frames: VecDeque::new(),
+            wait: None,
+            wait_data: vec![0; n],
+            scratch: vec![0; n],
+            violations: Vec::new(),
+            stats: AxisSinkStats::default(),
+        }
+    }
+
+    /// Changes the `TREADY` probability mid-test.
+    pub fn set_tready_prob(&mut self, p: f64) {
+        self.cfg.tready_prob = p;
+    }
+
+    /// Received frames not yet popped, oldest first.
+    pub fn frames(&self) -> &VecDeque<Frame> {
+        &self.frames
+    }
+
+    /// The oldest received frame.
+    pub fn pop_frame(&mut self) -> Option<Frame> {
+        self.frames.pop_front()
+    }
+
+    /// All received frames, emptying the list.
+    pub fn take_frames(&mut self) -> Vec<Frame> {
+        self.frames.drain(..).collect()
+    }
+
+    /// `true` while a frame has started and not ended.
+    pub fn in_frame(&self) -> bool {
+        self.cur.is_some()
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> &AxisSinkStats {
+        &self.stats
+    }
+
+    /// Protocol violations seen so far.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// Takes the violations seen so far.
+    pub fn take_violations(&mut self) -> Vec<Violation> {
+        std::mem::take(&mut self.violations)
+    }
+
+    /// Drops a partial frame and the stall state (for a DUT reset); received frames stay.
+    pub fn reset(&mut self) {
+        self.cur = None;
+        self.wait = None;
+        self.tready = false;
+    }
+
+    fn violation(&mut self, cycle: u64, kind: ViolationKind, what: String) {
+        if self.violations.len() < 1000 {
+            self.violations.push(Violation {
+                cycle,
+                kind,
+                what: format!("axis_sink: {what}"),
+            });
+        }
+    }
+
+    /// Samples the stream just before rising edge `edge`.
+    pub fn sample<P: AxisSinkPorts>(&mut self, p: &P, edge: u64) {
+        let valid = p.tvalid();
+        if valid {
+            p.tdata(&mut self.scratch);
+        }
+        if let Some((keep, last, user)) = self.wait.take() {
+            if !valid {
+                self.violation(
+                    edge,
+                    ViolationKind::ValidDropped,
+                    "tvalid dropped before tready".into(),
+                );
+            } else if keep != p.tkeep()
+                || last != p.tlast()
+                || user != p.tuser()
+                || self.scratch != self.wait_data
+            {
+                self.violation(
+                    edge,
+                    ViolationKind::PayloadChanged,
+                    "tdata/tkeep/tlast/tuser changed while stalled".into(),
+                );
+            }
+        }
+        if !valid {
+            return;
+        }
+        let (keep, last, user) = (p.tkeep(), p.tlast(), p.tuser());
+        if !self.tready {
+            self.stats.stall_cycles += 1;
+            self.wait = Some((keep, last, user));
+            self.wait_data.copy_from_slice(&self.scratch);
+            return;
+        }
+        let full = lanes_mask(self.cfg.data_bytes);
+        let contiguous = keep != 0 && keep & keep.wrapping_add(1) == 0 && keep & !full == 0;
+        if !last && keep != full {
+            let what = format!("tkeep {keep:#x} not all ones on a beat without tlast");
+            self.violation(edge, ViolationKind::KeepNotFull, what);
+        } else if last && !contiguous {
+            let what = format!("tkeep {keep:#x} on the last beat is not contiguous from lane 0");
+            self.violation(edge, ViolationKind::KeepNotContiguous, what);
+        }
+        let frame = self.cur.get_or_insert_with(|| Frame {
+            data: Vec::new(),
+            tuser: false,
+            first_cycle: edge,
+            last_cycle: edge,
+            beats: 0,
+        });
+        if keep == full {
+            frame.data.extend_from_slice(&self.scratch);
+        } else {
+            let lanes = self.scratch.iter().enumerate();
+            frame
+                .data
+                .extend(lanes.filter(|(i, _)| keep & (1 << i) != 0).map(|(_, b)| *b));
+        }
+        frame.beats += 1;
+        frame.last_cycle = edge;
+        self.stats.beats += 1;
+        self.stats.bytes += u64::from(keep.count_ones());
+        if last {
+            let mut f = self.cur.take().expect("frame in progress");
+            f.tuser = user;
+            self.frames.push_back(f);
+            self.stats.frames += 1;
+        }
+    }
+
+    /// Drives `TREADY` for rising edge `next_edge`.
+    pub fn drive<P: AxisSinkPorts>(&mut self, p: &mut P, _next_edge: u64) {
+        let prob = self.cfg.tready_prob;
+        self.tready = if prob >= 1.0 {
+            true
+        } else if prob <= 0.0 {
+            false
+        } else {
+            self.rng.gen_bool(prob)
+        };
+        p.set_tready(self.tready);
+    }
+}

@@ -1,0 +1,763 @@
+//! Host memory: a sparse byte store and the AXI4 slave that serves the DUT's `m_axi` master.
+//!
+//! Reads: AR accepted with a configurable probability while fewer than `max_reads` bursts are
+//! outstanding; the first R beat of a burst comes `read_latency` cycles after its AR handshake,
+//! later beats back to back unless a random gap (`r_gap_prob`) delays one; responses strictly in
+//! order (legal for any mix of IDs). Writes: AW and W accepted independently (W may lead AW),
+//! `WSTRB` honoured, B `write_latency` cycles after the last W beat. Address ranges set by a test
+//! answer SLVERR. Protocol checks record [`Violation`]s instead of panicking, so a test can
+//! assert on them (or expect them).
+
+use std::collections::{HashMap, VecDeque};
+use std::ops::Range;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::{lanes_mask, resp, AxiSlavePorts, Violation, ViolationKind};
+
+const PAGE: u64 = 4096;
+/// Most violations kept per model; the rest are only counted.
+const MAX_VIOLATIONS: usize = 1000;
+
+/// Timing, randomness and checks of [`HostMem`].
+#[derive(Clone, Debug)]
+pub struct HostMemConfig {
+    /// Bytes per beat (`DATA_WIDTH / 8`); defaults to the model's [`crate::DATA_BYTES`].
+    pub data_bytes: usize,
+    /// Cycles from the AR handshake to the first edge where its first R beat can complete
+    /// (at least 1). 20 by default; 100 is 1 µs at the test bench's 10 ns clock.
+    pub read_latency: u32,
+    /// Cycles from the last W beat (with its AW) to the first edge where B can complete
+    /// (at least 1).
+    pub write_latency: u32,
+    /// Probability that `ARREADY` is high in a cycle (while below `max_reads`).
+    pub ar_accept_prob: f64,
+    /// Probability that `AWREADY` is high in a cycle (while below `max_writes`).
+    pub aw_accept_prob: f64,
+    /// Probability that `WREADY` is high in a cycle.
+    pub w_accept_prob: f64,
+    /// Probability that an R beat that could be sent is held back one cycle (a gap in `RVALID`).
+    pub r_gap_prob: f64,
+    /// Most read bursts accepted and not yet fully answered.
+    pub max_reads: usize,
+    /// Most write bursts accepted and not yet answered on B.
+    pub max_writes: usize,
+    /// Longest legal read burst in beats (the top's `MAX_BURST`, 16); longer ones are flagged.
+    pub max_read_beats: u32,
+    /// Record a [`ViolationKind::UninitRead`] warning when a read beat's first requested byte was
+    /// never written.
+    pub warn_uninit: bool,
+    /// Keep a [`BurstRecord`] of every accepted burst.
+    pub record_bursts: bool,
+}
+
+impl Default for HostMemConfig {
+    fn default() -> Self {
+        Self {
+            data_bytes: crate::DATA_BYTES,
+            read_latency: 20,
+            write_latency: 20,
+            ar_accept_prob: 1.0,
+            aw_accept_prob: 1.0,
+            w_accept_prob: 1.0,
+            r_gap_prob: 0.0,
+            max_reads: 16,
+            max_writes: 16,
+            max_read_beats: 16,
+            warn_uninit: false,
+            record_bursts: false,
+        }
+    }
+}
+
+impl HostMemConfig {
+    /// A slow, irregular memory: 1 µs read latency (100 cycles of 10 ns), ready signals high
+    /// half the time, a gap before a quarter of the R beats.
+    pub fn slow() -> Self {
+        Self {
+            read_latency: 100,
+            write_latency: 100,
+            ar_accept_prob: 0.5,
+            aw_accept_prob: 0.5,
+            w_accept_prob: 0.5,
+            r_gap_prob: 0.25,
+            ..Self::default()
+        }
+    }
+}
+
+/// One accepted burst (kept when [`HostMemConfig::record_bursts`] is set).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BurstRecord {
+    /// Edge of the address handshake.
+    pub cycle: u64,
+    /// `true` for AW, `false` for AR.
+    pub write: bool,
+    /// `AxID`.
+    pub id: u32,
+    /// `AxADDR`.
+    pub addr: u64,
+    /// Beats (`AxLEN + 1`).
+    pub beats: u32,
+}
+
+/// Counters of [`HostMem`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostMemStats {
+    /// AR handshakes.
+    pub read_bursts: u64,
+    /// R handshakes.
+    pub read_beats: u64,
+    /// R beats answered SLVERR.
+    pub read_error_beats: u64,
+    /// AW handshakes.
+    pub write_bursts: u64,
+    /// W handshakes.
+    pub write_beats: u64,
+    /// B handshakes.
+    pub write_responses: u64,
+    /// Most read bursts outstanding at once.
+    pub max_reads_outstanding: usize,
+    /// Violations not kept because the list was full.
+    pub violations_dropped: u64,
+}
+
+struct Page {
+    data: [u8; PAGE as usize],
+    /// One bit per byte: written at least once.
+    written: [u64; (PAGE / 64) as usize],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct AddrReq {
+    id: u32,
+    addr: u64,
+    len: u8,
+    size: u8,
+    burst: u8,
+}
+
+struct ReadBurst {
+    id: u32,
+    addr: u64,
+    base: u64,
+    beats: u32,
+    next_beat: u32,
+    ready_at: u64,
+    warned: bool,
+}
+
+struct WriteBurst {
+    id: u32,
+    addr: u64,
+    base: u64,
+    beats: u32,
+    next_beat: u32,
+    error: bool,
+}
+
+struct WBeat {
+    data: Vec<u8>,
+    strb: u64,
+    last: bool,
+    cycle: u64,
+}
+
+#[derive(Clone, Copy)]
+struct BResp {
+    id: u32,
+    resp: u8,
+    due: u64,
+}
+
+#[derive(Clone, Copy)]
+struct RCur {
+    last: bool,
+    error: bool,
+}
+
+/// What this model put on its outputs for the coming edge.
+#[derive(Default)]
+struct Driven {
+    arready: bool,
+    awready: bool,
+    wready: bool,
+    rvalid: bool,
+    bvalid: bool,
+}
+
+/// Sparse host memory with an AXI4 slave port; see the module documentation.
+pub struct HostMem {
+    cfg: HostMemConfig,
+    rng: ChaCha8Rng,
+    pages: HashMap<u64, Box<Page>>,
+    read_errors: Vec<Range<u64>>,
+    write_errors: Vec<Range<u64>>,
+    drv: Driven,
+    ar_wait: Option<AddrReq>,
+    aw_wait: Option<AddrReq>,
+    w_wait: Option<(u64, bool)>,
+    w_wait_data: Vec<u8>,
+    reads: VecDeque<ReadBurst>,
+    r_cur: Option<RCur>,
+    writes: VecDeque<WriteBurst>,
+    w_early: VecDeque<WBeat>,
+    b_queue: VecDeque<BResp>,
+    scratch: Vec<u8>,
+    violations: Vec<Violation>,
+    warnings: Vec<Violation>,
+    bursts: Vec<BurstRecord>,
+    stats: HostMemStats,
+}
+
+impl HostMem {
+    /// An empty memory with idle bus state; `seed` drives the random ready/gap choices.
+    pub fn new(cfg: HostMemConfig, seed: u64) -> Self {
+        assert!(
+            cfg.data_bytes.is_power_of_two() && (1..=64).contains(&cfg.data_bytes),
+            "data_bytes {} must be a power of two up to 64",
+            cfg.data_bytes
+        );
+        let n = cfg.data_bytes;
+        Self {
+            cfg,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            pages: HashMap::new(),
+            read_errors: Vec::new(),
+            write_errors: Vec::new(),
+            drv: Driven::default(),
+            ar_wait: None,
+            aw_wait: None,
+            w_wait: None,
+            w_wait_data: vec![0; n],
+            reads: VecDeque::new(),
+            r_cur: None,
+            writes: VecDeque::new(),
+            w_early: VecDeque::new(),
+            b_queue: VecDeque::new(),
+            scratch: vec![0; n],
+            violations: Vec::new(),
+            warnings: Vec::new(),
+            bursts: Vec::new(),
+            stats: HostMemStats::default(),
+        }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &HostMemConfig {
+        &self.cfg
+    }
+
+    /// Changes timing or checks mid-test (e.g. latency); `data_bytes` must stay the same.
+    pub fn config_mut(&mut self) -> &mut HostMemConfig {
+        &mut self.cfg
+    }
+
+    // ---- memory ----
+
+    /// Writes `data` at `addr` (any alignment, may span pages).
+    pub fn write(&mut self, addr: u64, data: &[u8]) {
+        let mut a = addr;
+        let mut rest = data;
+        while !rest.is_empty() {
+            let off = (a % PAGE) as usize;
+            let n = rest.len().min(PAGE as usize - off);
+            let page = self.pages.entry(a / PAGE).or_insert_with(|| {
+                Box::new(Page {
+                    data: [0; PAGE as usize],
+                    written: [0; (PAGE / 64) as usize],
+                })
+            });
+            page.data[off..off + n].copy_from_slice(&rest[..n]);
+            for i in off..off + n {
+                page.written[i / 64] |= 1 << (i % 64);
+            }
+            a = a.wrapping_add(n as u64);
+            rest = &rest[n..];
+        }
+    }
+
+    /// Reads `len` bytes at `addr`; never-written bytes read as 0.
+    pub fn read(&self, addr: u64, len: usize) -> Vec<u8> {
+        let mut v = vec![0; len];
+        self.read_into(addr, &mut v);
+        v
+    }
+
+    /// Fills `out` from `addr`; never-written bytes read as 0.
+    pub fn read_into(&self, addr: u64, out: &mut [u8]) {
+        let mut a = addr;
+        let mut done = 0;
+        while done < out.len() {
+            let off = (a % PAGE) as usize;
+            let n = (out.len() - done).min(PAGE as usize - off);
+            match self.pages.get(&(a / PAGE)) {
+                Some(p) => out[done..done + n].copy_from_slice(&p.data[off..off + n]),
+                None => out[done..done + n].fill(0),
+            }
+            a = a.wrapping_add(n as u64);
+            done += n;
+        }
+    }
+
+    /// `true` if the byte at `addr` was ever written.
+    pub fn is_written(&self, addr: u64) -> bool {
+        let off = (addr % PAGE) as usize;
+        self.pages
+            .get(&(addr / PAGE))
+            .is_some_and(|p| p.written[off / 64] & (1 << (off % 64)) != 0)
+    }
+
+    // ---- error injection ----
+
+    /// Read beats carrying a byte of `range` (from the burst's start address on) answer SLVERR.
+    pub fn add_read_error(&mut self, range: Range<u64>) {
+        self.read_errors.push(range);
+    }
+
+    /// Write bursts touching `range` answer SLVERR and write nothing.
+    pub fn add_write_error(&mut self, range: Range<u64>) {
+        self.write_errors.push(range);
+    }
+
+    /// Removes all error ranges.
+    pub fn clear_errors(&mut self) {
+        self.read_errors.clear();
+        self.write_errors.clear();
+    }
+
+    // ---- results ----
+
+    /// Protocol violations seen so far.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// Takes the violations seen so far (e.g. after a test that provokes them on purpose).
+    pub fn take_violations(&mut self) -> Vec<Violation> {
+        std::mem::take(&mut self.violations)
+    }
+
+    /// Warnings (reads of never-written memory, when enabled).
+    pub fn warnings(&self) -> &[Violation] {
+        &self.warnings
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> &HostMemStats {
+        &self.stats
+    }
+
+    /// Accepted bursts, when [`HostMemConfig::record_bursts`] is set.
+    pub fn bursts(&self) -> &[BurstRecord] {
+        &self.bursts
+    }
+
+    /// `true` when no burst is outstanding on any channel.
+    pub fn idle(&self) -> bool {
+        self.reads.is_empty()
+            && self.writes.is_empty()
+            && self.w_early.is_empty()
+            && self.b_queue.is_empty()
+    }
+
+    /// Forgets all bus state (for a DUT reset); memory contents, error ranges and results stay.
+    pub fn reset(&mut self) {
+        self.drv = Driven::default();
+        self.ar_wait = None;
+        self.aw_wait = None;
+        self.w_wait = None;
+        self.reads.clear();
+        self.r_cur = None;
+        self.writes.clear();
+        self.w_early.clear();
+        self.b_queue.clear();
+    }
+
+    fn violation(&mut self, cycle: u64, kind: ViolationKind, what: String) {
+        if self.violations.len() < MAX_VIOLATIONS {
+            self.violations.push(Violation {
+                cycle,
+                kind,
+                what: format!("host_mem: {what}"),
+            });
+        } else {
+            self.stats.violations_dropped += 1;
+        }
+    }
+
+    fn roll(&mut self, p: f64) -> bool {
+        if p >= 1.0 {
+            true
+        } else if p <= 0.0 {
+            false
+        } else {
+            self.rng.gen_bool(p)
+        }
+    }
+
+    /// Checks an address request; returns the number of beats.
+    fn check_addr(&mut self, cycle: u64, ch: &str, r: &AddrReq) -> u32 {
+        let beats = u32::from(r.len) + 1;
+        let bytes = self.cfg.data_bytes as u64;
+        let want = bytes.trailing_zeros() as u8;
+        if r.size != want {
+            let what = format!("{ch}size {} (expected {want}) at {:#x}", r.size, r.addr);
+            self.violation(cycle, ViolationKind::BadSize, what);
+        }
+        if r.burst != 1 {
+            let what = format!("{ch}burst {} (only INCR = 1) at {:#x}", r.burst, r.addr);
+            self.violation(cycle, ViolationKind::BadBurst, what);
+        }
+        let base = r.addr & !(bytes - 1);
+        let last = base + u64::from(beats) * bytes - 1;
+        if r.addr / PAGE != last / PAGE {
+            let what = format!(
+                "{ch} burst {:#x}..={last:#x} ({beats} beats) crosses a 4 KiB boundary",
+                r.addr
+            );
+            self.violation(cycle, ViolationKind::Crosses4k, what);
+        }
+        beats
+    }
+
+    // ---- clocking ----
+
+    /// Samples the wires just before rising edge `edge`: handshakes and checks.
+    pub fn sample<P: AxiSlavePorts>(&mut self, p: &P, edge: u64) {
+        self.sample_ar(p, edge);
+        self.sample_aw(p, edge);
+        self.sample_w(p, edge);
+        // R
+        if let Some(cur) = self.r_cur {
+            if p.rready() {
+                self.r_cur = None;
+                self.stats.read_beats += 1;
+                if cur.error {
+                    self.stats.read_error_beats += 1;
+                }
+                let front = self.reads.front_mut().expect("R beat without burst");
+                front.next_beat += 1;
+                if cur.last {
+                    self.reads.pop_front();
+                }
+            }
+        }
+        // B
+        if self.drv.bvalid && p.bready() {
+            self.b_queue.pop_front();
+            self.stats.write_responses += 1;
+            self.drv.bvalid = false;
+        }
+    }
+
+    fn sample_ar<P: AxiSlavePorts>(&mut self, p: &P, edge: u64) {
+        let valid = p.arvalid();
+        let req = valid.then(|| AddrReq {
+            id: p.arid(),
+            addr: p.araddr(),
+            len: p.arlen(),
+            size: p.arsize(),
+            burst: p.arburst(),
+        });
+        if let Some(prev) = self.ar_wait.take() {
+            match req {
+                None => self.violation(
+                    edge,
+                    ViolationKind::ValidDropped,
+                    format!("arvalid dropped before arready (araddr {:#x})", prev.addr),
+                ),
+                Some(r) if r != prev => self.violation(
+                    edge,
+                    ViolationKind::PayloadChanged,
+                    format!("AR changed while waiting: {prev:?} -> {r:?}"),
+                ),
+                _ => {}
+            }
+        }
+        let Some(r) = req else { return };
+        if !self.drv.arready {
+            self.ar_wait = Some(r);
+            return;
+        }
+        let beats = self.check_addr(edge, "ar", &r);
+        if beats > self.cfg.max_read_beats {
+            let what = format!(
+                "read burst of {beats} beats at {:#x} exceeds MAX_BURST {}",
+                r.addr, self.cfg.max_read_beats
+            );
+            self.violation(edge, ViolationKind::BurstTooLong, what);
+        }
+        let bytes = self.cfg.data_bytes as u64;
+        self.reads.push_back(ReadBurst {
+            id: r.id,
+            addr: r.addr,
+            base: r.addr & !(bytes - 1),
+            beats,
+            next_beat: 0,
+            ready_at: edge + u64::from(self.cfg.read_latency.max(1)),
+            warned: false,
+        });
+        self.stats.read_bursts += 1;
+        self.stats.max_reads_outstanding = self.stats.max_reads_outstanding.max(self.reads.len());
+        if self.cfg.record_bursts {
+            self.bursts.push(BurstRecord {
+                cycle: edge,
+                write: false,
+                id: r.id,
+                addr: r.addr,
+                beats,
+            });
+        }
+    }
+
+    fn sample_aw<P: AxiSlavePorts>(&mut self, p: &P, edge: u64) {
+        let valid = p.awvalid();
+        let req = valid.then(|| AddrReq {
+            id: p.awid(),
+            addr: p.awaddr(),
+            len: p.awlen(),
+            size: p.awsize(),
+            burst: p.awburst(),
+        });
+        if let Some(prev) = self.aw_wait.take() {
+            match req {
+                None => self.violation(
+                    edge,
+                    ViolationKind::ValidDropped,
+                    format!("awvalid dropped before awready (awaddr {:#x})", prev.addr),
+                ),
+                Some(r) if r != prev => self.violation(
+                    edge,
+                    ViolationKind::PayloadChanged,
+                    format!("AW changed while waiting: {prev:?} -> {r:?}"),
+                ),
+                _ => {}
+            }
+        }
+        let Some(r) = req else { return };
+        if !self.drv.awready {
+            self.aw_wait = Some(r);
+            return;
+        }
+        let beats = self.check_addr(edge, "aw", &r);
+        let bytes = self.cfg.data_bytes as u64;
+        let base = r.addr & !(bytes - 1);
+        let end = base + u64::from(beats) * bytes;
+        let error = self
+            .write_errors
+            .iter()
+            .any(|e| e.start < end && r.addr < e.end);
+        self.writes.push_back(WriteBurst {
+            id: r.id,
+            addr: r.addr,
+            base,
+            beats,
+            next_beat: 0,
+            error,
+        });
+        self.stats.write_bursts += 1;
+        if self.cfg.record_bursts {
+            self.bursts.push(BurstRecord {
+                cycle: edge,
+                write: true,
+                id: r.id,
+                addr: r.addr,
+                beats,
+            });
+        }
+        // W beats that arrived before this AW.
+        while !self.w_early.is_empty() && !self.writes.is_empty() {
+            let b = self.w_early.pop_front().expect("non-empty");
+            self.apply_w(edge.max(b.cycle), &b.data, b.strb, b.last);
+        }
+    }
+
+    fn sample_w<P: AxiSlavePorts>(&mut self, p: &P, edge: u64) {
+        let valid = p.wvalid();
+        if valid {
+            p.wdata(&mut self.scratch);
+        }
+        if let Some((strb, last)) = self.w_wait.take() {
+            if !valid {
+                self.violation(
+                    edge,
+                    ViolationKind::ValidDropped,
+                    "wvalid dropped before wready".into(),
+                );
+            } else if strb != p.wstrb() || last != p.wlast() || self.scratch != self.w_wait_data {
+                self.violation(
+                    edge,
+                    ViolationKind::PayloadChanged,
+                    "W data/strobe/last changed while waiting for wready".into(),
+                );
+            }
+        }
+        if !valid {
+            return;
+        }
+        let (strb, last) = (p.wstrb(), p.wlast());
+        if !self.drv.wready {
+            self.w_wait = Some((strb, last));
+            self.w_wait_data.copy_from_slice(&self.scratch);
+            return;
+        }
+        self.stats.write_beats += 1;
+        if self.writes.is_empty() {
+            self.w_early.push_back(WBeat {
+                data: self.scratch.clone(),
+                strb,
+                last,
+                cycle: edge,
+            });
+        } else {
+            let data = std::mem::take(&mut self.scratch);
+            self.apply_w(edge, &data, strb, last);
+            self.scratch = data;
+        }
+    }
+
+    /// Applies one W beat to the oldest write burst.
+    fn apply_w(&mut self, edge: u64, data: &[u8], strb: u64, last: bool) {
+        let bytes = self.cfg.data_bytes as u64;
+        let w = self.writes.front_mut().expect("apply_w without AW");
+        let k = w.next_beat;
+        let beat_base = w.base + u64::from(k) * bytes;
+        let expect_last = k + 1 == w.beats;
+        let (addr, error, id) = (w.addr, w.error, w.id);
+        w.next_beat += 1;
+        let done = w.next_beat == w.beats;
+        if done {
+            self.writes.pop_front();
+        }
+        if last != expect_last {
+            let what = format!(
+                "wlast={} on beat {k} of the burst at {addr:#x} ({} beats)",
+                u8::from(last),
+                k + 1 + u32::from(!expect_last)
+            );
+            self.violation(edge, ViolationKind::WlastWrong, what);
+        }
+        if k == 0 {
+            let below = lanes_mask((addr - beat_base) as usize);
+            if strb & below != 0 {
+                let what = format!("wstrb {strb:#x} sets lanes below the start address {addr:#x}");
+                self.violation(edge, ViolationKind::WstrbOutside, what);
+            }
+        }
+        if !error {
+            let mut lane = 0;
+            // Write runs of enabled lanes at once.
+            while lane < bytes as usize {
+                if strb & (1 << lane) == 0 {
+                    lane += 1;
+                    continue;
+                }
+                let start = lane;
+                while lane < bytes as usize && strb & (1 << lane) != 0 {
+                    lane += 1;
+                }
+                self.write(beat_base + start as u64, &data[start..lane]);
+            }
+        }
+        if done {
+            let resp = if error { resp::SLVERR } else { resp::OKAY };
+            self.b_queue.push_back(BResp {
+                id,
+                resp,
+                due: edge + u64::from(self.cfg.write_latency.max(1)),
+            });
+        }
+    }
+
+    /// Drives the slave outputs for rising edge `next_edge`.
+    pub fn drive<P: AxiSlavePorts>(&mut self, p: &mut P, next_edge: u64) {
+        let arready = self.reads.len() < self.cfg.max_reads && self.roll(self.cfg.ar_accept_prob);
+        let awready = self.writes.len() + self.b_queue.len() < self.cfg.max_writes
+            && self.roll(self.cfg.aw_accept_prob);
+        let wready = self.w_early.len() < 256 && self.roll(self.cfg.w_accept_prob);
+        self.drv.arready = arready;
+        self.drv.awready = awready;
+        self.drv.wready = wready;
+        p.set_arready(arready);
+        p.set_awready(awready);
+        p.set_wready(wready);
+
+        // R: a beat once shown stays until taken (the model's own stability).
+        if self.r_cur.is_none() {
+            let eligible = self.reads.front().is_some_and(|r| next_edge >= r.ready_at);
+            if eligible && !self.roll(self.cfg.r_gap_prob) {
+                self.present_r(p, next_edge);
+            } else if self.drv.rvalid {
+                p.set_rvalid(false);
+                self.drv.rvalid = false;
+            }
+        }
+
+        // B
+        if !self.drv.bvalid {
+            if let Some(b) = self.b_queue.front().copied().filter(|b| next_edge >= b.due) {
+                p.set_bid(b.id);
+                p.set_bresp(b.resp);
+                p.set_bvalid(true);
+                self.drv.bvalid = true;
+            } else {
+                p.set_bvalid(false);
+            }
+        }
+    }
+
+    fn present_r<P: AxiSlavePorts>(&mut self, p: &mut P, next_edge: u64) {
+        let bytes = self.cfg.data_bytes as u64;
+        let r = self.reads.front().expect("eligible burst");
+        let beat_base = r.base + u64::from(r.next_beat) * bytes;
+        let first = r.addr.max(beat_base);
+        let end = beat_base + bytes;
+        let last = r.next_beat + 1 == r.beats;
+        let id = r.id;
+        let error = self
+            .read_errors
+            .iter()
+            .any(|e| e.start < end && first < e.end);
+        let mut data = std::mem::take(&mut self.scratch);
+        if error {
+            data.fill(0);
+        } else {
+            self.read_into(beat_base, &mut data);
+        }
+        if self.cfg.warn_uninit && !error && !self.reads[0].warned && !self.is_written(first) {
+            self.reads[0].warned = true;
+            let addr = self.reads[0].addr;
+            if self.warnings.len() < MAX_VIOLATIONS {
+                self.warnings.push(Violation {
+                    cycle: next_edge,
+                    kind: ViolationKind::UninitRead,
+                    what: format!(
+                        "host_mem: burst at {addr:#x} reads never-written byte {first:#x}"
+                    ),
+                });
+            }
+        }
+        p.set_rdata(&data);
+        self.scratch = data;
+        p.set_rid(id);
+        p.set_rresp(if error { resp::SLVERR } else { resp::OKAY });
+        p.set_rlast(last);
+        p.set_rvalid(true);
+        self.drv.rvalid = true;
+        self.r_cur = Some(RCur { last, error });
+    }
+}
+
+impl std::fmt::Debug for HostMem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostMem")
+            .field("pages", &self.pages.len())
+            .field("reads_outstanding", &self.reads.len())
+            .field("writes_outstanding", &self.writes.len())
+            .field("stats", &self.stats)
+            .field("violations", &self.violations.len())
+            .finish()
+    }
+}

@@ -1,0 +1,288 @@
+//! Safe wrapper around the Verilated `ufo_nic_top` model and its C++ shim (`csrc/shim.cpp`).
+
+use std::ffi::{c_char, c_int, CString};
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+use std::ptr::NonNull;
+
+use crate::ports::RawPorts;
+
+mod ffi {
+    use super::RawPorts;
+    use std::ffi::{c_char, c_int};
+
+    /// Opaque `UfoSim` of the shim.
+    #[repr(C)]
+    pub struct UfoSim {
+        _private: [u8; 0],
+    }
+
+    pub const GOT_ERROR: c_int = 1;
+    pub const GOT_FINISH: c_int = 2;
+    pub const DEAD: c_int = 4;
+
+    extern "C" {
+        pub fn ufo_sim_new(
+            seed: u64,
+            trace_path: *const c_char,
+            err: *mut c_char,
+            err_len: usize,
+        ) -> *mut UfoSim;
+        pub fn ufo_sim_ports(s: *mut UfoSim, out: *mut RawPorts);
+        pub fn ufo_sim_eval(s: *mut UfoSim) -> c_int;
+        pub fn ufo_sim_status(s: *const UfoSim) -> c_int;
+        pub fn ufo_sim_set_time(s: *mut UfoSim, t: u64);
+        pub fn ufo_sim_timeprecision(s: *const UfoSim) -> c_int;
+        pub fn ufo_sim_dump(s: *mut UfoSim);
+        pub fn ufo_sim_flush(s: *mut UfoSim);
+        pub fn ufo_sim_last_error(s: *const UfoSim, buf: *mut c_char, len: usize) -> usize;
+        pub fn ufo_sim_free(s: *mut UfoSim);
+    }
+}
+
+/// How to build a [`Model`].
+#[derive(Clone, Debug, Default)]
+pub struct ModelConfig {
+    /// Seed of Verilator's random initialisation of registers (`randReset(2)`): the same seed
+    /// gives the same power-up state. 0 is mapped to a fixed non-zero seed (Verilator would
+    /// otherwise pick one at random).
+    pub seed: u64,
+    /// Write an FST waveform to this file. `None`: no tracing, and no tracing cost.
+    pub trace: Option<PathBuf>,
+}
+
+/// What the simulation runtime reported.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SimStatus {
+    /// An assertion failed, `$stop`/`$error` ran, or a fatal error happened.
+    pub got_error: bool,
+    /// `$finish` ran (or a fatal error happened).
+    pub got_finish: bool,
+    /// A fatal runtime error (e.g. no convergence) happened: the model is no longer evaluated.
+    pub dead: bool,
+}
+
+impl SimStatus {
+    fn from_bits(b: c_int) -> Self {
+        Self {
+            got_error: b & ffi::GOT_ERROR != 0,
+            got_finish: b & ffi::GOT_FINISH != 0,
+            dead: b & ffi::DEAD != 0,
+        }
+    }
+
+    /// `true` if anything was reported.
+    pub fn any(&self) -> bool {
+        self.got_error || self.got_finish || self.dead
+    }
+}
+
+impl fmt::Display for SimStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if self.got_error {
+            parts.push("error (assertion/$stop/$error)");
+        }
+        if self.got_finish {
+            parts.push("$finish");
+        }
+        if self.dead {
+            parts.push("fatal (model dead)");
+        }
+        if parts.is_empty() {
+            parts.push("ok");
+        }
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// Creating the model failed.
+#[derive(Clone, Debug)]
+pub struct ModelError(pub String);
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot create the Verilator model: {}", self.0)
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// The Verilated `ufo_nic_top`. Ports are read and written through typed accessors generated
+/// from the model header (`clk()`, `set_clk()`, `m_axis_tdata_bytes()`, ... see
+/// [`crate::PORTS`]); they write straight into the model's port storage, and [`Model::eval`]
+/// is the only call across the FFI per evaluation.
+///
+/// Neither `Send` nor `Sync`: Verilator keeps the current context per thread, so a model lives
+/// and dies on the thread that made it. Dropping it runs `final`, closes the trace, frees all.
+pub struct Model {
+    sim: NonNull<ffi::UfoSim>,
+    pub(crate) ports: RawPorts,
+    trace: Option<PathBuf>,
+    time: u64,
+    ticks_per_ns: u64,
+    status: c_int,
+    _not_send_sync: PhantomData<*mut ()>,
+}
+
+impl Model {
+    /// Builds the model. Panics if the runtime refuses (e.g. the trace file cannot be created);
+    /// see [`Model::try_new`].
+    pub fn new(cfg: ModelConfig) -> Model {
+        Self::try_new(cfg).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Builds the model, returning an error instead of panicking.
+    pub fn try_new(cfg: ModelConfig) -> Result<Model, ModelError> {
+        let trace_c = match &cfg.trace {
+            Some(p) => {
+                if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| ModelError(format!("create {}: {e}", dir.display())))?;
+                }
+                use std::os::unix::ffi::OsStrExt;
+                Some(
+                    CString::new(p.as_os_str().as_bytes())
+                        .map_err(|_| ModelError("trace path contains NUL".into()))?,
+                )
+            }
+            None => None,
+        };
+        // Verilator takes a 31-bit non-zero seed: fold the 64 bits in.
+        let folded = (cfg.seed ^ (cfg.seed >> 31) ^ (cfg.seed >> 62)) & 0x7fff_ffff;
+        let seed = if folded == 0 { 1 } else { folded };
+        let mut err = [0 as c_char; 512];
+        // SAFETY: valid C string or null; err buffer of the given length.
+        let raw = unsafe {
+            ffi::ufo_sim_new(
+                seed,
+                trace_c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr()),
+                err.as_mut_ptr(),
+                err.len(),
+            )
+        };
+        let Some(sim) = NonNull::new(raw) else {
+            // SAFETY: the shim NUL-terminates within the buffer.
+            let msg = unsafe { std::ffi::CStr::from_ptr(err.as_ptr()) };
+            return Err(ModelError(msg.to_string_lossy().into_owned()));
+        };
+        let mut ports = RawPorts::null();
+        // SAFETY: sim is live; the shim fills every pointer.
+        let prec = unsafe {
+            ffi::ufo_sim_ports(sim.as_ptr(), &mut ports);
+            ffi::ufo_sim_timeprecision(sim.as_ptr())
+        };
+        // Time is kept in the model's precision unit (1 ps for `timescale 1ns/1ps`).
+        let ticks_per_ns = match prec {
+            p if p <= -9 => 10u64.pow((-9 - p) as u32),
+            _ => 1,
+        };
+        Ok(Model {
+            sim,
+            ports,
+            trace: cfg.trace,
+            time: 0,
+            ticks_per_ns,
+            status: 0,
+            _not_send_sync: PhantomData,
+        })
+    }
+
+    /// Evaluates the model: combinational logic settles, and clocked logic runs if `clk` rose.
+    #[inline]
+    pub fn eval(&mut self) {
+        // SAFETY: sim is live for self's lifetime.
+        self.status |= unsafe { ffi::ufo_sim_eval(self.sim.as_ptr()) };
+    }
+
+    /// Sets simulation time in the model's time unit (see [`Model::ticks_per_ns`]).
+    #[inline]
+    pub fn set_time(&mut self, t: u64) {
+        self.time = t;
+        // SAFETY: sim is live.
+        unsafe { ffi::ufo_sim_set_time(self.sim.as_ptr(), t) }
+    }
+
+    /// Current simulation time in the model's time unit.
+    #[inline]
+    pub fn time(&self) -> u64 {
+        self.time
+    }
+
+    /// Time units per nanosecond (1000 for the top's `timescale 1ns/1ps`).
+    pub fn ticks_per_ns(&self) -> u64 {
+        self.ticks_per_ns
+    }
+
+    /// Writes the trace at the current time; no-op when not tracing.
+    #[inline]
+    pub fn dump(&mut self) {
+        if self.trace.is_some() {
+            // SAFETY: sim is live.
+            unsafe { ffi::ufo_sim_dump(self.sim.as_ptr()) }
+        }
+    }
+
+    /// Flushes the trace file (so far) to disk; no-op when not tracing.
+    pub fn flush_trace(&mut self) {
+        if self.trace.is_some() {
+            // SAFETY: sim is live.
+            unsafe { ffi::ufo_sim_flush(self.sim.as_ptr()) }
+        }
+    }
+
+    /// `true` if this model writes a trace.
+    pub fn is_tracing(&self) -> bool {
+        self.trace.is_some()
+    }
+
+    /// The trace file, if tracing.
+    pub fn trace_path(&self) -> Option<&Path> {
+        self.trace.as_deref()
+    }
+
+    /// `true` once an evaluation reported an error, `$finish` or a fatal error (no FFI call).
+    #[inline]
+    pub fn failed(&self) -> bool {
+        self.status != 0
+    }
+
+    /// What the runtime reported so far (sticky).
+    pub fn status(&self) -> SimStatus {
+        // SAFETY: sim is live.
+        let now = unsafe { ffi::ufo_sim_status(self.sim.as_ptr()) };
+        SimStatus::from_bits(self.status | now)
+    }
+
+    /// The message of the fatal error that killed the model, if any.
+    pub fn fatal_message(&self) -> Option<String> {
+        let mut buf = vec![0 as c_char; 1024];
+        // SAFETY: buffer of the given length; the shim NUL-terminates.
+        let n = unsafe { ffi::ufo_sim_last_error(self.sim.as_ptr(), buf.as_mut_ptr(), buf.len()) };
+        if n == 0 {
+            return None;
+        }
+        // SAFETY: NUL-terminated by the shim.
+        let s = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };
+        Some(s.to_string_lossy().into_owned())
+    }
+}
+
+impl Drop for Model {
+    fn drop(&mut self) {
+        // SAFETY: sim came from ufo_sim_new and is freed once.
+        unsafe { ffi::ufo_sim_free(self.sim.as_ptr()) }
+    }
+}
+
+impl fmt::Debug for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Model")
+            .field("data_width", &crate::DATA_WIDTH)
+            .field("time", &self.time)
+            .field("trace", &self.trace)
+            .field("status", &self.status())
+            .finish()
+    }
+}

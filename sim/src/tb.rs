@@ -1,0 +1,427 @@
+//! The test bench harness: the Verilated model plus host memory, register master and frame
+//! sink, clocked together.
+//!
+//! One [`Tb::step`] is one clock cycle:
+//! 1. `clk` is low and the last evaluation has settled the DUT's outputs for the current inputs;
+//! 2. every bus model samples the wires and records the handshakes (`valid & ready`) that
+//!    happen at the coming rising edge, and runs its checks;
+//! 3. `clk` rises, evaluate, dump the trace (time + 5 ns);
+//! 4. every bus model drives its next inputs, `clk` falls, evaluate, dump (time + 5 ns).
+//!
+//! So the trace shows a 10 ns clock with the test bench's inputs changing on the falling edge.
+//! Every wait has a cycle limit and ends in a [`TbError`] naming what it waited for: nothing
+//! here can hang.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::bus::{
+    mix_seed, AxilMaster, AxilOp, AxilResult, AxisSink, AxisSinkConfig, HostMem, HostMemConfig,
+    Violation,
+};
+use crate::model::{Model, ModelConfig, SimStatus};
+
+/// Clock period shown in traces, in nanoseconds.
+pub const CLOCK_PERIOD_NS: u64 = 10;
+
+/// How to build a [`Tb`].
+#[derive(Clone, Debug)]
+pub struct TbConfig {
+    /// Master seed: the DUT's random power-up state and every bus model's randomness derive
+    /// from it. Print it with a failure and the run is reproducible.
+    pub seed: u64,
+    /// Write an FST waveform here (`None`: no tracing, no cost).
+    pub trace: Option<PathBuf>,
+    /// Host memory timing, back-pressure and checks.
+    pub mem: HostMemConfig,
+    /// Frame sink back-pressure.
+    pub axis: AxisSinkConfig,
+    /// Cycle limit of one register access ([`Tb::reg_read`], [`Tb::reg_write`]).
+    pub reg_timeout: u64,
+}
+
+impl Default for TbConfig {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            trace: None,
+            mem: HostMemConfig::default(),
+            axis: AxisSinkConfig::default(),
+            reg_timeout: 1000,
+        }
+    }
+}
+
+/// A wait ran out of cycles.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timeout {
+    /// What was waited for.
+    pub what: String,
+    /// Cycles waited.
+    pub waited: u64,
+    /// Edge count when giving up.
+    pub cycle: u64,
+}
+
+impl fmt::Display for Timeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "timeout after {} cycles waiting for {} (at cycle {})",
+            self.waited, self.what, self.cycle
+        )
+    }
+}
+
+impl std::error::Error for Timeout {}
+
+/// What went wrong in the test bench.
+#[derive(Clone, Debug)]
+pub enum TbError {
+    /// A wait ran out of cycles.
+    Timeout(Timeout),
+    /// A register access got an error response.
+    RegResp {
+        /// The access.
+        op: AxilOp,
+        /// `BRESP`/`RRESP`.
+        resp: u8,
+    },
+    /// The simulation runtime reported an assertion failure, `$finish` or a fatal error.
+    Sim {
+        /// What was reported.
+        status: SimStatus,
+        /// Edge count when noticed.
+        cycle: u64,
+        /// The fatal error's message, if any.
+        message: Option<String>,
+    },
+    /// Bus models recorded protocol violations.
+    Violations(Vec<Violation>),
+}
+
+impl fmt::Display for TbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TbError::Timeout(t) => t.fmt(f),
+            TbError::RegResp { op, resp } => {
+                write!(f, "register access {op:?} answered resp {resp}")
+            }
+            TbError::Sim {
+                status,
+                cycle,
+                message,
+            } => {
+                write!(f, "simulation reported {status} by cycle {cycle}")?;
+                if let Some(m) = message {
+                    write!(f, ": {m}")?;
+                }
+                Ok(())
+            }
+            TbError::Violations(v) => {
+                write!(f, "{} protocol violation(s):", v.len())?;
+                for x in v.iter().take(20) {
+                    write!(f, "\n  {x}")?;
+                }
+                if v.len() > 20 {
+                    write!(f, "\n  ...")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for TbError {}
+
+impl From<Timeout> for TbError {
+    fn from(t: Timeout) -> Self {
+        TbError::Timeout(t)
+    }
+}
+
+/// The test bench; see the module documentation. Fields are public so a test can reach any
+/// model directly (e.g. `tb.mem.write(..)`, `tb.sink.pop_frame()`).
+pub struct Tb {
+    /// The DUT.
+    pub model: Model,
+    /// Host memory on the DUT's AXI4 master.
+    pub mem: HostMem,
+    /// Register master on the DUT's AXI4-Lite slave.
+    pub axil: AxilMaster,
+    /// Frame sink on the DUT's AXI4-Stream master.
+    pub sink: AxisSink,
+    seed: u64,
+    cycle: u64,
+    half_period: u64,
+    in_reset: bool,
+    rst_n_next: Option<bool>,
+    reg_timeout: u64,
+}
+
+impl Tb {
+    /// Builds the model and bus models; inputs idle, `rst_n` low, time 0. Call [`Tb::reset`]
+    /// before anything else: until then the bus models do not sample the DUT's (random)
+    /// outputs.
+    pub fn new(cfg: TbConfig) -> Tb {
+        let mut model = Model::new(ModelConfig {
+            seed: cfg.seed,
+            trace: cfg.trace,
+        });
+        let mem = HostMem::new(cfg.mem, mix_seed(cfg.seed, 1));
+        let sink = AxisSink::new(cfg.axis, mix_seed(cfg.seed, 2));
+        let half_period = CLOCK_PERIOD_NS / 2 * model.ticks_per_ns();
+        model.zero_inputs();
+        let mut tb = Tb {
+            model,
+            mem,
+            axil: AxilMaster::new(),
+            sink,
+            seed: cfg.seed,
+            cycle: 0,
+            half_period,
+            in_reset: true,
+            rst_n_next: None,
+            reg_timeout: cfg.reg_timeout,
+        };
+        tb.drive_all();
+        tb.model.eval();
+        tb.model.dump();
+        tb
+    }
+
+    /// The master seed this bench was built with.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Rising edges so far.
+    pub fn cycle(&self) -> u64 {
+        self.cycle
+    }
+
+    /// `true` until [`Tb::reset`] has released `rst_n`.
+    pub fn in_reset(&self) -> bool {
+        self.in_reset
+    }
+
+    /// The DUT's `irq` output.
+    pub fn irq(&self) -> bool {
+        self.model.irq() != 0
+    }
+
+    fn drive_all(&mut self) {
+        let next = self.cycle;
+        self.mem.drive(&mut self.model, next);
+        self.axil.drive(&mut self.model, next);
+        self.sink.drive(&mut self.model, next);
+    }
+
+    /// One clock cycle (see the module documentation).
+    #[inline]
+    pub fn step(&mut self) {
+        if !self.in_reset {
+            let now = self.cycle;
+            self.mem.sample(&self.model, now);
+            self.axil.sample(&self.model, now);
+            self.sink.sample(&self.model, now);
+        }
+        let t = self.model.time() + self.half_period;
+        self.model.set_clk(1);
+        self.model.set_time(t);
+        self.model.eval();
+        self.model.dump();
+        self.cycle += 1;
+        if let Some(r) = self.rst_n_next.take() {
+            self.model.set_rst_n(r.into());
+        }
+        self.drive_all();
+        self.model.set_clk(0);
+        self.model.set_time(t + self.half_period);
+        self.model.eval();
+        self.model.dump();
+    }
+
+    /// `n` clock cycles.
+    pub fn steps(&mut self, n: u64) {
+        for _ in 0..n {
+            self.step();
+        }
+    }
+
+    /// Holds `rst_n` low for `cycles` rising edges (at least 1), then releases it on the falling
+    /// edge after the last one. Bus models forget their bus state (memory contents stay) and do
+    /// not sample during reset.
+    pub fn reset(&mut self, cycles: u64) {
+        let cycles = cycles.max(1);
+        self.in_reset = true;
+        self.mem.reset();
+        self.axil.reset();
+        self.sink.reset();
+        // Seen by the DUT together with the next rising edge (synchronous reset).
+        self.model.set_rst_n(0);
+        for i in 0..cycles {
+            if i + 1 == cycles {
+                self.rst_n_next = Some(true);
+            }
+            self.step();
+        }
+        self.in_reset = false;
+    }
+
+    /// The first runtime problem (assertion failure, `$finish`, fatal error), if any.
+    pub fn sim_error(&self) -> Option<TbError> {
+        if !self.model.failed() {
+            return None;
+        }
+        Some(TbError::Sim {
+            status: self.model.status(),
+            cycle: self.cycle,
+            message: self.model.fatal_message(),
+        })
+    }
+
+    /// Steps until `cond` holds, for at most `max_cycles` cycles; returns the cycles waited.
+    /// Fails with [`TbError::Timeout`] naming `what`, or [`TbError::Sim`] as soon as the runtime
+    /// reports an error.
+    pub fn run_until<F>(&mut self, what: &str, max_cycles: u64, mut cond: F) -> Result<u64, TbError>
+    where
+        F: FnMut(&Tb) -> bool,
+    {
+        let start = self.cycle;
+        loop {
+            if cond(self) {
+                return Ok(self.cycle - start);
+            }
+            if let Some(e) = self.sim_error() {
+                return Err(e);
+            }
+            let waited = self.cycle - start;
+            if waited >= max_cycles {
+                return Err(TbError::Timeout(Timeout {
+                    what: what.to_owned(),
+                    waited,
+                    cycle: self.cycle,
+                }));
+            }
+            self.step();
+        }
+    }
+
+    /// Runs one register operation to completion (after any already queued).
+    fn reg_op(&mut self, op: AxilOp) -> Result<AxilResult, TbError> {
+        self.axil.push(op);
+        let what = match op {
+            AxilOp::Write { addr, data, .. } => format!("register write {addr:#04x} <- {data:#x}"),
+            AxilOp::Read { addr } => format!("register read {addr:#04x}"),
+        };
+        self.run_until(&what, self.reg_timeout, |tb| !tb.axil.busy())?;
+        let r = self
+            .axil
+            .pop_result_back()
+            .expect("AXI4-Lite master idle without a result");
+        if r.resp != crate::bus::resp::OKAY {
+            return Err(TbError::RegResp { op, resp: r.resp });
+        }
+        Ok(r)
+    }
+
+    /// Writes a 32-bit register through the AXI4-Lite master, taking real cycles.
+    pub fn try_reg_write(&mut self, offset: u32, value: u32) -> Result<(), TbError> {
+        self.reg_op(AxilOp::Write {
+            addr: offset,
+            data: value,
+            strb: 0xf,
+        })
+        .map(|_| ())
+    }
+
+    /// Reads a 32-bit register through the AXI4-Lite master, taking real cycles.
+    pub fn try_reg_read(&mut self, offset: u32) -> Result<u32, TbError> {
+        self.reg_op(AxilOp::Read { addr: offset }).map(|r| r.data)
+    }
+
+    /// [`Tb::try_reg_write`], panicking (with the seed) on timeout or an error response.
+    pub fn reg_write(&mut self, offset: u32, value: u32) {
+        if let Err(e) = self.try_reg_write(offset, value) {
+            panic!(
+                "reg_write({offset:#04x}, {value:#x}) failed: {e} (seed {})",
+                self.seed
+            );
+        }
+    }
+
+    /// [`Tb::try_reg_read`], panicking (with the seed) on timeout or an error response.
+    pub fn reg_read(&mut self, offset: u32) -> u32 {
+        match self.try_reg_read(offset) {
+            Ok(v) => v,
+            Err(e) => panic!("reg_read({offset:#04x}) failed: {e} (seed {})", self.seed),
+        }
+    }
+
+    /// All protocol violations recorded by the bus models, by cycle.
+    pub fn violations(&self) -> Vec<Violation> {
+        let mut v: Vec<Violation> = self
+            .mem
+            .violations()
+            .iter()
+            .chain(self.axil.violations())
+            .chain(self.sink.violations())
+            .cloned()
+            .collect();
+        v.sort_by_key(|x| x.cycle);
+        v
+    }
+
+    /// `Ok` if the runtime reported nothing and no bus model recorded a violation.
+    pub fn check(&self) -> Result<(), TbError> {
+        if let Some(e) = self.sim_error() {
+            return Err(e);
+        }
+        let v = self.violations();
+        if v.is_empty() {
+            Ok(())
+        } else {
+            Err(TbError::Violations(v))
+        }
+    }
+
+    /// Panics with the seed if [`Tb::check`] fails.
+    pub fn assert_clean(&self) {
+        if let Err(e) = self.check() {
+            panic!("{e} (seed {})", self.seed);
+        }
+    }
+}
+
+impl fmt::Debug for Tb {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tb")
+            .field("seed", &self.seed)
+            .field("cycle", &self.cycle)
+            .field("in_reset", &self.in_reset)
+            .field("model", &self.model)
+            .field("mem", &self.mem)
+            .field("sink", &self.sink)
+            .finish()
+    }
+}
+
+/// The driver model reaches the DUT only through this: host memory and registers.
+impl ufo_driver::driver::Host for Tb {
+    fn mem_write(&mut self, addr: u64, data: &[u8]) {
+        self.mem.write(addr, data);
+    }
+
+    fn mem_read(&mut self, addr: u64, len: usize) -> Vec<u8> {
+        self.mem.read(addr, len)
+    }
+
+    fn reg_write(&mut self, offset: u32, value: u32) {
+        Tb::reg_write(self, offset, value);
+    }
+
+    fn reg_read(&mut self, offset: u32) -> u32 {
+        Tb::reg_read(self, offset)
+    }
+}
