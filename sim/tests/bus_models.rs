@@ -1,0 +1,746 @@
+//! Bus models against scripted counterparts on plain-Rust wires (no DUT): host memory against a
+//! fake AXI4 master, the AXI4-Stream sink against a fake source, the AXI4-Lite master against a
+//! fake slave. Each cycle: both sides see the same wires at the edge (sample), then both drive.
+
+use std::collections::VecDeque;
+
+use ufo_sim::bus::resp;
+use ufo_sim::bus::wires::{AxiWires, AxilWires, AxisWires};
+use ufo_sim::bus::{
+    AxilMaster, AxilOp, AxisSink, AxisSinkConfig, HostMem, HostMemConfig, ViolationKind,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Host memory
+
+#[derive(Clone, Copy, Debug)]
+struct Ar {
+    id: u32,
+    addr: u64,
+    len: u8,
+    size: u8,
+    burst: u8,
+}
+
+#[derive(Debug)]
+struct Beat {
+    id: u32,
+    data: Vec<u8>,
+    resp: u8,
+    last: bool,
+    edge: u64,
+}
+
+/// A scripted AXI4 read master: issues its ARs back to back, always ready for R.
+struct FakeReader {
+    ars: VecDeque<Ar>,
+    accepted: Vec<u64>,
+    beats: Vec<Beat>,
+}
+
+impl FakeReader {
+    fn new(ars: &[Ar]) -> Self {
+        Self {
+            ars: ars.iter().copied().collect(),
+            accepted: Vec::new(),
+            beats: Vec::new(),
+        }
+    }
+
+    /// One cycle: handshakes at edge `edge`, then both sides drive for the next.
+    fn cycle(&mut self, mem: &mut HostMem, w: &mut AxiWires, edge: u64) {
+        let ar_hs = w.arvalid && w.arready;
+        if w.rvalid && w.rready {
+            self.beats.push(Beat {
+                id: w.rid,
+                data: w.rdata.clone(),
+                resp: w.rresp,
+                last: w.rlast,
+                edge,
+            });
+        }
+        mem.sample(w, edge);
+        if ar_hs {
+            self.ars.pop_front();
+            self.accepted.push(edge);
+        }
+        match self.ars.front() {
+            Some(a) => {
+                w.arvalid = true;
+                w.arid = a.id;
+                w.araddr = a.addr;
+                w.arlen = a.len;
+                w.arsize = a.size;
+                w.arburst = a.burst;
+            }
+            None => w.arvalid = false,
+        }
+        w.rready = true;
+        mem.drive(w, edge + 1);
+    }
+}
+
+fn incr(id: u32, addr: u64, beats: u8, bytes: usize) -> Ar {
+    Ar {
+        id,
+        addr,
+        len: beats - 1,
+        size: bytes.trailing_zeros() as u8,
+        burst: 1,
+    }
+}
+
+fn pattern(addr: u64, len: usize) -> Vec<u8> {
+    (0..len as u64)
+        .map(|i| ((addr + i) * 7 + 3) as u8)
+        .collect()
+}
+
+fn run_reads(cfg: HostMemConfig, ars: &[Ar], max_cycles: u64) -> (HostMem, FakeReader) {
+    let bytes = cfg.data_bytes;
+    let mut mem = HostMem::new(cfg, 42);
+    mem.write(0x1000, &pattern(0x1000, 0x3000));
+    let mut w = AxiWires::new(bytes);
+    let mut f = FakeReader::new(ars);
+    let want: usize = ars.iter().map(|a| usize::from(a.len) + 1).sum();
+    for edge in 0..max_cycles {
+        f.cycle(&mut mem, &mut w, edge);
+        if f.beats.len() == want && mem.idle() {
+            return (mem, f);
+        }
+    }
+    panic!(
+        "reads not done in {max_cycles} cycles: {} of {want} beats",
+        f.beats.len()
+    );
+}
+
+#[test]
+fn memory_sparse_read_write() {
+    let mut mem = HostMem::new(HostMemConfig::default(), 1);
+    assert_eq!(mem.read(0xdead_0000, 4), vec![0; 4]);
+    assert!(!mem.is_written(0x2fff));
+    // Spans a page boundary.
+    mem.write(0x2ffe, &[1, 2, 3, 4]);
+    assert_eq!(mem.read(0x2ffc, 8), vec![0, 0, 1, 2, 3, 4, 0, 0]);
+    assert!(mem.is_written(0x2fff) && mem.is_written(0x3000));
+    assert!(!mem.is_written(0x3002));
+    let high = 0xffff_ffff_ffff_f000;
+    mem.write(high, &[9; 16]);
+    assert_eq!(mem.read(high + 8, 8), vec![9; 8]);
+}
+
+#[test]
+fn reads_return_data_in_order_after_latency() {
+    for bytes in [8usize, 16, 64] {
+        let cfg = HostMemConfig {
+            data_bytes: bytes,
+            read_latency: 20,
+            ..HostMemConfig::default()
+        };
+        let ars = [
+            incr(0, 0x1000, 4, bytes),
+            incr(1, 0x1203, 2, bytes), // unaligned start: beats are aligned
+            incr(0, 0x2000, 1, bytes),
+        ];
+        let (mem, f) = run_reads(cfg, &ars, 500);
+        assert!(mem.violations().is_empty(), "{:?}", mem.violations());
+        assert_eq!(f.beats.len(), 7);
+        // First beat exactly `read_latency` edges after the AR handshake.
+        assert_eq!(f.beats[0].edge, f.accepted[0] + 20);
+        // Several bursts outstanding at once.
+        assert_eq!(f.accepted.len(), 3);
+        assert!(f.accepted[2] < f.beats[0].edge);
+        assert!(mem.stats().max_reads_outstanding >= 3);
+        let mut i = 0;
+        for a in &ars {
+            let base = a.addr & !(bytes as u64 - 1);
+            for k in 0..=u64::from(a.len) {
+                let b = &f.beats[i];
+                assert_eq!(b.id, a.id);
+                assert_eq!(b.resp, resp::OKAY);
+                assert_eq!(b.last, k == u64::from(a.len));
+                let beat_addr = base + k * bytes as u64;
+                assert_eq!(b.data, pattern(beat_addr, bytes), "beat at {beat_addr:#x}");
+                i += 1;
+            }
+        }
+    }
+}
+
+#[test]
+fn random_ready_and_gaps_keep_data_and_order() {
+    let bytes = 8;
+    let cfg = HostMemConfig {
+        data_bytes: bytes,
+        read_latency: 5,
+        ar_accept_prob: 0.3,
+        r_gap_prob: 0.5,
+        ..HostMemConfig::default()
+    };
+    let ars: Vec<Ar> = (0..20)
+        .map(|i| incr(i % 4, 0x1000 + 0x80 * u64::from(i), 16, bytes))
+        .collect();
+    let (mem, f) = run_reads(cfg, &ars, 10_000);
+    assert!(mem.violations().is_empty(), "{:?}", mem.violations());
+    let data: Vec<u8> = f.beats.iter().flat_map(|b| b.data.clone()).collect();
+    assert_eq!(data, pattern(0x1000, 20 * 0x80));
+    // Gaps happened: 320 beats took clearly more than 320 cycles after the first.
+    let span = f.beats.last().unwrap().edge - f.beats[0].edge;
+    assert!(span > 400, "span {span}");
+}
+
+#[test]
+fn read_error_range_answers_slverr() {
+    let bytes = 8;
+    let cfg = HostMemConfig {
+        data_bytes: bytes,
+        read_latency: 3,
+        ..HostMemConfig::default()
+    };
+    let mut mem = HostMem::new(cfg, 1);
+    mem.add_read_error(0x1010..0x1018);
+    let mut w = AxiWires::new(bytes);
+    let mut f = FakeReader::new(&[incr(0, 0x1000, 4, bytes)]);
+    for edge in 0..50 {
+        f.cycle(&mut mem, &mut w, edge);
+    }
+    let resps: Vec<u8> = f.beats.iter().map(|b| b.resp).collect();
+    assert_eq!(
+        resps,
+        vec![resp::OKAY, resp::OKAY, resp::SLVERR, resp::OKAY]
+    );
+    assert_eq!(mem.stats().read_error_beats, 1);
+}
+
+#[test]
+fn checker_flags_4k_crossing_size_burst_and_length() {
+    let bytes = 8;
+    let cfg = HostMemConfig {
+        data_bytes: bytes,
+        read_latency: 2,
+        ..HostMemConfig::default()
+    };
+    let ars = [
+        incr(0, 0x1ff8, 2, bytes), // 0x1ff8..=0x2007 crosses 0x2000
+        incr(0, 0x1fc0, 8, bytes), // ends exactly at 0x1fff: fine
+        Ar {
+            size: 2,
+            ..incr(0, 0x1000, 1, bytes)
+        },
+        Ar {
+            burst: 2,
+            ..incr(0, 0x1000, 1, bytes)
+        },
+        incr(0, 0x1000, 17, bytes), // MAX_BURST is 16
+    ];
+    let (mem, _) = run_reads(cfg, &ars, 500);
+    let kinds: Vec<ViolationKind> = mem.violations().iter().map(|v| v.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ViolationKind::Crosses4k,
+            ViolationKind::BadSize,
+            ViolationKind::BadBurst,
+            ViolationKind::BurstTooLong
+        ],
+        "{:?}",
+        mem.violations()
+    );
+    assert!(mem.violations()[0].what.contains("0x1ff8"));
+}
+
+#[test]
+fn checker_flags_arvalid_dropped_and_changed() {
+    let bytes = 8;
+    let cfg = HostMemConfig {
+        data_bytes: bytes,
+        ar_accept_prob: 0.0,
+        ..HostMemConfig::default()
+    };
+    let mut mem = HostMem::new(cfg, 1);
+    let mut w = AxiWires::new(bytes);
+    let script = [Some(0x1000u64), Some(0x1000), Some(0x1040), None, None];
+    for (edge, s) in script.iter().enumerate() {
+        w.arvalid = s.is_some();
+        w.araddr = s.unwrap_or(0);
+        w.arsize = 3;
+        w.arburst = 1;
+        mem.sample(&w, edge as u64);
+        mem.drive(&mut w, edge as u64 + 1);
+        assert!(!w.arready);
+    }
+    let v = mem.violations();
+    assert_eq!(v.len(), 2, "{v:?}");
+    assert_eq!((v[0].kind, v[0].cycle), (ViolationKind::PayloadChanged, 2));
+    assert_eq!((v[1].kind, v[1].cycle), (ViolationKind::ValidDropped, 3));
+}
+
+/// A scripted write: AW and W driven as the test says, B always ready.
+struct WriteScript {
+    aw: VecDeque<Ar>,
+    w: VecDeque<(Vec<u8>, u64, bool)>,
+    b: Vec<(u32, u8, u64)>,
+    aw_delay: u64,
+}
+
+impl WriteScript {
+    fn cycle(&mut self, mem: &mut HostMem, wires: &mut AxiWires, edge: u64) {
+        let aw_hs = wires.awvalid && wires.awready;
+        let w_hs = wires.wvalid && wires.wready;
+        if wires.bvalid && wires.bready {
+            self.b.push((wires.bid, wires.bresp, edge));
+        }
+        mem.sample(wires, edge);
+        if aw_hs {
+            self.aw.pop_front();
+        }
+        if w_hs {
+            self.w.pop_front();
+        }
+        match self.aw.front().filter(|_| edge + 1 >= self.aw_delay) {
+            Some(a) => {
+                wires.awvalid = true;
+                wires.awid = a.id;
+                wires.awaddr = a.addr;
+                wires.awlen = a.len;
+                wires.awsize = a.size;
+                wires.awburst = a.burst;
+            }
+            None => wires.awvalid = false,
+        }
+        match self.w.front() {
+            Some((d, strb, last)) => {
+                wires.wvalid = true;
+                wires.wdata.clone_from(d);
+                wires.wstrb = *strb;
+                wires.wlast = *last;
+            }
+            None => wires.wvalid = false,
+        }
+        wires.bready = true;
+        mem.drive(wires, edge + 1);
+    }
+}
+
+#[test]
+fn writes_with_strobes_w_before_aw_and_b_latency() {
+    let bytes = 16;
+    let cfg = HostMemConfig {
+        data_bytes: bytes,
+        write_latency: 7,
+        aw_accept_prob: 0.5,
+        w_accept_prob: 0.5,
+        ..HostMemConfig::default()
+    };
+    let mut mem = HostMem::new(cfg, 3);
+    mem.write(0x4000, &[0xee; 64]);
+    let mut wires = AxiWires::new(bytes);
+    let mut s = WriteScript {
+        aw: [incr(5, 0x4004, 2, bytes)].into_iter().collect(),
+        w: [
+            (vec![0x11; 16], 0xfff0, false), // lanes 4..15 (start address 0x4004)
+            (vec![0x22; 16], 0x00ff, true),  // lanes 0..7
+        ]
+        .into_iter()
+        .collect(),
+        b: Vec::new(),
+        aw_delay: 10, // W runs ahead of AW
+    };
+    for edge in 0..200 {
+        s.cycle(&mut mem, &mut wires, edge);
+    }
+    assert!(mem.violations().is_empty(), "{:?}", mem.violations());
+    assert_eq!(s.b.len(), 1);
+    assert_eq!((s.b[0].0, s.b[0].1), (5, resp::OKAY));
+    let mut want = vec![0xee; 4];
+    want.extend([0x11; 12]);
+    want.extend([0x22; 8]);
+    want.extend([0xee; 8]);
+    assert_eq!(mem.read(0x4000, 32), want);
+    assert_eq!(mem.stats().write_beats, 2);
+}
+
+#[test]
+fn checker_flags_wlast_and_strobe_below_start() {
+    let bytes = 8;
+    let cfg = HostMemConfig {
+        data_bytes: bytes,
+        write_latency: 1,
+        ..HostMemConfig::default()
+    };
+    let mut mem = HostMem::new(cfg, 3);
+    let mut wires = AxiWires::new(bytes);
+    let mut s = WriteScript {
+        aw: [incr(0, 0x5002, 2, bytes), incr(0, 0x6000, 1, bytes)]
+            .into_iter()
+            .collect(),
+        w: [
+            (vec![1; 8], 0xff, true),  // lanes 0,1 below 0x5002; wlast on beat 0 of 2
+            (vec![2; 8], 0xff, true),  // beat 1 of 2: right
+            (vec![3; 8], 0xff, false), // single-beat burst without wlast
+        ]
+        .into_iter()
+        .collect(),
+        b: Vec::new(),
+        aw_delay: 0,
+    };
+    for edge in 0..50 {
+        s.cycle(&mut mem, &mut wires, edge);
+    }
+    let kinds: Vec<ViolationKind> = mem.violations().iter().map(|v| v.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ViolationKind::WlastWrong,
+            ViolationKind::WstrbOutside,
+            ViolationKind::WlastWrong
+        ],
+        "{:?}",
+        mem.violations()
+    );
+    assert_eq!(s.b.len(), 2);
+}
+
+#[test]
+fn write_error_range_answers_slverr_and_writes_nothing() {
+    let bytes = 8;
+    let mut mem = HostMem::new(
+        HostMemConfig {
+            data_bytes: bytes,
+            write_latency: 2,
+            ..HostMemConfig::default()
+        },
+        1,
+    );
+    mem.add_write_error(0x7000..0x7008);
+    let mut wires = AxiWires::new(bytes);
+    let mut s = WriteScript {
+        aw: [incr(2, 0x7000, 1, bytes)].into_iter().collect(),
+        w: [(vec![9; 8], 0xff, true)].into_iter().collect(),
+        b: Vec::new(),
+        aw_delay: 0,
+    };
+    for edge in 0..20 {
+        s.cycle(&mut mem, &mut wires, edge);
+    }
+    assert_eq!((s.b[0].0, s.b[0].1), (2, resp::SLVERR));
+    assert!(!mem.is_written(0x7000));
+}
+
+#[test]
+fn uninit_read_warning_when_enabled() {
+    let bytes = 8;
+    let cfg = HostMemConfig {
+        data_bytes: bytes,
+        read_latency: 1,
+        warn_uninit: true,
+        record_bursts: true,
+        ..HostMemConfig::default()
+    };
+    let mut mem = HostMem::new(cfg, 1);
+    mem.write(0x1000, &[1; 8]);
+    let mut w = AxiWires::new(bytes);
+    let mut f = FakeReader::new(&[incr(0, 0x1000, 1, bytes), incr(0, 0x9000, 1, bytes)]);
+    for edge in 0..20 {
+        f.cycle(&mut mem, &mut w, edge);
+    }
+    assert_eq!(mem.warnings().len(), 1, "{:?}", mem.warnings());
+    assert_eq!(mem.warnings()[0].kind, ViolationKind::UninitRead);
+    assert!(mem.violations().is_empty());
+    let addrs: Vec<u64> = mem.bursts().iter().map(|b| b.addr).collect();
+    assert_eq!(addrs, vec![0x1000, 0x9000]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// AXI4-Stream sink
+
+/// A scripted stream source: sends its beats in order, holding each until taken.
+fn run_stream(
+    sink: &mut AxisSink,
+    bytes: usize,
+    beats: &[(Vec<u8>, u64, bool, bool)],
+    max_cycles: u64,
+) {
+    let mut w = AxisWires::new(bytes);
+    let mut q: VecDeque<_> = beats.iter().cloned().collect();
+    for edge in 0..max_cycles {
+        let hs = w.tvalid && w.tready;
+        sink.sample(&w, edge);
+        if hs {
+            q.pop_front();
+        }
+        match q.front() {
+            Some((d, keep, last, user)) => {
+                w.tvalid = true;
+                w.tdata.clone_from(d);
+                w.tkeep = *keep;
+                w.tlast = *last;
+                w.tuser = *user;
+            }
+            None => w.tvalid = false,
+        }
+        sink.drive(&mut w, edge + 1);
+        if q.is_empty() && !w.tvalid {
+            return;
+        }
+    }
+    panic!("stream not drained in {max_cycles} cycles");
+}
+
+fn beats_of(frame: &[u8], bytes: usize, user: bool) -> Vec<(Vec<u8>, u64, bool, bool)> {
+    let chunks: Vec<&[u8]> = frame.chunks(bytes).collect();
+    let n = chunks.len();
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut d = c.to_vec();
+            d.resize(bytes, 0xa5); // junk in unused lanes
+            let keep = if c.len() == 64 {
+                u64::MAX
+            } else {
+                (1u64 << c.len()) - 1
+            };
+            (d, keep, i + 1 == n, user && i + 1 == n)
+        })
+        .collect()
+}
+
+#[test]
+fn sink_assembles_frames_under_backpressure() {
+    for bytes in [8usize, 32, 64] {
+        let mut sink = AxisSink::new(
+            AxisSinkConfig {
+                data_bytes: bytes,
+                tready_prob: 0.4,
+            },
+            9,
+        );
+        let f1: Vec<u8> = (0..61).map(|i| i as u8).collect();
+        let f2: Vec<u8> = (0..3 * bytes).map(|i| (i * 3) as u8).collect();
+        let f3 = vec![0x77];
+        let mut beats = beats_of(&f1, bytes, false);
+        beats.extend(beats_of(&f2, bytes, true));
+        beats.extend(beats_of(&f3, bytes, false));
+        run_stream(&mut sink, bytes, &beats, 10_000);
+        assert!(sink.violations().is_empty(), "{:?}", sink.violations());
+        let frames = sink.take_frames();
+        assert_eq!(frames.len(), 3);
+        assert_eq!(frames[0].data, f1);
+        assert!(!frames[0].tuser);
+        assert_eq!(frames[1].data, f2);
+        assert!(frames[1].tuser);
+        assert_eq!(frames[1].beats, 3);
+        assert_eq!(frames[2].data, f3);
+        assert!(frames[0].first_cycle <= frames[0].last_cycle);
+        assert!(frames[0].last_cycle < frames[1].first_cycle);
+        assert!(sink.stats().stall_cycles > 0);
+        assert_eq!(sink.stats().bytes, (61 + 3 * bytes + 1) as u64);
+    }
+}
+
+#[test]
+fn sink_flags_keep_rules() {
+    let bytes = 8;
+    let mut sink = AxisSink::new(
+        AxisSinkConfig {
+            data_bytes: bytes,
+            tready_prob: 1.0,
+        },
+        1,
+    );
+    let beats = vec![
+        (vec![1; 8], 0x7f, false, false), // not full on a middle beat
+        (vec![2; 8], 0x05, true, false),  // last beat with a hole
+        (vec![3; 8], 0x00, true, false),  // last beat with no byte
+        (vec![4; 8], 0x0f, true, false),  // fine
+    ];
+    run_stream(&mut sink, bytes, &beats, 100);
+    let kinds: Vec<ViolationKind> = sink.violations().iter().map(|v| v.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ViolationKind::KeepNotFull,
+            ViolationKind::KeepNotContiguous,
+            ViolationKind::KeepNotContiguous
+        ]
+    );
+    assert_eq!(sink.frames().len(), 3);
+    assert_eq!(sink.frames()[2].data, vec![4; 4]);
+}
+
+#[test]
+fn sink_flags_unstable_stream() {
+    let bytes = 8;
+    let mut sink = AxisSink::new(
+        AxisSinkConfig {
+            data_bytes: bytes,
+            tready_prob: 0.0,
+        },
+        1,
+    );
+    let mut w = AxisWires::new(bytes);
+    // Edge 0: valid; edge 1: data changes; edge 2: valid drops. Never ready.
+    let script = [(true, 1u8), (true, 2), (false, 2)];
+    for (edge, (v, d)) in script.iter().enumerate() {
+        w.tvalid = *v;
+        w.tdata = vec![*d; 8];
+        w.tkeep = 0xff;
+        w.tlast = true;
+        sink.sample(&w, edge as u64);
+        sink.drive(&mut w, edge as u64 + 1);
+    }
+    let kinds: Vec<ViolationKind> = sink.violations().iter().map(|v| v.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![ViolationKind::PayloadChanged, ViolationKind::ValidDropped]
+    );
+    assert!(sink.frames().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// AXI4-Lite master
+
+/// A scripted register slave: takes AW and W on different edges, answers after `delay` cycles.
+struct FakeRegs {
+    regs: [u32; 64],
+    aw: Option<u32>,
+    w: Option<(u32, u8)>,
+    ar: Option<u32>,
+    pending: Option<(u64, bool, u32)>, // (due edge, is read, data)
+    respond: bool,
+}
+
+impl FakeRegs {
+    fn cycle(&mut self, m: &mut AxilMaster, w: &mut AxilWires, edge: u64) {
+        let aw_hs = w.awvalid && w.awready;
+        let w_hs = w.wvalid && w.wready;
+        let ar_hs = w.arvalid && w.arready;
+        let b_hs = w.bvalid && w.bready;
+        let r_hs = w.rvalid && w.rready;
+        m.sample(w, edge);
+        if aw_hs {
+            self.aw = Some(w.awaddr);
+        }
+        if w_hs {
+            self.w = Some((w.wdata, w.wstrb));
+        }
+        if ar_hs {
+            self.ar = Some(w.araddr);
+        }
+        if b_hs {
+            w.bvalid = false;
+        }
+        if r_hs {
+            w.rvalid = false;
+        }
+        if let (Some(a), Some((d, s))) = (self.aw, self.w) {
+            let mut v = self.regs[(a / 4) as usize % 64];
+            for lane in 0..4 {
+                if s & (1 << lane) != 0 {
+                    let m = 0xffu32 << (8 * lane);
+                    v = (v & !m) | (d & m);
+                }
+            }
+            self.regs[(a / 4) as usize % 64] = v;
+            self.aw = None;
+            self.w = None;
+            self.pending = Some((edge + 3, false, 0));
+        }
+        if let Some(a) = self.ar.take() {
+            self.pending = Some((edge + 3, true, self.regs[(a / 4) as usize % 64]));
+        }
+        if let Some((due, read, data)) = self.pending {
+            if edge + 1 >= due && self.respond {
+                if read {
+                    w.rvalid = true;
+                    w.rdata = data;
+                    w.rresp = resp::OKAY;
+                } else {
+                    w.bvalid = true;
+                    w.bresp = if self.regs[63] == 0 {
+                        resp::OKAY
+                    } else {
+                        resp::SLVERR
+                    };
+                }
+                self.pending = None;
+            }
+        }
+        // AW on even edges, W on odd ones: the master must handle them apart.
+        w.awready = edge % 2 == 0;
+        w.wready = edge % 2 == 1;
+        w.arready = edge % 3 == 0;
+        m.drive(w, edge + 1);
+    }
+}
+
+#[test]
+fn axil_master_writes_and_reads() {
+    let mut m = AxilMaster::new();
+    let mut w = AxilWires::default();
+    let mut s = FakeRegs {
+        regs: [0; 64],
+        aw: None,
+        w: None,
+        ar: None,
+        pending: None,
+        respond: true,
+    };
+    m.write(0x10, 0x1234_5678);
+    m.push(AxilOp::Write {
+        addr: 0x10,
+        data: 0xaaaa_aaaa,
+        strb: 0b0100,
+    });
+    m.read(0x10);
+    let mut edge = 0;
+    while m.busy() {
+        s.cycle(&mut m, &mut w, edge);
+        edge += 1;
+        assert!(edge < 200, "BFM stuck");
+    }
+    assert!(m.violations().is_empty(), "{:?}", m.violations());
+    let r: Vec<_> = std::iter::from_fn(|| m.pop_result()).collect();
+    assert_eq!(r.len(), 3);
+    assert_eq!(r[2].data, 0x12aa_5678);
+    assert!(r.iter().all(|x| x.resp == resp::OKAY));
+    assert!(r[0].end_cycle > r[0].start_cycle + 2, "real cycles");
+    // Error response comes back as data, not a panic.
+    s.regs[63] = 1;
+    m.write(0x0, 1);
+    while m.busy() {
+        s.cycle(&mut m, &mut w, edge);
+        edge += 1;
+        assert!(edge < 400, "BFM stuck");
+    }
+    assert_eq!(m.pop_result().unwrap().resp, resp::SLVERR);
+}
+
+#[test]
+fn axil_master_waits_without_hanging_and_flags_unexpected_responses() {
+    let mut m = AxilMaster::new();
+    let mut w = AxilWires::default();
+    let mut s = FakeRegs {
+        regs: [0; 64],
+        aw: None,
+        w: None,
+        ar: None,
+        pending: None,
+        respond: false,
+    };
+    m.read(0x4);
+    for edge in 0..100 {
+        s.cycle(&mut m, &mut w, edge);
+    }
+    assert!(
+        m.busy(),
+        "no response: still waiting (the Tb's timeout ends this)"
+    );
+    m.reset();
+    // A response with nothing outstanding.
+    w.bvalid = true;
+    m.sample(&w, 200);
+    assert_eq!(m.violations()[0].kind, ViolationKind::Unexpected);
+}
