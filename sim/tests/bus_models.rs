@@ -669,9 +669,9 @@ impl FakeRegs {
             }
         }
         // AW on even edges, W on odd ones: the master must handle them apart.
-        w.awready = edge % 2 == 0;
+        w.awready = edge.is_multiple_of(2);
         w.wready = edge % 2 == 1;
-        w.arready = edge % 3 == 0;
+        w.arready = edge.is_multiple_of(3);
         m.drive(w, edge + 1);
     }
 }
