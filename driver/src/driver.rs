@@ -133,7 +133,7 @@ pub enum XmitError {
         /// pages in the area
         capacity: usize,
     },
-    /// A frag runs past the end of its page.
+    /// A frag starts outside its page or runs past its end.
     #[error("frag {index}: page_offset {page_offset} + length {len} exceeds a 4 KiB page")]
     FragCrossesPage {
         /// which frag
@@ -505,7 +505,9 @@ impl Driver {
             return Err(XmitError::HeadAlign(skb.head_align));
         }
         for &(index, f) in &frags {
-            if f.page_offset as usize + f.data.len() > PAGE_SIZE as usize {
+            if f.page_offset >= PAGE_SIZE
+                || f.page_offset as usize + f.data.len() > PAGE_SIZE as usize
+            {
                 return Err(XmitError::FragCrossesPage {
                     index,
                     page_offset: f.page_offset,
@@ -683,7 +685,9 @@ impl Driver {
             return done;
         }
         let size = self.ring_size() as u32;
-        loop {
+        // At most one lap per call: no more completions can be outstanding than descriptors,
+        // and a device that never flips PHASE must not make this loop forever.
+        for _ in 0..size {
             let slot = self.cpl_next % size;
             let addr = self.cfg.cpl_ring_base + u64::from(slot) * CPL_BYTES as u64;
             let raw = host.mem_read(addr, CPL_BYTES);

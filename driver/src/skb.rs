@@ -61,7 +61,7 @@ pub enum SkbError {
         /// the limit
         max: usize,
     },
-    /// A fragment runs past the end of its page.
+    /// A fragment starts outside its page or runs past its end.
     #[error("frag {index}: page_offset {page_offset} + length {len} exceeds the 4096-byte page")]
     FragCrossesPage {
         /// which frag
@@ -115,7 +115,9 @@ impl Skb {
             return Err(SkbError::HeadAlign(self.head_align));
         }
         for (index, f) in self.frags.iter().enumerate() {
-            if f.page_offset as usize + f.data.len() > PAGE_SIZE as usize {
+            if f.page_offset >= PAGE_SIZE
+                || f.page_offset as usize + f.data.len() > PAGE_SIZE as usize
+            {
                 return Err(SkbError::FragCrossesPage {
                     index,
                     page_offset: f.page_offset,

@@ -229,7 +229,8 @@ fn random_split(rng: &mut impl Rng, frame: &[u8], head_len: usize) -> Result<Skb
             rng.gen_range(0..=max_len)
         };
         let len = want.clamp(min_len, max_len);
-        let room = page - len;
+        // An empty frag still points inside its page (page_offset < 4096).
+        let room = (page - len).min(page - 1);
         let page_offset = match rng.gen_range(0..4) {
             0 => 0,
             1 => room, // ends exactly at the page end
@@ -352,7 +353,7 @@ mod tests {
             assert!(skb.head.len() >= s.l4_offset() + 8);
             assert!(skb.head_align < 4096);
             for f in &skb.frags {
-                assert!(f.page_offset as usize + f.data.len() <= 4096);
+                assert!(f.page_offset < 4096 && f.page_offset as usize + f.data.len() <= 4096);
                 saw_empty |= f.data.is_empty();
                 saw_one |= f.data.len() == 1;
                 saw_odd_offset |= f.page_offset % 2 == 1;
