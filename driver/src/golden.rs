@@ -262,7 +262,7 @@ fn ip_do_fragment(datagram: &[u8], ip: &Ipv4At, mtu: u32) -> Result<Vec<Vec<u8>>
 
         let h = ip.l3;
         // frag_off = offset >> 3: DF and the reserved bit are cleared (IPSKB_FRAG_PMTU, which
-        // would add DF, is never set on a locally generated UDP datagram).
+        // would add DF, is only set by ip_frag_reasm, never on a locally generated datagram).
         let mut frag_off = (offset >> 3) as u16;
         if offset == 0 {
             ip_options_fragment(&mut header[20..]);
