@@ -11,9 +11,16 @@
 //! One model per thread: [`model::Model`] is neither `Send` nor `Sync`.
 
 pub mod bus;
+pub mod case;
 pub mod model;
+pub mod pcap_io;
 mod ports;
+pub mod random;
+pub mod replay;
+pub mod runner;
+pub mod scoreboard;
 pub mod tb;
+pub mod vectors;
 
 pub use model::{Model, ModelConfig, SimStatus};
 pub use ports::{DATA_BYTES, DATA_WIDTH, PORTS};

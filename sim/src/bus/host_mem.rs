@@ -155,6 +155,10 @@ struct WriteBurst {
     beats: u32,
     next_beat: u32,
     error: bool,
+    /// Byte runs of the beats received so far: a burst becomes visible to the host as a whole
+    /// when its last beat arrives, as one PCIe write TLP would (a driver polling a completion
+    /// must never see half a record).
+    staged: Vec<(u64, Vec<u8>)>,
 }
 
 struct WBeat {
@@ -319,6 +323,11 @@ impl HostMem {
     /// Write bursts touching `range` answer SLVERR and write nothing.
     pub fn add_write_error(&mut self, range: Range<u64>) {
         self.write_errors.push(range);
+    }
+
+    /// Removes one read error range added with [`Self::add_read_error`].
+    pub fn remove_read_error(&mut self, range: Range<u64>) {
+        self.read_errors.retain(|r| *r != range);
     }
 
     /// Removes all error ranges.
@@ -556,6 +565,7 @@ impl HostMem {
             beats,
             next_beat: 0,
             error,
+            staged: Vec::new(),
         });
         self.stats.write_bursts += 1;
         if self.cfg.record_bursts {
@@ -628,9 +638,6 @@ impl HostMem {
         let (addr, error, id) = (w.addr, w.error, w.id);
         w.next_beat += 1;
         let done = w.next_beat == w.beats;
-        if done {
-            self.writes.pop_front();
-        }
         if last != expect_last {
             let what = format!(
                 "wlast={} on beat {k} of the burst at {addr:#x} ({} beats)",
@@ -658,10 +665,16 @@ impl HostMem {
                 while lane < bytes as usize && strb & (1 << lane) != 0 {
                     lane += 1;
                 }
-                self.write(beat_base + start as u64, &data[start..lane]);
+                let w = self.writes.front_mut().expect("burst is open");
+                w.staged
+                    .push((beat_base + start as u64, data[start..lane].to_vec()));
             }
         }
         if done {
+            let w = self.writes.pop_front().expect("burst is open");
+            for (a, d) in &w.staged {
+                self.write(*a, d);
+            }
             let resp = if error { resp::SLVERR } else { resp::OKAY };
             self.b_queue.push_back(BResp {
                 id,

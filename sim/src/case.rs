@@ -1,0 +1,221 @@
+//! One test case: a datagram, how the driver lays it out in host memory, an optional fault to
+//! inject, and what must come out. Test vectors (`testvectors/*.csv`), random generation and
+//! pcap replay all produce [`Case`]s; the runner executes them back to back.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use ufo_driver::checksum::{add_ipv4_pseudo_header, Checksum, IPPROTO_UDP};
+use ufo_driver::desc::Status;
+use ufo_driver::packet::{DatagramSpec, UdpCsum};
+use ufo_driver::skb::{Skb, SkbFrag};
+use ufo_driver::skb_build::{self, FragLayout};
+
+/// Bytes of a page fragment's page.
+pub const PAGE_SIZE: usize = 4096;
+
+/// How the datagram's payload is spread over the skb's head and frags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layout {
+    /// `skb_append_datato_frags` of the seed patch: fresh 4 KiB pages from offset 0.
+    Pages,
+    /// The driver crate's random legal split, from this seed.
+    Random(u64),
+    /// Explicit frag lengths (each in its own page, at offset 0); the rest of the payload
+    /// follows in 4 KiB pages.
+    Frags(Vec<usize>),
+    /// A first frag from this page offset to the page end, then 4 KiB pages.
+    Offset(u32),
+    /// Everything in the linear head.
+    Linear,
+}
+
+/// How the UDP payload bytes are chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pattern {
+    /// Byte i = i mod 256.
+    Incrementing,
+    /// All zero.
+    Zero,
+    /// All 0xFF.
+    Ones,
+    /// Random bytes from this seed.
+    Random(u64),
+    /// Incrementing, with the first two bytes chosen so that the UDP checksum computes to 0
+    /// (which must be sent as 0xFFFF).
+    ChecksumZero,
+}
+
+/// A fault injected into the descriptor chain or the packet, to test error completions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// A correct packet.
+    None,
+    /// The first descriptor lacks SOP.
+    NoSop,
+    /// A lone SOP descriptor (no EOP) is posted before the real packet.
+    SopInside,
+    /// No EOP within the engine's MAX_DESC descriptors.
+    NoEop,
+    /// The second descriptor's read answers SLVERR.
+    DescDma,
+    /// A buffer read answers SLVERR.
+    DmaErr,
+    /// The packet is longer than the engine's buffer.
+    TooLong,
+    /// Every buffer is empty.
+    ZeroLen,
+    /// The first buffer ends inside the UDP header.
+    HdrSplit,
+    /// IP protocol is TCP.
+    NotUdp,
+    /// IHL is 4.
+    BadIhl,
+    /// IP total length one more than the packet holds.
+    BadTotLen,
+    /// EtherType is ARP.
+    NotIpv4,
+    /// `ufo_size` is this value.
+    UfoSize(u16),
+}
+
+/// What the engine must do with a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    /// One OK completion whose frames equal the golden model's, byte for byte.
+    Frames(Vec<Vec<u8>>),
+    /// The chain ends in error completions, the first with this status; no frame is sent.
+    Error(Status),
+    /// A DESC_CHAIN completion for the lone SOP, then the real packet's frames.
+    ChainErrorThenFrames(Vec<Vec<u8>>),
+}
+
+/// A runnable case.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Vector name or `random-<index>`.
+    pub name: String,
+    /// Where it came from, for messages (`file:line`, `seed S index K`, `frame N`).
+    pub origin: String,
+    /// The skb the driver hands the device.
+    pub skb: Skb,
+    /// The fault to inject.
+    pub fault: Fault,
+    /// The expected outcome.
+    pub expect: Expect,
+}
+
+/// Fills `spec.payload` per `pattern` with `len` bytes.
+pub fn fill_payload(spec: &mut DatagramSpec, len: usize, pattern: &Pattern) {
+    spec.payload = match pattern {
+        Pattern::Incrementing | Pattern::ChecksumZero => (0..len).map(|i| i as u8).collect(),
+        Pattern::Zero => vec![0; len],
+        Pattern::Ones => vec![0xFF; len],
+        Pattern::Random(seed) => {
+            let mut rng = ChaCha8Rng::seed_from_u64(*seed);
+            (0..len).map(|_| rng.gen()).collect()
+        }
+    };
+    if *pattern == Pattern::ChecksumZero && len >= 2 {
+        // Sum with the first two payload bytes zeroed is S0; putting ~S0 there makes the
+        // one's-complement sum 0xFFFF, so the checksum (its complement) is 0.
+        spec.payload[0] = 0;
+        spec.payload[1] = 0;
+        let frame = spec.with_csum(UdpCsum::None).frame();
+        let l4 = spec.l4_offset();
+        let mut sum = Checksum::new();
+        add_ipv4_pseudo_header(
+            &mut sum,
+            spec.src_ip,
+            spec.dst_ip,
+            IPPROTO_UDP,
+            spec.udp_len() as u16,
+        );
+        sum.add_bytes(&frame[l4..]);
+        let fill = sum.checksum();
+        spec.payload[..2].copy_from_slice(&fill.to_be_bytes());
+    }
+}
+
+/// The UFO skb for `spec` at `mtu` with the payload spread per `layout`.
+pub fn build_skb(
+    spec: &DatagramSpec,
+    mtu: u32,
+    ufo: bool,
+    layout: &Layout,
+    head_payload: usize,
+) -> Result<Skb, String> {
+    let base = match layout {
+        Layout::Random(seed) => FragLayout::Random { seed: *seed },
+        Layout::Linear => FragLayout::Linear,
+        _ => FragLayout::SeedPages,
+    };
+    let mut skb = if ufo {
+        skb_build::from_datagram_ufo(spec, mtu, base)
+    } else {
+        skb_build::from_datagram_plain(spec, base)
+    }
+    .map_err(|e| e.to_string())?;
+    if matches!(layout, Layout::Random(_) | Layout::Linear) {
+        return Ok(skb);
+    }
+    // Re-spread the bytes: head = headers + head_payload bytes, then the layout's frags.
+    let bytes = skb.to_bytes();
+    let head_len = spec.l4_offset() + 8 + head_payload;
+    if head_len > bytes.len() {
+        return Err(format!(
+            "head_payload {head_payload} is more than the {}-byte payload",
+            spec.payload.len()
+        ));
+    }
+    skb.head = bytes[..head_len].to_vec();
+    skb.frags.clear();
+    let mut rest = &bytes[head_len..];
+    let mut push = |rest: &mut &[u8], page_offset: u32, len: usize| {
+        let (a, b) = rest.split_at(len.min(rest.len()));
+        skb.frags.push(SkbFrag {
+            page_offset,
+            data: a.to_vec(),
+        });
+        *rest = b;
+    };
+    match layout {
+        Layout::Frags(lens) => {
+            for &len in lens {
+                if len > PAGE_SIZE {
+                    return Err(format!("frag length {len} is more than a page"));
+                }
+                push(&mut rest, 0, len);
+            }
+        }
+        Layout::Offset(off) => {
+            if *off as usize >= PAGE_SIZE {
+                return Err(format!("page offset {off} is not inside a page"));
+            }
+            if !rest.is_empty() {
+                push(&mut rest, *off, PAGE_SIZE - *off as usize);
+            }
+        }
+        _ => {}
+    }
+    while !rest.is_empty() {
+        push(&mut rest, 0, PAGE_SIZE);
+    }
+    Ok(skb)
+}
+
+/// Applies a fault that changes the packet's bytes or offload fields (the rest are applied to the
+/// descriptor chain by the runner).
+pub fn apply_packet_fault(skb: &mut Skb, spec: &DatagramSpec, fault: &Fault) {
+    let l3 = spec.l3_offset();
+    match fault {
+        Fault::NotUdp => skb.head[l3 + 9] = 6,
+        Fault::BadIhl => skb.head[l3] = 0x44,
+        Fault::BadTotLen => {
+            let tot = u16::from_be_bytes([skb.head[l3 + 2], skb.head[l3 + 3]]).wrapping_add(1);
+            skb.head[l3 + 2..l3 + 4].copy_from_slice(&tot.to_be_bytes());
+        }
+        Fault::NotIpv4 => skb.head[l3 - 2..l3].copy_from_slice(&0x0806u16.to_be_bytes()),
+        Fault::UfoSize(n) => skb.ufo_size = *n,
+        _ => {}
+    }
+}
