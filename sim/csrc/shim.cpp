@@ -147,6 +147,27 @@ int ufo_sim_eval(UfoSim* s) {
 
 int ufo_sim_status(const UfoSim* s) { return status_of(s); }
 
+// Test hook for the replaced runtime functions: what 1 runs $finish twice (Verilator's own
+// vl_finish would exit() the process), what 2 raises a fatal error (its vl_fatal would abort()).
+int ufo_sim_selftest(UfoSim* s, int what) {
+    try {
+        Verilated::threadContextp(s->ctx.get());
+        if (what == 1) {
+            vl_finish("selftest", 1, "");
+            vl_finish("selftest", 2, "");
+        } else if (what == 2) {
+            vl_fatal("selftest", 3, "", "injected fatal error");
+        }
+        return status_of(s);
+    } catch (const std::exception& e) {
+        s->error = e.what();
+    } catch (...) {
+        s->error = "unknown C++ exception in selftest";
+    }
+    s->dead = true;
+    return status_of(s);
+}
+
 void ufo_sim_set_time(UfoSim* s, uint64_t t) { s->ctx->time(t); }
 
 uint64_t ufo_sim_time(const UfoSim* s) { return s->ctx->time(); }

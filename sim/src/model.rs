@@ -38,6 +38,7 @@ mod ffi {
         pub fn ufo_sim_flush(s: *mut UfoSim);
         pub fn ufo_sim_last_error(s: *const UfoSim, buf: *mut c_char, len: usize) -> usize;
         pub fn ufo_sim_free(s: *mut UfoSim);
+        pub fn ufo_sim_selftest(s: *mut UfoSim, what: c_int) -> c_int;
     }
 }
 
@@ -141,6 +142,9 @@ impl Model {
                     std::fs::create_dir_all(dir)
                         .map_err(|e| ModelError(format!("create {}: {e}", dir.display())))?;
                 }
+                // Fail here with a clear message rather than inside the FST writer.
+                std::fs::File::create(p)
+                    .map_err(|e| ModelError(format!("create trace {}: {e}", p.display())))?;
                 use std::os::unix::ffi::OsStrExt;
                 Some(
                     CString::new(p.as_os_str().as_bytes())
@@ -253,6 +257,15 @@ impl Model {
         // SAFETY: sim is live.
         let now = unsafe { ffi::ufo_sim_status(self.sim.as_ptr()) };
         SimStatus::from_bits(self.status | now)
+    }
+
+    /// Test hook: runs the shim's replacement of Verilator's `vl_finish` twice (`what` 1) or
+    /// raises a fatal runtime error (`what` 2), as RTL or the runtime would, to show that
+    /// neither ends the process. A fatal error leaves the model dead.
+    #[doc(hidden)]
+    pub fn selftest_runtime_hooks(&mut self, what: i32) {
+        // SAFETY: sim is live.
+        self.status |= unsafe { ffi::ufo_sim_selftest(self.sim.as_ptr(), what) };
     }
 
     /// The message of the fatal error that killed the model, if any.

@@ -197,3 +197,38 @@ fn host_trait_reaches_memory_and_registers() {
     assert_eq!(Host::reg_read(&mut tb, 0x00), 0x5546_4F01);
     tb.assert_clean();
 }
+
+#[test]
+fn unwritable_trace_is_an_error_not_a_crash() {
+    let err = Model::try_new(ModelConfig {
+        seed: 1,
+        trace: Some(std::env::temp_dir()),
+    })
+    .expect_err("a directory is not a trace file");
+    assert!(err.to_string().contains("trace"), "{err}");
+}
+
+#[test]
+fn finish_and_fatal_do_not_end_the_process() {
+    let mut tb = Tb::new(TbConfig::default());
+    tb.reset(2);
+    // A second $finish: Verilator's own runtime would exit(0) here.
+    tb.model.selftest_runtime_hooks(1);
+    let st = tb.model.status();
+    assert!(st.got_finish && !st.dead, "{st}");
+    assert!(matches!(tb.check(), Err(TbError::Sim { .. })));
+    // A fatal runtime error: Verilator's own runtime would abort() here.
+    tb.model.selftest_runtime_hooks(2);
+    assert!(tb.model.status().dead);
+    assert!(tb
+        .model
+        .fatal_message()
+        .unwrap()
+        .contains("injected fatal error"));
+    // A dead model is no longer evaluated, and waits end at once.
+    tb.steps(3);
+    match tb.run_until("anything", 100, |_| false) {
+        Err(TbError::Sim { message, .. }) => assert!(message.unwrap().contains("injected")),
+        other => panic!("expected a simulation error, got {other:?}"),
+    }
+}
