@@ -29,25 +29,25 @@ pub mod flags {
 pub mod regs {
     /// RO: identification, reads [`ID_VALUE`].
     pub const ID: u32 = 0x00;
-    /// RO: [15:0] DATA_WIDTH, [23:16] MAX_DESC, [31:24] HDR_BYTES/8.
+    /// RO: `[15:0]` DATA_WIDTH, `[23:16]` MAX_DESC, `[31:24]` HDR_BYTES/8.
     pub const CONFIG: u32 = 0x04;
     /// RW: bit 0 ENABLE.
     pub const CTRL: u32 = 0x08;
     /// RO: bit 0 BUSY, bit 1 IDLE.
     pub const STATUS: u32 = 0x0C;
-    /// RW: descriptor ring base [31:0], 32-byte aligned.
+    /// RW: descriptor ring base `[31:0]`, 32-byte aligned.
     pub const TX_RING_BASE_LO: u32 = 0x10;
-    /// RW: descriptor ring base [63:32].
+    /// RW: descriptor ring base `[63:32]`.
     pub const TX_RING_BASE_HI: u32 = 0x14;
-    /// RW: [3:0] log2 of the ring size (1..15).
+    /// RW: `[3:0]` log2 of the ring size (1..15).
     pub const TX_RING_LOG2: u32 = 0x18;
     /// RW: doorbell, free-running 16-bit producer index.
     pub const TX_TAIL: u32 = 0x1C;
     /// RO: consumer index (descriptors whose packet completed).
     pub const TX_HEAD: u32 = 0x20;
-    /// RW: completion ring base [31:0], 16-byte aligned.
+    /// RW: completion ring base `[31:0]`, 16-byte aligned.
     pub const CPL_RING_BASE_LO: u32 = 0x24;
-    /// RW: completion ring base [63:32].
+    /// RW: completion ring base `[63:32]`.
     pub const CPL_RING_BASE_HI: u32 = 0x28;
     /// RW1C: bit 0 completion written, bit 1 error completion written.
     pub const IRQ_STATUS: u32 = 0x2C;

@@ -9,6 +9,8 @@
 //!   the engine's output is compared against.
 //! - [`fields`]: names the header field a byte of a wire frame belongs to, for mismatch reports.
 
+#![warn(missing_docs)]
+
 pub mod checksum;
 pub mod desc;
 pub mod driver;
