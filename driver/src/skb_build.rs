@@ -78,7 +78,8 @@ pub enum BuildError {
 /// With that `ufo_size`, the engine's rule (`len = min(left, ufo_size)`, rounded down to a
 /// multiple of 8 unless last) is `ip_do_fragment`'s at this MTU, so its output must equal
 /// [`crate::golden`]'s. `ufo_size` is set even when the datagram fits the MTU (the "UFO
-/// requested on a datagram that fits" edge case).
+/// requested on a datagram that fits" edge case). An MTU that leaves `ufo_size` between 1 and 7
+/// is accepted, so that error tests can provoke the engine's `UFO_SIZE` status.
 ///
 /// A spec with [`UdpCsum::None`] gives UFO without checksum offload: check field 0 and no
 /// `csum` request (a socket with `SO_NO_CHECK`). Full and Seed both give the seed.
