@@ -23,6 +23,9 @@ pub fn write_frames<'a>(
     let header = PcapHeader {
         datalink: DataLink::ETHERNET,
         ts_resolution: TsResolution::NanoSecond,
+        // tcpdump's default: a 65535-byte IPv4 datagram plus its Ethernet header is longer
+        // than the old 65535 default.
+        snaplen: 262_144,
         ..PcapHeader::default()
     };
     let mut w = PcapWriter::with_header(BufWriter::new(file), header).map_err(|e| err(&e))?;
