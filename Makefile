@@ -34,11 +34,21 @@ wave: build
 	$(BIN) run --vectors testvectors --only $(TEST) --count 0 --trace $(OUT)/wave.fst --out $(OUT)/wave
 	@echo "open with: gtkwave $(OUT)/wave.fst sim/wave/ufo_nic.gtkw"
 
-lint: deps
+# Verilator -Wall at every width, plus Yosys and Icarus elaboration of the whole engine: three
+# tools that read the RTL the same way.
+lint: deps | $(OUT)
 	@for w in 64 128 256 512; do \
 	  echo "verilator --lint-only -Wall -GDATA_WIDTH=$$w"; \
 	  verilator --lint-only -Wall -GDATA_WIDTH=$$w --top-module ufo_nic_top -f $(RTL_F) || exit 1; \
 	done
+	@echo "yosys: read_verilog -sv; hierarchy -check; proc; check -assert"
+	@yosys -q -p "read_verilog -sv $$(tr '\n' ' ' < $(RTL_F)); hierarchy -check -top ufo_nic_top; proc; check -assert" \
+	  > $(OUT)/yosys.log 2>&1 || { cat $(OUT)/yosys.log; exit 1; }
+	@echo "iverilog -g2012"
+	@iverilog -g2012 -o $(OUT)/ufo_nic_top.vvp -s ufo_nic_top $$(cat $(RTL_F)) 2>&1 \
+	  | grep -v -e "constant selects in always_\* processes" -e "unique0 qualities are ignored" \
+	  ; test $${PIPESTATUS[0]} -eq 0   # those two are Icarus notices of features it does not model
+	@echo "lint clean"
 
 test-rust: deps
 	$(CARGO) test --release --workspace
@@ -50,6 +60,9 @@ test: lint test-rtl test-rust
 
 bench: build
 	$(CARGO) run --release --example cycle_cost -p ufo-sim
+
+$(OUT):
+	mkdir -p $(OUT)
 
 clean:
 	$(CARGO) clean

@@ -11,7 +11,6 @@
 `timescale 1ns / 1ps
 
 module ufo_hdr_parse
-  import ufo_pkg::*;
 #(
     parameter int HDR_BYTES = 128,   // header window in bytes
     parameter int LEN_WIDTH = 17     // packet length width in bytes
@@ -26,7 +25,7 @@ module ufo_hdr_parse
     input  wire logic [15:0]            ufo_size,
 
     output      logic                   done,        // one-cycle pulse, results below valid
-    output      logic [7:0]             status,      // ST_OK, ST_HEADER or ST_UFO_SIZE
+    output      logic [7:0]             status,      // ufo_pkg::ST_OK, ufo_pkg::ST_HEADER or ufo_pkg::ST_UFO_SIZE
     output      logic [7:0]             l3_off,      // IPv4 header start
     output      logic [7:0]             l4_off,      // UDP header start
     output      logic [15:0]            ip_payload_len,
@@ -105,28 +104,28 @@ module ufo_hdr_parse
           tags_q   <= '0;
           prefix_q <= '0;
           ip_sum_q <= '0;
-          status_q <= ST_OK;
+          status_q <= ufo_pkg::ST_OK;
         end
         S_ETH: begin
-          if ((ethertype == ETHERTYPE_VLAN || ethertype == ETHERTYPE_QINQ) && tags_q != 2'd2) begin
+          if ((ethertype == ufo_pkg::ETHERTYPE_VLAN || ethertype == ufo_pkg::ETHERTYPE_QINQ) && tags_q != 2'd2) begin
             tags_q <= tags_q + 1'b1;
             pos_q  <= pos_q + 9'd4;
           end else begin
             l3_q    <= pos_q + 9'd2;
-            state_q <= (ethertype == ETHERTYPE_IPV4) ? S_IP : S_DONE;
-            if (ethertype != ETHERTYPE_IPV4) status_q <= ST_HEADER;
+            state_q <= (ethertype == ufo_pkg::ETHERTYPE_IPV4) ? S_IP : S_DONE;
+            if (ethertype != ufo_pkg::ETHERTYPE_IPV4) status_q <= ufo_pkg::ST_HEADER;
           end
         end
         S_IP: begin
           l4_q  <= l4_calc;
           pos_q <= '0;
           if (version != 4'd4 || ihl < 4'd5 || 17'(l4_calc) + 17'd8 > window ||
-              proto != IPPROTO_UDP || LEN_WIDTH'(tot_len) + LEN_WIDTH'(l3_q) != frame_len ||
+              proto != ufo_pkg::IPPROTO_UDP || LEN_WIDTH'(tot_len) + LEN_WIDTH'(l3_q) != frame_len ||
               udp_len != tot_len - {10'b0, ihl, 2'b00}) begin
-            status_q <= ST_HEADER;
+            status_q <= ufo_pkg::ST_HEADER;
             state_q  <= S_DONE;
           end else if (ufo_size < 16'd8) begin
-            status_q <= ST_UFO_SIZE;
+            status_q <= ufo_pkg::ST_UFO_SIZE;
             state_q  <= S_DONE;
           end else begin
             state_q <= S_SUM;

@@ -7,7 +7,6 @@
 `timescale 1ns / 1ps
 
 module ufo_tx_ctrl
-  import ufo_pkg::*;
 #(
     parameter int ADDR_WIDTH = 64,
     parameter int MAX_DESC   = 32,      // descriptors per packet
@@ -80,8 +79,8 @@ module ufo_tx_ctrl
   logic [31:0]          bytes_q;
 
   logic sop, eop, sop_inside;
-  assign sop        = desc_flags[FLAG_SOP];
-  assign eop        = desc_flags[FLAG_EOP];
+  assign sop        = desc_flags[ufo_pkg::FLAG_SOP];
+  assign eop        = desc_flags[ufo_pkg::FLAG_EOP];
   // A SOP in the middle of a packet starts the next one: leave it in the queue.
   assign sop_inside = n_q != '0 && !desc_err && sop;
   assign desc_ready = state_q == S_DESC && !sop_inside;
@@ -140,35 +139,35 @@ module ufo_tx_ctrl
       frag_start   <= 1'b0;
       unique case (state_q)
         S_DESC: if (desc_valid && sop_inside) begin
-          finish(ST_DESC_CHAIN, 16'(n_q));
+          finish(ufo_pkg::ST_DESC_CHAIN, 16'(n_q));
         end else if (desc_fire) begin
           if (n_q == '0) begin
             sop_index_q <= desc_index;
             ufo_size_q  <= desc_ufo_size;
-            ufo_q       <= desc_flags[FLAG_UFO];
-            csum_q      <= desc_flags[FLAG_CSUM];
+            ufo_q       <= desc_flags[ufo_pkg::FLAG_UFO];
+            csum_q      <= desc_flags[ufo_pkg::FLAG_CSUM];
             head_len_q  <= desc_buf_len;
             total_q     <= (LEN_WIDTH+6)'(desc_buf_len);
           end else begin
             total_q <= total_q + (LEN_WIDTH+6)'(desc_buf_len);
           end
           if (desc_err) begin
-            finish(ST_DESC_DMA, 16'(n_q) + 16'd1);
+            finish(ufo_pkg::ST_DESC_DMA, 16'(n_q) + 16'd1);
           end else if (n_q == '0 && !sop) begin
-            finish(ST_DESC_CHAIN, 16'd1);
+            finish(ufo_pkg::ST_DESC_CHAIN, 16'd1);
           end else if (eop) begin
             n_q     <= n_q + 1'b1;
             count_q <= 16'(n_q) + 16'd1;
             state_q <= S_CHECK;
           end else if (32'(n_q) + 1 == MAX_DESC) begin
-            finish(ST_DESC_CHAIN, 16'(MAX_DESC));
+            finish(ufo_pkg::ST_DESC_CHAIN, 16'(MAX_DESC));
           end else begin
             n_q <= n_q + 1'b1;
           end
         end
         S_CHECK: begin
           if (total_q == '0 || total_q > (LEN_WIDTH+6)'(BUF_BYTES)) begin
-            finish(ST_LENGTH, count_q);
+            finish(ufo_pkg::ST_LENGTH, count_q);
           end else begin
             gather_start <= 1'b1;
             state_q      <= S_GATHER;
@@ -176,7 +175,7 @@ module ufo_tx_ctrl
         end
         S_GATHER: if (gather_done) begin
           if (gather_dma_err) begin
-            finish(ST_DMA_READ, count_q);
+            finish(ufo_pkg::ST_DMA_READ, count_q);
           end else if (ufo_q) begin
             parse_start <= 1'b1;
             state_q     <= S_PARSE;
@@ -188,7 +187,7 @@ module ufo_tx_ctrl
           end
         end
         S_PARSE: if (parse_done) begin
-          if (parse_status != ST_OK) begin
+          if (parse_status != ufo_pkg::ST_OK) begin
             finish(parse_status, count_q);
           end else begin
             // a datagram that fits in one fragment goes out whole, only its checksum completed
@@ -200,7 +199,7 @@ module ufo_tx_ctrl
           end
         end
         S_SEND: if (frag_done) begin
-          status_q <= ST_OK;
+          status_q <= ufo_pkg::ST_OK;
           frames_q <= frag_frames;
           bytes_q  <= frag_wire_bytes;
           state_q  <= S_CPL;
