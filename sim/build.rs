@@ -160,7 +160,6 @@ fn check_verilator() {
 /// otherwise the `.sv` files of the RTL directory with packages (`*_pkg.sv`) first because
 /// Verilator needs a package declared before it is imported, then the rest by name.
 fn rtl_sources(dir: &Path) -> Vec<PathBuf> {
-    println!("cargo:rerun-if-changed={}", dir.display());
     let list = dir.join("ufo_nic.f");
     if list.is_file() {
         println!("cargo:rerun-if-changed={}", list.display());
@@ -189,6 +188,8 @@ fn rtl_sources(dir: &Path) -> Vec<PathBuf> {
         assert!(!out.is_empty(), "{} lists no sources", list.display());
         return out;
     }
+    // No file list: any file appearing in the directory matters.
+    println!("cargo:rerun-if-changed={}", dir.display());
     let rd = fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
     let mut files: Vec<PathBuf> = rd
         .filter_map(|e| e.ok().map(|e| e.path()))
