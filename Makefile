@@ -15,7 +15,7 @@ CARGO  := cargo
 RTL_F  := rtl/ufo_nic.f
 SEED_ARG := $(if $(SEED),--seed $(SEED),)
 
-.PHONY: all deps build sim wave lint test test-rust test-rtl bench soak clean
+.PHONY: all deps build sim wave lint test test-rust test-rtl bench clean
 
 all: build
 
@@ -51,6 +51,8 @@ lint: deps | $(OUT)
 	@echo "lint clean"
 
 test-rust: deps
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
 	$(CARGO) test --release --workspace
 
 test-rtl: deps
