@@ -9,6 +9,7 @@ rtl/ufo_desc_fetch.sv
 rtl/ufo_cpl_write.sv
 rtl/ufo_gather.sv
 rtl/ufo_hdr_parse.sv
+rtl/ufo_frame_template.sv
 rtl/ufo_fragmenter.sv
 rtl/ufo_frame_reader.sv
 rtl/ufo_tx_ctrl.sv

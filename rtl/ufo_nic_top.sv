@@ -182,12 +182,10 @@ module ufo_nic_top #(
       .desc_err
   );
 
-  // Offload fields for later issues (VLAN insertion, plain checksum offload, IPv6 fragment id)
-  // are fetched but not yet used.
-  logic unused_desc_fields;
-  assign unused_desc_fields = ^{desc_vlan_tci, desc_csum_start, desc_csum_offset, desc_frag_id};
 
   // ---------------------------------------------------------------- packet sequencer
+  localparam int TMPL_BYTES = HDR_BYTES + 12;   // + inserted VLAN tag + IPv6 Fragment header
+
   logic                  list_wr_en;
   logic [IDX_WIDTH-1:0]  list_wr_idx;
   logic [ADDR_WIDTH-1:0] list_wr_addr;
@@ -197,12 +195,23 @@ module ufo_nic_top #(
   logic [LEN_WIDTH-1:0]  gather_total;
   logic [31:0]           gather_frame_sum;
   logic [8*HDR_BYTES-1:0] hdr_bytes;
-  logic                  parse_start, parse_done, parse_in_mf;
-  logic [15:0]           parse_head_len, parse_ufo_size, parse_ip_payload_len, parse_frag_base;
-  logic [15:0]           parse_ip_base_sum, parse_prefix_sum;
-  logic [7:0]            parse_status, parse_l3_off, parse_l4_off;
-  logic                  frag_start, frag_mode, frag_udp_csum_en, frag_done;
-  logic [15:0]           frag_udp_csum, frag_frames;
+  logic                  parse_start, parse_done, parse_ufo, parse_csum, parse_is_v6;
+  logic                  parse_in_mf, parse_sum_odd;
+  logic [15:0]           parse_head_len, parse_ufo_size, parse_csum_start, parse_csum_offset;
+  logic [15:0]           parse_frag_base, parse_ip_base_first, parse_ip_base_later;
+  logic [15:0]           parse_prefix_sum;
+  logic [7:0]            parse_status, parse_l3_off, parse_l4_off, parse_unfrag_end;
+  logic [7:0]            parse_nh_pos, parse_fh_next;
+  logic [HDR_BYTES-1:0]  parse_noop_mask;
+  logic                  tmpl_load, tmpl_vlan_ins, tmpl_frag6;
+  logic [7:0]            tmpl_copy_len, tmpl_len;
+  logic [15:0]           tmpl_vlan_tci;
+  logic [31:0]           tmpl_frag_id;
+  logic [8*TMPL_BYTES-1:0] tmpl_bytes;
+  logic [TMPL_BYTES-1:0] tmpl_noop;
+  logic                  frag_start, frag_mode, frag_csum_en, frag_done;
+  logic [LEN_WIDTH-1:0]  frag_csum_pos;
+  logic [15:0]           frag_csum_val, frag_frames;
   logic [31:0]           frag_wire_bytes;
   logic                  cpl_valid, cpl_ready;
   logic [15:0]           cpl_desc_index, cpl_desc_count, cpl_frames;
@@ -214,14 +223,17 @@ module ufo_nic_top #(
   ) u_ctrl (
       .clk, .rst_n, .busy,
       .desc_valid, .desc_ready, .desc_index, .desc_buf_addr(ADDR_WIDTH'(desc_buf_addr)),
-      .desc_buf_len, .desc_flags, .desc_ufo_size, .desc_err,
+      .desc_buf_len, .desc_flags, .desc_ufo_size, .desc_vlan_tci, .desc_csum_start,
+      .desc_csum_offset, .desc_frag_id, .desc_err,
       .list_wr_en, .list_wr_idx, .list_wr_addr, .list_wr_len,
       .gather_start, .gather_count, .gather_total, .gather_done, .gather_dma_err,
       .gather_frame_sum,
-      .parse_start, .parse_head_len, .parse_ufo_size, .parse_done, .parse_status,
-      .parse_ip_payload_len, .parse_prefix_sum,
-      .frag_start, .frag_mode, .frag_udp_csum_en, .frag_udp_csum, .frag_done, .frag_frames,
-      .frag_wire_bytes,
+      .parse_start, .parse_head_len, .parse_ufo, .parse_csum, .parse_ufo_size,
+      .parse_csum_start, .parse_csum_offset, .parse_done, .parse_status, .parse_is_v6,
+      .parse_l4_off, .parse_unfrag_end, .parse_prefix_sum, .parse_sum_odd,
+      .tmpl_load, .tmpl_copy_len, .tmpl_vlan_ins, .tmpl_vlan_tci, .tmpl_frag6, .tmpl_frag_id,
+      .frag_start, .frag_mode, .frag_csum_en, .frag_csum_pos, .frag_csum_val, .frag_done,
+      .frag_frames, .frag_wire_bytes,
       .cpl_valid, .cpl_ready, .cpl_desc_index, .cpl_desc_count, .cpl_status, .cpl_frames,
       .cpl_wire_bytes
   );
@@ -251,44 +263,61 @@ module ufo_nic_top #(
       .rd_en(buf_rd_en), .rd_addr(buf_rd_addr), .rd_data(buf_rd_data)
   );
 
-  // ---------------------------------------------------------------- parse, fragment, send
+  // ---------------------------------------------------------------- parse, template, fragment
   ufo_hdr_parse #(.HDR_BYTES(HDR_BYTES), .LEN_WIDTH(LEN_WIDTH)) u_parse (
       .clk, .rst_n,
       .start(parse_start), .hdr_bytes, .frame_len(gather_total), .head_len(parse_head_len),
-      .ufo_size(parse_ufo_size),
-      .done(parse_done), .status(parse_status), .l3_off(parse_l3_off), .l4_off(parse_l4_off),
-      .ip_payload_len(parse_ip_payload_len), .frag_base(parse_frag_base), .in_mf(parse_in_mf),
-      .ip_base_sum(parse_ip_base_sum), .prefix_sum(parse_prefix_sum)
+      .ufo(parse_ufo), .csum(parse_csum), .ufo_size(parse_ufo_size),
+      .csum_start(parse_csum_start), .csum_offset(parse_csum_offset),
+      .done(parse_done), .status(parse_status), .is_v6(parse_is_v6), .l3_off(parse_l3_off),
+      .l4_off(parse_l4_off), .unfrag_end(parse_unfrag_end), .nh_pos(parse_nh_pos),
+      .fh_next(parse_fh_next), .frag_base(parse_frag_base), .in_mf(parse_in_mf),
+      .ip_base_first(parse_ip_base_first), .ip_base_later(parse_ip_base_later),
+      .prefix_sum(parse_prefix_sum), .sum_odd(parse_sum_odd), .noop_mask(parse_noop_mask)
   );
 
-  logic                    rd_cmd_valid, rd_cmd_ready;
-  logic [LEN_WIDTH-1:0]    rd_cmd_a_start, rd_cmd_a_len, rd_cmd_b_start, rd_cmd_b_len;
+  ufo_frame_template #(.HDR_BYTES(HDR_BYTES), .TMPL_BYTES(TMPL_BYTES)) u_template (
+      .clk,
+      .load(tmpl_load), .hdr_bytes, .hdr_noop(parse_noop_mask), .copy_len(tmpl_copy_len),
+      .vlan_ins(tmpl_vlan_ins), .vlan_tci(tmpl_vlan_tci), .frag6(tmpl_frag6),
+      .nh_pos(parse_nh_pos), .fh_next(parse_fh_next), .frag_id(tmpl_frag_id),
+      .tmpl_bytes, .tmpl_noop, .tmpl_len
+  );
+
+  logic                    rd_cmd_valid, rd_cmd_ready, rd_cmd_noop;
+  logic [7:0]              rd_cmd_tmpl_len;
+  logic [LEN_WIDTH-1:0]    rd_cmd_b_start, rd_cmd_b_len;
   logic [3:0]              rd_cmd_patch_en;
   logic [4*LEN_WIDTH-1:0]  rd_cmd_patch_pos;
   logic [4*16-1:0]         rd_cmd_patch_val;
 
   ufo_fragmenter #(.LEN_WIDTH(LEN_WIDTH)) u_fragmenter (
       .clk, .rst_n,
-      .start(frag_start), .frag_mode, .frame_len(gather_total), .l3_off(parse_l3_off),
-      .l4_off(parse_l4_off), .ip_payload_len(parse_ip_payload_len), .ufo_size(parse_ufo_size),
-      .frag_base(parse_frag_base), .in_mf(parse_in_mf), .ip_base_sum(parse_ip_base_sum),
-      .udp_csum_en(frag_udp_csum_en), .udp_csum(frag_udp_csum),
+      .start(frag_start), .frag_mode, .is_v6(parse_is_v6), .frame_len(gather_total),
+      .tmpl_len, .copy_len(tmpl_copy_len), .vlan_ins(tmpl_vlan_ins), .l3_off(parse_l3_off),
+      .ufo_size(parse_ufo_size), .frag_base(parse_frag_base), .in_mf(parse_in_mf),
+      .ip_base_first(parse_ip_base_first), .ip_base_later(parse_ip_base_later),
+      .csum_en(frag_csum_en), .csum_pos(frag_csum_pos), .csum_val(frag_csum_val),
       .done(frag_done), .frames(frag_frames), .wire_bytes(frag_wire_bytes),
       .cmd_valid(rd_cmd_valid), .cmd_ready(rd_cmd_ready),
-      .cmd_a_start(rd_cmd_a_start), .cmd_a_len(rd_cmd_a_len),
+      .cmd_tmpl_len(rd_cmd_tmpl_len), .cmd_noop(rd_cmd_noop),
       .cmd_b_start(rd_cmd_b_start), .cmd_b_len(rd_cmd_b_len),
       .cmd_patch_en(rd_cmd_patch_en), .cmd_patch_pos(rd_cmd_patch_pos),
       .cmd_patch_val(rd_cmd_patch_val),
       .frame_done, .frame_bytes
   );
 
-  ufo_frame_reader #(.DATA_WIDTH(DATA_WIDTH), .BUF_DEPTH(BUF_DEPTH), .LEN_WIDTH(LEN_WIDTH)) u_reader (
+  ufo_frame_reader #(
+      .DATA_WIDTH(DATA_WIDTH), .BUF_DEPTH(BUF_DEPTH), .LEN_WIDTH(LEN_WIDTH),
+      .TMPL_BYTES(TMPL_BYTES)
+  ) u_reader (
       .clk, .rst_n,
       .cmd_valid(rd_cmd_valid), .cmd_ready(rd_cmd_ready),
-      .cmd_a_start(rd_cmd_a_start), .cmd_a_len(rd_cmd_a_len),
+      .cmd_tmpl_len(rd_cmd_tmpl_len), .cmd_noop(rd_cmd_noop),
       .cmd_b_start(rd_cmd_b_start), .cmd_b_len(rd_cmd_b_len),
       .cmd_patch_en(rd_cmd_patch_en), .cmd_patch_pos(rd_cmd_patch_pos),
       .cmd_patch_val(rd_cmd_patch_val),
+      .tmpl_bytes, .tmpl_noop,
       .buf_rd_en, .buf_rd_addr, .buf_rd_data,
       .m_axis_tdata, .m_axis_tkeep, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast,
       .frame_done, .frame_bytes

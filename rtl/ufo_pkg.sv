@@ -25,9 +25,11 @@ package ufo_pkg;
 
   // Ethernet types the parser understands
   localparam logic [15:0] ETHERTYPE_IPV4 = 16'h0800;
+  localparam logic [15:0] ETHERTYPE_IPV6 = 16'h86DD;
   localparam logic [15:0] ETHERTYPE_VLAN = 16'h8100;
   localparam logic [15:0] ETHERTYPE_QINQ = 16'h88A8;
   localparam logic [7:0]  IPPROTO_UDP    = 8'd17;
+  localparam logic [7:0]  NEXTHDR_FRAG   = 8'd44;
 endpackage
 /* verilator lint_on UNUSEDPARAM */
 

@@ -1,8 +1,9 @@
 // Language: SystemVerilog (IEEE 1800-2017), synthesizable subset.
 // ufo_tx_ctrl: per-packet sequencer. Collects a packet's descriptors (SOP..EOP) into the gather
-// list and checks the chain, then runs gather -> header parse (UFO only) -> fragmenter, and
-// finally requests one completion. Every error path ends in a completion with a status code,
-// so a bad packet never stalls the ring.
+// list and checks the chain, then runs gather -> header parse -> header template -> fragmenter,
+// and finally requests one completion. It decides each packet's mode (plain, plain with checksum
+// offload, UFO sent whole, UFO fragmented) and computes the transport checksum. Every error path
+// ends in a completion with a status code, so a bad packet never stalls the ring.
 `default_nettype none
 `timescale 1ns / 1ps
 
@@ -26,6 +27,10 @@ module ufo_tx_ctrl
     input  wire logic [15:0]           desc_buf_len,
     input  wire logic [15:0]           desc_flags,
     input  wire logic [15:0]           desc_ufo_size,
+    input  wire logic [15:0]           desc_vlan_tci,
+    input  wire logic [15:0]           desc_csum_start,
+    input  wire logic [15:0]           desc_csum_offset,
+    input  wire logic [31:0]           desc_frag_id,
     input  wire logic                  desc_err,
 
     // gather
@@ -43,17 +48,33 @@ module ufo_tx_ctrl
     // header parser
     output      logic                  parse_start,
     output      logic [15:0]           parse_head_len,
+    output      logic                  parse_ufo,
+    output      logic                  parse_csum,
     output      logic [15:0]           parse_ufo_size,
+    output      logic [15:0]           parse_csum_start,
+    output      logic [15:0]           parse_csum_offset,
     input  wire logic                  parse_done,
     input  wire logic [7:0]            parse_status,
-    input  wire logic [15:0]           parse_ip_payload_len,
+    input  wire logic                  parse_is_v6,
+    input  wire logic [7:0]            parse_l4_off,
+    input  wire logic [7:0]            parse_unfrag_end,
     input  wire logic [15:0]           parse_prefix_sum,
+    input  wire logic                  parse_sum_odd,
+
+    // header template
+    output      logic                  tmpl_load,
+    output      logic [7:0]            tmpl_copy_len,
+    output      logic                  tmpl_vlan_ins,
+    output      logic [15:0]           tmpl_vlan_tci,
+    output      logic                  tmpl_frag6,
+    output      logic [31:0]           tmpl_frag_id,
 
     // fragmenter
     output      logic                  frag_start,
     output      logic                  frag_mode,
-    output      logic                  frag_udp_csum_en,
-    output      logic [15:0]           frag_udp_csum,
+    output      logic                  frag_csum_en,
+    output      logic [LEN_WIDTH-1:0]  frag_csum_pos,
+    output      logic [15:0]           frag_csum_val,
     input  wire logic                  frag_done,
     input  wire logic [15:0]           frag_frames,
     input  wire logic [31:0]           frag_wire_bytes,
@@ -67,11 +88,13 @@ module ufo_tx_ctrl
     output      logic [15:0]           cpl_frames,
     output      logic [31:0]           cpl_wire_bytes
 );
-  typedef enum logic [2:0] {S_DESC, S_CHECK, S_GATHER, S_PARSE, S_SEND, S_CPL} state_e;
+  typedef enum logic [2:0] {S_DESC, S_CHECK, S_GATHER, S_PARSE, S_TMPL, S_SEND, S_CPL} state_e;
   state_e state_q;
 
   logic [15:0]          sop_index_q, count_q, ufo_size_q, head_len_q;
-  logic                 ufo_q, csum_q;
+  logic [15:0]          vlan_tci_q, csum_start_q, csum_offset_q;
+  logic [31:0]          frag_id_q;
+  logic                 ufo_q, csum_q, vlan_ins_q;
   logic [IDX_WIDTH:0]   n_q;                 // descriptors collected
   logic [LEN_WIDTH+5:0] total_q;             // sum of up to MAX_DESC 16-bit lengths
   logic [7:0]           status_q;
@@ -95,19 +118,42 @@ module ufo_tx_ctrl
 
   assign gather_count   = n_q;
   assign gather_total   = LEN_WIDTH'(total_q);
-  assign parse_head_len = head_len_q;
-  assign parse_ufo_size = ufo_size_q;
+  assign parse_head_len    = head_len_q;
+  assign parse_ufo         = ufo_q;
+  assign parse_csum        = csum_q;
+  assign parse_ufo_size    = ufo_size_q;
+  assign parse_csum_start  = csum_start_q;
+  assign parse_csum_offset = csum_offset_q;
+  assign tmpl_vlan_ins     = vlan_ins_q;
+  assign tmpl_vlan_tci     = vlan_tci_q;
+  assign tmpl_frag_id      = frag_id_q;
+  assign tmpl_load         = state_q == S_TMPL;
 
-  // UDP checksum = ~(frame sum - sum of the bytes before the UDP header), 0 sent as 0xFFFF
+  // Checksum = ~(frame sum - sum of the bytes before the start), a start at an odd offset pairs
+  // the bytes the other way round (RFC 1071 2(B): swap the sum); 0 is sent as 0xFFFF.
   function automatic logic [15:0] fold(input logic [31:0] s);
     logic [16:0] t;
     t    = 17'(s[31:16]) + 17'(s[15:0]);
     fold = t[15:0] + 16'(t[16]);
   endfunction
-  logic [15:0] udp_sum, udp_csum, prefix_neg;
-  assign prefix_neg = ~parse_prefix_sum;   // one's-complement subtraction: add the complement
-  assign udp_sum    = fold(32'(fold(gather_frame_sum)) + 32'(prefix_neg));
-  assign udp_csum = (~udp_sum == 16'h0000) ? 16'hFFFF : ~udp_sum;
+  logic [15:0] sum_aligned, sum, csum_val, prefix_neg;
+  assign prefix_neg  = ~parse_prefix_sum;   // one's-complement subtraction: add the complement
+  assign sum_aligned = fold(32'(fold(gather_frame_sum)) + 32'(prefix_neg));
+  assign sum         = parse_sum_odd ? {sum_aligned[7:0], sum_aligned[15:8]} : sum_aligned;
+  assign csum_val    = (~sum == 16'h0000) ? 16'hFFFF : ~sum;
+
+  // Mode of a parsed packet. IPv4: ufo_size = mtu - IP header, so the datagram fits when its
+  // payload does; IPv6: ufo_size = mtu - unfragmentable part - 8 (the Fragment header it would
+  // need), so it fits with up to 8 bytes more.
+  logic [LEN_WIDTH-1:0] left, fits_limit, vlan_shift, plain_csum_pos;
+  logic                 fits;
+  assign left           = gather_total - LEN_WIDTH'(parse_unfrag_end);
+  assign fits_limit     = LEN_WIDTH'(ufo_size_q) + (parse_is_v6 ? LEN_WIDTH'(8) : '0);
+  assign fits           = left <= fits_limit;
+  assign vlan_shift     = vlan_ins_q ? LEN_WIDTH'(4) : '0;
+  assign plain_csum_pos = LEN_WIDTH'(csum_start_q) + LEN_WIDTH'(csum_offset_q) +
+                          ((vlan_ins_q && 32'(csum_start_q) + 32'(csum_offset_q) >= 12)
+                               ? LEN_WIDTH'(4) : '0);
 
   assign cpl_valid      = state_q == S_CPL;
   assign cpl_desc_index = sop_index_q;
@@ -146,6 +192,11 @@ module ufo_tx_ctrl
             ufo_size_q  <= desc_ufo_size;
             ufo_q       <= desc_flags[ufo_pkg::FLAG_UFO];
             csum_q      <= desc_flags[ufo_pkg::FLAG_CSUM];
+            vlan_ins_q  <= desc_flags[ufo_pkg::FLAG_VLAN_INS];
+            vlan_tci_q    <= desc_vlan_tci;
+            csum_start_q  <= desc_csum_start;
+            csum_offset_q <= desc_csum_offset;
+            frag_id_q     <= desc_frag_id;
             head_len_q  <= desc_buf_len;
             total_q     <= (LEN_WIDTH+6)'(desc_buf_len);
           end else begin
@@ -176,27 +227,34 @@ module ufo_tx_ctrl
         S_GATHER: if (gather_done) begin
           if (gather_dma_err) begin
             finish(ufo_pkg::ST_DMA_READ, count_q);
-          end else if (ufo_q) begin
+          end else begin
             parse_start <= 1'b1;
             state_q     <= S_PARSE;
-          end else begin
-            frag_mode        <= 1'b0;   // plain packet: sent as it is
-            frag_udp_csum_en <= 1'b0;
-            frag_start       <= 1'b1;
-            state_q          <= S_SEND;
           end
         end
         S_PARSE: if (parse_done) begin
           if (parse_status != ufo_pkg::ST_OK) begin
             finish(parse_status, count_q);
+          end else if (vlan_ins_q && gather_total < LEN_WIDTH'(14)) begin
+            finish(ufo_pkg::ST_HEADER, count_q);    // no EtherType to put the tag before
           end else begin
-            // a datagram that fits in one fragment goes out whole, only its checksum completed
-            frag_mode        <= parse_ip_payload_len > ufo_size_q;
-            frag_udp_csum_en <= csum_q;
-            frag_udp_csum    <= udp_csum;
-            frag_start       <= 1'b1;
-            state_q          <= S_SEND;
+            // UFO fragmented: the template is everything up to the end of the unfragmentable
+            // part; otherwise (plain, or a UFO datagram that fits) at most the MAC addresses
+            // and the inserted tag.
+            frag_mode     <= ufo_q && !fits;
+            tmpl_frag6    <= ufo_q && !fits && parse_is_v6;
+            tmpl_copy_len <= (ufo_q && !fits) ? parse_unfrag_end : (vlan_ins_q ? 8'd12 : 8'd0);
+            frag_csum_en  <= csum_q;
+            frag_csum_val <= csum_val;
+            frag_csum_pos <= !ufo_q ? plain_csum_pos
+                             : LEN_WIDTH'(parse_l4_off) + LEN_WIDTH'(6) + vlan_shift +
+                               ((!fits && parse_is_v6) ? LEN_WIDTH'(8) : '0);
+            state_q       <= S_TMPL;
           end
+        end
+        S_TMPL: begin   // tmpl_load is high in this state
+          frag_start <= 1'b1;
+          state_q    <= S_SEND;
         end
         S_SEND: if (frag_done) begin
           status_q <= ufo_pkg::ST_OK;
