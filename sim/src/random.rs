@@ -26,9 +26,11 @@ pub fn random_case(seed: u64, index: u64, mtus: &[u32]) -> Result<Case, String> 
     } else {
         UdpCsum::Full
     };
+    let ip_options = rng.gen_bool(0.3);
     let cfg = GenConfig {
         mtu,
         udp_csum,
+        ip_options,
         ..GenConfig::default()
     };
     let spec = random_datagram(&mut rng, &cfg);
