@@ -64,11 +64,6 @@ module ufo_fragmenter #(
   logic [15:0] issued_q, sent_q;   // frames commanded / taken by the MAC
   logic [31:0] bytes_q;
 
-  function automatic logic [15:0] fold(input logic [31:0] s);
-    logic [16:0] t;
-    t    = 17'(s[31:16]) + 17'(s[15:0]);
-    fold = t[15:0] + 16'(t[16]);
-  endfunction
 
   // Output positions: the inserted VLAN tag shifts everything after the MAC addresses.
   logic [LEN_WIDTH-1:0] l3_out, unfrag_end;
@@ -76,7 +71,7 @@ module ufo_fragmenter #(
   assign unfrag_end = LEN_WIDTH'(copy_len);
 
   // This fragment
-  logic [15:0] len, unfrag_ip_len, v4_tot_len, v4_frag, v4_csum, v6_plen, v6_frag, ip_base;
+  logic [15:0] len, unfrag_ip_len, v4_tot_len, v4_frag, v4_sum, v4_csum, v6_plen, v6_frag, ip_base;
   logic        more;
   assign ip_base = first_q ? ip_base_first : ip_base_later;
   always_comb begin
@@ -86,7 +81,8 @@ module ufo_fragmenter #(
     unfrag_ip_len = 16'(copy_len) - 16'(l3_off);           // IP header(s) in every fragment
     v4_tot_len    = unfrag_ip_len + len;
     v4_frag       = {2'b00, more || in_mf, 13'((frag_base + off_q) >> 3)};
-    v4_csum       = ~fold(32'(ip_base) + 32'(v4_tot_len) + 32'(v4_frag));
+    v4_sum        = ufo_pkg::csum_fold(32'(ip_base) + 32'(v4_tot_len) + 32'(v4_frag));
+    v4_csum       = ~v4_sum;   // (two statements: Icarus 11 aborts on ~ applied to a package call)
     v6_plen       = unfrag_ip_len - 16'd40 + 16'd8 + len;
     v6_frag       = {off_q[15:3], 2'b00, more};
   end

@@ -84,11 +84,6 @@ module ufo_hdr_parse #(
   function automatic logic [15:0] hword(input logic [PW-1:0] p);
     hword = {hbyte(p), hbyte(p + 1'b1)};
   endfunction
-  function automatic logic [15:0] fold(input logic [31:0] s);
-    logic [16:0] t;
-    t    = 17'(s[31:16]) + 17'(s[15:0]);
-    fold = t[15:0] + 16'(t[16]);
-  endfunction
 
   // Headers may only use bytes inside both the first buffer and the capture window.
   logic [16:0] window;
@@ -301,9 +296,9 @@ module ufo_hdr_parse #(
   assign fh_next       = fh_next_q;
   assign frag_base     = {frag_word[12:0], 3'b000};
   assign in_mf         = frag_word[13];
-  assign ip_base_first = fold(first_q);
-  assign ip_base_later = fold(later_q);
-  assign prefix_sum    = fold(prefix_q);
+  assign ip_base_first = ufo_pkg::csum_fold(first_q);
+  assign ip_base_later = ufo_pkg::csum_fold(later_q);
+  assign prefix_sum    = ufo_pkg::csum_fold(prefix_q);
   assign sum_odd       = sum_end_q[0];
   assign noop_mask     = noop_q;
 

@@ -30,6 +30,13 @@ package ufo_pkg;
   localparam logic [15:0] ETHERTYPE_QINQ = 16'h88A8;
   localparam logic [7:0]  IPPROTO_UDP    = 8'd17;
   localparam logic [7:0]  NEXTHDR_FRAG   = 8'd44;
+
+  // One's-complement fold of a 32-bit word sum into 16 bits (end-around carry, twice).
+  function automatic logic [15:0] csum_fold(input logic [31:0] s);
+    logic [16:0] t;
+    t         = 17'(s[31:16]) + 17'(s[15:0]);
+    csum_fold = t[15:0] + 16'(t[16]);
+  endfunction
 endpackage
 /* verilator lint_on UNUSEDPARAM */
 

@@ -131,14 +131,10 @@ module ufo_tx_ctrl
 
   // Checksum = ~(frame sum - sum of the bytes before the start), a start at an odd offset pairs
   // the bytes the other way round (RFC 1071 2(B): swap the sum); 0 is sent as 0xFFFF.
-  function automatic logic [15:0] fold(input logic [31:0] s);
-    logic [16:0] t;
-    t    = 17'(s[31:16]) + 17'(s[15:0]);
-    fold = t[15:0] + 16'(t[16]);
-  endfunction
-  logic [15:0] sum_aligned, sum, csum_val, prefix_neg;
+  logic [15:0] frame_sum, sum_aligned, sum, csum_val, prefix_neg;
+  assign frame_sum   = ufo_pkg::csum_fold(gather_frame_sum);
   assign prefix_neg  = ~parse_prefix_sum;   // one's-complement subtraction: add the complement
-  assign sum_aligned = fold(32'(fold(gather_frame_sum)) + 32'(prefix_neg));
+  assign sum_aligned = ufo_pkg::csum_fold({16'h0, frame_sum} + {16'h0, prefix_neg});
   assign sum         = parse_sum_odd ? {sum_aligned[7:0], sum_aligned[15:8]} : sum_aligned;
   assign csum_val    = (~sum == 16'h0000) ? 16'hFFFF : ~sum;
 
