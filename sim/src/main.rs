@@ -229,10 +229,14 @@ fn simulate(b: &BenchArgs, seed: u64, cases: &[Case]) -> Result<RunReport, Strin
     let report = runner.run(cases, |n| bar.set_position(n as u64));
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
+    let wire_bytes: usize = report.wire.iter().map(|f| f.data.len()).sum();
     println!(
-        "simulated {} cycles in {secs:.1} s ({:.0} ns per cycle)",
+        "simulated {} cycles in {secs:.1} s ({:.0} ns per cycle); stream busy {:.1}% \
+         ({wire_bytes} bytes in {} frames)",
         report.cycles,
-        secs * 1e9 / report.cycles.max(1) as f64
+        secs * 1e9 / report.cycles.max(1) as f64,
+        100.0 * wire_bytes as f64 / (report.cycles.max(1) * ufo_sim::DATA_BYTES as u64) as f64,
+        report.wire.len()
     );
     Ok(report)
 }
