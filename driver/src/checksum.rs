@@ -132,6 +132,47 @@ pub fn udp_ipv4_checksum(src: [u8; 4], dst: [u8; 4], udp: &[u8]) -> u16 {
     }
 }
 
+/// Adds the IPv6 pseudo-header (RFC 8200 section 8.1: source, destination, 32-bit
+/// upper-layer length, three zero bytes, next header) to a sum.
+pub fn add_ipv6_pseudo_header(
+    sum: &mut Checksum,
+    src: [u8; 16],
+    dst: [u8; 16],
+    next_header: u8,
+    l4_len: u32,
+) {
+    sum.add_bytes(&src)
+        .add_bytes(&dst)
+        .add_u16((l4_len >> 16) as u16)
+        .add_u16(l4_len as u16)
+        .add_u16(u16::from(next_header));
+}
+
+/// The folded, uncomplemented IPv6 pseudo-header sum for UDP: what `udp6_hwcsum_outgoing`
+/// leaves in the check field for `CHECKSUM_PARTIAL` (`~csum_ipv6_magic(saddr, daddr, len,
+/// IPPROTO_UDP, 0)`). `dst` is the final destination (the last address of a Routing header).
+pub fn udp_ipv6_seed(src: [u8; 16], dst: [u8; 16], udp_len: u16) -> u16 {
+    let mut sum = Checksum::new();
+    add_ipv6_pseudo_header(&mut sum, src, dst, IPPROTO_UDP, u32::from(udp_len));
+    sum.folded()
+}
+
+/// The complete UDP checksum over the IPv6 pseudo-header and `udp` (check field zero), as
+/// `udp_v6_send_skb` computes it: a result of 0 is returned as 0xFFFF (`CSUM_MANGLED_0`).
+///
+/// # Panics
+/// If `udp` is longer than 65535 bytes (no UDP datagram is).
+pub fn udp_ipv6_checksum(src: [u8; 16], dst: [u8; 16], udp: &[u8]) -> u16 {
+    let len = u16::try_from(udp.len()).expect("a UDP datagram is at most 65535 bytes");
+    let mut sum = Checksum::new();
+    add_ipv6_pseudo_header(&mut sum, src, dst, IPPROTO_UDP, u32::from(len));
+    sum.add_bytes(udp);
+    match sum.checksum() {
+        0 => 0xFFFF,
+        c => c,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +280,24 @@ mod tests {
             udp_ipv4_checksum([10, 0, 0, 1], [10, 0, 0, 2], &udp),
             0xFFFF
         );
+    }
+
+    #[test]
+    fn ipv6_pseudo_header_by_hand() {
+        // src ::1, dst ::2, length 10, next header 17:
+        // 0x0001 + 0x0002 + 0x0000 + 0x000a + 0x0011 = 0x001e
+        let mut a = [0u8; 16];
+        a[15] = 1;
+        let mut b = [0u8; 16];
+        b[15] = 2;
+        assert_eq!(udp_ipv6_seed(a, b, 10), 0x001e);
+        // UDP 1234 -> 5678, length 10, payload "hi":
+        // 0x001e + 0x04d2 + 0x162e + 0x000a + 0x6869 = 0x8391; complement 0x7c6e.
+        let udp = [0x04, 0xd2, 0x16, 0x2e, 0x00, 0x0a, 0x00, 0x00, b'h', b'i'];
+        assert_eq!(udp_ipv6_checksum(a, b, &udp), 0x7c6e);
+        // The 32-bit length's high half counts too.
+        let mut s = Checksum::new();
+        add_ipv6_pseudo_header(&mut s, a, b, 6, 0x0001_0002);
+        assert_eq!(s.folded(), 0x0001 + 0x0002 + 0x0001 + 0x0002 + 0x0006);
     }
 }

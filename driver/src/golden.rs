@@ -1,19 +1,41 @@
-//! The golden reference: what Linux's own software path puts on the wire for one UDP/IPv4
-//! datagram on a device WITHOUT UFO at a given MTU. The engine's output for the matching UFO
-//! `sk_buff` must equal it byte for byte.
+//! The golden reference: what Linux's own software path puts on the wire for one packet on a
+//! device WITHOUT UFO, checksum or VLAN offload. The engine's output for the matching `sk_buff`
+//! must equal it byte for byte.
 //!
-//! Written from the kernel's rules (`udp_send_skb`, `skb_checksum_help`, `ip_finish_output`,
-//! `ip_do_fragment`'s slow path, `ip_options_fragment`), independently of the RTL and of
+//! Written from the kernel's rules (`udp_send_skb`, `udp_v6_send_skb`, `skb_checksum_help`,
+//! `ip_finish_output`, `ip_do_fragment`'s slow path, `ip_options_fragment`,
+//! `__ip6_finish_output`, `ip6_fragment`'s slow path, `ip6_find_1stfragopt`,
+//! `validate_xmit_vlan` / `__vlan_hwaccel_push_inside`), independently of the RTL and of
 //! anything that mirrors it: it parses the frame itself and shares only the checksum helper.
 //! Every rule is listed with its kernel function in `docs/golden-model.md`.
+//!
+//! - [`wire_output`]: any packet, with the offload requests of its `sk_buff`
+//!   ([`GoldenRequest`]): UFO at an MTU (IPv4 or IPv6), `CHECKSUM_PARTIAL`, VLAN insertion.
+//! - [`wire_frames`]: the first, IPv4-only entry point (checksum mode instead of a request).
 
-use crate::checksum::{internet_checksum, udp_ipv4_checksum, IPPROTO_UDP};
-use crate::packet::UdpCsum;
+use crate::checksum::{internet_checksum, ones_sum, udp_ipv4_checksum, IPPROTO_UDP};
+use crate::packet::{SpecError, UdpCsum};
+use crate::skb::CsumOffload;
 use thiserror::Error;
 
 /// TPID of an 802.1Q tag; the only tag the golden model walks.
 const TPID_8021Q: u16 = 0x8100;
 const ETHERTYPE_IPV4: u16 = 0x0800;
+const ETHERTYPE_IPV6: u16 = 0x86DD;
+/// `ETH_ALEN * 2`: where `vlan_insert_tag` puts the tag.
+const MAC_ADDRS_LEN: usize = 12;
+/// `sizeof(struct ipv6hdr)`.
+const IPV6_HLEN: usize = 40;
+/// `sizeof(struct frag_hdr)`.
+const FRAG_HDR_LEN: usize = 8;
+/// `IPV6_MAXPLEN`.
+const IPV6_MAXPLEN: usize = 65535;
+const NEXTHDR_HOP: u8 = 0;
+const NEXTHDR_ROUTING: u8 = 43;
+const NEXTHDR_FRAGMENT: u8 = 44;
+const NEXTHDR_DEST: u8 = 60;
+/// `IP6_MF`: the M flag in the Fragment header's offset word.
+const IP6_MF: u16 = 0x0001;
 /// `IP_MF`.
 const IP_MF: u16 = 0x2000;
 /// `IP_OFFSET`: the 13-bit fragment offset in 8-byte units.
@@ -89,6 +111,169 @@ pub enum GoldenError {
         /// IP payload length
         len: usize,
     },
+    /// UFO was asked for a frame whose EtherType (after the tags) is neither IPv4 nor IPv6.
+    #[error("EtherType {0:#06x} is neither IPv4 nor IPv6: UFO impossible")]
+    NotIp(u16),
+    /// IPv6 version field is not 6.
+    #[error("IPv6 version field is {0}, not 6")]
+    Ipv6Version(u8),
+    /// IPv6 payload length does not match the bytes after the IPv6 header (jumbograms, payload
+    /// length 0, are not modelled).
+    #[error(
+        "IPv6 payload length {payload_len} does not match the {available} bytes after the IPv6 header"
+    )]
+    PayloadLength {
+        /// the field
+        payload_len: u16,
+        /// bytes in the frame after the fixed header
+        available: usize,
+    },
+    /// `ip6_find_1stfragopt` returned `-EINVAL`: an extension header runs past the packet or the
+    /// unfragmentable part passes 65535 bytes.
+    #[error("IPv6 extension header chain broken at packet offset {offset}")]
+    ExtChain {
+        /// offset (from the IPv6 header) of the header that does not fit
+        offset: usize,
+    },
+    /// The IPv6 extension header chain does not end in UDP.
+    #[error("IPv6 next header {0} after the extension headers is not UDP (17)")]
+    Ipv6NotUdp(u8),
+    /// IPv6 MTU smaller than the unfragmentable part + Fragment header + 8 (`ip6_fragment`
+    /// `fail_toobig`).
+    #[error("MTU {mtu} is below the {hlen}-byte unfragmentable part + 8-byte Fragment header + 8")]
+    Ipv6MtuTooSmall {
+        /// the MTU asked for
+        mtu: u32,
+        /// unfragmentable length (IPv6 header + unfragmentable extension headers)
+        hlen: usize,
+    },
+    /// `skb_checksum_help` refuses a start at or past the end, or a field that does not fit.
+    #[error("checksum start {start} + offset {offset} + 2 does not fit the {len}-byte frame")]
+    CsumOutside {
+        /// `csum_start`
+        start: u16,
+        /// `csum_offset`
+        offset: u16,
+        /// frame length
+        len: usize,
+    },
+    /// A checksum start inside the MAC addresses together with VLAN insertion: the kernel's
+    /// result would depend on the tag bytes; no stack does this.
+    #[error("checksum start {0} lies inside the MAC addresses, before the inserted VLAN tag")]
+    CsumStartBeforeTag(u16),
+    /// The packet description could not be built (from [`crate::packet::TxPacket::golden`]).
+    #[error("packet: {0}")]
+    Spec(SpecError),
+}
+
+/// The offload requests of one `sk_buff`, as the golden model needs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GoldenRequest {
+    /// UFO at this MTU (IP packet bytes, the MTU of the device the stack routes through; an
+    /// inserted VLAN tag is not part of it). `None`: the frame is sent as it is, however long.
+    pub ufo_mtu: Option<u32>,
+    /// IPv6 Fragment identification, the value whose big-endian bytes go on the wire.
+    pub ip6_frag_id: u32,
+    /// `CHECKSUM_PARTIAL`: `csum_start` (from the frame start) and `csum_offset`.
+    pub csum: Option<CsumOffload>,
+    /// 802.1Q tag (TCI) to insert after the MAC addresses of every frame, TPID 0x8100.
+    pub vlan_insert: Option<u16>,
+}
+
+/// The frames Linux sends for one `sk_buff` on a device without UFO, checksum or VLAN offload.
+///
+/// `frame` is the `sk_buff`'s bytes (with the `CHECKSUM_PARTIAL` seed in place when a checksum
+/// is requested). In order:
+/// 1. `req.csum`: `skb_checksum_help` — sum from `csum_start` to the end of the frame (seed
+///    included), fold, complement, a result of 0 stored as 0xFFFF, at `csum_start +
+///    csum_offset`. Any protocol.
+/// 2. `req.ufo_mtu`: IPv4 — `ip_finish_output`: fragment with `ip_do_fragment` when the total
+///    length exceeds the MTU; IPv6 — `__ip6_finish_output`: fragment with `ip6_fragment` (with
+///    `req.ip6_frag_id`) when the packet exceeds the MTU. A packet that fits is one frame,
+///    headers untouched. Only UDP datagrams are accepted here (a UFO `sk_buff` is always one).
+/// 3. `req.vlan_insert`: `__vlan_hwaccel_push_inside` on every frame: TPID 0x8100 and the TCI
+///    inserted after the MAC addresses (before any tag already in the frame).
+pub fn wire_output(frame: &[u8], req: &GoldenRequest) -> Result<Vec<Vec<u8>>, GoldenError> {
+    let mut skb = frame.to_vec();
+    if let Some(c) = req.csum {
+        if req.vlan_insert.is_some() && usize::from(c.start) < MAC_ADDRS_LEN {
+            return Err(GoldenError::CsumStartBeforeTag(c.start));
+        }
+        skb_checksum_help(&mut skb, c)?;
+    }
+    let mut frames = match req.ufo_mtu {
+        None => vec![skb],
+        Some(mtu) => {
+            let (type_at, ethertype) = ethertype(&skb)?;
+            match ethertype {
+                ETHERTYPE_IPV4 => {
+                    let ip = parse(&skb)?;
+                    if usize::from(ip.tot_len) <= mtu as usize {
+                        vec![skb]
+                    } else {
+                        ip_do_fragment(&skb, &ip, mtu)?
+                    }
+                }
+                ETHERTYPE_IPV6 => {
+                    let ip = parse_ipv6(&skb, type_at + 2)?;
+                    if skb.len() - ip.l3 <= mtu as usize {
+                        vec![skb]
+                    } else {
+                        ip6_fragment(&skb, &ip, mtu, req.ip6_frag_id)?
+                    }
+                }
+                other => return Err(GoldenError::NotIp(other)),
+            }
+        }
+    };
+    if let Some(tci) = req.vlan_insert {
+        for f in &mut frames {
+            vlan_insert_tag(f, tci);
+        }
+    }
+    Ok(frames)
+}
+
+/// The MTU at which `ip_do_fragment` / `ip6_fragment` cut `frame` into pieces of at most
+/// `ufo_size` IP payload bytes (fragmentable bytes for IPv6): `ufo_size + ihl*4` for IPv4,
+/// `ufo_size + unfragmentable length + 8` for IPv6. For golden output of an `sk_buff` given by
+/// its `ufo_size` (replayed captures, hand-written vectors).
+pub fn mtu_for_ufo_size(frame: &[u8], ufo_size: u16) -> Result<u32, GoldenError> {
+    let (type_at, ethertype) = ethertype(frame)?;
+    let hlen = match ethertype {
+        ETHERTYPE_IPV4 => parse(frame)?.hlen,
+        ETHERTYPE_IPV6 => parse_ipv6(frame, type_at + 2)?.hlen + FRAG_HDR_LEN,
+        other => return Err(GoldenError::NotIp(other)),
+    };
+    Ok(u32::from(ufo_size) + hlen as u32)
+}
+
+/// `skb_checksum_help` (net/core/dev.c): `csum = skb_checksum(skb, start, len - start, 0)`;
+/// `*(__sum16 *)(data + start + offset) = csum_fold(csum) ?: CSUM_MANGLED_0`. The sum pairs
+/// bytes from `csum_start` on, whatever its parity in the frame.
+pub fn skb_checksum_help(frame: &mut [u8], c: CsumOffload) -> Result<(), GoldenError> {
+    let start = usize::from(c.start);
+    let at = start + usize::from(c.offset);
+    if start >= frame.len() || at + 2 > frame.len() {
+        return Err(GoldenError::CsumOutside {
+            start: c.start,
+            offset: c.offset,
+            len: frame.len(),
+        });
+    }
+    let folded = !ones_sum(&frame[start..]);
+    let value = if folded == 0 { 0xFFFF } else { folded };
+    frame[at..at + 2].copy_from_slice(&value.to_be_bytes());
+    Ok(())
+}
+
+/// `vlan_insert_tag` with `mac_len = ETH_HLEN`: the 12 address bytes move 4 bytes toward the
+/// head, TPID 0x8100 and the TCI go in between.
+fn vlan_insert_tag(frame: &mut Vec<u8>, tci: u16) {
+    let mut tag = [0u8; 4];
+    tag[..2].copy_from_slice(&TPID_8021Q.to_be_bytes());
+    tag[2..].copy_from_slice(&tci.to_be_bytes());
+    frame.splice(MAC_ADDRS_LEN..MAC_ADDRS_LEN, tag);
 }
 
 /// The frames Linux sends for `frame` (Ethernet [+ 802.1Q tags] + IPv4 + UDP + payload; the UDP
@@ -140,15 +325,20 @@ fn be16(frame: &[u8], at: usize) -> u16 {
     u16::from_be_bytes([frame[at], frame[at + 1]])
 }
 
-/// Finds and checks the IPv4 and UDP headers.
-fn parse(frame: &[u8]) -> Result<Ipv4At, GoldenError> {
+/// Walks the 802.1Q tags: (offset of the EtherType, EtherType).
+fn ethertype(frame: &[u8]) -> Result<(usize, u16), GoldenError> {
     need(frame, "Ethernet header", 14)?;
     let mut type_at = 12;
     while be16(frame, type_at) == TPID_8021Q {
         type_at += 4;
         need(frame, "802.1Q tag", type_at + 2)?;
     }
-    let ethertype = be16(frame, type_at);
+    Ok((type_at, be16(frame, type_at)))
+}
+
+/// Finds and checks the IPv4 and UDP headers.
+fn parse(frame: &[u8]) -> Result<Ipv4At, GoldenError> {
+    let (type_at, ethertype) = ethertype(frame)?;
     if ethertype != ETHERTYPE_IPV4 {
         return Err(GoldenError::NotIpv4(ethertype));
     }
@@ -279,6 +469,152 @@ fn ip_do_fragment(datagram: &[u8], ip: &Ipv4At, mtu: u32) -> Result<Vec<Vec<u8>>
         let check = internet_checksum(&frame[h..h + hlen]);
         frame[h + 10..h + 12].copy_from_slice(&check.to_be_bytes());
         frames.push(frame);
+    }
+    Ok(frames)
+}
+
+/// Where the IPv6 headers are, as read from the frame.
+#[derive(Debug, Clone, Copy)]
+struct Ipv6At {
+    /// Offset of the IPv6 header.
+    l3: usize,
+    /// Unfragmentable length from the IPv6 header on (`hlen` of `ip6_fragment`).
+    hlen: usize,
+    /// Offset from the IPv6 header of the next-header byte that announces the first
+    /// fragmentable header (`prevhdr`).
+    prevhdr: usize,
+}
+
+/// Finds and checks the IPv6 header, the extension header chain and UDP.
+fn parse_ipv6(frame: &[u8], l3: usize) -> Result<Ipv6At, GoldenError> {
+    need(frame, "IPv6 header", l3 + IPV6_HLEN)?;
+    let version = frame[l3] >> 4;
+    if version != 6 {
+        return Err(GoldenError::Ipv6Version(version));
+    }
+    let payload_len = be16(frame, l3 + 4);
+    let available = frame.len() - l3 - IPV6_HLEN;
+    if usize::from(payload_len) != available {
+        return Err(GoldenError::PayloadLength {
+            payload_len,
+            available,
+        });
+    }
+    let pkt = &frame[l3..];
+    let (hlen, prevhdr) = ip6_find_1stfragopt(pkt)?;
+
+    // The upper layer: past every Hop-by-Hop, Routing and Destination Options header.
+    let mut nh_at = 6;
+    let mut off = IPV6_HLEN;
+    loop {
+        match pkt[nh_at] {
+            NEXTHDR_HOP | NEXTHDR_ROUTING | NEXTHDR_DEST => {
+                if off + 2 > pkt.len() {
+                    return Err(GoldenError::ExtChain { offset: off });
+                }
+                nh_at = off;
+                off += (usize::from(pkt[off + 1]) + 1) << 3;
+            }
+            IPPROTO_UDP => break,
+            other => return Err(GoldenError::Ipv6NotUdp(other)),
+        }
+    }
+    need(frame, "UDP header", l3 + off + 8)?;
+    let udp_len = be16(pkt, off + 4);
+    if usize::from(udp_len) != pkt.len() - off {
+        return Err(GoldenError::UdpLength {
+            udp_len,
+            ip_payload: pkt.len() - off,
+        });
+    }
+    Ok(Ipv6At { l3, hlen, prevhdr })
+}
+
+/// `ip6_find_1stfragopt` (net/ipv6/output_core.c) on an IPv6 packet: (length of the
+/// unfragmentable part, offset of the next-header byte that names the first fragmentable
+/// header). Hop-by-Hop and Routing headers are skipped; a Destination Options header is skipped
+/// unless a Routing header was seen before it; anything else ends the walk. The
+/// `CONFIG_IPV6_MIP6` exception (a Destination Options header holding a Home Address option
+/// stays unfragmentable) is not modelled.
+pub fn ip6_find_1stfragopt(pkt: &[u8]) -> Result<(usize, usize), GoldenError> {
+    let mut offset = IPV6_HLEN;
+    let packet_len = pkt.len();
+    let mut found_rhdr = false;
+    let mut nexthdr = 6;
+    while offset <= packet_len {
+        match pkt[nexthdr] {
+            NEXTHDR_HOP => {}
+            NEXTHDR_ROUTING => found_rhdr = true,
+            NEXTHDR_DEST => {
+                if found_rhdr {
+                    return Ok((offset, nexthdr));
+                }
+            }
+            _ => return Ok((offset, nexthdr)),
+        }
+        if offset + 2 > packet_len {
+            return Err(GoldenError::ExtChain { offset });
+        }
+        let optlen = (usize::from(pkt[offset + 1]) + 1) << 3;
+        nexthdr = offset;
+        offset += optlen;
+        if offset > IPV6_MAXPLEN {
+            return Err(GoldenError::ExtChain { offset });
+        }
+    }
+    Err(GoldenError::ExtChain { offset })
+}
+
+/// `ip6_fragment`, slow path (`ip6_frag_init` / `ip6_frag_next`, net/ipv6/ip6_output.c), for
+/// a packet longer than `mtu`.
+fn ip6_fragment(
+    frame: &[u8],
+    ip: &Ipv6At,
+    mtu: u32,
+    frag_id: u32,
+) -> Result<Vec<Vec<u8>>, GoldenError> {
+    let hlen = ip.hlen;
+    // "if (mtu < hlen + sizeof(struct frag_hdr) + 8) goto fail_toobig;"
+    // "mtu -= hlen + sizeof(struct frag_hdr);"
+    let space = (mtu as usize)
+        .checked_sub(hlen + FRAG_HDR_LEN)
+        .filter(|&s| s >= 8)
+        .ok_or(GoldenError::Ipv6MtuTooSmall { mtu, hlen })?;
+    let eth = &frame[..ip.l3];
+    let pkt = &frame[ip.l3..];
+    let nexthdr = pkt[ip.prevhdr];
+    let mut left = pkt.len() - hlen;
+    let mut ptr = hlen;
+    let mut offset = 0usize;
+    let mut frames = Vec::new();
+    while left > 0 {
+        let mut len = left.min(space);
+        if len < left {
+            len &= !7;
+        }
+        let mut f = Vec::with_capacity(eth.len() + hlen + FRAG_HDR_LEN + len);
+        f.extend_from_slice(eth);
+        // skb_copy_from_linear_data(skb, skb_network_header(frag), hlen)
+        f.extend_from_slice(&pkt[..hlen]);
+        // *fragnexthdr_offset = NEXTHDR_FRAGMENT
+        f[ip.l3 + ip.prevhdr] = NEXTHDR_FRAGMENT;
+        left -= len;
+        // fh->frag_off = htons(offset); if (left > 0) fh->frag_off |= htons(IP6_MF)
+        let mut frag_off = offset as u16;
+        if left > 0 {
+            frag_off |= IP6_MF;
+        }
+        f.push(nexthdr);
+        f.push(0);
+        f.extend_from_slice(&frag_off.to_be_bytes());
+        f.extend_from_slice(&frag_id.to_be_bytes());
+        f.extend_from_slice(&pkt[ptr..ptr + len]);
+        // payload_len = htons(frag->len - sizeof(struct ipv6hdr))
+        let plen = (hlen + FRAG_HDR_LEN + len - IPV6_HLEN) as u16;
+        f[ip.l3 + 4..ip.l3 + 6].copy_from_slice(&plen.to_be_bytes());
+        ptr += len;
+        offset += len;
+        frames.push(f);
     }
     Ok(frames)
 }

@@ -1,13 +1,17 @@
 //! Software side of the ufo-nic UFO transmit engine, with no simulator in it.
 //!
 //! - [`checksum`]: the one place Internet checksums are computed.
-//! - [`packet`], [`gen`]: test datagrams (what a UDP socket would send) and their random generator.
+//! - [`packet`], [`gen`]: test packets (UDP over IPv4 and IPv6 with options and extension
+//!   headers, plain packets for checksum offload) and their random generator.
 //! - [`skb`], [`skb_build`]: the `sk_buff` the kernel hands a UFO device, and how it is built.
 //! - [`desc`]: descriptor, completion and register formats of `docs/architecture.md`.
 //! - [`driver`]: the driver model that posts `sk_buff`s and reaps completions through a [`driver::Host`].
-//! - [`golden`]: what Linux itself puts on the wire without UFO (`ip_do_fragment`), the reference
-//!   the engine's output is compared against.
+//! - [`golden`]: what Linux itself puts on the wire without UFO, checksum or VLAN offload
+//!   (`ip_do_fragment`, `ip6_fragment`, `skb_checksum_help`, `__vlan_hwaccel_push_inside`), the
+//!   reference the engine's output is compared against.
 //! - [`fields`]: names the header field a byte of a wire frame belongs to, for mismatch reports.
+//! - [`reassemble`]: an independent check of wire frames: etherparse reassembles them and
+//!   verifies the UDP checksum.
 
 #![warn(missing_docs)]
 
@@ -18,5 +22,6 @@ pub mod fields;
 pub mod gen;
 pub mod golden;
 pub mod packet;
+pub mod reassemble;
 pub mod skb;
 pub mod skb_build;

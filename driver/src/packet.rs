@@ -1,7 +1,21 @@
-//! Test datagrams: a plain description of one UDP-over-IPv4 datagram in an Ethernet II frame
-//! ([`DatagramSpec`]) that emits the frame bytes, in the spirit of smoltcp's `Repr` types.
+//! Test packets: plain descriptions that emit Ethernet II frame bytes, in the spirit of
+//! smoltcp's `Repr` types.
+//!
+//! - [`DatagramSpec`]: one UDP datagram over IPv4 (options allowed).
+//! - [`Ipv6DatagramSpec`]: one UDP datagram over IPv6 with extension headers.
+//! - [`PlainSpec`]: any other packet (TCP, another IP protocol, a non-IP EtherType) with an
+//!   optional `CHECKSUM_PARTIAL` request, for plain checksum offload and pass-through.
+//! - [`PacketSpec`]: one of the three; [`TxPacket`]: a packet plus the offloads the stack asks
+//!   for (UFO at an MTU, IPv6 fragment id, VLAN insertion), which builds both the `sk_buff` and
+//!   the golden output.
 
-use crate::checksum::{internet_checksum, udp_ipv4_checksum, udp_ipv4_seed, IPPROTO_UDP};
+use crate::checksum::{
+    add_ipv4_pseudo_header, add_ipv6_pseudo_header, internet_checksum, udp_ipv4_checksum,
+    udp_ipv4_seed, udp_ipv6_checksum, udp_ipv6_seed, Checksum, IPPROTO_UDP,
+};
+use crate::golden::{self, GoldenError, GoldenRequest};
+use crate::skb::{CsumOffload, Skb};
+use crate::skb_build::{self, BuildError, FragLayout};
 use thiserror::Error;
 
 /// Ethernet II header length without tags.
@@ -24,6 +38,26 @@ pub const IPV4_MAX_TOTAL_LEN: usize = 65535;
 pub const IPV4_DF: u16 = 0x4000;
 /// IPv4 "more fragments" flag.
 pub const IPV4_MF: u16 = 0x2000;
+/// EtherType of IPv6.
+pub const ETHERTYPE_IPV6: u16 = 0x86DD;
+/// IPv6 fixed header length.
+pub const IPV6_HEADER_LEN: usize = 40;
+/// Largest IPv6 payload length (no jumbograms).
+pub const IPV6_MAX_PAYLOAD_LEN: usize = 65535;
+/// IPv6 Fragment header length (`sizeof(struct frag_hdr)`).
+pub const IPV6_FRAG_HEADER_LEN: usize = 8;
+/// Next-header value of a Hop-by-Hop Options header (`NEXTHDR_HOP`).
+pub const NEXTHDR_HOP: u8 = 0;
+/// Next-header value of a Routing header (`NEXTHDR_ROUTING`).
+pub const NEXTHDR_ROUTING: u8 = 43;
+/// Next-header value of a Fragment header (`NEXTHDR_FRAGMENT`).
+pub const NEXTHDR_FRAGMENT: u8 = 44;
+/// Next-header value of a Destination Options header (`NEXTHDR_DEST`).
+pub const NEXTHDR_DEST: u8 = 60;
+/// Largest IPv6 extension header: `(255 + 1) * 8` bytes.
+pub const IPV6_MAX_EXT_HEADER_LEN: usize = 2048;
+/// IP protocol number of TCP.
+pub const IPPROTO_TCP: u8 = 6;
 
 /// What goes into the UDP check field of the built frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,6 +83,45 @@ pub enum SpecError {
     /// The IPv4 total length field is 16 bits.
     #[error("IPv4 total length would be {0}: more than 65535")]
     TotalLengthTooLarge(usize),
+    /// An IPv6 extension header (2 bytes + body) must be a multiple of 8 bytes long.
+    #[error("IPv6 extension header {index}: 2 + {body_len} body bytes is not a multiple of 8")]
+    ExtHeaderNotAligned {
+        /// which header, 0 first
+        index: usize,
+        /// its body length
+        body_len: usize,
+    },
+    /// An IPv6 extension header is at most 2048 bytes (8-bit length in 8-byte units).
+    #[error("IPv6 extension header {index}: {len} bytes, more than 2048")]
+    ExtHeaderTooLong {
+        /// which header, 0 first
+        index: usize,
+        /// its length
+        len: usize,
+    },
+    /// The IPv6 payload length field is 16 bits (jumbograms are not modelled).
+    #[error("IPv6 payload length would be {0}: more than 65535")]
+    PayloadLengthTooLarge(usize),
+    /// The IPv6 flow label is 20 bits.
+    #[error("IPv6 flow label {0:#x} does not fit in 20 bits")]
+    FlowLabel(u32),
+    /// A UDP length field is 16 bits.
+    #[error("UDP length would be {0}: more than 65535")]
+    UdpLengthTooLarge(usize),
+    /// A checksum field or checksum start lies outside the packet.
+    #[error(
+        "checksum start {start} + offset {offset} + 2 does not fit in the {len}-byte {within}"
+    )]
+    CsumOutside {
+        /// `csum_start` (relative to `within`)
+        start: usize,
+        /// `csum_offset`
+        offset: usize,
+        /// length of `within`
+        len: usize,
+        /// "frame" or "L4 payload"
+        within: &'static str,
+    },
 }
 
 /// One UDP datagram over IPv4 in an Ethernet II frame, as a socket would send it.
@@ -213,6 +286,835 @@ impl Default for DatagramSpec {
             payload: Vec::new(),
             udp_csum: UdpCsum::Full,
         }
+    }
+}
+
+/// Writes the Ethernet II header with its 802.1Q tags.
+fn push_ethernet(f: &mut Vec<u8>, dst: &[u8; 6], src: &[u8; 6], vlan: &[u16], ethertype: u16) {
+    f.extend_from_slice(dst);
+    f.extend_from_slice(src);
+    for tci in vlan {
+        f.extend_from_slice(&ETHERTYPE_VLAN.to_be_bytes());
+        f.extend_from_slice(&tci.to_be_bytes());
+    }
+    f.extend_from_slice(&ethertype.to_be_bytes());
+}
+
+/// Writes the 40-byte IPv6 header.
+#[allow(clippy::too_many_arguments)]
+fn push_ipv6_header(
+    f: &mut Vec<u8>,
+    traffic_class: u8,
+    flow_label: u32,
+    payload_len: u16,
+    next_header: u8,
+    hop_limit: u8,
+    src: &[u8; 16],
+    dst: &[u8; 16],
+) {
+    let word = (6u32 << 28) | (u32::from(traffic_class) << 20) | (flow_label & 0xF_FFFF);
+    f.extend_from_slice(&word.to_be_bytes());
+    f.extend_from_slice(&payload_len.to_be_bytes());
+    f.push(next_header);
+    f.push(hop_limit);
+    f.extend_from_slice(src);
+    f.extend_from_slice(dst);
+}
+
+/// The kind of an IPv6 extension header the builder emits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ipv6ExtKind {
+    /// Hop-by-Hop Options (next header 0).
+    HopByHop,
+    /// Routing (next header 43).
+    Routing,
+    /// Destination Options (next header 60).
+    DestOptions,
+}
+
+impl Ipv6ExtKind {
+    /// The next-header value that announces this header.
+    pub fn number(self) -> u8 {
+        match self {
+            Self::HopByHop => NEXTHDR_HOP,
+            Self::Routing => NEXTHDR_ROUTING,
+            Self::DestOptions => NEXTHDR_DEST,
+        }
+    }
+
+    /// Its name in reports ("Hop-by-Hop", "Routing", "Destination Options").
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::HopByHop => "Hop-by-Hop",
+            Self::Routing => "Routing",
+            Self::DestOptions => "Destination Options",
+        }
+    }
+}
+
+/// One IPv6 extension header: the builder writes its next-header and length bytes, then `body`.
+/// `2 + body.len()` must be a multiple of 8, at most 2048. The body is opaque to fragmentation:
+/// options (TLVs with Pad1/PadN) for Hop-by-Hop and Destination Options; routing type,
+/// segments left, reserved/type-specific bytes and addresses for Routing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Ipv6ExtHeader {
+    /// Which header.
+    pub kind: Ipv6ExtKind,
+    /// Everything after the next-header and length bytes.
+    pub body: Vec<u8>,
+}
+
+impl Ipv6ExtHeader {
+    /// Its length on the wire: `2 + body.len()` (`ipv6_optlen`: `(hdrlen + 1) << 3`).
+    pub fn len(&self) -> usize {
+        2 + self.body.len()
+    }
+
+    /// Never empty (the two fixed bytes); here for clippy's `len_without_is_empty`.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// An options header (Hop-by-Hop or Destination Options) holding `options` (TLVs), padded
+    /// with Pad1 (one byte) or PadN to a multiple of 8 bytes, as `ipv6_push_exthdr` callers get
+    /// from user space (RFC 8200 section 4.2).
+    pub fn options(kind: Ipv6ExtKind, options: &[u8]) -> Self {
+        let mut body = options.to_vec();
+        let pad = (8 - (2 + body.len()) % 8) % 8;
+        match pad {
+            0 => {}
+            1 => body.push(0), // Pad1
+            n => {
+                body.push(1); // PadN
+                body.push((n - 2) as u8);
+                body.extend(std::iter::repeat_n(0, n - 2));
+            }
+        }
+        Self { kind, body }
+    }
+
+    /// A Routing header of `routing_type` (e.g. 0, or 2 for Mobile IPv6) with `segments_left`
+    /// and `addresses` after the 4 reserved bytes: the layout of types 0 and 2 (RFC 2460 section
+    /// 4.4, RFC 6275 section 6.4). The last address is the final destination.
+    pub fn routing(routing_type: u8, segments_left: u8, addresses: &[[u8; 16]]) -> Self {
+        let mut body = vec![routing_type, segments_left, 0, 0, 0, 0];
+        for a in addresses {
+            body.extend_from_slice(a);
+        }
+        Self {
+            kind: Ipv6ExtKind::Routing,
+            body,
+        }
+    }
+}
+
+/// `ip6_find_1stfragopt` (net/ipv6/output_core.c) over a list of extension header kinds: how
+/// many of them (from the first) belong to the unfragmentable part. Hop-by-Hop and Routing
+/// always do, and so does a Destination Options header unless a Routing header came before it
+/// (then it is the first fragmentable header). The kernel also keeps a Destination Options
+/// header with a Mobile IPv6 Home Address option unfragmentable (`CONFIG_IPV6_MIP6`); this model
+/// does not, and the generator never emits that option.
+pub fn unfragmentable_ext_count(kinds: impl IntoIterator<Item = Ipv6ExtKind>) -> usize {
+    let mut found_rhdr = false;
+    let mut n = 0;
+    for k in kinds {
+        match k {
+            Ipv6ExtKind::HopByHop => {}
+            Ipv6ExtKind::Routing => found_rhdr = true,
+            Ipv6ExtKind::DestOptions => {
+                if found_rhdr {
+                    return n;
+                }
+            }
+        }
+        n += 1;
+    }
+    n
+}
+
+/// One UDP datagram over IPv6 in an Ethernet II frame, with extension headers in the order
+/// given, as a socket would send it.
+///
+/// [`UdpCsum::None`] builds a zero check field: Linux sends that only from a socket with
+/// `UDP_NO_CHECK6_TX` (RFC 6935/6936 tunnels; `udp_v6_send_skb`); ordinary IPv6 UDP always
+/// carries a checksum. A [`UdpCsum::Full`] result of 0 is sent as 0xFFFF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ipv6DatagramSpec {
+    /// Ethernet destination address.
+    pub dst_mac: [u8; 6],
+    /// Ethernet source address.
+    pub src_mac: [u8; 6],
+    /// TCIs of the 802.1Q tags already in the frame, outer first.
+    pub vlan: Vec<u16>,
+    /// Traffic class (DSCP/ECN).
+    pub traffic_class: u8,
+    /// Flow label (20 bits).
+    pub flow_label: u32,
+    /// Hop limit.
+    pub hop_limit: u8,
+    /// Source address.
+    pub src_ip: [u8; 16],
+    /// Destination address of the IPv6 header (the first hop when a Routing header is present).
+    pub dst_ip: [u8; 16],
+    /// Extension headers, in wire order, between the IPv6 header and UDP.
+    pub ext_headers: Vec<Ipv6ExtHeader>,
+    /// Destination address of the UDP pseudo-header when it differs from `dst_ip`: with a
+    /// Routing header, the final destination (RFC 8200 section 8.1; `udp_v6_send_skb` uses
+    /// `fl6->daddr`, the final destination, while `ipv6_push_rthdr0` puts the first hop in the
+    /// header). `None`: `dst_ip`.
+    pub final_dst: Option<[u8; 16]>,
+    /// UDP source port.
+    pub src_port: u16,
+    /// UDP destination port.
+    pub dst_port: u16,
+    /// UDP payload.
+    pub payload: Vec<u8>,
+    /// What the UDP check field holds.
+    pub udp_csum: UdpCsum,
+}
+
+impl Default for Ipv6DatagramSpec {
+    /// A small valid datagram: 2001:db8::1 port 1000 -> 2001:db8::2 port 2000, no extension
+    /// headers, no payload, full checksum.
+    fn default() -> Self {
+        let mut src = [0u8; 16];
+        src[..4].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8]);
+        let mut dst = src;
+        src[15] = 1;
+        dst[15] = 2;
+        Self {
+            dst_mac: [0x02, 0, 0, 0, 0, 0x02],
+            src_mac: [0x02, 0, 0, 0, 0, 0x01],
+            vlan: Vec::new(),
+            traffic_class: 0,
+            flow_label: 0,
+            hop_limit: 64,
+            src_ip: src,
+            dst_ip: dst,
+            ext_headers: Vec::new(),
+            final_dst: None,
+            src_port: 1000,
+            dst_port: 2000,
+            payload: Vec::new(),
+            udp_csum: UdpCsum::Full,
+        }
+    }
+}
+
+impl Ipv6DatagramSpec {
+    /// Offset of the IPv6 header in the frame.
+    pub fn l3_offset(&self) -> usize {
+        ETH_HEADER_LEN + VLAN_TAG_LEN * self.vlan.len()
+    }
+
+    /// Bytes of all extension headers.
+    pub fn ext_len(&self) -> usize {
+        self.ext_headers.iter().map(Ipv6ExtHeader::len).sum()
+    }
+
+    /// Offset of the UDP header in the frame.
+    pub fn l4_offset(&self) -> usize {
+        self.l3_offset() + IPV6_HEADER_LEN + self.ext_len()
+    }
+
+    /// UDP length: header plus payload.
+    pub fn udp_len(&self) -> usize {
+        UDP_HEADER_LEN + self.payload.len()
+    }
+
+    /// IPv6 payload length: extension headers plus the UDP datagram.
+    pub fn payload_len(&self) -> usize {
+        self.ext_len() + self.udp_len()
+    }
+
+    /// Length of the IPv6 packet (header + payload): what `ip6_finish_output` compares with the
+    /// MTU.
+    pub fn packet_len(&self) -> usize {
+        IPV6_HEADER_LEN + self.payload_len()
+    }
+
+    /// Length of the unfragmentable part per `ip6_find_1stfragopt`: the IPv6 header plus the
+    /// extension headers [`unfragmentable_ext_count`] keeps (the `hlen` of `ip6_fragment`).
+    pub fn unfragmentable_len(&self) -> usize {
+        let n = unfragmentable_ext_count(self.ext_headers.iter().map(|h| h.kind));
+        IPV6_HEADER_LEN
+            + self.ext_headers[..n]
+                .iter()
+                .map(Ipv6ExtHeader::len)
+                .sum::<usize>()
+    }
+
+    /// The destination address of the UDP pseudo-header.
+    pub fn pseudo_dst(&self) -> [u8; 16] {
+        self.final_dst.unwrap_or(self.dst_ip)
+    }
+
+    /// Checks that the frame can be emitted.
+    pub fn validate(&self) -> Result<(), SpecError> {
+        if self.flow_label > 0xF_FFFF {
+            return Err(SpecError::FlowLabel(self.flow_label));
+        }
+        for (index, h) in self.ext_headers.iter().enumerate() {
+            if h.len() % 8 != 0 {
+                return Err(SpecError::ExtHeaderNotAligned {
+                    index,
+                    body_len: h.body.len(),
+                });
+            }
+            if h.len() > IPV6_MAX_EXT_HEADER_LEN {
+                return Err(SpecError::ExtHeaderTooLong {
+                    index,
+                    len: h.len(),
+                });
+            }
+        }
+        if self.payload_len() > IPV6_MAX_PAYLOAD_LEN {
+            return Err(SpecError::PayloadLengthTooLarge(self.payload_len()));
+        }
+        Ok(())
+    }
+
+    /// Builds the frame: Ethernet II, 802.1Q tags, IPv6, extension headers (next-header chain
+    /// and lengths filled in), UDP (check field per [`UdpCsum`], pseudo-header destination
+    /// [`Self::pseudo_dst`]), payload.
+    pub fn try_frame(&self) -> Result<Vec<u8>, SpecError> {
+        self.validate()?;
+        let mut f = Vec::with_capacity(self.l4_offset() + self.udp_len());
+        push_ethernet(
+            &mut f,
+            &self.dst_mac,
+            &self.src_mac,
+            &self.vlan,
+            ETHERTYPE_IPV6,
+        );
+        let first_nh = self
+            .ext_headers
+            .first()
+            .map_or(IPPROTO_UDP, |h| h.kind.number());
+        // validate() bounded the payload length to 65535.
+        push_ipv6_header(
+            &mut f,
+            self.traffic_class,
+            self.flow_label,
+            self.payload_len() as u16,
+            first_nh,
+            self.hop_limit,
+            &self.src_ip,
+            &self.dst_ip,
+        );
+        for (i, h) in self.ext_headers.iter().enumerate() {
+            let nh = self
+                .ext_headers
+                .get(i + 1)
+                .map_or(IPPROTO_UDP, |n| n.kind.number());
+            f.push(nh);
+            f.push((h.len() / 8 - 1) as u8);
+            f.extend_from_slice(&h.body);
+        }
+        let l4 = f.len();
+        let udp_len = self.udp_len() as u16;
+        f.extend_from_slice(&self.src_port.to_be_bytes());
+        f.extend_from_slice(&self.dst_port.to_be_bytes());
+        f.extend_from_slice(&udp_len.to_be_bytes());
+        f.extend_from_slice(&[0, 0]);
+        f.extend_from_slice(&self.payload);
+        let check = match self.udp_csum {
+            UdpCsum::Full => udp_ipv6_checksum(self.src_ip, self.pseudo_dst(), &f[l4..]),
+            UdpCsum::Seed => udp_ipv6_seed(self.src_ip, self.pseudo_dst(), udp_len),
+            UdpCsum::None => 0,
+        };
+        f[l4 + 6..l4 + 8].copy_from_slice(&check.to_be_bytes());
+        Ok(f)
+    }
+
+    /// [`Self::try_frame`] for a spec known to be valid.
+    ///
+    /// # Panics
+    /// If the spec is invalid (see [`SpecError`]).
+    pub fn frame(&self) -> Vec<u8> {
+        match self.try_frame() {
+            Ok(f) => f,
+            Err(e) => panic!("invalid Ipv6DatagramSpec: {e}"),
+        }
+    }
+
+    /// The same datagram with another UDP check-field mode.
+    pub fn with_csum(&self, udp_csum: UdpCsum) -> Self {
+        Self {
+            udp_csum,
+            ..self.clone()
+        }
+    }
+}
+
+/// The network layer of a [`PlainSpec`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlainL3 {
+    /// IPv4 without options, carrying `protocol`.
+    Ipv4 {
+        /// source address
+        src: [u8; 4],
+        /// destination address
+        dst: [u8; 4],
+        /// identification
+        id: u16,
+        /// type of service
+        tos: u8,
+        /// time to live
+        ttl: u8,
+        /// DF flag
+        df: bool,
+        /// IP protocol of the payload
+        protocol: u8,
+    },
+    /// IPv6 without extension headers, carrying `next_header`.
+    Ipv6 {
+        /// traffic class
+        traffic_class: u8,
+        /// flow label (20 bits)
+        flow_label: u32,
+        /// hop limit
+        hop_limit: u8,
+        /// source address
+        src: [u8; 16],
+        /// destination address
+        dst: [u8; 16],
+        /// next header of the payload
+        next_header: u8,
+    },
+    /// No IP header: `payload` follows the EtherType directly.
+    Raw {
+        /// the EtherType
+        ethertype: u16,
+    },
+}
+
+/// The checksum of a [`PlainSpec`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlainCsum {
+    /// The payload bytes exactly as given; no offload.
+    None,
+    /// Software already filled the field at `offset` within the payload: the complement of the
+    /// pseudo-header (IP only; protocol and payload length) plus payload sum, no offload (a UDP
+    /// result of 0 is written 0xFFFF, any other protocol's stays 0).
+    Full {
+        /// position of the checksum field in the payload
+        offset: u16,
+    },
+    /// `CHECKSUM_PARTIAL` as TCP or UDP sets it up: `csum_start` = payload start, the folded
+    /// pseudo-header sum (0 for [`PlainL3::Raw`]) in the field at `offset`.
+    Partial {
+        /// `csum_offset`: position of the checksum field in the payload
+        offset: u16,
+    },
+    /// `CHECKSUM_PARTIAL` at an arbitrary frame offset (odd starts included): `seed` is written
+    /// at `start + offset`, and the request is (`start`, `offset`).
+    Raw {
+        /// `csum_start`, bytes from the frame start
+        start: u16,
+        /// `csum_offset`, bytes from `start`
+        offset: u16,
+        /// the value left in the field
+        seed: u16,
+    },
+}
+
+/// Any packet that is not a UFO datagram: TCP segments, other IP protocols, non-IP frames, with
+/// or without a checksum-offload request. Sent as one frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlainSpec {
+    /// Ethernet destination address.
+    pub dst_mac: [u8; 6],
+    /// Ethernet source address.
+    pub src_mac: [u8; 6],
+    /// TCIs of the 802.1Q tags already in the frame, outer first.
+    pub vlan: Vec<u16>,
+    /// Network layer.
+    pub l3: PlainL3,
+    /// The bytes after the IP header (or after the EtherType for [`PlainL3::Raw`]), e.g. a TCP
+    /// header and data.
+    pub payload: Vec<u8>,
+    /// Checksum handling.
+    pub csum: PlainCsum,
+}
+
+impl PlainSpec {
+    /// A TCP segment over IPv4 (header with data offset 5 and `flags`, then `data`) whose
+    /// checksum the stack leaves to the device (`CHECKSUM_PARTIAL`, offset 16).
+    pub fn tcp_ipv4_partial(src: [u8; 4], dst: [u8; 4], flags: u8, data: &[u8]) -> Self {
+        let mut payload = vec![0u8; 20];
+        payload[0..2].copy_from_slice(&40000u16.to_be_bytes());
+        payload[2..4].copy_from_slice(&80u16.to_be_bytes());
+        payload[4..8].copy_from_slice(&0x1234_5678u32.to_be_bytes());
+        payload[12] = 5 << 4;
+        payload[13] = flags;
+        payload[14..16].copy_from_slice(&65535u16.to_be_bytes());
+        payload.extend_from_slice(data);
+        Self {
+            dst_mac: [0x02, 0, 0, 0, 0, 0x02],
+            src_mac: [0x02, 0, 0, 0, 0, 0x01],
+            vlan: Vec::new(),
+            l3: PlainL3::Ipv4 {
+                src,
+                dst,
+                id: 1,
+                tos: 0,
+                ttl: 64,
+                df: true,
+                protocol: IPPROTO_TCP,
+            },
+            payload,
+            csum: PlainCsum::Partial { offset: 16 },
+        }
+    }
+
+    /// Offset of the network header in the frame.
+    pub fn l3_offset(&self) -> usize {
+        ETH_HEADER_LEN + VLAN_TAG_LEN * self.vlan.len()
+    }
+
+    /// Offset of the payload in the frame.
+    pub fn l4_offset(&self) -> usize {
+        self.l3_offset()
+            + match self.l3 {
+                PlainL3::Ipv4 { .. } => IPV4_MIN_HEADER_LEN,
+                PlainL3::Ipv6 { .. } => IPV6_HEADER_LEN,
+                PlainL3::Raw { .. } => 0,
+            }
+    }
+
+    /// Frame length.
+    pub fn frame_len(&self) -> usize {
+        self.l4_offset() + self.payload.len()
+    }
+
+    /// The checksum-offload request this packet's `sk_buff` carries, if any.
+    pub fn csum_request(&self) -> Option<CsumOffload> {
+        match self.csum {
+            PlainCsum::None | PlainCsum::Full { .. } => None,
+            PlainCsum::Partial { offset } => Some(CsumOffload {
+                start: self.l4_offset() as u16,
+                offset,
+            }),
+            PlainCsum::Raw { start, offset, .. } => Some(CsumOffload { start, offset }),
+        }
+    }
+
+    /// Checks that the frame can be emitted.
+    pub fn validate(&self) -> Result<(), SpecError> {
+        match self.l3 {
+            PlainL3::Ipv4 { .. } => {
+                let tot = IPV4_MIN_HEADER_LEN + self.payload.len();
+                if tot > IPV4_MAX_TOTAL_LEN {
+                    return Err(SpecError::TotalLengthTooLarge(tot));
+                }
+            }
+            PlainL3::Ipv6 { flow_label, .. } => {
+                if flow_label > 0xF_FFFF {
+                    return Err(SpecError::FlowLabel(flow_label));
+                }
+                if self.payload.len() > IPV6_MAX_PAYLOAD_LEN {
+                    return Err(SpecError::PayloadLengthTooLarge(self.payload.len()));
+                }
+            }
+            PlainL3::Raw { .. } => {}
+        }
+        match self.csum {
+            PlainCsum::None => {}
+            PlainCsum::Full { offset } | PlainCsum::Partial { offset } => {
+                if usize::from(offset) + 2 > self.payload.len() {
+                    return Err(SpecError::CsumOutside {
+                        start: 0,
+                        offset: offset.into(),
+                        len: self.payload.len(),
+                        within: "L4 payload",
+                    });
+                }
+            }
+            PlainCsum::Raw { start, offset, .. } => {
+                let len = self.frame_len();
+                if usize::from(start) >= len || usize::from(start) + usize::from(offset) + 2 > len {
+                    return Err(SpecError::CsumOutside {
+                        start: start.into(),
+                        offset: offset.into(),
+                        len,
+                        within: "frame",
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The pseudo-header sum (protocol, payload length, addresses) for IP, 0 for raw frames.
+    fn pseudo_sum(&self) -> Checksum {
+        let mut sum = Checksum::new();
+        let len = self.payload.len();
+        match self.l3 {
+            PlainL3::Ipv4 {
+                src, dst, protocol, ..
+            } => add_ipv4_pseudo_header(&mut sum, src, dst, protocol, len as u16),
+            PlainL3::Ipv6 {
+                src,
+                dst,
+                next_header,
+                ..
+            } => add_ipv6_pseudo_header(&mut sum, src, dst, next_header, len as u32),
+            PlainL3::Raw { .. } => {}
+        }
+        sum
+    }
+
+    /// Builds the frame.
+    pub fn try_frame(&self) -> Result<Vec<u8>, SpecError> {
+        self.validate()?;
+        let mut f = Vec::with_capacity(self.frame_len());
+        let ethertype = match self.l3 {
+            PlainL3::Ipv4 { .. } => ETHERTYPE_IPV4,
+            PlainL3::Ipv6 { .. } => ETHERTYPE_IPV6,
+            PlainL3::Raw { ethertype } => ethertype,
+        };
+        push_ethernet(&mut f, &self.dst_mac, &self.src_mac, &self.vlan, ethertype);
+        let l3 = f.len();
+        match self.l3 {
+            PlainL3::Ipv4 {
+                src,
+                dst,
+                id,
+                tos,
+                ttl,
+                df,
+                protocol,
+            } => {
+                f.push(0x45);
+                f.push(tos);
+                f.extend_from_slice(
+                    &((IPV4_MIN_HEADER_LEN + self.payload.len()) as u16).to_be_bytes(),
+                );
+                f.extend_from_slice(&id.to_be_bytes());
+                f.extend_from_slice(&(if df { IPV4_DF } else { 0 }).to_be_bytes());
+                f.push(ttl);
+                f.push(protocol);
+                f.extend_from_slice(&[0, 0]);
+                f.extend_from_slice(&src);
+                f.extend_from_slice(&dst);
+                let c = internet_checksum(&f[l3..]);
+                f[l3 + 10..l3 + 12].copy_from_slice(&c.to_be_bytes());
+            }
+            PlainL3::Ipv6 {
+                traffic_class,
+                flow_label,
+                hop_limit,
+                src,
+                dst,
+                next_header,
+            } => push_ipv6_header(
+                &mut f,
+                traffic_class,
+                flow_label,
+                self.payload.len() as u16,
+                next_header,
+                hop_limit,
+                &src,
+                &dst,
+            ),
+            PlainL3::Raw { .. } => {}
+        }
+        let l4 = f.len();
+        f.extend_from_slice(&self.payload);
+        match self.csum {
+            PlainCsum::None => {}
+            PlainCsum::Full { offset } => {
+                let at = l4 + usize::from(offset);
+                f[at..at + 2].fill(0);
+                let mut sum = self.pseudo_sum();
+                sum.add_bytes(&f[l4..]);
+                let udp = matches!(
+                    self.l3,
+                    PlainL3::Ipv4 {
+                        protocol: IPPROTO_UDP,
+                        ..
+                    } | PlainL3::Ipv6 {
+                        next_header: IPPROTO_UDP,
+                        ..
+                    }
+                );
+                let c = match sum.checksum() {
+                    0 if udp => 0xFFFF,
+                    c => c,
+                };
+                f[at..at + 2].copy_from_slice(&c.to_be_bytes());
+            }
+            PlainCsum::Partial { offset } => {
+                let at = l4 + usize::from(offset);
+                let seed = self.pseudo_sum().folded();
+                f[at..at + 2].copy_from_slice(&seed.to_be_bytes());
+            }
+            PlainCsum::Raw {
+                start,
+                offset,
+                seed,
+            } => {
+                let at = usize::from(start) + usize::from(offset);
+                f[at..at + 2].copy_from_slice(&seed.to_be_bytes());
+            }
+        }
+        Ok(f)
+    }
+
+    /// [`Self::try_frame`] for a spec known to be valid.
+    ///
+    /// # Panics
+    /// If the spec is invalid (see [`SpecError`]).
+    pub fn frame(&self) -> Vec<u8> {
+        match self.try_frame() {
+            Ok(f) => f,
+            Err(e) => panic!("invalid PlainSpec: {e}"),
+        }
+    }
+}
+
+/// Any packet the stack can hand the driver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PacketSpec {
+    /// A UDP datagram over IPv4.
+    Udp4(DatagramSpec),
+    /// A UDP datagram over IPv6.
+    Udp6(Ipv6DatagramSpec),
+    /// Anything else.
+    Plain(PlainSpec),
+}
+
+impl PacketSpec {
+    /// The frame as the spec builds it.
+    pub fn try_frame(&self) -> Result<Vec<u8>, SpecError> {
+        match self {
+            Self::Udp4(s) => s.try_frame(),
+            Self::Udp6(s) => s.try_frame(),
+            Self::Plain(s) => s.try_frame(),
+        }
+    }
+
+    /// [`Self::try_frame`] for a valid spec.
+    ///
+    /// # Panics
+    /// If the spec is invalid.
+    pub fn frame(&self) -> Vec<u8> {
+        match self.try_frame() {
+            Ok(f) => f,
+            Err(e) => panic!("invalid PacketSpec: {e}"),
+        }
+    }
+
+    /// Offset of the network header.
+    pub fn l3_offset(&self) -> usize {
+        match self {
+            Self::Udp4(s) => s.l3_offset(),
+            Self::Udp6(s) => s.l3_offset(),
+            Self::Plain(s) => s.l3_offset(),
+        }
+    }
+
+    /// Offset of the transport header (UDP for datagrams, the payload for plain packets).
+    pub fn l4_offset(&self) -> usize {
+        match self {
+            Self::Udp4(s) => s.l4_offset(),
+            Self::Udp6(s) => s.l4_offset(),
+            Self::Plain(s) => s.l4_offset(),
+        }
+    }
+
+    /// The UDP check-field mode of a datagram; `None` for a plain packet.
+    pub fn udp_csum(&self) -> Option<UdpCsum> {
+        match self {
+            Self::Udp4(s) => Some(s.udp_csum),
+            Self::Udp6(s) => Some(s.udp_csum),
+            Self::Plain(_) => None,
+        }
+    }
+}
+
+/// One packet and the offloads the stack asks of the device: everything needed to build its
+/// `sk_buff` ([`Self::skb`]) and the frames Linux would send for it ([`Self::golden`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxPacket {
+    /// The packet.
+    pub spec: PacketSpec,
+    /// UFO at this MTU (IP packet bytes). Only for UDP datagrams; `None`: sent as one frame.
+    pub ufo_mtu: Option<u32>,
+    /// IPv6 fragment identification (`skb_shinfo(skb)->ip6_frag_id`) for an IPv6 UFO datagram;
+    /// carried in the `sk_buff` for any packet, used only there.
+    pub ip6_frag_id: u32,
+    /// VLAN tag the device inserts (`skb_vlan_tag_present`), TPID 0x8100.
+    pub vlan_insert: Option<u16>,
+}
+
+impl TxPacket {
+    /// A packet with no offload beyond what its spec asks for.
+    pub fn plain(spec: PacketSpec) -> Self {
+        Self {
+            spec,
+            ufo_mtu: None,
+            ip6_frag_id: 0,
+            vlan_insert: None,
+        }
+    }
+
+    /// The `CHECKSUM_PARTIAL` request of the `sk_buff`: for a UFO datagram whose spec asks for a
+    /// checksum (Full or Seed) the UDP check field (the frame then holds the seed, see
+    /// [`Self::skb_frame`]); for a non-UFO datagram only a Seed spec; for a plain packet its
+    /// [`PlainSpec::csum_request`].
+    pub fn csum_request(&self) -> Option<CsumOffload> {
+        let udp_field = |l4: usize| CsumOffload {
+            start: l4 as u16,
+            offset: 6,
+        };
+        match (&self.spec, self.ufo_mtu.is_some()) {
+            (PacketSpec::Plain(p), _) => p.csum_request(),
+            (s, true) => match s.udp_csum() {
+                Some(UdpCsum::None) | None => None,
+                Some(_) => Some(udp_field(s.l4_offset())),
+            },
+            (s, false) => match s.udp_csum() {
+                Some(UdpCsum::Seed) => Some(udp_field(s.l4_offset())),
+                _ => None,
+            },
+        }
+    }
+
+    /// The bytes of the `sk_buff` (a UFO datagram with a checksum carries the seed).
+    pub fn skb_frame(&self) -> Result<Vec<u8>, SpecError> {
+        match (&self.spec, self.ufo_mtu.is_some()) {
+            (PacketSpec::Udp4(s), true) if s.udp_csum == UdpCsum::Full => {
+                s.with_csum(UdpCsum::Seed).try_frame()
+            }
+            (PacketSpec::Udp6(s), true) if s.udp_csum == UdpCsum::Full => {
+                s.with_csum(UdpCsum::Seed).try_frame()
+            }
+            (s, _) => s.try_frame(),
+        }
+    }
+
+    /// The `sk_buff` with its bytes spread per `layout` (see [`skb_build::from_tx_packet`]).
+    pub fn skb(&self, layout: FragLayout) -> Result<Skb, BuildError> {
+        skb_build::from_tx_packet(self, layout)
+    }
+
+    /// What the golden model is asked to do for this packet.
+    pub fn golden_request(&self) -> GoldenRequest {
+        GoldenRequest {
+            ufo_mtu: self.ufo_mtu,
+            ip6_frag_id: self.ip6_frag_id,
+            csum: self.csum_request(),
+            vlan_insert: self.vlan_insert,
+        }
+    }
+
+    /// The frames Linux sends for this packet on a device without UFO, checksum or VLAN
+    /// offload ([`golden::wire_output`]).
+    pub fn golden(&self) -> Result<Vec<Vec<u8>>, GoldenError> {
+        let frame = self.skb_frame().map_err(GoldenError::Spec)?;
+        golden::wire_output(&frame, &self.golden_request())
     }
 }
 

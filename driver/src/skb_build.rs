@@ -1,7 +1,12 @@
 //! Builds the `sk_buff`s the stack would hand the driver: what a UFO device receives for a big
-//! UDP datagram, and plain (non-UFO) packets, in several buffer layouts.
+//! UDP datagram (IPv4 or IPv6), and plain (non-UFO) packets, in several buffer layouts.
+//!
+//! [`from_tx_packet`] builds any [`TxPacket`]; the other builders are its pieces.
 
-use crate::packet::{DatagramSpec, SpecError, UdpCsum, UDP_HEADER_LEN};
+use crate::packet::{
+    DatagramSpec, Ipv6DatagramSpec, PacketSpec, PlainSpec, SpecError, TxPacket, UdpCsum,
+    IPV6_FRAG_HEADER_LEN, UDP_HEADER_LEN,
+};
 use crate::skb::{CsumOffload, Skb, SkbError, SkbFrag, MAX_BUFFERS, MAX_SKB_FRAGS, PAGE_SIZE};
 use rand::Rng;
 use rand::SeedableRng;
@@ -35,14 +40,18 @@ pub enum BuildError {
     /// The datagram description is invalid.
     #[error("datagram: {0}")]
     Spec(#[from] SpecError),
-    /// `ufo_size = mtu - ip header length` would not be positive.
-    #[error("MTU {mtu} leaves no IP payload after a {hlen}-byte IP header")]
+    /// `ufo_size = mtu - ip header length` (IPv6: `mtu - unfragmentable length - 8`) would not
+    /// be positive.
+    #[error("MTU {mtu} leaves no IP payload after {hlen} header bytes")]
     MtuTooSmall {
         /// the MTU asked for
         mtu: u32,
-        /// IP header length
+        /// IP header length (IPv6: unfragmentable part + Fragment header)
         hlen: usize,
     },
+    /// UFO was asked for a packet that is not a UDP datagram.
+    #[error("UFO asked for a plain (non-UDP-datagram) packet")]
+    UfoNotUdp,
     /// `ufo_size` is a 16-bit field.
     #[error("MTU {mtu} gives ufo_size {ufo_size}: more than 65535")]
     MtuTooLarge {
@@ -125,6 +134,99 @@ pub fn from_datagram_plain(spec: &DatagramSpec, layout: FragLayout) -> Result<Sk
             offset: 6,
         });
     }
+    Ok(skb)
+}
+
+/// The UFO `sk_buff` for an IPv6 datagram at `mtu`: `ufo_size = mtu - unfragmentable length -
+/// 8`, the per-fragment data bound of `ip6_fragment` (`mtu -= hlen + sizeof(struct frag_hdr)`,
+/// `hlen` from `ip6_find_1stfragopt`), so that the engine's rule (`len = min(left, ufo_size)`,
+/// rounded down to a multiple of 8 unless last, `left` = bytes after the unfragmentable part)
+/// is `ip6_fragment`'s at this MTU. `ip6_frag_id` is the Fragment identification every
+/// fragment carries. Checksum as for IPv4: Full and Seed give the seed and a request at the UDP
+/// check field (`csum_start` = UDP header, `csum_offset` = 6); None (`UDP_NO_CHECK6_TX`) gives 0
+/// and no request. The head holds every header up to the end of the UDP header.
+pub fn from_ipv6_datagram_ufo(
+    spec: &Ipv6DatagramSpec,
+    mtu: u32,
+    ip6_frag_id: u32,
+    layout: FragLayout,
+) -> Result<Skb, BuildError> {
+    spec.validate()?;
+    let hlen = spec.unfragmentable_len() + IPV6_FRAG_HEADER_LEN;
+    let ufo_size = mtu
+        .checked_sub(hlen as u32)
+        .filter(|&s| s > 0)
+        .ok_or(BuildError::MtuTooSmall { mtu, hlen })?;
+    let ufo_size =
+        u16::try_from(ufo_size).map_err(|_| BuildError::MtuTooLarge { mtu, ufo_size })?;
+    let (csum_mode, csum) = match spec.udp_csum {
+        UdpCsum::None => (UdpCsum::None, None),
+        UdpCsum::Full | UdpCsum::Seed => (
+            UdpCsum::Seed,
+            Some(CsumOffload {
+                start: spec.l4_offset() as u16,
+                offset: 6,
+            }),
+        ),
+    };
+    let frame = spec.with_csum(csum_mode).try_frame()?;
+    let mut skb = from_frame(&frame, spec.l4_offset() + UDP_HEADER_LEN, layout)?;
+    skb.ufo_size = ufo_size;
+    skb.ip6_frag_id = ip6_frag_id;
+    skb.csum = csum;
+    Ok(skb)
+}
+
+/// A non-UFO `sk_buff` for an IPv6 datagram: the frame as the spec builds it; a Seed spec gets
+/// a `CHECKSUM_PARTIAL` request at the UDP check field.
+pub fn from_ipv6_datagram_plain(
+    spec: &Ipv6DatagramSpec,
+    layout: FragLayout,
+) -> Result<Skb, BuildError> {
+    let frame = spec.try_frame()?;
+    let mut skb = from_frame(&frame, spec.l4_offset() + UDP_HEADER_LEN, layout)?;
+    if spec.udp_csum == UdpCsum::Seed {
+        skb.csum = Some(CsumOffload {
+            start: spec.l4_offset() as u16,
+            offset: 6,
+        });
+    }
+    Ok(skb)
+}
+
+/// The `sk_buff` of a plain packet: no `ufo_size`; its [`PlainSpec::csum_request`], if any. The
+/// head holds the network header and reaches past the checksum field (`skb_checksum_help`
+/// requires the field in the linear part).
+pub fn from_plain(spec: &PlainSpec, layout: FragLayout) -> Result<Skb, BuildError> {
+    let frame = spec.try_frame()?;
+    let csum = spec.csum_request();
+    let head_len = match csum {
+        Some(c) => usize::from(c.start) + usize::from(c.offset) + 2,
+        None => spec.l4_offset(),
+    }
+    .max(spec.l4_offset())
+    .min(frame.len());
+    let mut skb = from_frame(&frame, head_len, layout)?;
+    skb.csum = csum;
+    Ok(skb)
+}
+
+/// The `sk_buff` for any [`TxPacket`]: UFO datagrams per [`from_datagram_ufo`] /
+/// [`from_ipv6_datagram_ufo`], other datagrams per [`from_datagram_plain`] /
+/// [`from_ipv6_datagram_plain`], plain packets per [`from_plain`]; then `ip6_frag_id` and
+/// `vlan_insert` from the packet.
+pub fn from_tx_packet(tx: &TxPacket, layout: FragLayout) -> Result<Skb, BuildError> {
+    let mut skb = match (&tx.spec, tx.ufo_mtu) {
+        (PacketSpec::Udp4(s), Some(mtu)) => from_datagram_ufo(s, mtu, layout)?,
+        (PacketSpec::Udp6(s), Some(mtu)) => from_ipv6_datagram_ufo(s, mtu, tx.ip6_frag_id, layout)?,
+        (PacketSpec::Plain(_), Some(_)) => return Err(BuildError::UfoNotUdp),
+        (PacketSpec::Udp4(s), None) => from_datagram_plain(s, layout)?,
+        (PacketSpec::Udp6(s), None) => from_ipv6_datagram_plain(s, layout)?,
+        (PacketSpec::Plain(s), None) => from_plain(s, layout)?,
+    };
+    skb.ip6_frag_id = tx.ip6_frag_id;
+    skb.vlan_insert = tx.vlan_insert;
+    debug_assert_eq!(skb.csum, tx.csum_request());
     Ok(skb)
 }
 
