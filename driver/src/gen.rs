@@ -1,11 +1,19 @@
-//! Random test datagrams, biased toward the sizes where fragmentation goes wrong: exact
+//! Random test packets, biased toward the sizes where fragmentation goes wrong: exact
 //! multiples of the fragment size, last fragments of 1..7 bytes, a datagram that just fits or
-//! just does not fit the MTU, tiny and empty payloads, and the largest IPv4 datagram.
+//! just does not fit the MTU, tiny and empty payloads, and the largest IPv4 and IPv6 datagrams.
+//!
+//! - [`random_datagram`]: one IPv4 UFO datagram ([`GenConfig`]).
+//! - [`random_packet`]: the whole mix ([`MixConfig`]): IPv4 and IPv6 UFO datagrams (options,
+//!   extension headers, DF, no checksum), plain UDP with and without checksum offload, other
+//!   protocols with checksum offload, pass-through frames, VLAN tags in the frame and inserted
+//!   on request.
 //!
 //! Callers seed a [`rand_chacha::ChaCha8Rng`] themselves, so one printed seed reproduces a run.
 
 use crate::packet::{
-    DatagramSpec, UdpCsum, IPV4_MAX_TOTAL_LEN, IPV4_MIN_HEADER_LEN, UDP_HEADER_LEN,
+    DatagramSpec, Ipv6DatagramSpec, Ipv6ExtHeader, Ipv6ExtKind, PacketSpec, PlainCsum, PlainL3,
+    PlainSpec, TxPacket, UdpCsum, ETH_HEADER_LEN, IPPROTO_TCP, IPV4_MAX_TOTAL_LEN,
+    IPV4_MIN_HEADER_LEN, IPV6_HEADER_LEN, IPV6_MAX_PAYLOAD_LEN, UDP_HEADER_LEN, VLAN_TAG_LEN,
 };
 use rand::Rng;
 
@@ -86,6 +94,445 @@ pub fn random_datagram(rng: &mut impl Rng, cfg: &GenConfig) -> DatagramSpec {
         dst_port: rng.gen(),
         payload,
         udp_csum: cfg.udp_csum,
+    }
+}
+
+/// Which kinds of packets [`random_packet`] draws, by relative weight (0 turns a kind off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MixWeights {
+    /// UFO datagram over IPv4.
+    pub ufo_ipv4: u32,
+    /// UFO datagram over IPv6.
+    pub ufo_ipv6: u32,
+    /// UDP datagram (IPv4 or IPv6) without UFO: checksum offload (seed) or pass-through.
+    pub udp_plain: u32,
+    /// Another protocol with a `CHECKSUM_PARTIAL` request (TCP, UDP-Lite, ICMPv6 over IP, or a
+    /// non-IP frame at an arbitrary, possibly odd, start).
+    pub csum_plain: u32,
+    /// A packet without any offload, sent as it is.
+    pub passthrough: u32,
+}
+
+impl Default for MixWeights {
+    fn default() -> Self {
+        Self {
+            ufo_ipv4: 4,
+            ufo_ipv6: 4,
+            udp_plain: 1,
+            csum_plain: 2,
+            passthrough: 1,
+        }
+    }
+}
+
+/// What [`random_packet`] generates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MixConfig {
+    /// MTUs a UFO datagram is sent at (one drawn per packet; IPv6 raises it to
+    /// `ipv6_min_mtu`).
+    pub mtus: Vec<u32>,
+    /// Kinds and their weights.
+    pub weights: MixWeights,
+    /// Most 802.1Q tags already in a frame (0..=this, tags in 1 of 4 frames).
+    pub max_vlan_tags: usize,
+    /// Probability that the stack asks the device to insert a VLAN tag.
+    pub vlan_insert_probability: f64,
+    /// IPv4 options (copied and not copied, NOOP and EOL padding) in half the IPv4 datagrams.
+    pub ipv4_options: bool,
+    /// Most IPv6 extension headers (0..=4), in the orders Linux emits them.
+    pub max_ipv6_ext_headers: usize,
+    /// Every header of a datagram (Ethernet, tags, IP, extension headers, UDP) ends within this
+    /// many bytes: the engine's `HDR_BYTES`.
+    pub max_header_bytes: usize,
+    /// Probability of DF on IPv4 datagrams.
+    pub df_probability: f64,
+    /// Probability of an IPv4 UFO datagram without UDP checksum (check field 0).
+    pub ipv4_no_csum_probability: f64,
+    /// Probability of an IPv6 UFO datagram without UDP checksum (`UDP_NO_CHECK6_TX`).
+    pub ipv6_no_csum_probability: f64,
+    /// Smallest MTU for IPv6 (`IPV6_MIN_MTU`, 1280).
+    pub ipv6_min_mtu: u32,
+    /// Largest plain (non-UFO) frame, bytes.
+    pub max_plain_len: usize,
+}
+
+impl Default for MixConfig {
+    fn default() -> Self {
+        Self {
+            mtus: vec![576, 1280, 1500, 9000],
+            weights: MixWeights::default(),
+            max_vlan_tags: 2,
+            vlan_insert_probability: 0.25,
+            ipv4_options: true,
+            max_ipv6_ext_headers: 3,
+            max_header_bytes: 128,
+            df_probability: 0.1,
+            ipv4_no_csum_probability: 0.05,
+            ipv6_no_csum_probability: 0.03,
+            ipv6_min_mtu: 1280,
+            max_plain_len: 9018,
+        }
+    }
+}
+
+/// A random packet of the mix in `cfg`, with its offload requests. Always valid: its
+/// [`TxPacket::skb`] and [`TxPacket::golden`] succeed.
+pub fn random_packet(rng: &mut impl Rng, cfg: &MixConfig) -> TxPacket {
+    let w = cfg.weights;
+    let table = [
+        w.ufo_ipv4,
+        w.ufo_ipv6,
+        w.udp_plain,
+        w.csum_plain,
+        w.passthrough,
+    ];
+    let total: u32 = table.iter().sum();
+    assert!(total > 0, "MixConfig.weights are all 0");
+    let mut pick = rng.gen_range(0..total);
+    let mut kind = 0;
+    while pick >= table[kind] {
+        pick -= table[kind];
+        kind += 1;
+    }
+    let vlan_insert = rng
+        .gen_bool(cfg.vlan_insert_probability.clamp(0.0, 1.0))
+        .then(|| rng.gen());
+    let mtu = cfg
+        .mtus
+        .get(rng.gen_range(0..cfg.mtus.len().max(1)))
+        .copied()
+        .unwrap_or(1500);
+    let mut tx = match kind {
+        0 => {
+            let spec = random_ipv4_for_mix(rng, cfg, mtu, true);
+            TxPacket {
+                spec: PacketSpec::Udp4(spec),
+                ufo_mtu: Some(mtu),
+                ip6_frag_id: 0,
+                vlan_insert: None,
+            }
+        }
+        1 => {
+            let mtu = mtu.max(cfg.ipv6_min_mtu);
+            let mut spec = random_ipv6_datagram(rng, cfg, mtu);
+            if rng.gen_bool(cfg.ipv6_no_csum_probability.clamp(0.0, 1.0)) {
+                spec.udp_csum = UdpCsum::None;
+            }
+            TxPacket {
+                spec: PacketSpec::Udp6(spec),
+                ufo_mtu: Some(mtu),
+                ip6_frag_id: random_frag_id(rng),
+                vlan_insert: None,
+            }
+        }
+        2 => {
+            let csum = match rng.gen_range(0..4) {
+                0 => UdpCsum::Full,
+                1 => UdpCsum::None,
+                _ => UdpCsum::Seed,
+            };
+            let spec = if rng.gen_bool(0.5) {
+                let mut s = random_ipv4_for_mix(rng, cfg, mtu, false);
+                s.udp_csum = csum;
+                PacketSpec::Udp4(s)
+            } else {
+                let mut s = random_ipv6_datagram(rng, cfg, mtu.max(cfg.ipv6_min_mtu));
+                s.udp_csum = if csum == UdpCsum::None {
+                    UdpCsum::Full
+                } else {
+                    csum
+                };
+                PacketSpec::Udp6(s)
+            };
+            TxPacket::plain(spec)
+        }
+        3 => TxPacket::plain(PacketSpec::Plain(random_plain(rng, cfg, true))),
+        _ => TxPacket::plain(PacketSpec::Plain(random_plain(rng, cfg, false))),
+    };
+    tx.vlan_insert = vlan_insert;
+    if tx.ufo_mtu.is_none() && rng.gen_bool(0.1) {
+        // A stale fragment id on a non-UFO skb must not matter.
+        tx.ip6_frag_id = rng.gen();
+    }
+    tx
+}
+
+/// An IPv6 fragment identification: mostly random, sometimes the edge values.
+fn random_frag_id(rng: &mut impl Rng) -> u32 {
+    match rng.gen_range(0..10) {
+        0 => 0x8000_0000, // __ipv6_select_ident's replacement for 0
+        1 => 0xFFFF_FFFF,
+        2 => 1,
+        _ => rng.gen(),
+    }
+}
+
+fn random_vlan(rng: &mut impl Rng, max: usize) -> Vec<u16> {
+    if max > 0 && rng.gen_bool(0.25) {
+        let n = rng.gen_range(1..=max);
+        (0..n).map(|_| rng.gen()).collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// An IPv4 datagram of the mix; `ufo`: sizes biased around the fragment size at `mtu`.
+fn random_ipv4_for_mix(rng: &mut impl Rng, cfg: &MixConfig, mtu: u32, ufo: bool) -> DatagramSpec {
+    let gc = GenConfig {
+        mtu,
+        max_payload: if ufo {
+            IPV4_MAX_TOTAL_LEN - IPV4_MIN_HEADER_LEN - UDP_HEADER_LEN
+        } else {
+            cfg.max_plain_len
+                .saturating_sub(ETH_HEADER_LEN + 8 + 60 + 8)
+                .max(1)
+        },
+        max_vlan_tags: cfg.max_vlan_tags,
+        ip_options: cfg.ipv4_options,
+        df_probability: cfg.df_probability,
+        udp_csum: if rng.gen_bool(cfg.ipv4_no_csum_probability.clamp(0.0, 1.0)) {
+            UdpCsum::None
+        } else {
+            UdpCsum::Seed
+        },
+    };
+    let mut s = random_datagram(rng, &gc);
+    // Keep every header inside the engine's header window.
+    while s.l4_offset() + UDP_HEADER_LEN > cfg.max_header_bytes && !s.ip_options.is_empty() {
+        s.ip_options.clear();
+    }
+    while s.l4_offset() + UDP_HEADER_LEN > cfg.max_header_bytes && !s.vlan.is_empty() {
+        s.vlan.pop();
+    }
+    s
+}
+
+/// Random IPv6 extension headers in an order Linux emits (`ipv6_push_nfrag_opts` /
+/// `ipv6_push_frag_opts`): Hop-by-Hop first, then Destination Options before a Routing header
+/// (only with one), the Routing header, then Destination Options; at most `max` headers and
+/// `budget` bytes. Returns the headers and the final destination when a Routing header is
+/// present.
+pub fn random_ext_headers(
+    rng: &mut impl Rng,
+    max: usize,
+    budget: usize,
+) -> (Vec<Ipv6ExtHeader>, Option<[u8; 16]>) {
+    use Ipv6ExtKind::*;
+    const ORDERS: &[&[Ipv6ExtKind]] = &[
+        &[HopByHop],
+        &[DestOptions],
+        &[Routing],
+        &[HopByHop, Routing],
+        &[HopByHop, DestOptions],
+        &[Routing, DestOptions],
+        &[DestOptions, Routing],
+        &[HopByHop, Routing, DestOptions],
+        &[HopByHop, DestOptions, Routing],
+        &[DestOptions, Routing, DestOptions],
+        &[HopByHop, DestOptions, Routing, DestOptions],
+    ];
+    if max == 0 || budget < 8 || rng.gen_bool(0.2) {
+        return (Vec::new(), None);
+    }
+    let fitting: Vec<&&[Ipv6ExtKind]> = ORDERS
+        .iter()
+        .filter(|o| {
+            o.len() <= max && 8 * o.len() + if o.contains(&Routing) { 16 } else { 0 } <= budget
+        })
+        .collect();
+    let Some(order) = fitting.get(rng.gen_range(0..fitting.len().max(1))) else {
+        return (Vec::new(), None);
+    };
+    let mut left = budget;
+    let mut headers = Vec::new();
+    let mut final_dst = None;
+    for (i, &kind) in order.iter().enumerate() {
+        // Leave 8 bytes (16 for a Routing header) for each header still to come.
+        let later: usize = order[i + 1..]
+            .iter()
+            .map(|k| if *k == Routing { 24 } else { 8 })
+            .sum();
+        let room = left - later;
+        let h = match kind {
+            Routing => {
+                let max_addrs = ((room - 8) / 16).clamp(1, 4);
+                let n = rng.gen_range(1..=max_addrs);
+                let addrs: Vec<[u8; 16]> = (0..n).map(|_| rng.gen()).collect();
+                // 8 + 16 * n <= room by the choice of n.
+                final_dst = addrs.last().copied();
+                Ipv6ExtHeader::routing(
+                    if n == 1 && rng.gen_bool(0.5) { 2 } else { 0 },
+                    n as u8,
+                    &addrs,
+                )
+            }
+            _ => {
+                // TLV options: Router Alert (Hop-by-Hop only), experimental types whose
+                // action bits say "skip", PadN runs; padded to a multiple of 8.
+                let mut opts = Vec::new();
+                let want = rng.gen_range(0..=(room - 2).min(46));
+                while opts.len() + 8 <= want {
+                    match rng.gen_range(0..3) {
+                        0 if kind == HopByHop => opts.extend_from_slice(&[5, 2, 0, 0]),
+                        1 => {
+                            let n = rng.gen_range(0..=4);
+                            opts.push(0x1e);
+                            opts.push(n as u8);
+                            opts.extend((0..n).map(|_| rng.gen::<u8>()));
+                        }
+                        _ => opts.extend_from_slice(&[1, 1, 0]),
+                    }
+                }
+                let h = Ipv6ExtHeader::options(kind, &opts);
+                if h.len() > room {
+                    Ipv6ExtHeader::options(kind, &[])
+                } else {
+                    h
+                }
+            }
+        };
+        left -= h.len();
+        headers.push(h);
+    }
+    (headers, final_dst)
+}
+
+/// A random IPv6 UDP datagram for `mtu`, sizes biased around its fragment size.
+fn random_ipv6_datagram(rng: &mut impl Rng, cfg: &MixConfig, mtu: u32) -> Ipv6DatagramSpec {
+    let mut vlan = random_vlan(rng, cfg.max_vlan_tags);
+    let fixed = |vlan: &[u16]| ETH_HEADER_LEN + VLAN_TAG_LEN * vlan.len() + IPV6_HEADER_LEN + 8;
+    while fixed(&vlan) > cfg.max_header_bytes && !vlan.is_empty() {
+        vlan.pop();
+    }
+    let budget = cfg.max_header_bytes.saturating_sub(fixed(&vlan)) & !7;
+    let (ext_headers, final_dst) =
+        random_ext_headers(rng, cfg.max_ipv6_ext_headers.min(4), budget.min(256));
+    let mut spec = Ipv6DatagramSpec {
+        dst_mac: random_mac(rng),
+        src_mac: random_mac(rng),
+        vlan,
+        traffic_class: rng.gen(),
+        flow_label: rng.gen_range(0..=0xF_FFFF),
+        hop_limit: rng.gen_range(1..=255),
+        src_ip: rng.gen(),
+        dst_ip: rng.gen(),
+        ext_headers,
+        final_dst,
+        src_port: rng.gen(),
+        dst_port: rng.gen(),
+        payload: Vec::new(),
+        udp_csum: UdpCsum::Seed,
+    };
+    let unfrag = spec.unfragmentable_len();
+    let frag_ext = spec.ext_len() + IPV6_HEADER_LEN - unfrag;
+    let limit = IPV6_MAX_PAYLOAD_LEN - spec.ext_len() - UDP_HEADER_LEN;
+    // Non-last fragments carry (mtu - unfrag - 8) & !7 fragmentable bytes.
+    let per = ((mtu as usize).saturating_sub(unfrag + 8).max(8)) & !7;
+    let fits = (mtu as usize).saturating_sub(IPV6_HEADER_LEN + spec.ext_len());
+    let from_fragmentable = |f: usize| f.saturating_sub(frag_ext + UDP_HEADER_LEN).min(limit);
+    let max_frags = (limit + UDP_HEADER_LEN + frag_ext) / per;
+    let len = match rng.gen_range(0..10) {
+        0 => 0,
+        1 => rng.gen_range(1..=16),
+        2 => limit,
+        3 => from_fragmentable(rng.gen_range(1..=max_frags.max(1)) * per),
+        4 => from_fragmentable(rng.gen_range(1..=max_frags.max(1)) * per + rng.gen_range(1..=7)),
+        5 => (fits + rng.gen_range(0..=8))
+            .saturating_sub(4 + UDP_HEADER_LEN)
+            .min(limit),
+        6 => rng.gen_range(0..=limit.min(3 * fits)),
+        _ => rng.gen_range(0..=limit),
+    };
+    spec.payload = (0..len).map(|_| rng.gen()).collect();
+    spec
+}
+
+/// A random plain packet: with a checksum-offload request (`csum`) or without any offload.
+fn random_plain(rng: &mut impl Rng, cfg: &MixConfig, csum: bool) -> PlainSpec {
+    let vlan = random_vlan(rng, cfg.max_vlan_tags);
+    let l2 = ETH_HEADER_LEN + VLAN_TAG_LEN * vlan.len();
+    let max_len = cfg.max_plain_len.max(l2 + 64);
+    let payload_len = |rng: &mut dyn rand::RngCore, hdr: usize, min: usize| -> usize {
+        let cap = max_len.saturating_sub(l2 + hdr).max(min);
+        match rng.gen_range(0..4) {
+            0 => min,
+            1 => rng.gen_range(min..=cap.min(min + 64)),
+            _ => rng.gen_range(min..=cap),
+        }
+    };
+    let v4 = |rng: &mut dyn rand::RngCore, protocol: u8| PlainL3::Ipv4 {
+        src: rng.gen(),
+        dst: rng.gen(),
+        id: rng.gen(),
+        tos: rng.gen(),
+        ttl: rng.gen_range(1..=255),
+        df: rng.gen_bool(0.5),
+        protocol,
+    };
+    let v6 = |rng: &mut dyn rand::RngCore, next_header: u8| PlainL3::Ipv6 {
+        traffic_class: rng.gen(),
+        flow_label: rng.gen_range(0..=0xF_FFFF),
+        hop_limit: rng.gen_range(1..=255),
+        src: rng.gen(),
+        dst: rng.gen(),
+        next_header,
+    };
+    let (l3, hdr, min, csum_kind) = match rng.gen_range(0..6) {
+        // TCP: checksum at 16, header at least 20 bytes.
+        0 => (
+            v4(rng, IPPROTO_TCP),
+            IPV4_MIN_HEADER_LEN,
+            20,
+            PlainCsum::Partial { offset: 16 },
+        ),
+        1 => (
+            v6(rng, IPPROTO_TCP),
+            IPV6_HEADER_LEN,
+            20,
+            PlainCsum::Partial { offset: 16 },
+        ),
+        // UDP-Lite over IPv4 (checksum at 6).
+        2 => (
+            v4(rng, 136),
+            IPV4_MIN_HEADER_LEN,
+            8,
+            PlainCsum::Partial { offset: 6 },
+        ),
+        // ICMPv6 (checksum at 2, pseudo-header included).
+        3 => (
+            v6(rng, 58),
+            IPV6_HEADER_LEN,
+            8,
+            PlainCsum::Partial { offset: 2 },
+        ),
+        // A non-IP EtherType (local experimental 0x88B5): any start, odd ones included.
+        _ => (PlainL3::Raw { ethertype: 0x88B5 }, 0, 4, PlainCsum::None),
+    };
+    let n = payload_len(rng, hdr, min);
+    let payload: Vec<u8> = (0..n).map(|_| rng.gen()).collect();
+    let frame_len = l2 + hdr + n;
+    let csum = match (csum, csum_kind) {
+        (false, PlainCsum::Partial { offset }) if rng.gen_bool(0.5) => PlainCsum::Full { offset },
+        (false, _) => PlainCsum::None,
+        (true, PlainCsum::None) => {
+            // csum_start anywhere from the EtherType on (even or odd), the field after it.
+            let start = rng.gen_range(l2 - 2..frame_len - 2);
+            let offset = rng.gen_range(0..=(frame_len - 2 - start).min(64));
+            PlainCsum::Raw {
+                start: start as u16,
+                offset: offset as u16,
+                seed: rng.gen(),
+            }
+        }
+        (true, k) => k,
+    };
+    PlainSpec {
+        dst_mac: random_mac(rng),
+        src_mac: random_mac(rng),
+        vlan,
+        l3,
+        payload,
+        csum,
     }
 }
 

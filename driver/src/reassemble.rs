@@ -1,15 +1,19 @@
 //! An independent check of wire frames, written with a library nobody here wrote: etherparse
-//! 0.16 parses every frame, verifies each IPv4 header checksum, reassembles the fragments and
+//! (0.20) parses every frame, verifies each IPv4 header checksum, reassembles the fragments and
 //! computes the UDP checksum itself. The scoreboard checks that the result is the datagram that
 //! was sent ([`Reassembled::check_against_sent`]) and that the checksum verifies.
 //!
 //! IPv4 goes through `etherparse::defrag::IpDefragPool` fed with `SlicedPacket`s. IPv6 is
 //! reassembled with `etherparse::defrag::IpDefragBuf`, the buffer the pool itself uses, fed
 //! from etherparse's IPv6 header slices: `SlicedPacket` keeps parsing extension headers past a
-//! Fragment header (`Ipv6ExtensionsSlice::from_slice` in 0.16), which misreads every later
-//! fragment when the first fragmentable header is a Destination Options header, so the
-//! headers are walked with `Ipv6HeaderSlice`, `Ipv6RawExtHeaderSlice` and
-//! `Ipv6FragmentHeaderSlice` up to the Fragment header only.
+//! Fragment header (`Ipv6ExtensionsSlice::from_slice`), which misreads every later fragment
+//! when the first fragmentable header is a Destination Options header, so the headers are
+//! walked with `Ipv6HeaderSlice`, `Ipv6RawExtHeaderSlice` and `Ipv6FragmentHeaderSlice` up to
+//! the Fragment header only.
+//!
+//! etherparse 0.20 or later is required: 0.16 to 0.19 read the Fragment header's offset and M
+//! flag from the wrong bits (M from bit 7 of byte 3 instead of bit 0; etherparse issue #150,
+//! fixed by pull requests #149/#151 in 0.20), so they cannot reassemble RFC 8200 fragments.
 
 use etherparse::defrag::{IpDefragBuf, IpDefragPool};
 use etherparse::{
@@ -440,7 +444,7 @@ impl Reassembled {
             - match &p.net {
                 Some(NetSlice::Ipv4(ip)) => usize::from(ip.header().total_len()),
                 Some(NetSlice::Ipv6(ip)) => 40 + usize::from(ip.header().payload_length()),
-                None => return differs("sent frame has no IP header".into()),
+                _ => return differs("sent frame has no IP header".into()),
             };
         if sent[..l3] != self.l2[..] {
             return differs("Ethernet header or tags".into());
