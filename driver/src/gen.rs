@@ -673,4 +673,85 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn mix_covers_every_kind_within_the_limits() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let cfg = MixConfig::default();
+        let mut seen = std::collections::HashSet::new();
+        let mut orders = std::collections::HashSet::new();
+        let (mut inserted, mut odd_start, mut ipv6_none, mut big6) = (0, 0, 0, 0);
+        for _ in 0..3000 {
+            let tx = random_packet(&mut rng, &cfg);
+            let frame = tx.skb_frame().expect("valid spec");
+            let kind = match (&tx.spec, tx.ufo_mtu.is_some(), tx.csum_request().is_some()) {
+                (PacketSpec::Udp4(_), true, _) => "ufo4",
+                (PacketSpec::Udp6(_), true, _) => "ufo6",
+                (PacketSpec::Udp4(_), false, true) => "udp4 csum",
+                (PacketSpec::Udp4(_), false, false) => "udp4 pass",
+                (PacketSpec::Udp6(_), false, true) => "udp6 csum",
+                (PacketSpec::Udp6(_), false, false) => "udp6 pass",
+                (PacketSpec::Plain(_), _, true) => "plain csum",
+                (PacketSpec::Plain(_), _, false) => "plain pass",
+            };
+            seen.insert(kind);
+            inserted += usize::from(tx.vlan_insert.is_some());
+            if let Some(c) = tx.csum_request() {
+                odd_start += usize::from(c.start % 2 == 1);
+                assert!(usize::from(c.start) + usize::from(c.offset) + 2 <= frame.len());
+                assert!(c.start >= 12);
+            }
+            match &tx.spec {
+                PacketSpec::Udp4(s) if tx.ufo_mtu.is_some() => {
+                    assert!(s.l4_offset() + 8 <= cfg.max_header_bytes);
+                }
+                PacketSpec::Udp6(s) => {
+                    assert!(s.l4_offset() + 8 <= cfg.max_header_bytes, "{s:?}");
+                    assert!(s.ext_headers.len() <= cfg.max_ipv6_ext_headers);
+                    if let Some(mtu) = tx.ufo_mtu {
+                        assert!(mtu >= 1280);
+                    }
+                    ipv6_none += usize::from(s.udp_csum == UdpCsum::None);
+                    big6 += usize::from(s.payload_len() == IPV6_MAX_PAYLOAD_LEN);
+                    // Kernel order: Hop-by-Hop first; Destination Options before a Routing
+                    // header only with one; at most one Routing header.
+                    let kinds: Vec<Ipv6ExtKind> = s.ext_headers.iter().map(|h| h.kind).collect();
+                    if let Some(p) = kinds.iter().position(|k| *k == Ipv6ExtKind::HopByHop) {
+                        assert_eq!(p, 0);
+                    }
+                    assert!(kinds.iter().filter(|k| **k == Ipv6ExtKind::Routing).count() <= 1);
+                    assert_eq!(s.final_dst.is_some(), kinds.contains(&Ipv6ExtKind::Routing));
+                    orders.insert(kinds);
+                }
+                _ => {}
+            }
+        }
+        for k in [
+            "ufo4",
+            "ufo6",
+            "udp4 csum",
+            "udp4 pass",
+            "udp6 csum",
+            "udp6 pass",
+            "plain csum",
+            "plain pass",
+        ] {
+            assert!(seen.contains(k), "never generated: {k}");
+        }
+        assert!(inserted > 300 && odd_start > 20 && ipv6_none > 5 && big6 > 5);
+        assert!(orders.len() >= 10, "{orders:?}");
+    }
+
+    #[test]
+    fn mix_is_reproducible_from_the_seed() {
+        let cfg = MixConfig::default();
+        let run = |seed| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            (0..50)
+                .map(|_| random_packet(&mut rng, &cfg))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(run(5), run(5));
+        assert_ne!(run(5), run(6));
+    }
 }

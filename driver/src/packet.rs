@@ -1198,4 +1198,152 @@ mod tests {
         };
         assert_eq!(max.frame().len(), 14 + 65535);
     }
+
+    #[test]
+    fn ipv6_layout_and_chain() {
+        let spec = Ipv6DatagramSpec {
+            vlan: vec![9],
+            traffic_class: 0xab,
+            flow_label: 0x12345,
+            hop_limit: 7,
+            ext_headers: vec![
+                Ipv6ExtHeader::options(Ipv6ExtKind::HopByHop, &[5, 2, 0, 0]),
+                Ipv6ExtHeader::options(Ipv6ExtKind::DestOptions, &[0x1e, 1, 0xaa]),
+                Ipv6ExtHeader::routing(0, 2, &[[1; 16], [2; 16]]),
+                Ipv6ExtHeader::options(Ipv6ExtKind::DestOptions, &[]),
+            ],
+            payload: vec![0x55; 3],
+            ..Default::default()
+        };
+        let f = spec.frame();
+        let l3 = 18;
+        assert_eq!(spec.l3_offset(), l3);
+        assert_eq!(&f[16..18], &[0x86, 0xdd]);
+        // version 6, class 0xab, flow 0x12345: 0x6ab12345
+        assert_eq!(&f[l3..l3 + 4], &[0x6a, 0xb1, 0x23, 0x45]);
+        assert_eq!(spec.ext_len(), 8 + 8 + 40 + 8);
+        assert_eq!(
+            u16::from_be_bytes([f[l3 + 4], f[l3 + 5]]) as usize,
+            64 + 8 + 3
+        );
+        assert_eq!(f[l3 + 6], 0, "first: Hop-by-Hop");
+        assert_eq!(f[l3 + 7], 7);
+        // Chain: HBH -> 60, Dest -> 43, Routing -> 60, Dest -> 17; lengths (n/8 - 1).
+        let e = l3 + 40;
+        assert_eq!((f[e], f[e + 1]), (60, 0));
+        assert_eq!((f[e + 8], f[e + 9]), (43, 0));
+        assert_eq!((f[e + 16], f[e + 17]), (60, 4));
+        assert_eq!(&f[e + 18..e + 20], &[0, 2], "routing type, segments left");
+        assert_eq!((f[e + 56], f[e + 57]), (17, 0));
+        // PadN filled the options to 8 bytes: 5 2 0 0 | 1 0
+        assert_eq!(&f[e + 2..e + 8], &[5, 2, 0, 0, 1, 0]);
+        // 0x1e 1 0xaa | Pad1
+        assert_eq!(&f[e + 10..e + 16], &[0x1e, 1, 0xaa, 1, 1, 0]);
+        assert_eq!(spec.l4_offset(), e + 64);
+        assert_eq!(spec.unfragmentable_len(), 40 + 8 + 8 + 40);
+        assert_eq!(f.len(), spec.l4_offset() + 11);
+    }
+
+    #[test]
+    fn ipv6_checksum_modes_use_the_final_destination() {
+        use crate::checksum::udp_ipv6_checksum;
+        let home = [9u8; 16];
+        let spec = Ipv6DatagramSpec {
+            ext_headers: vec![Ipv6ExtHeader::routing(2, 1, &[home])],
+            final_dst: Some(home),
+            payload: b"hello".to_vec(),
+            ..Default::default()
+        };
+        let l4 = spec.l4_offset();
+        let full = spec.frame();
+        let mut zero = full.clone();
+        zero[l4 + 6..l4 + 8].fill(0);
+        let c = udp_ipv6_checksum(spec.src_ip, home, &zero[l4..]);
+        assert_eq!(&full[l4 + 6..l4 + 8], &c.to_be_bytes());
+        assert_ne!(c, udp_ipv6_checksum(spec.src_ip, spec.dst_ip, &zero[l4..]));
+        let seed = spec.with_csum(UdpCsum::Seed).frame();
+        assert_eq!(
+            !crate::checksum::ones_sum(&seed[l4..]),
+            c,
+            "seed completes to Full"
+        );
+        assert_eq!(
+            &spec.with_csum(UdpCsum::None).frame()[l4 + 6..l4 + 8],
+            &[0, 0]
+        );
+    }
+
+    #[test]
+    fn ipv6_invalid_specs_are_refused() {
+        let bad = Ipv6DatagramSpec {
+            ext_headers: vec![Ipv6ExtHeader {
+                kind: Ipv6ExtKind::HopByHop,
+                body: vec![0; 5],
+            }],
+            ..Default::default()
+        };
+        assert_eq!(
+            bad.try_frame(),
+            Err(SpecError::ExtHeaderNotAligned {
+                index: 0,
+                body_len: 5
+            })
+        );
+        let bad = Ipv6DatagramSpec {
+            flow_label: 0x10_0000,
+            ..Default::default()
+        };
+        assert_eq!(bad.try_frame(), Err(SpecError::FlowLabel(0x10_0000)));
+        let bad = Ipv6DatagramSpec {
+            ext_headers: vec![Ipv6ExtHeader::options(Ipv6ExtKind::HopByHop, &[0; 2047])],
+            ..Default::default()
+        };
+        assert!(matches!(
+            bad.try_frame(),
+            Err(SpecError::ExtHeaderTooLong { .. })
+        ));
+        let max = Ipv6DatagramSpec {
+            payload: vec![0; 65535 - 8],
+            ..Default::default()
+        };
+        assert_eq!(max.frame().len(), 14 + 40 + 65535);
+    }
+
+    #[test]
+    fn plain_tcp_partial_and_full() {
+        let p = PlainSpec::tcp_ipv4_partial([10, 0, 0, 1], [10, 0, 0, 2], 0x18, b"abc");
+        let f = p.frame();
+        assert_eq!(p.l4_offset(), 34);
+        assert_eq!(f[23], IPPROTO_TCP);
+        assert_eq!(ones_sum(&f[14..34]), 0xFFFF, "IPv4 header checksum");
+        // Seed: 0x0a00 + 0x0001 + 0x0a00 + 0x0002 + 0x0006 + 23 (0x17) = 0x1420.
+        assert_eq!(&f[50..52], &[0x14, 0x20]);
+        assert_eq!(
+            p.csum_request(),
+            Some(CsumOffload {
+                start: 34,
+                offset: 16
+            })
+        );
+        let full = PlainSpec {
+            csum: PlainCsum::Full { offset: 16 },
+            ..p.clone()
+        };
+        let ff = full.frame();
+        assert_eq!(full.csum_request(), None);
+        // A complete TCP checksum: pseudo-header + segment sums to 0xFFFF.
+        let mut s = Checksum::new();
+        add_ipv4_pseudo_header(&mut s, [10, 0, 0, 1], [10, 0, 0, 2], 6, 23);
+        s.add_bytes(&ff[34..]);
+        assert_eq!(s.folded(), 0xFFFF);
+        // Outside the payload: refused.
+        let bad = PlainSpec {
+            csum: PlainCsum::Partial { offset: 22 },
+            ..p
+        };
+        assert!(matches!(
+            bad.try_frame(),
+            Err(SpecError::CsumOutside { .. })
+        ));
+    }
 }
