@@ -15,7 +15,7 @@
 
 use crate::checksum::{internet_checksum, ones_sum, udp_ipv4_checksum, IPPROTO_UDP};
 use crate::packet::{SpecError, UdpCsum};
-use crate::skb::CsumOffload;
+use crate::skb::{CsumOffload, Skb};
 use thiserror::Error;
 
 /// TPID of an 802.1Q tag; the only tag the golden model walks.
@@ -178,6 +178,31 @@ pub struct GoldenRequest {
     pub csum: Option<CsumOffload>,
     /// 802.1Q tag (TCI) to insert after the MAC addresses of every frame, TPID 0x8100.
     pub vlan_insert: Option<u16>,
+}
+
+impl GoldenRequest {
+    /// The request an `sk_buff` carries: its `ip6_frag_id`, `csum` and `vlan_insert`, and for
+    /// `ufo_size > 0` the MTU whose fragmentation `ufo_size` stands for
+    /// ([`mtu_for_ufo_size`]).
+    pub fn from_skb(skb: &Skb) -> Result<Self, GoldenError> {
+        let ufo_mtu = match skb.ufo_size {
+            0 => None,
+            n => Some(mtu_for_ufo_size(&skb.to_bytes(), n)?),
+        };
+        Ok(Self {
+            ufo_mtu,
+            ip6_frag_id: skb.ip6_frag_id,
+            csum: skb.csum,
+            vlan_insert: skb.vlan_insert,
+        })
+    }
+}
+
+/// [`wire_output`] for any `sk_buff`, e.g. one read back from a vector file or edited by a
+/// test: its bytes and [`GoldenRequest::from_skb`]. A `ufo_size` below 8 gives
+/// [`GoldenError::MtuTooSmall`] / [`GoldenError::Ipv6MtuTooSmall`] (the engine's `UFO_SIZE`).
+pub fn wire_output_for_skb(skb: &Skb) -> Result<Vec<Vec<u8>>, GoldenError> {
+    wire_output(&skb.to_bytes(), &GoldenRequest::from_skb(skb)?)
 }
 
 /// The frames Linux sends for one `sk_buff` on a device without UFO, checksum or VLAN offload.

@@ -6,7 +6,8 @@ use rand_chacha::ChaCha8Rng;
 use ufo_driver::checksum::ones_sum;
 use ufo_driver::gen::{random_packet, MixConfig, MixWeights};
 use ufo_driver::golden::{
-    ip6_find_1stfragopt, mtu_for_ufo_size, wire_frames, wire_output, GoldenError, GoldenRequest,
+    ip6_find_1stfragopt, mtu_for_ufo_size, wire_frames, wire_output, wire_output_for_skb,
+    GoldenError, GoldenRequest,
 };
 use ufo_driver::packet::{
     DatagramSpec, Ipv6DatagramSpec, Ipv6ExtHeader, Ipv6ExtKind, PacketSpec, PlainCsum, PlainL3,
@@ -678,11 +679,13 @@ fn etherparse_reassembles_the_whole_mix() {
                 }
             }
         }
-        // And the skb of every packet builds and holds the same bytes.
+        // And the skb of every packet builds, holds the same bytes, and its own offload
+        // fields (ufo_size instead of the MTU) give the same golden frames.
         let skb = tx
             .skb(FragLayout::Random { seed: i })
             .unwrap_or_else(|e| panic!("case {i}: {e}"));
         assert_eq!(skb.to_bytes(), tx.skb_frame().unwrap(), "case {i}");
+        assert_eq!(wire_output_for_skb(&skb).unwrap(), frames, "case {i}");
     }
     // ufo4 fragmented, ufo4/udp4 single, ufo6 fragmented, udp6 single, pass-through,
     // checksum offload, fragmentable IPv6 extension headers, odd csum_start.
