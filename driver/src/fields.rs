@@ -7,6 +7,7 @@
 //! TLVs, Routing type 0/2 layout, Fragment header) are walked and named.
 
 const TPID_8021Q: u16 = 0x8100;
+const TPID_8021AD: u16 = 0x88A8;
 const ETHERTYPE_IPV4: u16 = 0x0800;
 const ETHERTYPE_IPV6: u16 = 0x86DD;
 const UDP: u8 = 17;
@@ -31,12 +32,17 @@ pub fn field_at(frame: &[u8], offset: usize) -> String {
     // Walk the 802.1Q tags.
     let mut type_at = 12;
     let mut tag = 0;
-    while be16(type_at) == Some(TPID_8021Q) {
+    while let Some(tpid @ (TPID_8021Q | TPID_8021AD)) = be16(type_at) {
+        let kind = if tpid == TPID_8021Q {
+            "802.1Q"
+        } else {
+            "802.1ad"
+        };
         if offset < type_at + 2 {
-            return format!("802.1Q tag {tag} TPID");
+            return format!("{kind} tag {tag} TPID");
         }
         if offset < type_at + 4 {
-            return format!("802.1Q tag {tag} TCI");
+            return format!("{kind} tag {tag} TCI");
         }
         type_at += 4;
         tag += 1;

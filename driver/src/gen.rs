@@ -515,8 +515,10 @@ fn random_plain(rng: &mut impl Rng, cfg: &MixConfig, csum: bool) -> PlainSpec {
         (false, PlainCsum::Partial { offset }) if rng.gen_bool(0.5) => PlainCsum::Full { offset },
         (false, _) => PlainCsum::None,
         (true, PlainCsum::None) => {
-            // csum_start anywhere from the EtherType on (even or odd), the field after it.
-            let start = rng.gen_range(l2 - 2..frame_len - 2);
+            // csum_start anywhere from the EtherType on (even or odd) inside the engine's
+            // header window, the field after it.
+            let last = (frame_len - 3).min(cfg.max_header_bytes.saturating_sub(1).max(l2 - 2));
+            let start = rng.gen_range(l2 - 2..=last);
             let offset = rng.gen_range(0..=(frame_len - 2 - start).min(64));
             PlainCsum::Raw {
                 start: start as u16,
@@ -700,6 +702,7 @@ mod tests {
                 odd_start += usize::from(c.start % 2 == 1);
                 assert!(usize::from(c.start) + usize::from(c.offset) + 2 <= frame.len());
                 assert!(c.start >= 12);
+                assert!(usize::from(c.start) < cfg.max_header_bytes);
             }
             match &tx.spec {
                 PacketSpec::Udp4(s) if tx.ufo_mtu.is_some() => {

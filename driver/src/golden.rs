@@ -18,8 +18,10 @@ use crate::packet::{SpecError, UdpCsum};
 use crate::skb::{CsumOffload, Skb};
 use thiserror::Error;
 
-/// TPID of an 802.1Q tag; the only tag the golden model walks.
+/// TPID of an 802.1Q tag (the one VLAN insertion writes).
 const TPID_8021Q: u16 = 0x8100;
+/// TPID of an 802.1ad (S-VLAN) tag; walked like 802.1Q in the input frame.
+const TPID_8021AD: u16 = 0x88A8;
 const ETHERTYPE_IPV4: u16 = 0x0800;
 const ETHERTYPE_IPV6: u16 = 0x86DD;
 /// `ETH_ALEN * 2`: where `vlan_insert_tag` puts the tag.
@@ -252,6 +254,8 @@ pub fn wire_output(frame: &[u8], req: &GoldenRequest) -> Result<Vec<Vec<u8>>, Go
         }
     };
     if let Some(tci) = req.vlan_insert {
+        // The kernel inserts into a frame that has an Ethernet header.
+        need(&frames[0], "Ethernet header", 14)?;
         for f in &mut frames {
             vlan_insert_tag(f, tci);
         }
@@ -354,7 +358,7 @@ fn be16(frame: &[u8], at: usize) -> u16 {
 fn ethertype(frame: &[u8]) -> Result<(usize, u16), GoldenError> {
     need(frame, "Ethernet header", 14)?;
     let mut type_at = 12;
-    while be16(frame, type_at) == TPID_8021Q {
+    while matches!(be16(frame, type_at), TPID_8021Q | TPID_8021AD) {
         type_at += 4;
         need(frame, "802.1Q tag", type_at + 2)?;
     }

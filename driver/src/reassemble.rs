@@ -146,7 +146,13 @@ fn link(frame: &[u8], k: usize) -> Result<(usize, u16), ReassembleError> {
     let eth = Ethernet2HeaderSlice::from_slice(frame).map_err(|e| frame_err(k, e.to_string()))?;
     let mut at = eth.slice().len();
     let mut ethertype = eth.ether_type();
-    while ethertype == etherparse::EtherType::VLAN_TAGGED_FRAME {
+    use etherparse::EtherType;
+    while matches!(
+        ethertype,
+        EtherType::VLAN_TAGGED_FRAME
+            | EtherType::PROVIDER_BRIDGING
+            | EtherType::VLAN_DOUBLE_TAGGED_FRAME
+    ) {
         let tag = SingleVlanHeaderSlice::from_slice(&frame[at..])
             .map_err(|e| frame_err(k, e.to_string()))?;
         at += tag.slice().len();

@@ -520,6 +520,49 @@ fn vlan_tag_is_inserted_in_every_fragment() {
 }
 
 #[test]
+fn s_vlan_tags_are_walked_and_short_frames_refused() {
+    // An 802.1ad outer tag (0x88a8) in the frame: walked like 802.1Q, copied onto every
+    // fragment, and the inserted 802.1Q tag goes in front of it.
+    let v4 = DatagramSpec {
+        vlan: vec![0x0064, 0x00c8],
+        payload: vec![1; 3000],
+        ..Default::default()
+    };
+    let mut frame = v4.frame();
+    frame[12..14].copy_from_slice(&[0x88, 0xa8]);
+    let req = GoldenRequest {
+        ufo_mtu: Some(1500),
+        vlan_insert: Some(3),
+        ..Default::default()
+    };
+    let frames = wire_output(&frame, &req).unwrap();
+    assert_eq!(frames.len(), 3);
+    for f in &frames {
+        assert_eq!(f[12..20], [0x81, 0x00, 0, 3, 0x88, 0xa8, 0x00, 0x64]);
+    }
+    let r = reassemble(
+        &frames,
+        &ReassembleOptions {
+            inserted_vlan: Some(3),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(r.ip_payload.len(), 3008);
+    // VLAN insertion needs an Ethernet header.
+    assert!(matches!(
+        wire_output(
+            &[0u8; 13],
+            &GoldenRequest {
+                vlan_insert: Some(1),
+                ..Default::default()
+            }
+        ),
+        Err(GoldenError::Truncated { .. })
+    ));
+}
+
+#[test]
 fn new_entry_point_agrees_with_wire_frames_on_ipv4() {
     let mut rng = ChaCha8Rng::seed_from_u64(0x1b4);
     for _ in 0..200 {
