@@ -6,9 +6,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use ufo_driver::checksum::{add_ipv4_pseudo_header, Checksum, IPPROTO_UDP};
 use ufo_driver::desc::Status;
-use ufo_driver::packet::{DatagramSpec, UdpCsum};
+use ufo_driver::packet::{DatagramSpec, PacketSpec, TxPacket, UdpCsum};
 use ufo_driver::skb::{Skb, SkbFrag};
-use ufo_driver::skb_build::{self, FragLayout};
+use ufo_driver::skb_build::FragLayout;
 
 /// Bytes of a page fragment's page.
 pub const PAGE_SIZE: usize = 4096;
@@ -102,6 +102,35 @@ pub struct Case {
     pub fault: Fault,
     /// The expected outcome.
     pub expect: Expect,
+    /// IPv6 pseudo-header destination when a Routing header makes it differ from the
+    /// destination address (for the independent reassembly check).
+    pub ipv6_final_dst: Option<[u8; 16]>,
+}
+
+impl Case {
+    /// A case whose expectation is the golden model's output for `tx` (Linux's software path),
+    /// computed from the packet description, not from the skb the driver hands the engine.
+    pub fn from_tx(
+        name: String,
+        origin: String,
+        tx: &TxPacket,
+        layout: &Layout,
+        head_payload: usize,
+    ) -> Result<Case, String> {
+        let skb = build_skb(tx, layout, head_payload)?;
+        let frames = tx.golden().map_err(|e| format!("golden model: {e}"))?;
+        Ok(Case {
+            name,
+            origin,
+            skb,
+            fault: Fault::None,
+            expect: Expect::Frames(frames),
+            ipv6_final_dst: match &tx.spec {
+                PacketSpec::Udp6(s) => s.final_dst,
+                _ => None,
+            },
+        })
+    }
 }
 
 /// Fills `spec.payload` per `pattern` with `len` bytes.
@@ -136,35 +165,28 @@ pub fn fill_payload(spec: &mut DatagramSpec, len: usize, pattern: &Pattern) {
     }
 }
 
-/// The UFO skb for `spec` at `mtu` with the payload spread per `layout`.
-pub fn build_skb(
-    spec: &DatagramSpec,
-    mtu: u32,
-    ufo: bool,
-    layout: &Layout,
-    head_payload: usize,
-) -> Result<Skb, String> {
+/// The skb the driver model builds for `tx`, with its bytes spread per `layout`: the driver
+/// crate's layouts directly, the explicit ones by re-spreading the seed-patch layout's bytes
+/// (head = headers + `head_payload` bytes).
+pub fn build_skb(tx: &TxPacket, layout: &Layout, head_payload: usize) -> Result<Skb, String> {
     let base = match layout {
         Layout::Random(seed) => FragLayout::Random { seed: *seed },
         Layout::Linear => FragLayout::Linear,
         _ => FragLayout::SeedPages,
     };
-    let mut skb = if ufo {
-        skb_build::from_datagram_ufo(spec, mtu, base)
-    } else {
-        skb_build::from_datagram_plain(spec, base)
-    }
-    .map_err(|e| e.to_string())?;
-    if matches!(layout, Layout::Random(_) | Layout::Linear) {
+    let mut skb = tx.skb(base).map_err(|e| e.to_string())?;
+    if matches!(layout, Layout::Random(_) | Layout::Linear)
+        || (*layout == Layout::Pages && head_payload == 0)
+    {
         return Ok(skb);
     }
     // Re-spread the bytes: head = headers + head_payload bytes, then the layout's frags.
     let bytes = skb.to_bytes();
-    let head_len = spec.l4_offset() + 8 + head_payload;
+    let head_len = skb.head.len() + head_payload;
     if head_len > bytes.len() {
         return Err(format!(
-            "head_payload {head_payload} is more than the {}-byte payload",
-            spec.payload.len()
+            "head_payload {head_payload} is more than the {} bytes after the headers",
+            bytes.len() - skb.head.len()
         ));
     }
     skb.head = bytes[..head_len].to_vec();
@@ -204,9 +226,8 @@ pub fn build_skb(
 }
 
 /// Applies a fault that changes the packet's bytes or offload fields (the rest are applied to the
-/// descriptor chain by the runner).
-pub fn apply_packet_fault(skb: &mut Skb, spec: &DatagramSpec, fault: &Fault) {
-    let l3 = spec.l3_offset();
+/// descriptor chain by the runner). `l3` is the IP header's offset.
+pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) {
     match fault {
         Fault::NotUdp => skb.head[l3 + 9] = 6,
         Fault::BadIhl => skb.head[l3] = 0x44,

@@ -3,11 +3,9 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use ufo_driver::gen::{random_datagram, GenConfig};
-use ufo_driver::golden;
-use ufo_driver::packet::UdpCsum;
+use ufo_driver::gen::{random_packet, MixConfig};
 
-use crate::case::{build_skb, Case, Expect, Layout};
+use crate::case::{Case, Layout};
 
 /// SplitMix64 step: independent per-case seeds from one master seed.
 pub fn mix_seed(seed: u64, index: u64) -> u64 {
@@ -17,37 +15,22 @@ pub fn mix_seed(seed: u64, index: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Random IPv4 UFO case number `index` of `seed`, at one of `mtus`.
+/// Random case number `index` of `seed`: a packet of the whole mix (IPv4 and IPv6 UFO with
+/// options, extension headers and VLAN tags, plain checksum offload, pass-through), UFO
+/// datagrams at one of `mtus`.
 pub fn random_case(seed: u64, index: u64, mtus: &[u32]) -> Result<Case, String> {
     let mut rng = ChaCha8Rng::seed_from_u64(mix_seed(seed, index));
-    let mtu = mtus[rng.gen_range(0..mtus.len())];
-    let udp_csum = if rng.gen_bool(0.1) {
-        UdpCsum::None
-    } else {
-        UdpCsum::Full
+    let cfg = MixConfig {
+        mtus: mtus.to_vec(),
+        ..MixConfig::default()
     };
-    let ip_options = rng.gen_bool(0.3);
-    let cfg = GenConfig {
-        mtu,
-        udp_csum,
-        ip_options,
-        ..GenConfig::default()
-    };
-    let spec = random_datagram(&mut rng, &cfg);
+    let tx = random_packet(&mut rng, &cfg);
     let layout = if rng.gen_bool(0.4) {
         Layout::Pages
     } else {
         Layout::Random(rng.gen())
     };
-    let origin = format!("seed {seed} index {index} mtu {mtu}");
-    let skb = build_skb(&spec, mtu, true, &layout, 0).map_err(|e| format!("{origin}: {e}"))?;
-    let frames = golden::wire_frames(&spec.frame(), mtu, udp_csum)
-        .map_err(|e| format!("{origin}: golden model: {e}"))?;
-    Ok(Case {
-        name: format!("random-{index}"),
-        origin,
-        skb,
-        fault: crate::case::Fault::None,
-        expect: Expect::Frames(frames),
-    })
+    let origin = format!("seed {seed} index {index}");
+    Case::from_tx(format!("random-{index}"), origin.clone(), &tx, &layout, 0)
+        .map_err(|e| format!("{origin}: {e}"))
 }

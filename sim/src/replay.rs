@@ -1,29 +1,39 @@
 //! `ufo-sim replay`: turns captured, unfragmented Ethernet frames into the skbs the kernel would
-//! have handed a UFO device at a given MTU.
+//! have handed this device (`NETIF_F_UFO | NETIF_F_HW_CSUM | NETIF_F_SG`) at a given MTU.
 //!
-//! An IPv4 UDP datagram becomes a UFO skb (`ufo_size = mtu - IP header length`, the payload in
-//! seed-patch pages, the pseudo-header seed in the check field) whether or not it exceeds the
-//! MTU: one that fits goes out whole with its checksum completed, the same bytes the kernel
-//! sends for it. A captured check field may hold the full checksum or only the seed (captures
-//! on offloading hosts show the seed): both mean "checksummed". A check field of 0 means "no
-//! checksum". Ethernet padding after the IP datagram is dropped (the MAC adds it back).
+//! - An IPv4 or IPv6 UDP datagram longer than the MTU becomes a UFO skb: `ufo_size` as the
+//!   kernel derives it (`mtu - IP header` for IPv4, `mtu - unfragmentable part - 8` for IPv6),
+//!   the payload in seed-patch pages, the pseudo-header seed in the check field. IPv6 datagrams
+//!   get fragment ids from a counter that starts at 1 and counts every IPv6 UFO datagram of the
+//!   capture, in order (the kernel draws them from a hash; any value is legal).
+//! - A UDP or TCP segment that fits gets checksum offload (`CHECKSUM_PARTIAL`, seed in place),
+//!   as the stack asks of a `NETIF_F_HW_CSUM` device.
+//! - Anything else (other protocols, IP fragments, non-IP frames) is sent as it is.
+//!
+//! A captured UDP/TCP check field may hold the full checksum or only the seed (captures on
+//! offloading hosts show the seed): both mean "checksummed". An IPv4 UDP check of 0 means "no
+//! checksum" and stays 0. Ethernet padding after an IP packet is dropped (the MAC adds it back);
+//! 802.1Q / 802.1ad tags in the frame stay where they are.
 
-use ufo_driver::checksum::udp_ipv4_seed;
+use ufo_driver::checksum::{add_ipv4_pseudo_header, add_ipv6_pseudo_header, Checksum};
 use ufo_driver::golden;
-use ufo_driver::packet::UdpCsum;
-use ufo_driver::skb::CsumOffload;
+use ufo_driver::skb::{CsumOffload, Skb};
 use ufo_driver::skb_build::{from_frame, FragLayout};
 
 use crate::case::{Case, Expect, Fault};
+
+const IPPROTO_TCP: u8 = 6;
+const IPPROTO_UDP: u8 = 17;
 
 /// Builds one case per frame it can handle; the others get an error naming the frame
 /// (numbered from 1, as Wireshark does).
 pub fn cases_from_frames(frames: &[Vec<u8>], mtu: u32) -> (Vec<Case>, Vec<String>) {
     let mut cases = Vec::new();
     let mut errors = Vec::new();
+    let mut next_frag_id = 1u32;
     for (i, frame) in frames.iter().enumerate() {
         let n = i + 1;
-        match case_from_frame(frame, mtu) {
+        match case_from_frame(frame, mtu, &mut next_frag_id) {
             Ok(mut c) => {
                 c.name = format!("frame-{n}");
                 c.origin = format!("pcap frame {n}");
@@ -39,7 +49,48 @@ fn be16(b: &[u8], at: usize) -> u16 {
     u16::from_be_bytes([b[at], b[at + 1]])
 }
 
-fn case_from_frame(frame: &[u8], mtu: u32) -> Result<Case, String> {
+/// What the stack would ask of the device for one frame.
+struct Plan {
+    bytes: Vec<u8>,
+    head_len: usize,
+    ufo_size: u16,
+    ip6_frag_id: u32,
+    csum: Option<CsumOffload>,
+    ipv6_final_dst: Option<[u8; 16]>,
+}
+
+impl Plan {
+    fn as_is(frame: &[u8]) -> Plan {
+        Plan {
+            bytes: frame.to_vec(),
+            head_len: frame.len().min(128),
+            ufo_size: 0,
+            ip6_frag_id: 0,
+            csum: None,
+            ipv6_final_dst: None,
+        }
+    }
+}
+
+fn case_from_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Case, String> {
+    let plan = plan_frame(frame, mtu, next_frag_id)?;
+    let mut skb: Skb =
+        from_frame(&plan.bytes, plan.head_len, FragLayout::SeedPages).map_err(|e| e.to_string())?;
+    skb.ufo_size = plan.ufo_size;
+    skb.ip6_frag_id = plan.ip6_frag_id;
+    skb.csum = plan.csum;
+    let expected = golden::wire_output_for_skb(&skb).map_err(|e| format!("golden model: {e}"))?;
+    Ok(Case {
+        name: String::new(),
+        origin: String::new(),
+        skb,
+        fault: Fault::None,
+        expect: Expect::Frames(expected),
+        ipv6_final_dst: plan.ipv6_final_dst,
+    })
+}
+
+fn plan_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Plan, String> {
     // Ethernet II with up to two 802.1Q / 802.1ad tags
     let mut l3 = 14;
     if frame.len() < l3 {
@@ -59,87 +110,144 @@ fn case_from_frame(frame: &[u8], mtu: u32) -> Result<Case, String> {
         tags += 1;
     }
     match ethertype {
-        0x0800 => {}
-        0x86DD => return Err("IPv6 is not handled yet (IPv6 UFO comes with issue 3)".into()),
-        t => {
-            return Err(format!(
-                "EtherType 0x{t:04x} is not handled yet (only IPv4 UDP)"
-            ))
-        }
+        0x0800 => plan_ipv4(frame, l3, mtu),
+        0x86DD => plan_ipv6(frame, l3, mtu, next_frag_id),
+        _ => Ok(Plan::as_is(frame)),
     }
+}
+
+fn plan_ipv4(frame: &[u8], l3: usize, mtu: u32) -> Result<Plan, String> {
     if frame.len() < l3 + 20 {
         return Err("truncated IPv4 header".into());
     }
     let ihl = usize::from(frame[l3] & 0x0F) * 4;
-    if frame[l3] >> 4 != 4 || ihl < 20 || frame.len() < l3 + ihl + 8 {
-        return Err("malformed IPv4 header (version, IHL or length)".into());
-    }
-    if frame[l3 + 9] != 17 {
-        return Err(format!(
-            "IP protocol {} is not handled yet (only UDP)",
-            frame[l3 + 9]
-        ));
-    }
-    if be16(frame, l3 + 6) & 0x3FFF != 0 {
-        return Err("already an IP fragment (MF or offset set)".into());
-    }
     let tot_len = usize::from(be16(frame, l3 + 2));
-    if tot_len < ihl + 8 || l3 + tot_len > frame.len() {
+    if frame[l3] >> 4 != 4 || ihl < 20 || tot_len < ihl || l3 + tot_len > frame.len() {
         return Err(format!(
-            "IPv4 total length {tot_len} does not fit the {}-byte frame",
+            "malformed IPv4 header (version/IHL {:#04x}, total length {tot_len}, {}-byte frame)",
+            frame[l3],
             frame.len()
         ));
     }
     let frame = &frame[..l3 + tot_len]; // drop Ethernet padding
+    let proto = frame[l3 + 9];
     let l4 = l3 + ihl;
-    let udp_len = be16(frame, l4 + 4);
-    if usize::from(udp_len) != tot_len - ihl {
+    if be16(frame, l3 + 6) & 0x3FFF != 0 || !matches!(proto, IPPROTO_UDP | IPPROTO_TCP) {
+        return Ok(Plan::as_is(frame)); // an IP fragment or another protocol: as it is
+    }
+    let l4_len = tot_len - ihl;
+    let check_at = if proto == IPPROTO_UDP { 6 } else { 16 };
+    if l4_len < check_at + 2 {
         return Err(format!(
-            "UDP length {udp_len} is not the IP payload length {}",
-            tot_len - ihl
+            "truncated {} header",
+            if proto == IPPROTO_UDP { "UDP" } else { "TCP" }
         ));
     }
-    let checksummed = be16(frame, l4 + 6) != 0;
-    let csum_mode = if checksummed {
-        UdpCsum::Full
-    } else {
-        UdpCsum::None
-    };
-    let expected =
-        golden::wire_frames(frame, mtu, csum_mode).map_err(|e| format!("golden model: {e}"))?;
-
-    // The skb: the stack's pseudo-header seed in the check field (CHECKSUM_PARTIAL).
     let mut bytes = frame.to_vec();
+    let mut plan = Plan::as_is(frame);
+    let checksummed = proto == IPPROTO_TCP || be16(frame, l4 + 6) != 0;
     if checksummed {
-        let src = [
-            frame[l3 + 12],
-            frame[l3 + 13],
-            frame[l3 + 14],
-            frame[l3 + 15],
-        ];
-        let dst = [
-            frame[l3 + 16],
-            frame[l3 + 17],
-            frame[l3 + 18],
-            frame[l3 + 19],
-        ];
-        bytes[l4 + 6..l4 + 8].copy_from_slice(&udp_ipv4_seed(src, dst, udp_len).to_be_bytes());
+        let mut sum = Checksum::new();
+        let (src, dst) = (&frame[l3 + 12..l3 + 16], &frame[l3 + 16..l3 + 20]);
+        add_ipv4_pseudo_header(
+            &mut sum,
+            src.try_into().expect("4 bytes"),
+            dst.try_into().expect("4 bytes"),
+            proto,
+            l4_len as u16,
+        );
+        bytes[l4 + check_at..l4 + check_at + 2].copy_from_slice(&sum.folded().to_be_bytes());
+        plan.csum = Some(CsumOffload {
+            start: l4 as u16,
+            offset: check_at as u16,
+        });
     }
-    let mut skb = from_frame(&bytes, l4 + 8, FragLayout::SeedPages).map_err(|e| e.to_string())?;
-    let ufo_size = mtu
-        .checked_sub(ihl as u32)
-        .filter(|s| (8..=0xFFFF).contains(s))
-        .ok_or_else(|| format!("MTU {mtu} gives no valid ufo_size for a {ihl}-byte IP header"))?;
-    skb.ufo_size = ufo_size as u16;
-    skb.csum = checksummed.then_some(CsumOffload {
-        start: l4 as u16,
-        offset: 6,
-    });
-    Ok(Case {
-        name: String::new(),
-        origin: String::new(),
-        skb,
-        fault: Fault::None,
-        expect: Expect::Frames(expected),
-    })
+    plan.bytes = bytes;
+    plan.head_len = l4 + check_at + 2;
+    if proto == IPPROTO_UDP && tot_len as u32 > mtu {
+        let udp_len = be16(frame, l4 + 4);
+        if usize::from(udp_len) != l4_len {
+            return Err(format!(
+                "UDP length {udp_len} is not the IP payload length {l4_len}"
+            ));
+        }
+        let ufo_size = mtu
+            .checked_sub(ihl as u32)
+            .filter(|s| *s >= 8)
+            .ok_or_else(|| format!("MTU {mtu} leaves no room after a {ihl}-byte IP header"))?;
+        plan.ufo_size = ufo_size.min(0xFFFF) as u16;
+        plan.head_len = l4 + 8;
+    }
+    Ok(plan)
+}
+
+fn plan_ipv6(frame: &[u8], l3: usize, mtu: u32, next_frag_id: &mut u32) -> Result<Plan, String> {
+    if frame.len() < l3 + 40 || frame[l3] >> 4 != 6 {
+        return Err("truncated or malformed IPv6 header".into());
+    }
+    let plen = usize::from(be16(frame, l3 + 4));
+    if plen == 0 || l3 + 40 + plen > frame.len() {
+        return Err(format!("IPv6 payload length {plen} does not fit the {}-byte frame (jumbograms are not handled)", frame.len()));
+    }
+    let frame = &frame[..l3 + 40 + plen];
+    // Walk the extension headers to the upper layer; remember a Routing header's final hop.
+    let (mut nh, mut at) = (frame[l3 + 6], l3 + 40);
+    let mut final_dst = None;
+    while matches!(nh, 0 | 43 | 60) {
+        if at + 8 > frame.len() {
+            return Err("truncated IPv6 extension header".into());
+        }
+        let len = (usize::from(frame[at + 1]) + 1) * 8;
+        if at + len > frame.len() {
+            return Err("IPv6 extension header runs past the packet".into());
+        }
+        if nh == 43 && matches!(frame[at + 2], 0 | 2) && len >= 24 {
+            final_dst = Some(frame[at + len - 16..at + len].try_into().expect("16 bytes"));
+        }
+        nh = frame[at];
+        at += len;
+    }
+    if !matches!(nh, IPPROTO_UDP | IPPROTO_TCP) {
+        return Ok(Plan::as_is(frame)); // Fragment header, ICMPv6, ...: as it is
+    }
+    let l4 = at;
+    let l4_len = frame.len() - l4;
+    let check_at = if nh == IPPROTO_UDP { 6 } else { 16 };
+    if l4_len < check_at + 2 {
+        return Err("truncated UDP/TCP header".into());
+    }
+    let src: [u8; 16] = frame[l3 + 8..l3 + 24].try_into().expect("16 bytes");
+    let dst: [u8; 16] = final_dst.unwrap_or(frame[l3 + 24..l3 + 40].try_into().expect("16 bytes"));
+    let mut sum = Checksum::new();
+    add_ipv6_pseudo_header(&mut sum, src, dst, nh, l4_len as u32);
+    let mut bytes = frame.to_vec();
+    bytes[l4 + check_at..l4 + check_at + 2].copy_from_slice(&sum.folded().to_be_bytes());
+    let mut plan = Plan {
+        bytes,
+        head_len: l4 + check_at + 2,
+        ufo_size: 0,
+        ip6_frag_id: 0,
+        csum: Some(CsumOffload {
+            start: l4 as u16,
+            offset: check_at as u16,
+        }),
+        ipv6_final_dst: final_dst,
+    };
+    if nh == IPPROTO_UDP && (40 + plen) as u32 > mtu {
+        if usize::from(be16(frame, l4 + 4)) != l4_len {
+            return Err("UDP length is not the rest of the IPv6 packet".into());
+        }
+        let (unfrag, _) = golden::ip6_find_1stfragopt(&frame[l3..]).map_err(|e| e.to_string())?;
+        let ufo_size = mtu
+            .checked_sub(unfrag as u32 + 8)
+            .filter(|s| *s >= 8)
+            .ok_or_else(|| {
+                format!("MTU {mtu} leaves no room after {unfrag} unfragmentable bytes")
+            })?;
+        plan.ufo_size = ufo_size.min(0xFFFF) as u16;
+        plan.ip6_frag_id = *next_frag_id;
+        *next_frag_id = next_frag_id.wrapping_add(1);
+        plan.head_len = l4 + 8;
+    }
+    Ok(plan)
 }

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use ufo_driver::desc::Status;
-use ufo_driver::golden;
-use ufo_driver::packet::{DatagramSpec, UdpCsum};
+use ufo_driver::packet::{
+    DatagramSpec, Ipv6DatagramSpec, Ipv6ExtHeader, Ipv6ExtKind, PacketSpec, PlainSpec, TxPacket,
+    UdpCsum,
+};
 
 use crate::case::{
     apply_packet_fault, build_skb, fill_payload, Case, Expect, Fault, Layout, Pattern,
@@ -34,6 +36,19 @@ struct Row {
     #[serde(default)]
     #[allow(dead_code)]
     notes: String,
+    // Optional columns (older files without them keep working)
+    #[serde(default)]
+    ip: Option<u8>,
+    #[serde(default)]
+    ip_options: String,
+    #[serde(default)]
+    ext: String,
+    #[serde(default)]
+    vlan_insert: String,
+    #[serde(default)]
+    frag_id: String,
+    #[serde(default)]
+    proto: String,
 }
 
 /// A vector file that cannot be used.
@@ -140,61 +155,131 @@ fn row_to_case(
     let pattern = parse_pattern(&row.pattern).map_err(|m| at("pattern", m))?;
     let fault = parse_fault(&row.fault).map_err(|m| at("fault", m))?;
     let ip_id = parse_u16(&row.ip_id).map_err(|m| at("ip_id", m))?;
-    let udp_csum = match row.udp_csum.as_str() {
-        "full" => UdpCsum::Full,
-        "none" => UdpCsum::None,
-        other => return Err(at("udp_csum", format!("'{other}': expected full or none"))),
-    };
-    let vlan = if row.vlan.is_empty() {
-        Vec::new()
-    } else {
-        row.vlan
-            .split('/')
-            .map(parse_u16)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|m| at("vlan", m))?
-    };
     let ufo = match row.ufo {
         0 => false,
         1 => true,
         n => return Err(at("ufo", format!("{n}: expected 0 or 1"))),
     };
     let expect_status = parse_status(&row.expect).map_err(|m| at("expect", m))?;
-
-    let mut spec = DatagramSpec {
+    // Plain packets: `full` asks the device for the checksum (the frame carries the seed),
+    // `sw` carries the checksum software computed and asks nothing.
+    let udp_csum = match (row.udp_csum.as_str(), ufo) {
+        ("full", true) | ("sw", false) => UdpCsum::Full,
+        ("full", false) => UdpCsum::Seed,
+        ("none", _) => UdpCsum::None,
+        (other, _) => {
+            return Err(at(
+                "udp_csum",
+                format!("'{other}': expected full, none, or sw (plain only)"),
+            ))
+        }
+    };
+    let vlan = parse_list(&row.vlan, parse_u16).map_err(|m| at("vlan", m))?;
+    let vlan_insert = if row.vlan_insert.is_empty() {
+        None
+    } else {
+        Some(parse_u16(&row.vlan_insert).map_err(|m| at("vlan_insert", m))?)
+    };
+    let ip6_frag_id = if row.frag_id.is_empty() {
+        0x1234_5678
+    } else {
+        parse_u32(&row.frag_id).map_err(|m| at("frag_id", m))?
+    };
+    let ip_options = parse_hex(&row.ip_options).map_err(|m| at("ip_options", m))?;
+    let mut pattern_spec = DatagramSpec {
         dst_mac: [0x02, 0x00, 0x00, 0x00, 0x00, 0x02],
         src_mac: [0x02, 0x00, 0x00, 0x00, 0x00, 0x01],
-        vlan,
+        vlan: vlan.clone(),
         src_ip: [192, 0, 2, 1],
         dst_ip: [198, 51, 100, 7],
         ip_id,
         tos: 0,
         ttl: 64,
         df: row.df != 0,
-        ip_options: Vec::new(),
+        ip_options,
         src_port: 40000,
         dst_port: 9,
         payload: Vec::new(),
         udp_csum,
     };
-    if spec.ip_header_len() + 8 + row.payload > 65535 {
-        return Err(at(
-            "payload",
-            format!("{}: IPv4 total length over 65535", row.payload),
-        ));
-    }
-    fill_payload(&mut spec, row.payload, &pattern);
-    let mut skb =
-        build_skb(&spec, row.mtu, ufo, &layout, row.head_payload).map_err(|m| at("layout", m))?;
-    apply_packet_fault(&mut skb, &spec, &fault);
-
-    let frames = || {
-        golden::wire_frames(&spec.frame(), row.mtu, udp_csum)
-            .map_err(|e| at("payload", format!("golden model: {e}")))
+    let ip = row.ip.unwrap_or(4);
+    let spec = match (ip, row.proto.as_str()) {
+        (4, "" | "udp") => {
+            if pattern_spec.ip_header_len() + 8 + row.payload > 65535 {
+                return Err(at(
+                    "payload",
+                    format!("{}: IPv4 total length over 65535", row.payload),
+                ));
+            }
+            fill_payload(&mut pattern_spec, row.payload, &pattern);
+            PacketSpec::Udp4(pattern_spec)
+        }
+        (6, "" | "udp") => {
+            if pattern == Pattern::ChecksumZero {
+                return Err(at("pattern", "csum0 is for IPv4 rows".into()));
+            }
+            fill_payload(&mut pattern_spec, row.payload, &pattern);
+            let ext_headers = parse_ext(&row.ext).map_err(|m| at("ext", m))?;
+            let final_dst = ext_headers
+                .iter()
+                .rev()
+                .find(|h| h.kind == Ipv6ExtKind::Routing && h.body.len() >= 22)
+                .map(|h| h.body[h.body.len() - 16..].try_into().expect("16 bytes"));
+            let spec6 = Ipv6DatagramSpec {
+                dst_mac: pattern_spec.dst_mac,
+                src_mac: pattern_spec.src_mac,
+                vlan,
+                traffic_class: 0,
+                flow_label: 0x12345,
+                hop_limit: 64,
+                src_ip: [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+                dst_ip: [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2],
+                ext_headers,
+                final_dst,
+                src_port: 40000,
+                dst_port: 9,
+                payload: pattern_spec.payload,
+                udp_csum,
+            };
+            if spec6.payload_len() > 65535 {
+                return Err(at(
+                    "payload",
+                    format!("{}: IPv6 payload length over 65535", row.payload),
+                ));
+            }
+            PacketSpec::Udp6(spec6)
+        }
+        (4, "tcp") if !ufo => {
+            fill_payload(&mut pattern_spec, row.payload, &pattern);
+            let mut t = PlainSpec::tcp_ipv4_partial(
+                pattern_spec.src_ip,
+                pattern_spec.dst_ip,
+                0x18,
+                &pattern_spec.payload,
+            );
+            t.vlan = pattern_spec.vlan;
+            PacketSpec::Plain(t)
+        }
+        (4 | 6, p) => {
+            return Err(at(
+                "proto",
+                format!("'{p}': expected udp, or tcp (IPv4, ufo 0)"),
+            ))
+        }
+        (n, _) => return Err(at("ip", format!("{n}: expected 4 or 6"))),
     };
-    let expect = match (&fault, expect_status) {
-        (Fault::None, Status::Ok) => Expect::Frames(frames()?),
-        (Fault::SopInside, Status::DescChain) => Expect::ChainErrorThenFrames(frames()?),
+    let tx = TxPacket {
+        spec,
+        ufo_mtu: ufo.then_some(row.mtu),
+        ip6_frag_id,
+        vlan_insert,
+    };
+    let name = row.name.clone();
+    let mut case = match (&fault, expect_status) {
+        (Fault::None, Status::Ok) | (Fault::SopInside, Status::DescChain) => {
+            Case::from_tx(name, origin.to_string(), &tx, &layout, row.head_payload)
+                .map_err(|m| at("layout", m))?
+        }
         (Fault::None, s) => {
             return Err(at(
                 "expect",
@@ -202,15 +287,102 @@ fn row_to_case(
             ))
         }
         (_, Status::Ok) => return Err(at("expect", "a fault cannot expect ok".into())),
-        (_, s) => Expect::Error(s),
+        (_, s) => {
+            let skb = build_skb(&tx, &layout, row.head_payload).map_err(|m| at("layout", m))?;
+            Case {
+                name,
+                origin: origin.to_string(),
+                skb,
+                fault: Fault::None,
+                expect: Expect::Error(s),
+                ipv6_final_dst: None,
+            }
+        }
     };
-    Ok(Case {
-        name: row.name.clone(),
-        origin: origin.to_string(),
-        skb,
-        fault,
-        expect,
-    })
+    if fault == Fault::SopInside {
+        let Expect::Frames(frames) = case.expect else {
+            unreachable!("from_tx expects frames")
+        };
+        case.expect = Expect::ChainErrorThenFrames(frames);
+    }
+    let l3 = 14 + 4 * row.vlan.split('/').filter(|t| !t.is_empty()).count();
+    apply_packet_fault(&mut case.skb, l3, &fault);
+    case.fault = fault;
+    Ok(case)
+}
+
+fn parse_list<T>(s: &str, f: fn(&str) -> Result<T, String>) -> Result<Vec<T>, String> {
+    s.split('/').filter(|x| !x.is_empty()).map(f).collect()
+}
+
+fn parse_u32(s: &str) -> Result<u32, String> {
+    let r = match s.strip_prefix("0x") {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => s.parse(),
+    };
+    r.map_err(|e| format!("'{s}': {e}"))
+}
+
+fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
+    let s = s.strip_prefix("0x").unwrap_or(s);
+    if s.len() % 2 != 0 {
+        return Err(format!("'{s}': an even number of hex digits"));
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|e| format!("'{s}': {e}")))
+        .collect()
+}
+
+/// IPv6 extension headers: `hop`, `dest` (options headers padded to 8 bytes; `hop:N` /
+/// `dest:N` carry an N-byte skippable TLV), `route:K` (Routing type 0 with K addresses, the
+/// last one the final destination), separated by `/`, in wire order.
+fn parse_ext(s: &str) -> Result<Vec<Ipv6ExtHeader>, String> {
+    let mut out = Vec::new();
+    for item in s.split('/').filter(|x| !x.is_empty()) {
+        let (kind, arg) = item.split_once(':').unwrap_or((item, ""));
+        let n: usize = if arg.is_empty() {
+            0
+        } else {
+            arg.parse().map_err(|e| format!("'{item}': {e}"))?
+        };
+        out.push(match kind {
+            "hop" | "dest" => {
+                let k = if kind == "hop" {
+                    Ipv6ExtKind::HopByHop
+                } else {
+                    Ipv6ExtKind::DestOptions
+                };
+                // an unknown option whose type's top bits say "skip" (RFC 8200 4.2): 0x1E
+                let tlv = if n >= 2 {
+                    let mut t = vec![0x1E, (n - 2) as u8];
+                    t.resize(n, 0xA5);
+                    t
+                } else {
+                    Vec::new()
+                };
+                Ipv6ExtHeader::options(k, &tlv)
+            }
+            "route" => {
+                let addrs: Vec<[u8; 16]> = (0..n.max(1))
+                    .map(|i| {
+                        let mut a = [
+                            0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0,
+                        ];
+                        a[15] = i as u8 + 1;
+                        a
+                    })
+                    .collect();
+                Ipv6ExtHeader::routing(0, addrs.len() as u8, &addrs)
+            }
+            _ => {
+                return Err(format!(
+                    "'{item}': expected hop, dest, route with optional :N"
+                ))
+            }
+        });
+    }
+    Ok(out)
 }
 
 fn parse_u16(s: &str) -> Result<u16, String> {
