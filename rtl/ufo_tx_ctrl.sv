@@ -231,8 +231,11 @@ module ufo_tx_ctrl
         S_PARSE: if (parse_done) begin
           if (parse_status != ufo_pkg::ST_OK) begin
             finish(parse_status, count_q);
-          end else if (vlan_ins_q && gather_total < LEN_WIDTH'(14)) begin
-            finish(ufo_pkg::ST_HEADER, count_q);    // no EtherType to put the tag before
+          end else if (vlan_ins_q && (gather_total < LEN_WIDTH'(14) ||
+                                      (!ufo_q && csum_q && csum_start_q < 16'd12))) begin
+            // no EtherType to put the tag before, or a checksum that would cover the tag
+            // (the kernel refuses that combination too)
+            finish(ufo_pkg::ST_HEADER, count_q);
           end else begin
             // UFO fragmented: the template is everything up to the end of the unfragmentable
             // part; otherwise (plain, or a UFO datagram that fits) at most the MAC addresses

@@ -76,6 +76,9 @@ pub enum Fault {
     NotIpv4,
     /// `ufo_size` is this value.
     UfoSize(u16),
+    /// Nothing is changed, but the packet is beyond the engine's documented limits (header
+    /// window, extension headers): a legal packet the engine must refuse with an error.
+    Limit,
 }
 
 /// What the engine must do with a case.

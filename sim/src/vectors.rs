@@ -453,10 +453,11 @@ fn parse_fault(s: &str) -> Result<Fault, String> {
         "bad_ihl" => Fault::BadIhl,
         "bad_tot_len" => Fault::BadTotLen,
         "not_ipv4" => Fault::NotIpv4,
+        "limit" => Fault::Limit,
         _ => {
             return Err(format!(
                 "'{s}': expected none, no_sop, sop_inside, no_eop, desc_dma, dma_err, too_long, \
-                 zero_len, hdr_split, not_udp, bad_ihl, bad_tot_len, not_ipv4 or ufo_size:N"
+                 zero_len, hdr_split, not_udp, bad_ihl, bad_tot_len, not_ipv4, limit or ufo_size:N"
             ))
         }
     })
