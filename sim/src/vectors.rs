@@ -325,7 +325,7 @@ fn parse_u32(s: &str) -> Result<u32, String> {
 
 fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
     let s = s.strip_prefix("0x").unwrap_or(s);
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err(format!("'{s}': an even number of hex digits"));
     }
     (0..s.len())
