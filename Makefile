@@ -3,7 +3,7 @@ SHELL := /bin/bash
 
 SEED   ?=
 COUNT  ?= 1000
-MTU    ?= 1500,576,9000
+MTU    ?= 1500,576,1280,9000
 WIDTH  ?= 64
 TEST   ?= v4-basic-3frag
 OUT    ?= out

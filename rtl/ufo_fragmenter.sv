@@ -93,7 +93,8 @@ module ufo_fragmenter #(
   always_comb begin
     cmd_valid     = active_q;
     cmd_tmpl_len  = tmpl_len;
-    cmd_noop      = frag_mode && !is_v6 && !first_q;
+    // ip_options_fragment runs only when the input itself starts at offset 0
+    cmd_noop      = frag_mode && !is_v6 && !first_q && frag_base == '0;
     cmd_b_start   = frag_mode ? unfrag_end + LEN_WIDTH'(off_q) : LEN_WIDTH'(copy_len);
     cmd_b_len     = frag_mode ? LEN_WIDTH'(len) : frame_len - LEN_WIDTH'(copy_len);
     // patch 3: the transport checksum (fragment 0, or the only frame)
