@@ -15,7 +15,7 @@ CARGO  := cargo
 RTL_F  := rtl/ufo_nic.f
 SEED_ARG := $(if $(SEED),--seed $(SEED),)
 
-.PHONY: all deps build sim wave lint test test-rust test-rtl bench clean
+.PHONY: all deps build sim wave replay lint test test-rust test-rtl bench clean
 
 all: build
 
@@ -36,6 +36,13 @@ wave: build
 
 # Verilator -Wall at every width, plus Yosys and Icarus elaboration of the whole engine: three
 # tools that read the RTL the same way.
+# Replay demo: a capture of unfragmented frames (as tcpdump shows them on an offloading host)
+# through the RTL at one MTU, checked against the golden model and the independent reassembler.
+REPLAY_MTU ?= 1500
+replay: build
+	$(BIN) capture $(OUT)/capture.pcap --count 200 $(SEED_ARG)
+	$(BIN) replay $(OUT)/capture.pcap --mtu $(REPLAY_MTU) --out $(OUT)/replayed.pcap
+
 lint: deps | $(OUT)
 	@for w in 64 128 256 512; do \
 	  echo "verilator --lint-only -Wall -GDATA_WIDTH=$$w"; \

@@ -34,3 +34,21 @@ pub fn random_case(seed: u64, index: u64, mtus: &[u32]) -> Result<Case, String> 
     Case::from_tx(format!("random-{index}"), origin.clone(), &tx, &layout, 0)
         .map_err(|e| format!("{origin}: {e}"))
 }
+
+/// `count` unfragmented frames of the whole mix as a capture on the sending host shows them:
+/// the bytes of each packet's skb (UFO datagrams whole, checksum seeds in place; a tag the
+/// device would insert is not there, as the host never saw it).
+pub fn capture_frames(seed: u64, count: u64) -> Result<Vec<Vec<u8>>, String> {
+    let cfg = MixConfig {
+        vlan_insert_probability: 0.0,
+        ..MixConfig::default()
+    };
+    (0..count)
+        .map(|k| {
+            let mut rng = ChaCha8Rng::seed_from_u64(mix_seed(seed, k));
+            random_packet(&mut rng, &cfg)
+                .skb_frame()
+                .map_err(|e| format!("seed {seed} frame {k}: {e}"))
+        })
+        .collect()
+}
