@@ -15,7 +15,7 @@ CARGO  := cargo
 RTL_F  := rtl/ufo_nic.f
 SEED_ARG := $(if $(SEED),--seed $(SEED),)
 
-.PHONY: all deps build sim wave replay lint test test-rust test-rtl bench clean
+.PHONY: all deps build sim wave replay lint test test-rust test-rtl test-widths bench clean
 
 all: build
 
@@ -65,7 +65,18 @@ test-rust: deps
 test-rtl: deps
 	bash rtl/tb/run.sh
 
-test: lint test-rtl test-rust
+# The datapath is parameterised: every vector and 200 random packets at the other widths, each
+# built in its own target directory so the default 64-bit build is not thrown away.
+test-widths: deps
+	@for w in 128 256 512; do \
+	  echo "DATA_WIDTH=$$w"; \
+	  UFO_DATA_WIDTH=$$w CARGO_TARGET_DIR=target/width-$$w $(CARGO) build --release --bin ufo-sim || exit 1; \
+	  UFO_DATA_WIDTH=$$w target/width-$$w/release/ufo-sim run --vectors testvectors --count 200 \
+	    --seed 2026 --mtu 1500,576,1280,9000 --out $(OUT)/width-$$w | tail -1 | tee $(OUT)/width-$$w.result; \
+	  grep -q " 0 failed" $(OUT)/width-$$w.result || exit 1; \
+	done
+
+test: lint test-rtl test-rust test-widths
 
 bench: build
 	$(CARGO) run --release --example cycle_cost -p ufo-sim

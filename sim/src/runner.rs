@@ -245,9 +245,13 @@ impl Runner {
         let tag = index as u64;
         let mut desc_fault_range = None;
         if case.fault == Fault::DescDma {
-            // The chain's second descriptor slot answers SLVERR while this case runs.
+            // A beat of DATA_BYTES holds several 32-byte slots and an error answers for the whole
+            // beat: poison the first beat-aligned group after the chain's first slot, and make
+            // the chain long enough (apply_chain_fault) that the group lies inside it.
+            let group = (crate::DATA_BYTES / 32).max(1) as u16;
             let size = self.drv.ring_size() as u16;
-            let slot = self.drv.tail_index().wrapping_add(1) & (size - 1);
+            let first = self.drv.tail_index().wrapping_add(1);
+            let slot = (first.wrapping_add(group - 1) / group * group) & (size - 1);
             let addr = self.drv.config().tx_ring_base + 32 * u64::from(slot);
             desc_fault_range = Some(addr..addr + 32);
         }
@@ -420,6 +424,14 @@ fn apply_chain_fault(descs: &mut Vec<TxDesc>, fault: &Fault, l4: usize) {
             };
             while descs.len() <= MAX_DESC {
                 descs.push(filler);
+            }
+        }
+        Fault::DescDma => {
+            // room for a whole beat-aligned group of slots after the first (see post)
+            let filler = TxDesc { buf_len: 0, flags: 0, ..descs[0] };
+            while descs.len() < 1 + 2 * (crate::DATA_BYTES / 32).max(1) {
+                let at = descs.len() - 1;
+                descs.insert(at, filler);
             }
         }
         Fault::DmaErr => {
