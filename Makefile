@@ -67,7 +67,7 @@ test-rtl: deps
 
 # The datapath is parameterised: every vector and 200 random packets at the other widths, each
 # built in its own target directory so the default 64-bit build is not thrown away.
-test-widths: deps
+test-widths: deps | $(OUT)
 	@for w in 128 256 512; do \
 	  echo "DATA_WIDTH=$$w"; \
 	  UFO_DATA_WIDTH=$$w CARGO_TARGET_DIR=target/width-$$w $(CARGO) build --release --bin ufo-sim || exit 1; \
