@@ -98,28 +98,14 @@ pub fn from_datagram_ufo(
     layout: FragLayout,
 ) -> Result<Skb, BuildError> {
     spec.validate()?;
-    let hlen = spec.ip_header_len();
-    let ufo_size = mtu
-        .checked_sub(hlen as u32)
-        .filter(|&s| s > 0)
-        .ok_or(BuildError::MtuTooSmall { mtu, hlen })?;
-    let ufo_size =
-        u16::try_from(ufo_size).map_err(|_| BuildError::MtuTooLarge { mtu, ufo_size })?;
-    let (csum_mode, csum) = match spec.udp_csum {
-        UdpCsum::None => (UdpCsum::None, None),
-        UdpCsum::Full | UdpCsum::Seed => (
-            UdpCsum::Seed,
-            Some(CsumOffload {
-                start: spec.l4_offset() as u16,
-                offset: 6,
-            }),
-        ),
-    };
-    let frame = spec.with_csum(csum_mode).try_frame()?;
-    let mut skb = from_frame(&frame, spec.l4_offset() + UDP_HEADER_LEN, layout)?;
-    skb.ufo_size = ufo_size;
-    skb.csum = csum;
-    Ok(skb)
+    ufo_skb(
+        mtu,
+        spec.ip_header_len(),
+        spec.l4_offset(),
+        spec.udp_csum,
+        |c| spec.with_csum(c).try_frame(),
+        layout,
+    )
 }
 
 /// A non-UFO `sk_buff` for `spec`: the frame exactly as the spec builds it. A
@@ -152,27 +138,47 @@ pub fn from_ipv6_datagram_ufo(
     layout: FragLayout,
 ) -> Result<Skb, BuildError> {
     spec.validate()?;
-    let hlen = spec.unfragmentable_len() + IPV6_FRAG_HEADER_LEN;
+    let mut skb = ufo_skb(
+        mtu,
+        spec.unfragmentable_len() + IPV6_FRAG_HEADER_LEN,
+        spec.l4_offset(),
+        spec.udp_csum,
+        |c| spec.with_csum(c).try_frame(),
+        layout,
+    )?;
+    skb.ip6_frag_id = ip6_frag_id;
+    Ok(skb)
+}
+
+/// What the IPv4 and IPv6 UFO builders share: `ufo_size = mtu - hlen` (the bytes every fragment
+/// repeats), the frame with the seed in the UDP check field and a `CHECKSUM_PARTIAL` request
+/// there (none for a `UdpCsum::None` spec), the head holding every header up to the end of UDP.
+fn ufo_skb(
+    mtu: u32,
+    hlen: usize,
+    l4: usize,
+    udp_csum: UdpCsum,
+    frame: impl Fn(UdpCsum) -> Result<Vec<u8>, SpecError>,
+    layout: FragLayout,
+) -> Result<Skb, BuildError> {
     let ufo_size = mtu
         .checked_sub(hlen as u32)
         .filter(|&s| s > 0)
         .ok_or(BuildError::MtuTooSmall { mtu, hlen })?;
     let ufo_size =
         u16::try_from(ufo_size).map_err(|_| BuildError::MtuTooLarge { mtu, ufo_size })?;
-    let (csum_mode, csum) = match spec.udp_csum {
+    let (csum_mode, csum) = match udp_csum {
         UdpCsum::None => (UdpCsum::None, None),
         UdpCsum::Full | UdpCsum::Seed => (
             UdpCsum::Seed,
             Some(CsumOffload {
-                start: spec.l4_offset() as u16,
+                start: l4 as u16,
                 offset: 6,
             }),
         ),
     };
-    let frame = spec.with_csum(csum_mode).try_frame()?;
-    let mut skb = from_frame(&frame, spec.l4_offset() + UDP_HEADER_LEN, layout)?;
+    let mut skb = from_frame(&frame(csum_mode)?, l4 + UDP_HEADER_LEN, layout)?;
     skb.ufo_size = ufo_size;
-    skb.ip6_frag_id = ip6_frag_id;
     skb.csum = csum;
     Ok(skb)
 }
