@@ -428,7 +428,11 @@ fn apply_chain_fault(descs: &mut Vec<TxDesc>, fault: &Fault, l4: usize) {
         }
         Fault::DescDma => {
             // room for a whole beat-aligned group of slots after the first (see post)
-            let filler = TxDesc { buf_len: 0, flags: 0, ..descs[0] };
+            let filler = TxDesc {
+                buf_len: 0,
+                flags: 0,
+                ..descs[0]
+            };
             while descs.len() < 1 + 2 * (crate::DATA_BYTES / 32).max(1) {
                 let at = descs.len() - 1;
                 descs.insert(at, filler);
