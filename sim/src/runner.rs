@@ -248,7 +248,7 @@ impl Runner {
             // A beat of DATA_BYTES holds several 32-byte slots and an error answers for the whole
             // beat: poison the first beat-aligned group after the chain's first slot, and make
             // the chain long enough (apply_chain_fault) that the group lies inside it.
-            let group = (crate::DATA_BYTES / 32).max(1) as u16;
+            let group = crate::DATA_BYTES.div_ceil(32) as u16;
             let size = self.drv.ring_size() as u16;
             let first = self.drv.tail_index().wrapping_add(1);
             let slot = (first.wrapping_add(group - 1) / group * group) & (size - 1);
@@ -433,7 +433,7 @@ fn apply_chain_fault(descs: &mut Vec<TxDesc>, fault: &Fault, l4: usize) {
                 flags: 0,
                 ..descs[0]
             };
-            while descs.len() < 1 + 2 * (crate::DATA_BYTES / 32).max(1) {
+            while descs.len() < 1 + 2 * crate::DATA_BYTES.div_ceil(32) {
                 let at = descs.len() - 1;
                 descs.insert(at, filler);
             }
