@@ -44,6 +44,11 @@ struct CaptureArgs {
     seed: Option<u64>,
 }
 
+const DEFAULT_TREADY: f64 = 0.8;
+const DEFAULT_LATENCY: u32 = 20;
+const DEFAULT_REORDER: f64 = 0.3;
+const DEFAULT_IN_FLIGHT: usize = 8;
+
 #[derive(Args)]
 struct BenchArgs {
     /// Master seed (default: random, printed).
@@ -53,14 +58,38 @@ struct BenchArgs {
     #[arg(long, value_name = "FILE.fst")]
     trace: Option<PathBuf>,
     /// Probability that the MAC accepts a beat in a cycle.
-    #[arg(long, default_value_t = 0.8)]
+    #[arg(long, default_value_t = DEFAULT_TREADY)]
     tready: f64,
     /// Host memory read latency in cycles (10 ns each).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = DEFAULT_LATENCY)]
     latency: u32,
+    /// Probability that host memory returns the next read beat of another AXI ID ahead of the
+    /// oldest burst (read data out of order and interleaved across IDs; 0: strict AR order).
+    #[arg(long = "reorder", value_name = "P", default_value_t = DEFAULT_REORDER)]
+    reorder: f64,
     /// Most packets posted to the engine and not yet completed.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = DEFAULT_IN_FLIGHT)]
     in_flight: usize,
+}
+
+impl BenchArgs {
+    /// The bus options that differ from their defaults, as flags for a replay command line.
+    fn non_default_flags(&self) -> String {
+        let mut f = String::new();
+        if self.tready != DEFAULT_TREADY {
+            f += &format!(" --tready {}", self.tready);
+        }
+        if self.latency != DEFAULT_LATENCY {
+            f += &format!(" --latency {}", self.latency);
+        }
+        if self.reorder != DEFAULT_REORDER {
+            f += &format!(" --reorder {}", self.reorder);
+        }
+        if self.in_flight != DEFAULT_IN_FLIGHT {
+            f += &format!(" --in-flight {}", self.in_flight);
+        }
+        f
+    }
 }
 
 #[derive(Args)]
@@ -127,6 +156,7 @@ fn run_config(b: &BenchArgs, seed: u64) -> RunConfig {
         traffic: Traffic {
             tready_prob: b.tready,
             read_latency: b.latency,
+            reorder_prob: b.reorder,
             ..Traffic::default()
         },
         max_in_flight: b.in_flight.max(1),
@@ -166,13 +196,14 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(",");
+    let bench = a.bench.non_default_flags();
     println!(
         "ufo-sim run: seed {seed}, {vector_count} vectors + {} random datagrams (MTU {mtus}), DATA_WIDTH {}",
         picks.len(),
         ufo_sim::DATA_WIDTH
     );
     println!(
-        "replay this run: target/release/ufo-sim run --seed {seed} --count {} --mtu {mtus}{}",
+        "replay this run: target/release/ufo-sim run --seed {seed} --count {} --mtu {mtus}{}{bench}",
         a.count,
         a.vectors
             .iter()
@@ -188,10 +219,10 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
             if i >= vector_count {
                 let k = picks[i - vector_count];
                 println!(
-                    "  replay: target/release/ufo-sim run --seed {seed} --pick {k} --mtu {mtus}"
+                    "  replay: target/release/ufo-sim run --seed {seed} --pick {k} --mtu {mtus}{bench}"
                 );
             } else {
-                println!("  replay: target/release/ufo-sim run --seed {seed} --vectors {} --only {} --count 0", o.origin.rsplit_once(':').map_or("testvectors", |x| x.0), o.name);
+                println!("  replay: target/release/ufo-sim run --seed {seed} --vectors {} --only {} --count 0{bench}", o.origin.rsplit_once(':').map_or("testvectors", |x| x.0), o.name);
             }
         }
     }

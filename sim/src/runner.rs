@@ -31,6 +31,10 @@ pub struct Traffic {
     pub ar_accept_prob: f64,
     /// Host read latency in cycles.
     pub read_latency: u32,
+    /// Probability that the host memory sends the next R beat of another ID ahead of the
+    /// oldest burst (out-of-order and interleaved read data across IDs; see
+    /// [`crate::bus::HostMemConfig::reorder_prob`]).
+    pub reorder_prob: f64,
 }
 
 impl Default for Traffic {
@@ -41,6 +45,7 @@ impl Default for Traffic {
             r_gap_prob: 0.1,
             ar_accept_prob: 0.8,
             read_latency: 20,
+            reorder_prob: 0.3,
         }
     }
 }
@@ -147,6 +152,7 @@ impl Runner {
         tb_cfg.mem.r_gap_prob = cfg.traffic.r_gap_prob;
         tb_cfg.mem.ar_accept_prob = cfg.traffic.ar_accept_prob;
         tb_cfg.mem.read_latency = cfg.traffic.read_latency;
+        tb_cfg.mem.reorder_prob = cfg.traffic.reorder_prob;
         let mut tb = Tb::new(tb_cfg);
         tb.reset(10);
         tb.mem.add_read_error(POISON_BASE..POISON_BASE + 0x1_0000);

@@ -31,11 +31,18 @@ struct Beat {
     edge: u64,
 }
 
-/// A scripted AXI4 read master: issues its ARs back to back, always ready for R.
+/// A scripted AXI4 read master: issues its ARs back to back, ready for R always or, with
+/// `rready_pct` below 100, in that percentage of cycles (checking that a waiting R beat stays).
 struct FakeReader {
     ars: VecDeque<Ar>,
     accepted: Vec<u64>,
     beats: Vec<Beat>,
+    rready_pct: u64,
+    rng: u64,
+    /// R payload (id, data, resp, last) seen valid and not taken at the last edge.
+    held: Option<(u32, Vec<u8>, u8, bool)>,
+    /// Edges where a waiting R beat had dropped or changed.
+    unstable: Vec<u64>,
 }
 
 impl FakeReader {
@@ -44,12 +51,32 @@ impl FakeReader {
             ars: ars.iter().copied().collect(),
             accepted: Vec::new(),
             beats: Vec::new(),
+            rready_pct: 100,
+            rng: 0x9E37_79B9_7F4A_7C15,
+            held: None,
+            unstable: Vec::new(),
         }
+    }
+
+    /// xorshift64: the reader's own randomness, independent of the memory's.
+    fn next_rand(&mut self) -> u64 {
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        self.rng
     }
 
     /// One cycle: handshakes at edge `edge`, then both sides drive for the next.
     fn cycle(&mut self, mem: &mut HostMem, w: &mut AxiWires, edge: u64) {
         let ar_hs = w.arvalid && w.arready;
+        if let Some((id, data, resp, last)) = self.held.take() {
+            if !w.rvalid || w.rid != id || w.rdata != data || w.rresp != resp || w.rlast != last {
+                self.unstable.push(edge);
+            }
+        }
+        if w.rvalid && !w.rready {
+            self.held = Some((w.rid, w.rdata.clone(), w.rresp, w.rlast));
+        }
         if w.rvalid && w.rready {
             self.beats.push(Beat {
                 id: w.rid,
@@ -75,7 +102,7 @@ impl FakeReader {
             }
             None => w.arvalid = false,
         }
-        w.rready = true;
+        w.rready = self.rready_pct >= 100 || self.next_rand() % 100 < self.rready_pct;
         mem.drive(w, edge + 1);
     }
 }
@@ -97,11 +124,25 @@ fn pattern(addr: u64, len: usize) -> Vec<u8> {
 }
 
 fn run_reads(cfg: HostMemConfig, ars: &[Ar], max_cycles: u64) -> (HostMem, FakeReader) {
+    run_reads_with(cfg, ars, max_cycles, 100, |_| {})
+}
+
+/// [`run_reads`] with R ready in `rready_pct` percent of the cycles and `setup` applied to the
+/// memory first.
+fn run_reads_with(
+    cfg: HostMemConfig,
+    ars: &[Ar],
+    max_cycles: u64,
+    rready_pct: u64,
+    setup: impl FnOnce(&mut HostMem),
+) -> (HostMem, FakeReader) {
     let bytes = cfg.data_bytes;
     let mut mem = HostMem::new(cfg, 42);
     mem.write(0x1000, &pattern(0x1000, 0x3000));
+    setup(&mut mem);
     let mut w = AxiWires::new(bytes);
     let mut f = FakeReader::new(ars);
+    f.rready_pct = rready_pct;
     let want: usize = ars.iter().map(|a| usize::from(a.len) + 1).sum();
     for edge in 0..max_cycles {
         f.cycle(&mut mem, &mut w, edge);
@@ -188,6 +229,191 @@ fn random_ready_and_gaps_keep_data_and_order() {
     // Gaps happened: 320 beats took clearly more than 320 cycles after the first.
     let span = f.beats.last().unwrap().edge - f.beats[0].edge;
     assert!(span > 400, "span {span}");
+}
+
+/// Checks each ID's beats against that ID's ARs in AR order (data, `RLAST`, and `RRESP`
+/// SLVERR where `is_err(first byte, end)` says so) and returns, per AR, the edges of its first
+/// and last beat. Beats of different IDs may come in any order.
+fn check_per_id(
+    ars: &[Ar],
+    beats: &[Beat],
+    bytes: usize,
+    is_err: impl Fn(u64, u64) -> bool,
+) -> Vec<(u64, u64)> {
+    let mut spans = vec![(0, 0); ars.len()];
+    let mut ids: Vec<u32> = ars.iter().map(|a| a.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let mine: Vec<&Beat> = beats.iter().filter(|b| b.id == id).collect();
+        let mut i = 0;
+        for (n, a) in ars.iter().enumerate().filter(|(_, a)| a.id == id) {
+            let base = a.addr & !(bytes as u64 - 1);
+            for k in 0..=u64::from(a.len) {
+                let b = mine
+                    .get(i)
+                    .unwrap_or_else(|| panic!("ID {id}: beat {i} missing"));
+                let beat_addr = base + k * bytes as u64;
+                let err = is_err(a.addr.max(beat_addr), beat_addr + bytes as u64);
+                let what = format!("ID {id}, burst {n} at {:#x}, beat {k}", a.addr);
+                if err {
+                    assert_eq!(b.resp, resp::SLVERR, "{what}");
+                    assert_eq!(b.data, vec![0; bytes], "{what}");
+                } else {
+                    assert_eq!(b.resp, resp::OKAY, "{what}");
+                    assert_eq!(b.data, pattern(beat_addr, bytes), "{what}");
+                }
+                assert_eq!(b.last, k == u64::from(a.len), "{what}");
+                if k == 0 {
+                    spans[n].0 = b.edge;
+                }
+                spans[n].1 = b.edge;
+                i += 1;
+            }
+        }
+        assert_eq!(i, mine.len(), "ID {id}: more beats than its ARs asked for");
+    }
+    spans
+}
+
+/// Two bursts of ID 0, then two of ID 1, issued back to back.
+fn two_id_ars(bytes: usize) -> [Ar; 4] {
+    [
+        incr(0, 0x1000, 4, bytes),
+        incr(0, 0x1105, 2, bytes),
+        incr(1, 0x1200, 4, bytes),
+        incr(1, 0x1300, 3, bytes),
+    ]
+}
+
+#[test]
+fn reorder_one_serves_other_ids_first_and_interleaves_beats() {
+    for bytes in [8usize, 16, 64] {
+        let cfg = HostMemConfig {
+            data_bytes: bytes,
+            read_latency: 5,
+            reorder_prob: 1.0,
+            ..HostMemConfig::default()
+        };
+        let ars = two_id_ars(bytes);
+        let (mem, f) = run_reads(cfg, &ars, 200);
+        assert!(mem.violations().is_empty(), "{:?}", mem.violations());
+        let spans = check_per_id(&ars, &f.beats, bytes, |_, _| false);
+        // ARs accepted on consecutive edges; no burst starts before its latency.
+        assert_eq!(f.accepted.len(), 4);
+        for (n, s) in spans.iter().enumerate() {
+            assert!(
+                s.0 >= f.accepted[n] + 5,
+                "burst {n} started early: {spans:?}"
+            );
+        }
+        // Burst 0 (ID 0) starts alone; from the edge ID 1 is ready, ID 1 goes first every time:
+        // both ID 1 bursts interrupt burst 0, which resumes after them; burst 1 (ID 0) comes last.
+        let ids: Vec<u32> = f.beats.iter().map(|b| b.id).collect();
+        assert_eq!(
+            ids,
+            vec![0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0],
+            "bytes {bytes}"
+        );
+        assert!(
+            spans[0].0 < spans[2].0 && spans[3].1 < spans[0].1,
+            "{spans:?}"
+        );
+        assert!(
+            spans[2].1 < spans[1].0,
+            "ID 1 overtook the older ID 0 burst: {spans:?}"
+        );
+        // Back to back on R: the beats of all IDs share the channel without gaps.
+        assert!(f.beats.windows(2).all(|w| w[1].edge == w[0].edge + 1));
+        assert_eq!(mem.stats().reordered_beats, 7);
+        assert_eq!(mem.stats().read_beats, 13);
+    }
+}
+
+#[test]
+fn reorder_zero_keeps_strict_ar_order() {
+    let bytes = 8;
+    let cfg = HostMemConfig {
+        data_bytes: bytes,
+        read_latency: 5,
+        ar_accept_prob: 0.5,
+        r_gap_prob: 0.3,
+        reorder_prob: 0.0,
+        ..HostMemConfig::default()
+    };
+    let ars = two_id_ars(bytes);
+    let (mem, f) = run_reads_with(cfg, &ars, 500, 60, |_| {});
+    assert!(mem.violations().is_empty(), "{:?}", mem.violations());
+    assert!(
+        f.unstable.is_empty(),
+        "R beat changed while waiting: {:?}",
+        f.unstable
+    );
+    check_per_id(&ars, &f.beats, bytes, |_, _| false);
+    // Globally in AR order: burst after burst, no interleaving.
+    let want: Vec<u32> = ars
+        .iter()
+        .flat_map(|a| std::iter::repeat_n(a.id, usize::from(a.len) + 1))
+        .collect();
+    let ids: Vec<u32> = f.beats.iter().map(|b| b.id).collect();
+    assert_eq!(ids, want);
+    let data: Vec<u8> = f.beats[..6].iter().flat_map(|b| b.data.clone()).collect();
+    assert_eq!(data[..32], pattern(0x1000, 32)[..]);
+    assert_eq!(mem.stats().reordered_beats, 0);
+}
+
+#[test]
+fn random_reorder_keeps_per_id_order_latency_errors_and_stability() {
+    let bytes = 8;
+    let latency = 6;
+    let cfg = HostMemConfig {
+        data_bytes: bytes,
+        read_latency: latency,
+        ar_accept_prob: 0.7,
+        r_gap_prob: 0.2,
+        reorder_prob: 0.5,
+        ..HostMemConfig::default()
+    };
+    // 40 bursts of 1..=16 beats over 4 IDs, some starting unaligned; a few beats answer SLVERR.
+    let ars: Vec<Ar> = (0..40u32)
+        .map(|i| {
+            let beats = (i * 7 % 16 + 1) as u8;
+            incr(
+                i * 5 % 4,
+                0x1000 + 0x80 * u64::from(i) + u64::from(i % 3),
+                beats,
+                bytes,
+            )
+        })
+        .collect();
+    let bad = 0x1a10..0x1a30;
+    let (mem, f) = run_reads_with(cfg, &ars, 20_000, 60, |m| m.add_read_error(bad.clone()));
+    assert!(mem.violations().is_empty(), "{:?}", mem.violations());
+    assert!(
+        f.unstable.is_empty(),
+        "R beat changed while waiting: {:?}",
+        f.unstable
+    );
+    let spans = check_per_id(&ars, &f.beats, bytes, |a, e| a < bad.end && bad.start < e);
+    for (n, s) in spans.iter().enumerate() {
+        assert!(
+            s.0 >= f.accepted[n] + u64::from(latency),
+            "burst {n}: {spans:?}"
+        );
+    }
+    assert!(f.beats.iter().any(|b| b.resp == resp::SLVERR));
+    // Out of order: some burst finished before an older one of another ID started.
+    let overtaken = (0..ars.len())
+        .any(|m| (m + 1..ars.len()).any(|n| ars[n].id != ars[m].id && spans[n].1 < spans[m].0));
+    assert!(overtaken, "{spans:?}");
+    // Interleaved: a burst's beats were interrupted by another ID's beat.
+    let interleaved = (0..ars.len()).any(|m| {
+        f.beats
+            .iter()
+            .any(|b| b.id != ars[m].id && spans[m].0 < b.edge && b.edge < spans[m].1)
+    });
+    assert!(interleaved, "{spans:?}");
+    assert!(mem.stats().reordered_beats > 0);
 }
 
 #[test]

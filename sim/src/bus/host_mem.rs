@@ -2,8 +2,11 @@
 //!
 //! Reads: AR accepted with a configurable probability while fewer than `max_reads` bursts are
 //! outstanding; the first R beat of a burst comes `read_latency` cycles after its AR handshake,
-//! later beats back to back unless a random gap (`r_gap_prob`) delays one; responses strictly in
-//! order (legal for any mix of IDs). Writes: AW and W accepted independently (W may lead AW),
+//! later beats back to back unless a random gap (`r_gap_prob`) delays one. By default responses
+//! come strictly in AR order (legal for any mix of IDs); with `reorder_prob` a beat of another
+//! ID's oldest burst may go ahead of the globally oldest one, so bursts of different IDs come
+//! back out of order and interleaved beat by beat, while each ID's bursts and beats keep their
+//! order (the AXI4 rule). Writes: AW and W accepted independently (W may lead AW),
 //! `WSTRB` honoured, B `write_latency` cycles after the last W beat. Address ranges set by a test
 //! answer SLVERR. Protocol checks record [`Violation`]s instead of panicking, so a test can
 //! assert on them (or expect them).
@@ -39,6 +42,12 @@ pub struct HostMemConfig {
     pub w_accept_prob: f64,
     /// Probability that an R beat that could be sent is held back one cycle (a gap in `RVALID`).
     pub r_gap_prob: f64,
+    /// Probability that the next R beat comes from the oldest ready burst of an ID other than
+    /// the globally oldest burst's, instead of from the globally oldest (uniform among such
+    /// IDs). Decided per beat, so bursts of different IDs interleave; within one ID bursts and
+    /// beats stay in AR order, and no burst starts before its `read_latency`. 0 (the default):
+    /// strict AR order.
+    pub reorder_prob: f64,
     /// Most read bursts accepted and not yet fully answered.
     pub max_reads: usize,
     /// Most write bursts accepted and not yet answered on B.
@@ -62,6 +71,7 @@ impl Default for HostMemConfig {
             aw_accept_prob: 1.0,
             w_accept_prob: 1.0,
             r_gap_prob: 0.0,
+            reorder_prob: 0.0,
             max_reads: 16,
             max_writes: 16,
             max_read_beats: 16,
@@ -109,6 +119,8 @@ pub struct HostMemStats {
     pub read_bursts: u64,
     /// R handshakes.
     pub read_beats: u64,
+    /// R handshakes of a beat served ahead of an older burst of another ID (`reorder_prob`).
+    pub reordered_beats: u64,
     /// R beats answered SLVERR.
     pub read_error_beats: u64,
     /// AW handshakes.
@@ -175,8 +187,12 @@ struct BResp {
     due: u64,
 }
 
+/// The R beat on the wires, waiting for `RREADY`.
 #[derive(Clone, Copy)]
 struct RCur {
+    /// Index in `HostMem::reads` of its burst (only `push_back` happens while a beat waits, so
+    /// the index stays valid until the beat is taken).
+    idx: usize,
     last: bool,
     error: bool,
 }
@@ -205,6 +221,8 @@ pub struct HostMem {
     w_wait_data: Vec<u8>,
     reads: VecDeque<ReadBurst>,
     r_cur: Option<RCur>,
+    /// Scratch for the R choice: indices of other IDs' oldest bursts that are ready.
+    r_heads: Vec<usize>,
     writes: VecDeque<WriteBurst>,
     w_early: VecDeque<WBeat>,
     b_queue: VecDeque<BResp>,
@@ -237,6 +255,7 @@ impl HostMem {
             w_wait_data: vec![0; n],
             reads: VecDeque::new(),
             r_cur: None,
+            r_heads: Vec::new(),
             writes: VecDeque::new(),
             w_early: VecDeque::new(),
             b_queue: VecDeque::new(),
@@ -446,10 +465,13 @@ impl HostMem {
                 if cur.error {
                     self.stats.read_error_beats += 1;
                 }
-                let front = self.reads.front_mut().expect("R beat without burst");
-                front.next_beat += 1;
+                if cur.idx != 0 {
+                    self.stats.reordered_beats += 1;
+                }
+                let burst = self.reads.get_mut(cur.idx).expect("R beat without burst");
+                burst.next_beat += 1;
                 if cur.last {
-                    self.reads.pop_front();
+                    self.reads.remove(cur.idx);
                 }
             }
         }
@@ -699,9 +721,8 @@ impl HostMem {
 
         // R: a beat once shown stays until taken (the model's own stability).
         if self.r_cur.is_none() {
-            let eligible = self.reads.front().is_some_and(|r| next_edge >= r.ready_at);
-            if eligible && !self.roll(self.cfg.r_gap_prob) {
-                self.present_r(p, next_edge);
+            if let Some(idx) = self.choose_r(next_edge) {
+                self.present_r(p, next_edge, idx);
             } else if self.drv.rvalid {
                 p.set_rvalid(false);
                 self.drv.rvalid = false;
@@ -721,9 +742,45 @@ impl HostMem {
         }
     }
 
-    fn present_r<P: AxiSlavePorts>(&mut self, p: &mut P, next_edge: u64) {
+    /// The burst (index in `reads`) whose next beat to present for `next_edge`, if any: the
+    /// globally oldest burst once its latency has passed, or with `reorder_prob` the oldest
+    /// ready burst of another ID. `None` also for a random gap. With `reorder_prob` 0 this draws
+    /// exactly the random numbers the strict-order model drew, so old seeds replay the same.
+    fn choose_r(&mut self, next_edge: u64) -> Option<usize> {
+        let front = self.reads.front()?;
+        let (front_id, front_ready) = (front.id, next_edge >= front.ready_at);
+        self.r_heads.clear();
+        if self.cfg.reorder_prob > 0.0 {
+            for i in 1..self.reads.len() {
+                let r = &self.reads[i];
+                // Only an ID's oldest burst may send: same-ID order is the AXI4 rule.
+                if r.id == front_id || self.reads.range(..i).any(|o| o.id == r.id) {
+                    continue;
+                }
+                if next_edge >= r.ready_at {
+                    self.r_heads.push(i);
+                }
+            }
+        }
+        if !front_ready && self.r_heads.is_empty() {
+            return None;
+        }
+        if self.roll(self.cfg.r_gap_prob) {
+            return None;
+        }
+        if !self.r_heads.is_empty() && self.roll(self.cfg.reorder_prob) {
+            let k = match self.r_heads.len() {
+                1 => 0,
+                n => self.rng.gen_range(0..n),
+            };
+            return Some(self.r_heads[k]);
+        }
+        front_ready.then_some(0)
+    }
+
+    fn present_r<P: AxiSlavePorts>(&mut self, p: &mut P, next_edge: u64, idx: usize) {
         let bytes = self.cfg.data_bytes as u64;
-        let r = self.reads.front().expect("eligible burst");
+        let r = &self.reads[idx];
         let beat_base = r.base + u64::from(r.next_beat) * bytes;
         let first = r.addr.max(beat_base);
         let end = beat_base + bytes;
@@ -739,9 +796,9 @@ impl HostMem {
         } else {
             self.read_into(beat_base, &mut data);
         }
-        if self.cfg.warn_uninit && !error && !self.reads[0].warned && !self.is_written(first) {
-            self.reads[0].warned = true;
-            let addr = self.reads[0].addr;
+        if self.cfg.warn_uninit && !error && !self.reads[idx].warned && !self.is_written(first) {
+            self.reads[idx].warned = true;
+            let addr = self.reads[idx].addr;
             if self.warnings.len() < MAX_VIOLATIONS {
                 self.warnings.push(Violation {
                     cycle: next_edge,
@@ -759,7 +816,7 @@ impl HostMem {
         p.set_rlast(last);
         p.set_rvalid(true);
         self.drv.rvalid = true;
-        self.r_cur = Some(RCur { last, error });
+        self.r_cur = Some(RCur { idx, last, error });
     }
 }
 
