@@ -58,14 +58,14 @@ struct BenchArgs {
     #[arg(long, value_name = "FILE.fst")]
     trace: Option<PathBuf>,
     /// Probability that the MAC accepts a beat in a cycle.
-    #[arg(long, default_value_t = DEFAULT_TREADY)]
+    #[arg(long, default_value_t = DEFAULT_TREADY, value_parser = probability)]
     tready: f64,
     /// Host memory read latency in cycles (10 ns each).
     #[arg(long, default_value_t = DEFAULT_LATENCY)]
     latency: u32,
     /// Probability that host memory returns the next read beat of another AXI ID ahead of the
     /// oldest burst (read data out of order and interleaved across IDs; 0: strict AR order).
-    #[arg(long = "reorder", value_name = "P", default_value_t = DEFAULT_REORDER)]
+    #[arg(long = "reorder", value_name = "P", default_value_t = DEFAULT_REORDER, value_parser = probability)]
     reorder: f64,
     /// Most packets posted to the engine and not yet completed.
     #[arg(long, default_value_t = DEFAULT_IN_FLIGHT)]
@@ -149,6 +149,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// A probability flag: a number in 0..=1.
+fn probability(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("'{s}' is not a probability (a number from 0 to 1)")),
+    }
+}
+
 fn run_config(b: &BenchArgs, seed: u64) -> RunConfig {
     RunConfig {
         seed,
@@ -210,6 +218,12 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
             .map(|v| format!(" --vectors {}", v.display()))
             .collect::<String>()
     );
+    if bench.is_empty() {
+        println!(
+            "  (from the Makefile: make sim SEED={seed} COUNT={} MTU={mtus})",
+            a.count
+        );
+    }
 
     let report = simulate(&a.bench, seed, &cases)?;
     write_pcaps(&report, &a.out)?;
