@@ -26,6 +26,7 @@
 
 pub mod bus;
 pub mod case;
+pub mod headers;
 pub mod model;
 pub mod pcap_io;
 mod ports;

@@ -21,6 +21,7 @@ use ufo_driver::skb::{CsumOffload, Skb};
 use ufo_driver::skb_build::{from_frame, FragLayout};
 
 use crate::case::{Case, Expect, Fault};
+use crate::headers::{be16, ethertype, ipv6_upper, Ipv6Upper};
 
 const IPPROTO_TCP: u8 = 6;
 const IPPROTO_UDP: u8 = 17;
@@ -43,10 +44,6 @@ pub fn cases_from_frames(frames: &[Vec<u8>], mtu: u32) -> (Vec<Case>, Vec<String
         }
     }
     (cases, errors)
-}
-
-fn be16(b: &[u8], at: usize) -> u16 {
-    u16::from_be_bytes([b[at], b[at + 1]])
 }
 
 /// What the stack would ask of the device for one frame.
@@ -91,24 +88,7 @@ fn case_from_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Cas
 }
 
 fn plan_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Plan, String> {
-    // Ethernet II with up to two 802.1Q / 802.1ad tags
-    let mut l3 = 14;
-    if frame.len() < l3 {
-        return Err(format!(
-            "{} bytes: shorter than an Ethernet header",
-            frame.len()
-        ));
-    }
-    let mut ethertype = be16(frame, 12);
-    let mut tags = 0;
-    while (ethertype == 0x8100 || ethertype == 0x88A8) && tags < 2 {
-        if frame.len() < l3 + 4 {
-            return Err("truncated VLAN tag".into());
-        }
-        ethertype = be16(frame, l3 + 2);
-        l3 += 4;
-        tags += 1;
-    }
+    let (ethertype, l3) = ethertype(frame)?;
     match ethertype {
         0x0800 => plan_ipv4(frame, l3, mtu),
         0x86DD => plan_ipv6(frame, l3, mtu, next_frag_id),
@@ -190,23 +170,11 @@ fn plan_ipv6(frame: &[u8], l3: usize, mtu: u32, next_frag_id: &mut u32) -> Resul
         return Err(format!("IPv6 payload length {plen} does not fit the {}-byte frame (jumbograms are not handled)", frame.len()));
     }
     let frame = &frame[..l3 + 40 + plen];
-    // Walk the extension headers to the upper layer; remember a Routing header's final hop.
-    let (mut nh, mut at) = (frame[l3 + 6], l3 + 40);
-    let mut final_dst = None;
-    while matches!(nh, 0 | 43 | 60) {
-        if at + 8 > frame.len() {
-            return Err("truncated IPv6 extension header".into());
-        }
-        let len = (usize::from(frame[at + 1]) + 1) * 8;
-        if at + len > frame.len() {
-            return Err("IPv6 extension header runs past the packet".into());
-        }
-        if nh == 43 && matches!(frame[at + 2], 0 | 2) && len >= 24 {
-            final_dst = Some(frame[at + len - 16..at + len].try_into().expect("16 bytes"));
-        }
-        nh = frame[at];
-        at += len;
-    }
+    let Ipv6Upper {
+        protocol: nh,
+        offset: at,
+        final_dst,
+    } = ipv6_upper(frame, l3)?;
     if !matches!(nh, IPPROTO_UDP | IPPROTO_TCP) {
         return Ok(Plan::as_is(frame)); // Fragment header, ICMPv6, ...: as it is
     }

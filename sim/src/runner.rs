@@ -10,8 +10,8 @@ use ufo_driver::driver::{Driver, DriverConfig, DriverError, XmitError};
 use ufo_driver::reassemble::{reassemble, ReassembleOptions, UdpChecksum};
 
 use crate::case::{Case, Expect, Fault};
-use crate::scoreboard;
 use crate::tb::{Tb, TbConfig};
+use crate::{headers, scoreboard};
 
 /// Host address range whose reads answer SLVERR: buffers of `dma_err` faults point here.
 pub const POISON_BASE: u64 = 0xDEAD_0000_0000;
@@ -525,16 +525,7 @@ fn check_case(case: &Case, index: usize, p: &Pending) -> Result<(), String> {
 /// checksum verified. UDP datagrams only (UFO or not).
 pub fn independent_check(label: &str, case: &Case, frames: &[Vec<u8>]) -> Result<(), String> {
     let sent = case.skb.to_bytes();
-    let mut at = 12;
-    while at + 2 <= sent.len()
-        && matches!(
-            u16::from_be_bytes([sent[at], sent[at + 1]]),
-            0x8100 | 0x88A8
-        )
-    {
-        at += 4;
-    }
-    if upper_protocol(&sent, at) != Some(17) {
+    if upper_protocol(&sent) != Some(17) {
         return Ok(()); // UDP datagrams only: the engine fragments nothing else
     }
     let opts = ReassembleOptions {
@@ -552,20 +543,12 @@ pub fn independent_check(label: &str, case: &Case, frames: &[Vec<u8>]) -> Result
     }
 }
 
-/// The upper-layer protocol of an IPv4 or IPv6 frame whose EtherType is at `at` (IPv6
-/// extension headers skipped), if it can be read.
-fn upper_protocol(frame: &[u8], at: usize) -> Option<u8> {
-    let l3 = at + 2;
-    match u16::from_be_bytes([*frame.get(at)?, *frame.get(at + 1)?]) {
+/// The upper-layer protocol of an IPv4 or IPv6 frame, if its headers can be walked.
+fn upper_protocol(frame: &[u8]) -> Option<u8> {
+    let (ethertype, l3) = headers::ethertype(frame).ok()?;
+    match ethertype {
         0x0800 => frame.get(l3 + 9).copied(),
-        0x86DD => {
-            let (mut nh, mut pos) = (*frame.get(l3 + 6)?, l3 + 40);
-            while matches!(nh, 0 | 43 | 60) {
-                nh = *frame.get(pos)?;
-                pos += (usize::from(*frame.get(pos + 1)?) + 1) * 8;
-            }
-            Some(nh)
-        }
+        0x86DD => headers::ipv6_upper(frame, l3).ok().map(|u| u.protocol),
         _ => None,
     }
 }

@@ -386,11 +386,7 @@ fn parse_ext(s: &str) -> Result<Vec<Ipv6ExtHeader>, String> {
 }
 
 fn parse_u16(s: &str) -> Result<u16, String> {
-    let r = match s.strip_prefix("0x") {
-        Some(hex) => u16::from_str_radix(hex, 16),
-        None => s.parse(),
-    };
-    r.map_err(|e| format!("'{s}': {e}"))
+    u16::try_from(parse_u32(s)?).map_err(|_| format!("'{s}': more than 65535"))
 }
 
 fn parse_layout(s: &str) -> Result<Layout, String> {
