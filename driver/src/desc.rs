@@ -80,6 +80,33 @@ pub mod regs {
     pub const IRQ_CPL: u32 = 1 << 0;
     /// IRQ bit 1: an error completion was written.
     pub const IRQ_ERR: u32 = 1 << 1;
+
+    /// The register's name, for messages (`"unmapped"` for offsets the map does not define).
+    pub fn name(offset: u32) -> &'static str {
+        match offset {
+            ID => "ID",
+            CONFIG => "CONFIG",
+            CTRL => "CTRL",
+            STATUS => "STATUS",
+            TX_RING_BASE_LO => "TX_RING_BASE_LO",
+            TX_RING_BASE_HI => "TX_RING_BASE_HI",
+            TX_RING_LOG2 => "TX_RING_LOG2",
+            TX_TAIL => "TX_TAIL",
+            TX_HEAD => "TX_HEAD",
+            CPL_RING_BASE_LO => "CPL_RING_BASE_LO",
+            CPL_RING_BASE_HI => "CPL_RING_BASE_HI",
+            IRQ_STATUS => "IRQ_STATUS",
+            IRQ_MASK => "IRQ_MASK",
+            CNT_PKTS => "CNT_PKTS",
+            CNT_FRAMES => "CNT_FRAMES",
+            CNT_BYTES => "CNT_BYTES",
+            CNT_ERR_DESC => "CNT_ERR_DESC",
+            CNT_ERR_DMA => "CNT_ERR_DMA",
+            CNT_ERR_LEN => "CNT_ERR_LEN",
+            CNT_ERR_HDR => "CNT_ERR_HDR",
+            _ => "unmapped",
+        }
+    }
 }
 
 /// One TX descriptor (32 bytes in the ring).

@@ -5,6 +5,9 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
+use std::sync::Arc;
+
+use thiserror::Error;
 
 use crate::ports::RawPorts;
 
@@ -99,16 +102,23 @@ impl fmt::Display for SimStatus {
 }
 
 /// Creating the model failed.
-#[derive(Clone, Debug)]
-pub struct ModelError(pub String);
-
-impl fmt::Display for ModelError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot create the Verilator model: {}", self.0)
-    }
+#[derive(Clone, Debug, Error)]
+pub enum ModelError {
+    /// The trace file (or its directory) cannot be created.
+    #[error("cannot create the trace file {}: {source}", path.display())]
+    Trace {
+        /// The file asked for.
+        path: PathBuf,
+        /// Why not.
+        source: Arc<std::io::Error>,
+    },
+    /// The trace path cannot be passed to the C++ runtime.
+    #[error("trace path {} contains a NUL byte", .0.display())]
+    TracePathNul(PathBuf),
+    /// The Verilator runtime refused to build the model.
+    #[error("cannot create the Verilator model: {0}")]
+    Runtime(String),
 }
-
-impl std::error::Error for ModelError {}
 
 /// The Verilated `ufo_nic_top`. Ports are read and written through typed accessors generated
 /// from the model header (`clk()`, `set_clk()`, `m_axis_tdata_bytes()`, ... see
@@ -128,27 +138,23 @@ pub struct Model {
 }
 
 impl Model {
-    /// Builds the model. Panics if the runtime refuses (e.g. the trace file cannot be created);
-    /// see [`Model::try_new`].
-    pub fn new(cfg: ModelConfig) -> Model {
-        Self::try_new(cfg).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    /// Builds the model, returning an error instead of panicking.
-    pub fn try_new(cfg: ModelConfig) -> Result<Model, ModelError> {
+    /// Builds the model; fails if the runtime refuses or the trace file cannot be created.
+    pub fn new(cfg: ModelConfig) -> Result<Model, ModelError> {
         let trace_c = match &cfg.trace {
             Some(p) => {
+                let trace_err = |e: std::io::Error| ModelError::Trace {
+                    path: p.clone(),
+                    source: Arc::new(e),
+                };
                 if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|e| ModelError(format!("create {}: {e}", dir.display())))?;
+                    std::fs::create_dir_all(dir).map_err(trace_err)?;
                 }
                 // Fail here with a clear message rather than inside the FST writer.
-                std::fs::File::create(p)
-                    .map_err(|e| ModelError(format!("create trace {}: {e}", p.display())))?;
+                std::fs::File::create(p).map_err(trace_err)?;
                 use std::os::unix::ffi::OsStrExt;
                 Some(
                     CString::new(p.as_os_str().as_bytes())
-                        .map_err(|_| ModelError("trace path contains NUL".into()))?,
+                        .map_err(|_| ModelError::TracePathNul(p.clone()))?,
                 )
             }
             None => None,
@@ -169,7 +175,7 @@ impl Model {
         let Some(sim) = NonNull::new(raw) else {
             // SAFETY: the shim NUL-terminates within the buffer.
             let msg = unsafe { std::ffi::CStr::from_ptr(err.as_ptr()) };
-            return Err(ModelError(msg.to_string_lossy().into_owned()));
+            return Err(ModelError::Runtime(msg.to_string_lossy().into_owned()));
         };
         let mut ports = RawPorts::null();
         // SAFETY: sim is live; the shim fills every pointer.
