@@ -333,13 +333,16 @@ fn capture_cmd(a: CaptureArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The command line that replays a failed case on its own (empty: none).
+type ReplayHint = Box<dyn Fn(usize, &Outcome) -> String>;
+
 /// Writes the pcaps and prints every failure as the run finds it.
 struct CliSink {
     wire: Option<PcapStream>,
     expected: Option<PcapStream>,
     bar: ProgressBar,
     finished: u64,
-    replay_hint: Box<dyn Fn(usize, &Outcome) -> String>,
+    replay_hint: ReplayHint,
 }
 
 impl CliSink {
@@ -347,7 +350,7 @@ impl CliSink {
         wire: Option<&Path>,
         expected: Option<&Path>,
         total: u64,
-        replay_hint: Box<dyn Fn(usize, &Outcome) -> String>,
+        replay_hint: ReplayHint,
     ) -> Result<CliSink> {
         let bar = ProgressBar::new(total);
         bar.set_style(
