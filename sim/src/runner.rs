@@ -365,7 +365,7 @@ pub enum RunFailure {
         cycle: u64,
     },
     /// The bus models recorded protocol violations.
-    #[error("bus protocol: {first}{}", if *more > 0 { format!(" (and {more} more)") } else { String::new() })]
+    #[error("bus protocol: {first}{}", if *more > 0 { format!(" (and {more} more recorded)") } else { String::new() })]
     Protocol {
         /// the first
         first: Violation,
