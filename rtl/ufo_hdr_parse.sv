@@ -83,8 +83,8 @@ module ufo_hdr_parse
   localparam int WB = $clog2(HDR_BYTES);
 
   typedef enum logic [3:0] {
-    S_IDLE, S_LOAD, S_ETH, S_L3, S_OPT, S_V6, S_V6_L4, S_CHECK, S_SUM, S_DECIDE, S_BUILD,
-    S_WRITE, S_DONE
+    S_IDLE, S_LOAD, S_ETH, S_L3, S_OPT, S_V6, S_V6_L4, S_CHECK, S_SUM, S_DECIDE, S_SLOT,
+    S_BUILD, S_WRITE, S_DONE
   } state_e;
 
   // ---------------------------------------------------------------- state
@@ -454,12 +454,15 @@ module ufo_hdr_parse
                               : LEN_WIDTH'(l4_q) + LEN_WIDTH'(UDP_CSUM) + vlan_shift +
                                 (frag6 ? LEN_WIDTH'(FRAG_HDR_LEN) : '0);
         // a packet that will not be sent needs no template
-        state_d = (res_d.status == ST_OK && res_d.tmpl_len != '0) ? S_BUILD : S_DONE;
+        state_d = (res_d.status == ST_OK && res_d.tmpl_len != '0) ? S_SLOT : S_DONE;
       end
-      S_BUILD: if (tmpl_room) begin     // the template registers are loaded in this state
+      S_SLOT: if (tmpl_room) begin      // a template slot is free
         res_d.tmpl_used = 1'b1;
-        tw_d            = '0;
-        state_d         = S_WRITE;
+        state_d         = S_BUILD;
+      end
+      S_BUILD: begin                    // the template registers are loaded in this state
+        tw_d    = '0;
+        state_d = S_WRITE;
       end
       S_WRITE: begin
         tw_d = tw_q + 1'b1;
