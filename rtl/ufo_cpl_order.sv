@@ -6,9 +6,7 @@
 `default_nettype none
 `timescale 1ns / 1ps
 
-module ufo_cpl_order
-  import ufo_pkg::*;
-#(
+module ufo_cpl_order #(
     parameter int NUM_PKTS = 32,
     localparam int TAG_W = $clog2(NUM_PKTS)
 ) (
@@ -18,8 +16,8 @@ module ufo_cpl_order
     input  wire logic [TAG_W:0]   frag_ptr,
     input  wire logic             pkt_sent,
     output      logic [TAG_W-1:0] tbl_rd_tag,
-    input  wire pkt_rec_t         rec,
-    input  wire tx_res_t          tx,
+    input  wire ufo_pkg::pkt_rec_t         rec,
+    input  wire ufo_pkg::tx_res_t          tx,
     output      logic [TAG_W:0]   cpl_ptr,
 
     output      logic             req_valid,
