@@ -113,26 +113,20 @@ impl Traffic {
             + geometric_tail(self.tready_prob)
     }
 
-    /// Cycles the oldest case in flight may take to complete once it is the oldest: the stall
-    /// limit, then four times the expected cost of every beat it moves (`beats_in` read,
-    /// `beats_out` sent, in `bursts` read bursts), plus the descriptors of the `in_flight` cases
-    /// behind it, whose reads the host memory may serve first when it reorders. A livelocked
-    /// engine that keeps moving beats without completing is caught by this.
-    pub fn completion_budget(
-        &self,
-        beats_in: u64,
-        beats_out: u64,
-        bursts: u64,
-        in_flight: usize,
-    ) -> u64 {
+    /// Cycles within which a working engine completes one of the cases in flight, given what
+    /// all of them read and send together (`beats_in` read in `bursts` bursts, `beats_out`
+    /// sent): the stall limit plus four times their expected cost at these settings. A
+    /// pipelined engine may work on every case in flight before the oldest completes, so all of
+    /// them count (the budget grows with `--in-flight`); reordered read data changes the order
+    /// of that work, not its amount. A livelocked engine that keeps moving beats without ever
+    /// completing is caught by this.
+    pub fn completion_budget(&self, beats_in: u64, beats_out: u64, bursts: u64) -> u64 {
         let per_read_beat = 1.0 / (1.0 - self.r_gap_prob);
         let per_sent_beat = 1.0 / self.tready_prob;
         let per_burst = f64::from(self.read_latency) + 1.0 / self.ar_accept_prob;
-        let reordered = self.reorder_prob * (in_flight * MAX_DESC) as f64 * per_read_beat;
         let expected = beats_in as f64 * per_read_beat
             + beats_out as f64 * per_sent_beat
-            + bursts as f64 * per_burst
-            + reordered;
+            + bursts as f64 * per_burst;
         self.stall_limit() + (4.0 * expected).ceil() as u64
     }
 }
@@ -314,12 +308,12 @@ pub enum RunFailure {
         /// registers and what was in flight
         state: EngineState,
     },
-    /// Beats kept moving, but the oldest case did not complete within its budget.
-    #[error("engine stuck: '{name}' not complete after {waited} cycles (budget {budget} for its size and these bus settings) although beats still move {state}")]
+    /// Beats kept moving, but no case completed within the budget of what is in flight.
+    #[error("engine stuck: '{name}' not complete after {waited} cycles (budget {budget} for the cases in flight and these bus settings) although beats still move {state}")]
     NoCompletion {
         /// the oldest case
         name: String,
-        /// cycles it has been the oldest
+        /// cycles since the last completion (or since it was posted)
         waited: u64,
         /// its budget
         budget: u64,
@@ -548,7 +542,7 @@ struct Pending {
     frames: Vec<Vec<u8>>,
     descs_done: usize,
     desc_fault_range: Option<std::ops::Range<u64>>,
-    /// Beats it reads and sends, and its read bursts (for its completion budget).
+    /// Beats it reads and sends, and its read bursts (for the completion budget).
     beats_in: u64,
     beats_out: u64,
     bursts: u64,
@@ -808,11 +802,11 @@ impl Runner {
             });
         }
         let waited = self.tb.cycle() - dog.oldest_since;
+        let sum = |f: fn(&Pending) -> u64| pending.iter().map(f).sum();
         let budget = self.cfg.traffic.completion_budget(
-            oldest.beats_in,
-            oldest.beats_out,
-            oldest.bursts,
-            pending.len(),
+            sum(|p| p.beats_in),
+            sum(|p| p.beats_out),
+            sum(|p| p.bursts),
         );
         (waited > budget).then(|| RunFailure::NoCompletion {
             name: oldest.case.name.clone(),
