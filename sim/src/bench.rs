@@ -414,7 +414,7 @@ pub struct BenchCmd {
     #[arg(long, default_value = "testvectors")]
     pub vectors: PathBuf,
     /// Random packets of the simulator-speed regression (0: skip the measurement).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 500)]
     pub speed_count: u64,
     /// Timed repetitions of the harness and of the replay (the best of each is kept).
     #[arg(long, default_value_t = 3)]

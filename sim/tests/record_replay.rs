@@ -42,7 +42,10 @@ fn the_digest_sees_the_outputs() {
     let (a, step) = recorded_run(5, 0x1000);
     let (b, _) = recorded_run(5, 0x2000);
     assert_ne!(a.digest, b.digest);
-    assert_eq!(fresh(5).replay(&b, step, true).expect("replay"), Some(b.digest));
+    assert_eq!(
+        fresh(5).replay(&b, step, true).expect("replay"),
+        Some(b.digest)
+    );
 }
 
 #[test]
