@@ -15,7 +15,7 @@ CARGO  := cargo
 RTL_F  := rtl/ufo_nic.f
 SEED_ARG := $(if $(SEED),--seed $(SEED),)
 
-.PHONY: all deps build sim wave replay lint test test-rust test-rtl test-widths bench clean
+.PHONY: all deps build sim wave replay lint test test-rust test-rtl test-widths bench synth clean
 
 all: build
 
@@ -75,8 +75,26 @@ test-widths: deps | $(OUT)
 
 test: lint test-rtl test-rust test-widths
 
-bench: build
-	$(CARGO) run --release --example cycle_cost -p ufo-sim
+# Line-rate figures and simulator speed (docs/performance.md): each width built in its own target
+# directory (64 in target/ as `make build`, the others where test-widths puts them), then
+# `ufo-sim bench` at each width and the tables side by side in $(OUT)/bench/summary.md.
+BENCH_WIDTHS ?= 64 128 256 512
+BENCH_ARGS   ?=
+bench: deps | $(OUT)
+	@rm -f $(OUT)/bench/*.csv
+	@start=$$(date +%s); for w in $(BENCH_WIDTHS); do \
+	  dir=target; [ $$w = 64 ] || dir=target/width-$$w; \
+	  echo "DATA_WIDTH=$$w: build in $$dir"; \
+	  UFO_DATA_WIDTH=$$w CARGO_TARGET_DIR=$$dir $(CARGO) build --release --bin ufo-sim || exit 1; \
+	  UFO_DATA_WIDTH=$$w $$dir/release/ufo-sim bench --out $(OUT)/bench $(SEED_ARG) $(BENCH_ARGS) || exit 1; \
+	done; \
+	$$dir/release/ufo-sim bench-table $(OUT)/bench && echo "make bench: $$(( $$(date +%s) - start )) s"
+
+# Yosys synth_xilinx (UltraScale+) of ufo_nic_top at every width: LUT, FF, block RAM and the
+# logic-only critical path; logs in $(OUT)/synth. Slow (minutes per width), not part of test.
+SYNTH_WIDTHS ?= 64 128 256 512
+synth: deps | $(OUT)
+	@bash scripts/synth.sh $(OUT)/synth $(SYNTH_WIDTHS)
 
 $(OUT):
 	mkdir -p $(OUT)

@@ -367,6 +367,35 @@ fn gen_cpp(ports: &[Port]) -> String {
         }
     }
     s.push_str("}\n");
+    // Every input (then every output) as a list of 32-bit words, for recording and replaying
+    // the inputs and digesting the outputs (shim.cpp).
+    for (input, what) in [(true, "input"), (false, "output")] {
+        let words: Vec<(String, u8)> = ports
+            .iter()
+            .filter(|p| p.input == input)
+            .flat_map(|p| {
+                let n = &p.name;
+                match p.storage {
+                    0 => (0..p.words)
+                        .map(|k| (format!("m->{n}.data() + {k}"), 4))
+                        .collect::<Vec<_>>(),
+                    64 => vec![(format!("&m->{n}"), 8), (format!("&m->{n}"), 9)],
+                    bits => vec![(format!("&m->{n}"), (bits / 8) as u8)],
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "\nstatic const size_t UFO_{}_WORDS = {};\n\
+             static void ufo_{what}_words(Vufo_nic_top* m, UfoWord* w) {{",
+            what.to_uppercase(),
+            words.len()
+        );
+        for (i, (ptr, kind)) in words.iter().enumerate() {
+            let _ = writeln!(s, "    w[{i}] = UfoWord{{(void*)({ptr}), {kind}}};");
+        }
+        s.push_str("}\n");
+    }
     s
 }
 

@@ -24,6 +24,7 @@
 //! tb.assert_clean(); // no assertion failure, no protocol violation
 //! ```
 
+pub mod bench;
 pub mod bus;
 pub mod case;
 pub mod headers;
@@ -37,6 +38,6 @@ pub mod scoreboard;
 pub mod tb;
 pub mod vectors;
 
-pub use model::{Model, ModelConfig, SimStatus};
+pub use model::{Model, ModelConfig, Recording, SimStatus};
 pub use ports::{DATA_BYTES, DATA_WIDTH, PORTS};
 pub use tb::{Tb, TbConfig, TbError, Timeout};
