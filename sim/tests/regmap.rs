@@ -1,11 +1,12 @@
 //! The RTL's register decode against the register map's one source, `regs/ufo_nic.rdl`, through
 //! the table generated from it (`ufo_driver::regmap::REGISTERS`), driven through the engine's
-//! AXI4-Lite port: every reset value reads back, RW fields take what is written (walking ones
-//! and patterns), RO fields and unmapped offsets ignore writes, no write disturbs another
+//! AXI4-Lite port: every reset value reads back, RW fields take what is written (walking ones,
+//! patterns, one byte strobe at a time), RO fields and unmapped offsets ignore writes, no write disturbs another
 //! register, and W1C bits set by the engine clear only where a 1 is written.
 
 use ufo_driver::desc::{flags, TxDesc};
 use ufo_driver::regmap::{self, Access, Register, REGISTERS};
+use ufo_sim::bus::{resp, AxilOp};
 use ufo_sim::{Tb, TbConfig, DATA_WIDTH, PORTS};
 
 fn bench() -> Tb {
@@ -25,16 +26,23 @@ fn expected_reset(r: &Register) -> u32 {
     v
 }
 
-/// What `r` reads after `written` is written over `before`.
-fn after_write(r: &Register, before: u32, written: u32) -> u32 {
+/// What `r` reads after `written` is written over `before` with byte strobes covering the bits
+/// of `strobed` (the other bytes are not written).
+fn after_strobed_write(r: &Register, before: u32, written: u32, strobed: u32) -> u32 {
+    let written = written & strobed;
     r.fields.iter().fold(0, |v, f| {
         let m = f.mask();
         v | match f.access {
-            Access::Rw => written & m,
+            Access::Rw => ((before & !strobed) | written) & m,
             Access::Ro => before & m,
             Access::Rw1c => before & m & !written,
         }
     })
+}
+
+/// What `r` reads after `written` is written over `before` (all strobes).
+fn after_write(r: &Register, before: u32, written: u32) -> u32 {
+    after_strobed_write(r, before, written, u32::MAX)
 }
 
 fn assert_all_at_reset(tb: &mut Tb, after: &str) {
@@ -90,6 +98,39 @@ fn writes_follow_the_access_types_and_touch_no_other_register() {
             && REGISTERS.iter().any(|r| r.mask(Access::Ro) != 0),
         "both RW and RO registers were exercised"
     );
+    tb.assert_clean();
+}
+
+/// A write with byte strobes, through the test bench's AXI4-Lite master.
+fn write_strobed(tb: &mut Tb, addr: u32, data: u32, strb: u8) {
+    tb.axil.push(AxilOp::Write { addr, data, strb });
+    tb.run_until("a strobed register write", 1_000, |tb| !tb.axil.busy())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = tb.axil.pop_result().expect("write response");
+    assert_eq!(r.resp, resp::OKAY, "write {addr:#04x} strb {strb:#x}");
+}
+
+#[test]
+fn byte_strobes_write_only_their_bytes() {
+    let mut tb = bench();
+    for r in REGISTERS.iter().filter(|r| r.mask(Access::Rw) != 0) {
+        for lane in 0..4 {
+            let bytes = 0xFFu32 << (8 * lane);
+            for (over, data) in [(0, u32::MAX), (u32::MAX, 0)] {
+                tb.reg_write(r.offset, over);
+                let before = tb.reg_read(r.offset);
+                write_strobed(&mut tb, r.offset, data, 1 << lane);
+                assert_eq!(
+                    tb.reg_read(r.offset),
+                    after_strobed_write(r, before, data, bytes),
+                    "{}: {data:#010x} written over {before:#010x} with strobe lane {lane} only",
+                    r.name
+                );
+            }
+        }
+        tb.reg_write(r.offset, expected_reset(r));
+    }
+    assert_all_at_reset(&mut tb, "strobed writes");
     tb.assert_clean();
 }
 
