@@ -21,9 +21,7 @@
 `default_nettype none
 `timescale 1ns / 1ps
 
-module ufo_cpl_write
-  import ufo_pkg::*;
-#(
+module ufo_cpl_write #(
     parameter int DATA_WIDTH = 64,    // 64, 128, 256 or 512
     parameter int ADDR_WIDTH = 64,    // 32..64
     parameter int ID_WIDTH   = 4,
@@ -70,7 +68,7 @@ module ufo_cpl_write
     output      logic                  cpl_write_err,
     output      logic                  writes_pending   // a record's B response is awaited
 );
-  localparam int REC_BITS  = 8 * CPL_BYTES;
+  localparam int REC_BITS  = 8 * ufo_pkg::CPL_BYTES;
   localparam int BEATS     = (DATA_WIDTH >= REC_BITS) ? 1 : REC_BITS / DATA_WIDTH;
   localparam int LANE_BITS = $clog2(KEEP_WIDTH);
 
@@ -117,9 +115,9 @@ module ufo_cpl_write
   assign req_ready   = aw_free && w_free && !bq_full;
   assign req_fire    = req_valid && req_ready;
 
-  ufo_fifo #(.WIDTH($bits(pending_t)), .DEPTH(MAX_WRITES)) u_pending (
+  ufo_fifo #(.WIDTH($bits(bq_head)), .DEPTH(MAX_WRITES)) u_pending (
       .clk, .rst_n,
-      .push(req_fire), .push_data(pending_t'{status: req_status, desc_count: req_desc_count}),
+      .push(req_fire), .push_data({req_status, req_desc_count}),
       .full(bq_full),
       .pop(b_fire), .head(bq_head), .empty(bq_empty), .count(bq_count));
 
@@ -145,9 +143,13 @@ module ufo_cpl_write
 
   always_ff @(posedge clk) begin
     if (req_fire) begin
-      rec_q    <= '{reserved: 32'h0, wire_bytes: req_wire_bytes, frames: req_frames,
-                    flags: {7'h00, ~j_q[ring_log2]}, status: req_status,
-                    desc_count: req_desc_count, desc_index: req_desc_index};
+      rec_q.reserved   <= 32'h0;
+      rec_q.wire_bytes <= req_wire_bytes;
+      rec_q.frames     <= req_frames;
+      rec_q.flags      <= {7'h00, ~j_q[ring_log2]};
+      rec_q.status     <= req_status;
+      rec_q.desc_count <= req_desc_count;
+      rec_q.desc_index <= req_desc_index;
       awaddr_q <= {cpl_ring_base[ADDR_WIDTH-1:4], 4'b0000} + ADDR_WIDTH'({slot, 4'b0000});
     end
   end
@@ -170,9 +172,9 @@ module ufo_cpl_write
   assign m_axi_awaddr  = awaddr_q;
   assign m_axi_awlen   = 8'(BEATS - 1);
   assign m_axi_awsize  = 3'(LANE_BITS);
-  assign m_axi_awburst = AXI_BURST_INCR;
+  assign m_axi_awburst = ufo_pkg::AXI_BURST_INCR;
   assign m_axi_awlock  = 1'b0;
-  assign m_axi_awcache = AXI_CACHE_MOD;
+  assign m_axi_awcache = ufo_pkg::AXI_CACHE_MOD;
   assign m_axi_awprot  = 3'b000;
   assign m_axi_awvalid = awvalid_q;
   assign m_axi_wvalid  = wvalid_q;

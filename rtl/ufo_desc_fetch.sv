@@ -8,9 +8,7 @@
 `default_nettype none
 `timescale 1ns / 1ps
 
-module ufo_desc_fetch
-  import ufo_pkg::*;
-#(
+module ufo_desc_fetch #(
     parameter int DATA_WIDTH = 64,   // 64, 128, 256 or 512
     parameter int ADDR_WIDTH = 64,
     parameter int DEPTH      = 32,   // descriptor FIFO entries (power of two)
@@ -40,11 +38,11 @@ module ufo_desc_fetch
     // descriptors in ring order
     output      logic                  desc_valid,
     input  wire logic                  desc_ready,
-    output      desc_item_t            desc,
+    output      ufo_pkg::desc_item_t            desc,
 
     output      logic                  unsolicited    // pulse: an R beat arrived with no read
 );
-  localparam int DESC_BITS = 8 * DESC_BYTES;
+  localparam int DESC_BITS = 8 * ufo_pkg::DESC_BYTES;
   localparam int BPD       = (DATA_WIDTH >= DESC_BITS) ? 1 : DESC_BITS / DATA_WIDTH;  // beats/desc
   localparam int DPB       = (DATA_WIDTH > DESC_BITS) ? DATA_WIDTH / DESC_BITS : 1;   // descs/beat
   localparam int PTR_W     = $clog2(DEPTH);
@@ -61,7 +59,7 @@ module ufo_desc_fetch
   if (DEPTH < 4 || (DEPTH & (DEPTH - 1)) != 0 || DEPTH > 1024) begin : g_bad_depth
     $fatal(1, "ufo_desc_fetch: DEPTH must be a power of two in 4..1024");
   end
-  if (MAX_BLOCK < 1 || MAX_BLOCK > DEPTH || MAX_BLOCK * DESC_BYTES > AXI_4K) begin : g_bad_blk
+  if (MAX_BLOCK < 1 || MAX_BLOCK > DEPTH || MAX_BLOCK * ufo_pkg::DESC_BYTES > ufo_pkg::AXI_4K) begin : g_bad_blk
     $fatal(1, "ufo_desc_fetch: MAX_BLOCK must be 1..DEPTH");
   end
 
@@ -89,7 +87,7 @@ module ufo_desc_fetch
   assign to_tail     = tx_tail - fetch_idx_q;
   assign to_ring_end = ring_size - slot;
   logic [12:0] bytes_to_4k;
-  assign bytes_to_4k = 13'(AXI_4K) - {1'b0, desc_addr[11:0]};
+  assign bytes_to_4k = 13'(ufo_pkg::AXI_4K) - {1'b0, desc_addr[11:0]};
   assign to_4k       = {8'h00, bytes_to_4k[12:5]};
   assign room        = 16'(DEPTH) - reserved;
 
@@ -116,9 +114,9 @@ module ufo_desc_fetch
   logic [$clog2(MAX_READS):0] info_count;   // unused: info_full is enough
   read_info_t info_head;
 
-  ufo_fifo #(.WIDTH($bits(read_info_t)), .DEPTH(MAX_READS)) u_info (
+  ufo_fifo #(.WIDTH($bits(info_head)), .DEPTH(MAX_READS)) u_info (
       .clk, .rst_n,
-      .push(issue), .push_data(read_info_t'{count: block, odd_first: DPB > 1 && desc_addr[5]}),
+      .push(issue), .push_data({block, DPB > 1 && desc_addr[5]}),
       .full(info_full),
       .pop(info_pop), .head(info_head), .empty(info_empty),
       .count(info_count)
@@ -164,7 +162,7 @@ module ufo_desc_fetch
 
   // descriptors completed by this beat: up to DPB, written at recv_idx_q, recv_idx_q + 1
   logic [1:0]       n_wr;
-  logic [1:0][DESC_BITS-1:0] wr_desc;
+  logic [DESC_BITS-1:0] wr_desc0, wr_desc1;   // first and second descriptor of the beat
   logic             burst_done;
 
   if (DPB > 1) begin : g_w512
@@ -175,22 +173,22 @@ module ufo_desc_fetch
       avail = (first_beat && info_head.odd_first) ? 2'd1 : 2'd2;
       n_wr  = (32'(info_head.count) - 32'(done_q) < 32'(avail))
               ? 2'(info_head.count - done_q) : avail;
-      wr_desc[0] = (first_beat && info_head.odd_first) ? r_data[511:256] : r_data[255:0];
-      wr_desc[1] = r_data[511:256];
+      wr_desc0 = (first_beat && info_head.odd_first) ? r_data[511:256] : r_data[255:0];
+      wr_desc1 = r_data[511:256];
     end
   end else if (BPD == 1) begin : g_w256
     assign n_wr       = 2'd1;
-    assign wr_desc[0] = r_data[DESC_BITS-1:0];
-    assign wr_desc[1] = '0;
+    assign wr_desc0 = r_data[DESC_BITS-1:0];
+    assign wr_desc1 = '0;
   end else begin : g_narrow
     logic [DESC_BITS-DATA_WIDTH-1:0] acc_q;
     logic [$clog2(BPD)-1:0]          sub;   // beat within the descriptor
     assign sub        = beat_q[$clog2(BPD)-1:0];
     assign n_wr       = (32'(sub) == BPD - 1) ? 2'd1 : 2'd0;
-    assign wr_desc[0] = {r_data, acc_q};
-    assign wr_desc[1] = '0;
+    assign wr_desc0 = {r_data, acc_q};
+    assign wr_desc1 = '0;
     always_ff @(posedge clk) begin
-      if (r_fire) acc_q <= wr_desc[0][DESC_BITS-1:DATA_WIDTH];
+      if (r_fire) acc_q <= wr_desc0[DESC_BITS-1:DATA_WIDTH];
     end
   end
 
@@ -217,19 +215,22 @@ module ufo_desc_fetch
   end
 
   // ---------------------------------------------------------------- FIFO, two banks by parity
-  typedef struct packed {
-    logic     err;
-    tx_desc_t desc;
-  } entry_t;
+  // an entry is the error flag and the descriptor without its cookie: desc_item_t less index
+  localparam int ENTRY_W = 1 + 8 * ufo_pkg::DESC_BYTES - 64;
+  ufo_pkg::tx_desc_t  d0, d1;
+  logic [ENTRY_W-1:0] e0, e1;
+  assign d0 = wr_desc0;
+  assign d1 = wr_desc1;
+  assign e0 = {beat_err, d0.frag_id, d0.csum_offset, d0.csum_start, d0.vlan_tci, d0.ufo_size,
+               d0.flags, d0.buf_len, d0.buf_addr};
+  assign e1 = {beat_err, d1.frag_id, d1.csum_offset, d1.csum_start, d1.vlan_tci, d1.ufo_size,
+               d1.flags, d1.buf_len, d1.buf_addr};
 
-  entry_t bank0 [DEPTH/2];
-  entry_t bank1 [DEPTH/2];
-  logic [PTR_W-2:0] row0, row1;
-  logic             to0, to1;   // which of the (up to two) writes lands in each bank
-  entry_t           e0, e1;
+  logic [ENTRY_W-1:0] bank0 [DEPTH/2];
+  logic [ENTRY_W-1:0] bank1 [DEPTH/2];
+  logic [PTR_W-2:0]   row0, row1;
+  logic               to0, to1;   // which of the (up to two) writes lands in each bank
 
-  assign e0  = entry_t'{err: beat_err, desc: tx_desc_t'(wr_desc[0])};
-  assign e1  = entry_t'{err: beat_err, desc: tx_desc_t'(wr_desc[1])};
   // write k goes to index recv+k: bank (recv+k)[0], row (recv+k) >> 1
   assign to0 = recv_idx_q[0] ? (n_wr == 2'd2) : (n_wr != 2'd0);
   assign to1 = recv_idx_q[0] ? (n_wr != 2'd0) : (n_wr == 2'd2);
@@ -241,10 +242,10 @@ module ufo_desc_fetch
     if (r_fire && to1) bank1[row1] <= recv_idx_q[0] ? e0 : e1;
   end
 
-  entry_t head;
+  logic [ENTRY_W-1:0] head;
   assign head       = pop_idx_q[0] ? bank1[(PTR_W-1)'(pop_idx_q >> 1)] : bank0[(PTR_W-1)'(pop_idx_q >> 1)];
   assign desc_valid = recv_idx_q != pop_idx_q;
-  assign desc       = desc_item_t'{err: head.err, index: pop_idx_q, desc: head.desc};
+  assign desc       = {head[ENTRY_W-1], pop_idx_q, head[ENTRY_W-2:0]};
 
   always_ff @(posedge clk) begin
     if (!rst_n)                         pop_idx_q <= '0;
@@ -253,7 +254,8 @@ module ufo_desc_fetch
 
   // rlast is implied by the beat count; the bench's AXI checker verifies the host's framing.
   logic unused;
-  assign unused = ^{r_last, r_resp[0], tx_ring_base[4:0], info_count, info_head.odd_first, bytes_to_4k[4:0]};
+  assign unused = ^{r_last, r_resp[0], tx_ring_base[4:0], info_count, info_head.odd_first, bytes_to_4k[4:0],
+                    d0.cookie, d1.cookie};
 
 `ifndef SYNTHESIS
   always_ff @(posedge clk) begin
@@ -262,7 +264,7 @@ module ufo_desc_fetch
       if ((recv_idx_q - pop_idx_q) > 16'(DEPTH)) $error("%m: FIFO overflow at %0t", $time);
     end
   end
-  ufo_vr_check #(.WIDTH($bits(desc_item_t))) u_chk_desc (
+  ufo_vr_check #(.WIDTH($bits(desc))) u_chk_desc (
       .clk, .rst_n, .valid(desc_valid), .ready(desc_ready), .payload(desc));
   ufo_vr_check #(.WIDTH(ADDR_WIDTH + 8)) u_chk_ar (
       .clk, .rst_n, .valid(ar_valid), .ready(ar_ready), .payload({ar_addr, ar_len}));

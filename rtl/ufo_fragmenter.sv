@@ -20,9 +20,7 @@
 `default_nettype none
 `timescale 1ns / 1ps
 
-module ufo_fragmenter
-  import ufo_pkg::*;
-#(
+module ufo_fragmenter #(
     parameter int DATA_WIDTH = 64,
     parameter int NUM_PKTS   = 32,
     parameter int TMPL_SLOTS = 4,
@@ -37,50 +35,50 @@ module ufo_fragmenter
     input  wire logic [TAG_W:0]        parse_ptr,
     input  wire logic [TAG_W:0]        r_ptr,
     output      logic [TAG_W-1:0]      tbl_rd_tag,
-    input  wire pkt_rec_t              rec,
-    input  wire gather_res_t           gres,
-    input  wire parse_res_t            pres,
+    input  wire ufo_pkg::pkt_rec_t              rec,
+    input  wire ufo_pkg::gather_res_t           gres,
+    input  wire ufo_pkg::parse_res_t            pres,
 
     // transmit results for the completion, and progress
     output      logic                  tx_wr_en,
     output      logic [TAG_W-1:0]      tx_wr_tag,
-    output      tx_res_t               tx_wr,
+    output      ufo_pkg::tx_res_t               tx_wr,
     output      logic [TAG_W:0]        frag_ptr,
 
     // frame commands
     output      logic                  cmd_valid,
     input  wire logic                  cmd_ready,
-    output      frame_cmd_t            cmd
+    output      ufo_pkg::frame_cmd_t            cmd
 );
   localparam int KEEP_WIDTH = DATA_WIDTH / 8;
   localparam int LOG2_KEEP  = $clog2(KEEP_WIDTH);
 
   // ---------------------------------------------------------------- the packet at frag_ptr
-  logic [TAG_W:0] ptr_q;
-  assign tbl_rd_tag = ptr_q[TAG_W-1:0];
-  assign frag_ptr   = ptr_q;
+  logic [TAG_W:0] frag_ptr_q;
+  assign tbl_rd_tag = frag_ptr_q[TAG_W-1:0];
+  assign frag_ptr   = frag_ptr_q;
 
   logic avail;
-  assign avail = ptr_q != parse_ptr && ptr_q != r_ptr;
+  assign avail = frag_ptr_q != parse_ptr && frag_ptr_q != r_ptr;
 
   logic [7:0] status;
-  assign status = (rec.status != ST_OK) ? rec.status : gres.dma_err ? ST_DMA_READ : pres.status;
+  assign status = (rec.status != ufo_pkg::ST_OK) ? rec.status : gres.dma_err ? ufo_pkg::ST_DMA_READ : pres.status;
 
   // Checksum = ~(frame sum - sum of the bytes before the start); a start at an odd offset pairs
   // the bytes the other way round (RFC 1071 2(B): swap the sum); 0 is sent as 0xFFFF.
   logic [15:0] frame_sum, prefix, sum_aligned, sum, csum_val, prefix_neg;
   logic        odd;
-  assign frame_sum   = csum_fold(gres.frame_sum);
-  assign prefix      = rec.ufo ? pres.prefix_sum : csum_fold(gres.prefix_sum);
+  assign frame_sum   = ufo_pkg::csum_fold(gres.frame_sum);
+  assign prefix      = rec.ufo ? pres.prefix_sum : ufo_pkg::csum_fold(gres.prefix_sum);
   assign odd         = !rec.ufo && rec.csum_start[0];
   assign prefix_neg  = ~prefix;   // one's-complement subtraction: add the complement
-  assign sum_aligned = csum_fold({16'h0, frame_sum} + {16'h0, prefix_neg});
+  assign sum_aligned = ufo_pkg::csum_fold({16'h0, frame_sum} + {16'h0, prefix_neg});
   assign sum         = odd ? {sum_aligned[7:0], sum_aligned[15:8]} : sum_aligned;
   assign csum_val    = (~sum == 16'h0000) ? 16'hFFFF : ~sum;
 
-  logic [RING_AW-1:0] pkt_end;
-  assign pkt_end = gres.base + ((rec.status != ST_OK) ? '0 :
-                   RING_AW'(((32'(rec.total) + KEEP_WIDTH - 1) >> LOG2_KEEP) << LOG2_KEEP));
+  logic [ufo_pkg::RING_AW-1:0] pkt_end;
+  assign pkt_end = gres.base + ((rec.status != ufo_pkg::ST_OK) ? '0 :
+                   ufo_pkg::RING_AW'(((32'(rec.total) + KEEP_WIDTH - 1) >> LOG2_KEEP) << LOG2_KEEP));
 
   // per-packet context the second stage needs (captured, because frag_ptr moves on)
   typedef struct packed {
@@ -98,11 +96,11 @@ module ufo_fragmenter
     logic [15:0]          ip_base_first;
     logic [15:0]          ip_base_later;
     logic                 csum_en;
-    logic [LEN_WIDTH-1:0] csum_pos;
+    logic [ufo_pkg::LEN_WIDTH-1:0] csum_pos;
     logic [15:0]          csum_val;
-    logic [RING_AW-1:0]   base;
-    logic [RING_AW-1:0]   pkt_end;
-    logic [LEN_WIDTH-1:0] total;
+    logic [ufo_pkg::RING_AW-1:0]   base;
+    logic [ufo_pkg::RING_AW-1:0]   pkt_end;
+    logic [ufo_pkg::LEN_WIDTH-1:0] total;
   } ctx_t;
 
   // ---------------------------------------------------------------- stage 1: the loop
@@ -114,7 +112,7 @@ module ufo_fragmenter
   ctx_t           ctx_q, ctx;
 
   always_comb begin
-    ctx.null_cmd      = status != ST_OK;
+    ctx.null_cmd      = status != ufo_pkg::ST_OK;
     ctx.frag_mode     = pres.frag_mode;
     ctx.is_v6         = pres.is_v6;
     ctx.vlan_ins      = rec.vlan_ins;
@@ -143,7 +141,7 @@ module ufo_fragmenter
   assign cur          = active_q ? ctx_q : ctx;
   assign first        = active_q ? first_q : 1'b1;
   assign off          = active_q ? off_q : '0;
-  assign left         = active_q ? left_q : 16'(rec.total - LEN_WIDTH'(pres.copy_len));
+  assign left         = active_q ? left_q : 16'(rec.total - ufo_pkg::LEN_WIDTH'(pres.copy_len));
   assign ufo_size_cur = active_q ? ufo_size_q : rec.ufo_size;
 
   logic [15:0] len;
@@ -160,19 +158,19 @@ module ufo_fragmenter
   logic           go;
   assign go = (active_q || avail) && 32'(cmd_count) + 32'(s2_valid_q) < CMD_DEPTH;
 
-  logic [LEN_WIDTH-1:0] frame_bytes;   // template + range of this frame
-  assign frame_bytes = LEN_WIDTH'(cur.tmpl_len) +
-                       (cur.frag_mode ? LEN_WIDTH'(len) : cur.total - LEN_WIDTH'(cur.copy_len));
+  logic [ufo_pkg::LEN_WIDTH-1:0] frame_bytes;   // template + range of this frame
+  assign frame_bytes = ufo_pkg::LEN_WIDTH'(cur.tmpl_len) +
+                       (cur.frag_mode ? ufo_pkg::LEN_WIDTH'(len) : cur.total - ufo_pkg::LEN_WIDTH'(cur.copy_len));
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      ptr_q    <= '0;
+      frag_ptr_q    <= '0;
       active_q <= 1'b0;
       tslot_q  <= '0;
     end else if (go) begin
       if (last) begin
         active_q <= 1'b0;
-        ptr_q    <= ptr_q + 1'b1;
+        frag_ptr_q    <= frag_ptr_q + 1'b1;
         if (cur.tmpl_used) tslot_q <= tslot_q + 1'b1;
       end else begin
         active_q <= 1'b1;
@@ -193,8 +191,8 @@ module ufo_fragmenter
   end
 
   assign tx_wr_en          = go && last;
-  assign tx_wr_tag         = ptr_q[TAG_W-1:0];
-  assign tx_wr.status      = cur.null_cmd ? status : ST_OK;
+  assign tx_wr_tag         = frag_ptr_q[TAG_W-1:0];
+  assign tx_wr.status      = cur.null_cmd ? status : ufo_pkg::ST_OK;
   assign tx_wr.frames      = cur.null_cmd ? 16'd0 : (first ? 16'd0 : frames_q) + 16'd1;
   assign tx_wr.wire_bytes  = cur.null_cmd ? 32'd0 : (first ? 32'd0 : bytes_q) + 32'(frame_bytes);
 
@@ -219,26 +217,26 @@ module ufo_fragmenter
   end
 
   // Output positions: the inserted VLAN tag shifts everything after the MAC addresses.
-  logic [LEN_WIDTH-1:0] l3_out, fh_out, unfrag_end;
+  logic [ufo_pkg::LEN_WIDTH-1:0] l3_out, fh_out, unfrag_end;
   logic [15:0]          unfrag_ip_len, v4_tot_len, v4_frag, v4_sum, v4_csum, v6_plen, v6_frag;
   logic [15:0]          ip_base;
   logic                 more;
   always_comb begin
-    unfrag_end    = LEN_WIDTH'(s2_ctx_q.copy_len);
-    l3_out        = LEN_WIDTH'(s2_ctx_q.l3_off) + (s2_ctx_q.vlan_ins ? LEN_WIDTH'(VLAN_TAG_LEN) : '0);
-    fh_out        = unfrag_end + (s2_ctx_q.vlan_ins ? LEN_WIDTH'(VLAN_TAG_LEN) : '0);
+    unfrag_end    = ufo_pkg::LEN_WIDTH'(s2_ctx_q.copy_len);
+    l3_out        = ufo_pkg::LEN_WIDTH'(s2_ctx_q.l3_off) + (s2_ctx_q.vlan_ins ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0);
+    fh_out        = unfrag_end + (s2_ctx_q.vlan_ins ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0);
     more          = !s2_last_q;
     ip_base       = s2_first_q ? s2_ctx_q.ip_base_first : s2_ctx_q.ip_base_later;
     unfrag_ip_len = 16'(s2_ctx_q.copy_len) - 16'(s2_ctx_q.l3_off);   // IP header(s) in every fragment
     v4_tot_len    = unfrag_ip_len + s2_len_q;
     v4_frag       = {2'b00, more || s2_ctx_q.in_mf, 13'((s2_ctx_q.frag_base + s2_off_q) >> 3)};
-    v4_sum        = csum_fold(32'(ip_base) + 32'(v4_tot_len) + 32'(v4_frag));
+    v4_sum        = ufo_pkg::csum_fold(32'(ip_base) + 32'(v4_tot_len) + 32'(v4_frag));
     v4_csum       = ~v4_sum;
-    v6_plen       = unfrag_ip_len - 16'(IPV6_HDR_LEN) + 16'(FRAG_HDR_LEN) + s2_len_q;
+    v6_plen       = unfrag_ip_len - 16'(ufo_pkg::IPV6_HDR_LEN) + 16'(ufo_pkg::FRAG_HDR_LEN) + s2_len_q;
     v6_frag       = {s2_off_q[15:3], 2'b00, more};
   end
 
-  frame_cmd_t new_cmd;
+  ufo_pkg::frame_cmd_t new_cmd;
   always_comb begin
     new_cmd              = '0;
     new_cmd.null_cmd     = s2_ctx_q.null_cmd;
@@ -249,11 +247,11 @@ module ufo_fragmenter
     new_cmd.tmpl_len     = s2_ctx_q.null_cmd ? 8'd0 : s2_ctx_q.tmpl_len;
     // ip_options_fragment runs only when the input itself starts at offset 0
     new_cmd.noop         = s2_ctx_q.frag_mode && !s2_ctx_q.is_v6 && !s2_first_q && s2_ctx_q.frag_base == '0;
-    new_cmd.b_start      = s2_ctx_q.base + RING_AW'(s2_ctx_q.copy_len) +
-                       (s2_ctx_q.frag_mode ? RING_AW'(s2_off_q) : '0);
+    new_cmd.b_start      = s2_ctx_q.base + ufo_pkg::RING_AW'(s2_ctx_q.copy_len) +
+                       (s2_ctx_q.frag_mode ? ufo_pkg::RING_AW'(s2_off_q) : '0);
     new_cmd.b_len        = s2_ctx_q.null_cmd ? '0
-                     : s2_ctx_q.frag_mode ? LEN_WIDTH'(s2_len_q)
-                     : s2_ctx_q.total - LEN_WIDTH'(s2_ctx_q.copy_len);
+                     : s2_ctx_q.frag_mode ? ufo_pkg::LEN_WIDTH'(s2_len_q)
+                     : s2_ctx_q.total - ufo_pkg::LEN_WIDTH'(s2_ctx_q.copy_len);
     new_cmd.pkt_end      = s2_ctx_q.pkt_end;
     // patch 3: the transport checksum (fragment 0, or the only frame)
     new_cmd.patch_en[3]  = !s2_ctx_q.null_cmd && s2_ctx_q.csum_en && s2_first_q;
@@ -263,27 +261,27 @@ module ufo_fragmenter
       // nothing to patch
     end else if (s2_ctx_q.frag_mode && !s2_ctx_q.is_v6) begin
       new_cmd.patch_en[2:0] = 3'b111;
-      new_cmd.patch_pos[0]  = l3_out + LEN_WIDTH'(IPV4_TOT_LEN);
-      new_cmd.patch_pos[1]  = l3_out + LEN_WIDTH'(IPV4_FRAG_OFF);
-      new_cmd.patch_pos[2]  = l3_out + LEN_WIDTH'(IPV4_CSUM);
+      new_cmd.patch_pos[0]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_TOT_LEN);
+      new_cmd.patch_pos[1]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_FRAG_OFF);
+      new_cmd.patch_pos[2]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_CSUM);
       new_cmd.patch_val[0]  = v4_tot_len;
       new_cmd.patch_val[1]  = v4_frag;
       new_cmd.patch_val[2]  = v4_csum;
     end else if (s2_ctx_q.frag_mode) begin
       new_cmd.patch_en[1:0] = 2'b11;
-      new_cmd.patch_pos[0]  = l3_out + LEN_WIDTH'(IPV6_PLEN);
-      new_cmd.patch_pos[1]  = fh_out + LEN_WIDTH'(FRAG_HDR_OFF);
+      new_cmd.patch_pos[0]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV6_PLEN);
+      new_cmd.patch_pos[1]  = fh_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::FRAG_HDR_OFF);
       new_cmd.patch_val[0]  = v6_plen;
       new_cmd.patch_val[1]  = v6_frag;
     end
   end
 
   // ---------------------------------------------------------------- command FIFO
-  frame_cmd_t fifo_head;
+  ufo_pkg::frame_cmd_t fifo_head;
   logic       fifo_empty, fifo_full;
   logic [$clog2(CMD_DEPTH):0] fifo_count;
 
-  ufo_fifo #(.WIDTH($bits(frame_cmd_t)), .DEPTH(CMD_DEPTH)) u_cmds (
+  ufo_fifo #(.WIDTH($bits(new_cmd)), .DEPTH(CMD_DEPTH)) u_cmds (
       .clk, .rst_n,
       .push(s2_valid_q), .push_data(new_cmd), .full(fifo_full),
       .pop(cmd_valid && cmd_ready), .head(fifo_head), .empty(fifo_empty), .count(fifo_count)

@@ -14,15 +14,13 @@
 `default_nettype none
 `timescale 1ns / 1ps
 
-module ufo_frame_builder
-  import ufo_pkg::*;
-#(
+module ufo_frame_builder #(
     parameter int DATA_WIDTH = 64,
     parameter int HDR_BYTES  = 128,
     parameter int TMPL_SLOTS = 4,
     localparam int KEEP_WIDTH = DATA_WIDTH / 8,
     localparam int LOG2_KEEP  = $clog2(KEEP_WIDTH),
-    localparam int TMPL_BYTES = HDR_BYTES + VLAN_TAG_LEN + FRAG_HDR_LEN,
+    localparam int TMPL_BYTES = HDR_BYTES + ufo_pkg::VLAN_TAG_LEN + ufo_pkg::FRAG_HDR_LEN,
     localparam int TMPL_WORDS = (TMPL_BYTES + KEEP_WIDTH - 1) / KEEP_WIDTH,
     localparam int TMPL_WW    = $clog2(TMPL_WORDS + 1),
     localparam int TSW        = $clog2(TMPL_SLOTS)
@@ -32,7 +30,7 @@ module ufo_frame_builder
 
     input  wire logic                  plan_valid,
     output      logic                  plan_pop,
-    input  wire build_plan_t           plan,
+    input  wire ufo_pkg::build_plan_t           plan,
 
     input  wire logic                  word_valid,
     output      logic                  word_pop,
@@ -54,7 +52,7 @@ module ufo_frame_builder
     output      logic                  m_axis_tlast,
 
     output      logic                  frame_done,     // the MAC took a frame's last beat
-    output      logic [LEN_WIDTH-1:0]  frame_bytes,
+    output      logic [ufo_pkg::LEN_WIDTH-1:0]  frame_bytes,
     output      logic                  pkt_sent        // ... and it was its packet's last frame
 );
   localparam int TMPL_WORDS_P2 = 1 << $clog2(TMPL_WORDS);
@@ -71,13 +69,13 @@ module ufo_frame_builder
   end
 
   // ---------------------------------------------------------------- S0: beat control
-  build_plan_t       p_q;          // the frame being built
+  ufo_pkg::build_plan_t       p_q;          // the frame being built
   logic              p_valid_q;
-  logic [BEAT_W-1:0] i_q;          // its next beat
+  logic [ufo_pkg::BEAT_W-1:0] i_q;          // its next beat
   logic [DATA_WIDTH-1:0] cur_q;    // the last ring word taken (the next beat's low word)
   logic [TSW:0]      tfree_q;
 
-  logic [BEAT_W-1:0] hi_idx;
+  logic [ufo_pkg::BEAT_W-1:0] hi_idx;
   logic              hi_need, hi_held, need_pop, beat_go, beat_last;
   assign hi_idx    = i_q + 1'b1;
   assign hi_need   = p_q.payload && hi_idx >= p_q.first_rel && hi_idx <= p_q.last_rel;
@@ -116,13 +114,13 @@ module ufo_frame_builder
   assign tmpl_free_ptr = tfree_q;
 
   // lanes of this beat below a byte count n: clamp(n - W*i, 0, W)
-  function automatic logic [LANE_W-1:0] lanes_left(input logic [LEN_WIDTH-1:0] n,
-                                                   input logic [BEAT_W-1:0] i);
-    logic [BEAT_W+LOG2_KEEP:0] start;
+  function automatic logic [LANE_W-1:0] lanes_left(input logic [ufo_pkg::LEN_WIDTH-1:0] n,
+                                                   input logic [ufo_pkg::BEAT_W-1:0] i);
+    logic [ufo_pkg::BEAT_W+LOG2_KEEP:0] start;
     start = {1'b0, i, {LOG2_KEEP{1'b0}}};
-    if (start >= (BEAT_W+LOG2_KEEP+1)'(n))                               lanes_left = '0;
-    else if ((BEAT_W+LOG2_KEEP+1)'(n) - start >= (BEAT_W+LOG2_KEEP+1)'(KEEP_WIDTH)) lanes_left = LANE_W'(KEEP_WIDTH);
-    else lanes_left = LANE_W'((BEAT_W+LOG2_KEEP+1)'(n) - start);
+    if (start >= (ufo_pkg::BEAT_W+LOG2_KEEP+1)'(n))                               lanes_left = '0;
+    else if ((ufo_pkg::BEAT_W+LOG2_KEEP+1)'(n) - start >= (ufo_pkg::BEAT_W+LOG2_KEEP+1)'(KEEP_WIDTH)) lanes_left = LANE_W'(KEEP_WIDTH);
+    else lanes_left = LANE_W'((ufo_pkg::BEAT_W+LOG2_KEEP+1)'(n) - start);
   endfunction
 
   // ---------------------------------------------------------------- S1
@@ -131,9 +129,9 @@ module ufo_frame_builder
   logic [6:0]            s1_shift_q;
   logic [LANE_W-1:0]     s1_tmpl_lanes_q, s1_keep_lanes_q;
   logic [DATA_WIDTH+KEEP_WIDTH-1:0] s1_tmpl_q;
-  logic [2*NUM_PATCH-1:0]                s1_hit_q;
-  logic [2*NUM_PATCH-1:0][LOG2_KEEP-1:0] s1_lane_q;
-  logic [2*NUM_PATCH-1:0][7:0]           s1_val_q;
+  logic [2*ufo_pkg::NUM_PATCH-1:0]           s1_hit_q;
+  logic [2*ufo_pkg::NUM_PATCH*LOG2_KEEP-1:0] s1_lane_q;   // byte k at [k*LOG2_KEEP +: LOG2_KEEP]
+  logic [2*ufo_pkg::NUM_PATCH*8-1:0]         s1_val_q;
 
   always_ff @(posedge clk) begin
     if (!rst_n) s1_valid_q <= 1'b0;
@@ -148,13 +146,13 @@ module ufo_frame_builder
       s1_lo_q         <= cur_q;
       s1_hi_q         <= hi_held ? cur_q : word;
       s1_shift_q      <= p_q.shift;
-      s1_tmpl_lanes_q <= lanes_left(LEN_WIDTH'(p_q.tmpl_len), i_q);
+      s1_tmpl_lanes_q <= lanes_left(ufo_pkg::LEN_WIDTH'(p_q.tmpl_len), i_q);
       s1_keep_lanes_q <= lanes_left(p_q.bytes, i_q);
       s1_tmpl_q       <= tmpl_mem[TAW'({p_q.tmpl_slot[TSW-1:0], i_q[$clog2(TMPL_WORDS_P2)-1:0]})];
-      for (int k = 0; k < 2 * NUM_PATCH; k++) begin
-        s1_hit_q[k]  <= p_q.patch[k].enable && p_q.patch[k].beat == i_q;
-        s1_lane_q[k] <= LOG2_KEEP'(p_q.patch[k].lane);
-        s1_val_q[k]  <= p_q.patch[k].value;
+      for (int k = 0; k < 2 * ufo_pkg::NUM_PATCH; k++) begin
+        s1_hit_q[k]                       <= p_q.patch_en[k] && p_q.patch_beat[k] == i_q;
+        s1_lane_q[k*LOG2_KEEP +: LOG2_KEEP] <= LOG2_KEEP'(p_q.patch_lane[k]);
+        s1_val_q[k*8 +: 8]                <= p_q.patch_byte[k];
       end
     end
   end
@@ -164,9 +162,9 @@ module ufo_frame_builder
   logic [DATA_WIDTH-1:0] s2_shifted_q;
   logic [LANE_W-1:0]     s2_tmpl_lanes_q, s2_keep_lanes_q;
   logic [DATA_WIDTH+KEEP_WIDTH-1:0] s2_tmpl_q;
-  logic [2*NUM_PATCH-1:0]                s2_hit_q;
-  logic [2*NUM_PATCH-1:0][LOG2_KEEP-1:0] s2_lane_q;
-  logic [2*NUM_PATCH-1:0][7:0]           s2_val_q;
+  logic [2*ufo_pkg::NUM_PATCH-1:0]           s2_hit_q;
+  logic [2*ufo_pkg::NUM_PATCH*LOG2_KEEP-1:0] s2_lane_q;
+  logic [2*ufo_pkg::NUM_PATCH*8-1:0]         s2_val_q;
 
   always_ff @(posedge clk) begin
     if (!rst_n) s2_valid_q <= 1'b0;
@@ -195,11 +193,11 @@ module ufo_frame_builder
     for (int j = 0; j < KEEP_WIDTH; j++) begin
       logic [7:0] b;
       if (LANE_W'(j) < s2_tmpl_lanes_q)
-        b = (s2_noop_q && s2_tmpl_q[DATA_WIDTH + j]) ? IPOPT_NOOP : s2_tmpl_q[8*j +: 8];
+        b = (s2_noop_q && s2_tmpl_q[DATA_WIDTH + j]) ? ufo_pkg::IPOPT_NOOP : s2_tmpl_q[8*j +: 8];
       else
         b = s2_shifted_q[8*j +: 8];
-      for (int k = 0; k < 2 * NUM_PATCH; k++) begin
-        if (s2_hit_q[k] && s2_lane_q[k] == LOG2_KEEP'(j)) b = s2_val_q[k];
+      for (int k = 0; k < 2 * ufo_pkg::NUM_PATCH; k++) begin
+        if (s2_hit_q[k] && s2_lane_q[k*LOG2_KEEP +: LOG2_KEEP] == LOG2_KEEP'(j)) b = s2_val_q[k*8 +: 8];
       end
       beat_data[8*j +: 8] = b;
       beat_keep[j]        = LANE_W'(j) < s2_keep_lanes_q;
@@ -220,7 +218,7 @@ module ufo_frame_builder
       .m_ready(m_axis_tready)
   );
 
-  logic [LEN_WIDTH-1:0] bytes_q;
+  logic [ufo_pkg::LEN_WIDTH-1:0] bytes_q;
   logic                 axis_fire;
   assign axis_fire = m_axis_tvalid && m_axis_tready;
 
@@ -233,8 +231,8 @@ module ufo_frame_builder
       frame_done <= axis_fire && m_axis_tlast;
       pkt_sent   <= axis_fire && m_axis_tlast && m_pkt_last;
       if (axis_fire) begin
-        bytes_q     <= m_axis_tlast ? '0 : bytes_q + LEN_WIDTH'($countones(m_axis_tkeep));
-        frame_bytes <= bytes_q + LEN_WIDTH'($countones(m_axis_tkeep));
+        bytes_q     <= m_axis_tlast ? '0 : bytes_q + ufo_pkg::LEN_WIDTH'($countones(m_axis_tkeep));
+        frame_bytes <= bytes_q + ufo_pkg::LEN_WIDTH'($countones(m_axis_tkeep));
       end
     end
   end

@@ -13,27 +13,25 @@
 `default_nettype none
 `timescale 1ns / 1ps
 
-module ufo_frame_plan
-  import ufo_pkg::*;
-#(
+module ufo_frame_plan #(
     parameter int DATA_WIDTH = 64,
     parameter int RING_WORDS = 16384,
     localparam int KEEP_WIDTH = DATA_WIDTH / 8,
     localparam int LOG2_KEEP  = $clog2(KEEP_WIDTH),
     localparam int RWW        = $clog2(RING_WORDS)
 ) (
-    input  wire frame_cmd_t  cmd,
-    output      read_plan_t  rplan,
-    output      build_plan_t bplan
+    input  wire ufo_pkg::frame_cmd_t  cmd,
+    output      ufo_pkg::read_plan_t  rplan,
+    output      ufo_pkg::build_plan_t bplan
 );
   // ring word addresses (RWW bits, wrapping) of the bytes that matter
-  logic [RING_AW-1:0] a_minus_1, range_last;
+  logic [ufo_pkg::RING_AW-1:0] a_minus_1, range_last;
   logic [RWW-1:0]     b, f, last;
   logic               payload, shared;
 
   assign payload    = cmd.b_len != '0 && !cmd.null_cmd;
-  assign a_minus_1  = cmd.b_start - RING_AW'(cmd.tmpl_len) - RING_AW'(1);
-  assign range_last = cmd.b_start + RING_AW'(cmd.b_len) - RING_AW'(1);
+  assign a_minus_1  = cmd.b_start - ufo_pkg::RING_AW'(cmd.tmpl_len) - ufo_pkg::RING_AW'(1);
+  assign range_last = cmd.b_start + ufo_pkg::RING_AW'(cmd.b_len) - ufo_pkg::RING_AW'(1);
   assign b          = RWW'(a_minus_1 >> LOG2_KEEP);
   assign f          = RWW'(cmd.b_start >> LOG2_KEEP);
   assign last       = RWW'(range_last >> LOG2_KEEP);
@@ -45,14 +43,14 @@ module ufo_frame_plan
   assign last_rel  = last - b;
   assign count     = last - f + RWW'(1) - RWW'(shared);
 
-  logic [LEN_WIDTH-1:0] bytes;
-  assign bytes = cmd.null_cmd ? '0 : LEN_WIDTH'(cmd.tmpl_len) + cmd.b_len;
+  logic [ufo_pkg::LEN_WIDTH-1:0] bytes;
+  assign bytes = cmd.null_cmd ? '0 : ufo_pkg::LEN_WIDTH'(cmd.tmpl_len) + cmd.b_len;
 
   always_comb begin
     rplan.pkt_last   = cmd.pkt_last;
-    rplan.first_word = RING_AW'(RWW'(f + RWW'(shared)));
-    rplan.count      = payload ? BEAT_W'(count) : '0;
-    rplan.end_word   = RING_AW'(cmd.pkt_end >> LOG2_KEEP);
+    rplan.first_word = ufo_pkg::RING_AW'(RWW'(f + RWW'(shared)));
+    rplan.count      = payload ? ufo_pkg::BEAT_W'(count) : '0;
+    rplan.end_word   = ufo_pkg::RING_AW'(cmd.pkt_end >> LOG2_KEEP);
 
     bplan.null_cmd     = cmd.null_cmd;
     bplan.pkt_last     = cmd.pkt_last;
@@ -61,20 +59,20 @@ module ufo_frame_plan
     bplan.tmpl_len     = cmd.tmpl_len;
     bplan.noop         = cmd.noop;
     bplan.shift        = 7'(a_minus_1[LOG2_KEEP-1:0]) + 7'd1;
-    bplan.beats        = BEAT_W'((32'(bytes) + KEEP_WIDTH - 1) >> LOG2_KEEP);
-    bplan.first_rel    = BEAT_W'(first_rel);
-    bplan.last_rel     = BEAT_W'(last_rel);
+    bplan.beats        = ufo_pkg::BEAT_W'((32'(bytes) + KEEP_WIDTH - 1) >> LOG2_KEEP);
+    bplan.first_rel    = ufo_pkg::BEAT_W'(first_rel);
+    bplan.last_rel     = ufo_pkg::BEAT_W'(last_rel);
     bplan.shared       = shared;
     bplan.payload      = payload;
     bplan.bytes        = bytes;
-    for (int p = 0; p < NUM_PATCH; p++) begin
+    for (int p = 0; p < ufo_pkg::NUM_PATCH; p++) begin
       for (int k = 0; k < 2; k++) begin
-        logic [LEN_WIDTH-1:0] pos;
-        pos = cmd.patch_pos[p] + LEN_WIDTH'(k);
-        bplan.patch[2*p+k].enable = cmd.patch_en[p] && !cmd.null_cmd;
-        bplan.patch[2*p+k].beat   = BEAT_W'(pos >> LOG2_KEEP);
-        bplan.patch[2*p+k].lane   = 6'(pos[LOG2_KEEP-1:0]);
-        bplan.patch[2*p+k].value  = (k == 0) ? cmd.patch_val[p][15:8] : cmd.patch_val[p][7:0];
+        logic [ufo_pkg::LEN_WIDTH-1:0] pos;
+        pos = cmd.patch_pos[p] + ufo_pkg::LEN_WIDTH'(k);
+        bplan.patch_en[2*p+k]   = cmd.patch_en[p] && !cmd.null_cmd;
+        bplan.patch_beat[2*p+k] = ufo_pkg::BEAT_W'(pos >> LOG2_KEEP);
+        bplan.patch_lane[2*p+k] = 6'(pos[LOG2_KEEP-1:0]);
+        bplan.patch_byte[2*p+k] = (k == 0) ? cmd.patch_val[p][15:8] : cmd.patch_val[p][7:0];
       end
     end
   end

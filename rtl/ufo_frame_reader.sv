@@ -7,9 +7,7 @@
 `default_nettype none
 `timescale 1ns / 1ps
 
-module ufo_frame_reader
-  import ufo_pkg::*;
-#(
+module ufo_frame_reader #(
     parameter int DATA_WIDTH  = 64,
     parameter int RING_WORDS  = 16384,
     parameter int HDR_BYTES   = 128,
@@ -18,7 +16,7 @@ module ufo_frame_reader
     parameter int PLAN_DEPTH  = 16,   // build plans queued (covers the read side's lead)
     localparam int KEEP_WIDTH = DATA_WIDTH / 8,
     localparam int RWW        = $clog2(RING_WORDS),
-    localparam int TMPL_BYTES = HDR_BYTES + VLAN_TAG_LEN + FRAG_HDR_LEN,
+    localparam int TMPL_BYTES = HDR_BYTES + ufo_pkg::VLAN_TAG_LEN + ufo_pkg::FRAG_HDR_LEN,
     localparam int TMPL_WW    = $clog2((TMPL_BYTES + KEEP_WIDTH - 1) / KEEP_WIDTH + 1),
     localparam int TSW        = $clog2(TMPL_SLOTS)
 ) (
@@ -27,7 +25,7 @@ module ufo_frame_reader
 
     input  wire logic                  cmd_valid,
     output      logic                  cmd_ready,
-    input  wire frame_cmd_t            cmd,
+    input  wire ufo_pkg::frame_cmd_t            cmd,
 
     output      logic                  ring_rd_en,
     output      logic [RWW-1:0]        ring_rd_addr,
@@ -48,11 +46,11 @@ module ufo_frame_reader
     output      logic                  m_axis_tlast,
 
     output      logic                  frame_done,
-    output      logic [LEN_WIDTH-1:0]  frame_bytes,
+    output      logic [ufo_pkg::LEN_WIDTH-1:0]  frame_bytes,
     output      logic                  pkt_sent
 );
-  read_plan_t  rplan, rplan_head;
-  build_plan_t bplan, bplan_head;
+  ufo_pkg::read_plan_t  rplan, rplan_head;
+  ufo_pkg::build_plan_t bplan, bplan_head;
   logic        r_full, r_empty, r_pop, b_full, b_empty, b_pop;
   logic [2:0]  r_count;
   logic [$clog2(PLAN_DEPTH):0] b_count;
@@ -62,12 +60,12 @@ module ufo_frame_reader
 
   assign cmd_ready = !r_full && !b_full;
 
-  ufo_fifo #(.WIDTH($bits(read_plan_t)), .DEPTH(4)) u_rplans (
+  ufo_fifo #(.WIDTH($bits(rplan)), .DEPTH(4)) u_rplans (
       .clk, .rst_n,
       .push(cmd_valid && cmd_ready), .push_data(rplan), .full(r_full),
       .pop(r_pop), .head(rplan_head), .empty(r_empty), .count(r_count));
 
-  ufo_fifo #(.WIDTH($bits(build_plan_t)), .DEPTH(PLAN_DEPTH)) u_bplans (
+  ufo_fifo #(.WIDTH($bits(bplan)), .DEPTH(PLAN_DEPTH)) u_bplans (
       .clk, .rst_n,
       .push(cmd_valid && cmd_ready), .push_data(bplan), .full(b_full),
       .pop(b_pop), .head(bplan_head), .empty(b_empty), .count(b_count));
@@ -94,8 +92,14 @@ module ufo_frame_reader
   assign unused = ^{r_count, b_count};
 
 `ifndef SYNTHESIS
-  ufo_vr_check #(.WIDTH($bits(frame_cmd_t))) u_chk_cmd (
+  ufo_vr_check #(.WIDTH($bits(cmd))) u_chk_cmd (
       .clk, .rst_n, .valid(cmd_valid), .ready(cmd_ready), .payload(cmd));
+  ufo_vr_check #(.WIDTH($bits(rplan_head))) u_chk_rplan (
+      .clk, .rst_n, .valid(!r_empty), .ready(r_pop), .payload(rplan_head));
+  ufo_vr_check #(.WIDTH($bits(bplan_head))) u_chk_bplan (
+      .clk, .rst_n, .valid(!b_empty), .ready(b_pop), .payload(bplan_head));
+  ufo_vr_check #(.WIDTH(DATA_WIDTH)) u_chk_word (
+      .clk, .rst_n, .valid(word_valid), .ready(word_pop), .payload(word));
 `endif
 endmodule
 

@@ -11,9 +11,7 @@
 `default_nettype none
 `timescale 1ns / 1ps
 
-module ufo_gather_data
-  import ufo_pkg::*;
-#(
+module ufo_gather_data #(
     parameter int DATA_WIDTH         = 64,
     parameter int NUM_PKTS           = 32,
     parameter int RING_WORDS         = 16384,
@@ -33,7 +31,7 @@ module ufo_gather_data
 
     // bursts announced by the request side
     input  wire logic                  burst_push,
-    input  wire gather_burst_t         burst_in,
+    input  wire ufo_pkg::gather_burst_t         burst_in,
     output      logic [$clog2(OUTSTANDING_BURSTS):0] burst_count,
 
     // AXI4 read data sub-port
@@ -47,7 +45,7 @@ module ufo_gather_data
 
     // packet table (read at the packet being written)
     output      logic [TAG_W-1:0]      tbl_rd_tag,
-    input  wire pkt_rec_t              tbl_rd_rec,
+    input  wire ufo_pkg::pkt_rec_t              tbl_rd_rec,
 
     // packet ring write port
     output      logic                  ring_wr_en,
@@ -57,7 +55,7 @@ module ufo_gather_data
     // gather results and progress
     output      logic                  res_wr_en,
     output      logic [TAG_W-1:0]      res_wr_tag,
-    output      gather_res_t           res_wr,
+    output      ufo_pkg::gather_res_t           res_wr,
     output      logic [TAG_W:0]        hdr_ptr,       // packets whose header window landed
     output      logic [TAG_W:0]        r_ptr,         // packets wholly in the ring
 
@@ -67,11 +65,11 @@ module ufo_gather_data
     output      logic [DATA_WIDTH-1:0] hdr_rd_data
 );
   // ---------------------------------------------------------------- burst FIFO, beat intake
-  gather_burst_t head;
+  ufo_pkg::gather_burst_t head;
   logic          empty, pop;
   logic          bursts_full;   // never: the request side counts its bursts
 
-  ufo_fifo #(.WIDTH($bits(gather_burst_t)), .DEPTH(OUTSTANDING_BURSTS)) u_bursts (
+  ufo_fifo #(.WIDTH($bits(head)), .DEPTH(OUTSTANDING_BURSTS)) u_bursts (
       .clk, .rst_n,
       .push(burst_push), .push_data(burst_in), .full(bursts_full),
       .pop, .head, .empty, .count(burst_count)
@@ -137,7 +135,7 @@ module ufo_gather_data
   // ---------------------------------------------------------------- stage 3: ring writer
   localparam int SUM_W = 16 + $clog2(DATA_WIDTH / 16);
 
-  pkt_rec_t          rec;
+  ufo_pkg::pkt_rec_t          rec;
   logic [RWW:0]      wr_ptr_q, base_q;
   logic [13:0]       k_q;             // word of the packet being written
   logic [31:0]       sum_q, pre_q;
@@ -156,12 +154,12 @@ module ufo_gather_data
   assign hdr_last_k = (pkt_words < 14'(HDR_WORDS) ? pkt_words : 14'(HDR_WORDS)) - 14'd1;
 
   // bytes of this word before csum_start
-  logic [LEN_WIDTH+1:0] word_pos, pre_n;
+  logic [ufo_pkg::LEN_WIDTH+1:0] word_pos, pre_n;
   logic [DATA_WIDTH-1:0] pre_mask;
-  assign word_pos = (LEN_WIDTH+2)'({k_q, {LOG2_KEEP{1'b0}}});
+  assign word_pos = (ufo_pkg::LEN_WIDTH+2)'({k_q, {LOG2_KEEP{1'b0}}});
   always_comb begin
-    if ((LEN_WIDTH+2)'(rec.csum_start) <= word_pos) pre_n = '0;
-    else pre_n = (LEN_WIDTH+2)'(rec.csum_start) - word_pos;
+    if ((ufo_pkg::LEN_WIDTH+2)'(rec.csum_start) <= word_pos) pre_n = '0;
+    else pre_n = (ufo_pkg::LEN_WIDTH+2)'(rec.csum_start) - word_pos;
     for (int p = 0; p < KEEP_WIDTH; p++) pre_mask[8*p +: 8] = (p < 32'(pre_n)) ? 8'hFF : 8'h00;
   end
 
@@ -216,7 +214,7 @@ module ufo_gather_data
   assign res_wr_en  = done;
   assign res_wr_tag = r_ptr_q[TAG_W-1:0];
   always_comb begin
-    res_wr.base       = RING_AW'({base_now[RWW-1:0], {LOG2_KEEP{1'b0}}});
+    res_wr.base       = ufo_pkg::RING_AW'({base_now[RWW-1:0], {LOG2_KEEP{1'b0}}});
     res_wr.frame_sum  = w_marker ? 32'd0 : sum_now;
     res_wr.prefix_sum = w_marker ? 32'd0 : pre_now;
     res_wr.dma_err    = w_err;

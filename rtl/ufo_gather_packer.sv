@@ -69,13 +69,13 @@ module ufo_gather_packer #(
   logic [LOG2_KEEP-1:0]  hcnt_d;
 
   always_comb begin
-    w0     = '{marker: 1'b0, data: merged, last: 1'b0, err: in_err};
-    w1     = '{marker: 1'b0, data: rotated & lanes_below(rem), last: 1'b1, err: in_err};
+    w0     = {1'b0, merged, 1'b0, in_err};                        // marker, data, last, err
+    w1     = {1'b0, rotated & lanes_below(rem), 1'b1, in_err};
     n_made = 2'd0;
     hold_d = hold_q;
     hcnt_d = hcnt_q;
     if (in_valid && in_marker) begin
-      w0     = '{marker: 1'b1, data: '0, last: 1'b1, err: 1'b0};
+      w0     = {1'b1, {DATA_WIDTH{1'b0}}, 1'b1, 1'b0};
       n_made = 2'd1;
     end else if (in_valid && full_word) begin
       w0.last = in_last && rem == '0;

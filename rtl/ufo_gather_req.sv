@@ -14,9 +14,7 @@
 `default_nettype none
 `timescale 1ns / 1ps
 
-module ufo_gather_req
-  import ufo_pkg::*;
-#(
+module ufo_gather_req #(
     parameter int DATA_WIDTH         = 64,
     parameter int ADDR_WIDTH         = 64,
     parameter int NUM_PKTS           = 32,
@@ -34,12 +32,12 @@ module ufo_gather_req
     // packet table (read at ar_ptr) and the assembly pointer
     input  wire logic [TAG_W:0]        alloc_ptr,
     output      logic [TAG_W-1:0]      tbl_rd_tag,
-    input  wire pkt_rec_t              tbl_rd_rec,
+    input  wire ufo_pkg::pkt_rec_t              tbl_rd_rec,
 
     // buffer queue
     input  wire logic                  buf_valid,
     output      logic                  buf_pop,
-    input  wire gather_buf_t           buf_head,
+    input  wire ufo_pkg::gather_buf_t           buf_head,
 
     // resources
     input  wire logic [RWW:0]          free_word_ptr,   // ring words below this are free
@@ -54,7 +52,7 @@ module ufo_gather_req
 
     // bursts to the data side
     output      logic                  burst_push,
-    output      gather_burst_t         burst,
+    output      ufo_pkg::gather_burst_t         burst,
     input  wire logic [$clog2(OUTSTANDING_BURSTS):0] burst_count
 );
   localparam int KEEP_WIDTH = DATA_WIDTH / 8;
@@ -62,7 +60,7 @@ module ufo_gather_req
   localparam int OUT_W      = $clog2(OUTSTANDING_BEATS + MAX_BURST + 1);
   localparam int HW         = $clog2(NUM_HDR);
 
-  if (MAX_BURST < 1 || MAX_BURST > 256 || MAX_BURST * KEEP_WIDTH > AXI_4K) begin : g_bad_burst
+  if (MAX_BURST < 1 || MAX_BURST > 256 || MAX_BURST * KEEP_WIDTH > ufo_pkg::AXI_4K) begin : g_bad_burst
     $fatal(1, "ufo_gather_req: MAX_BURST must be 1..256 and a burst at most 4 KiB");
   end
   if (OUTSTANDING_BEATS < MAX_BURST) begin : g_bad_out
@@ -82,7 +80,7 @@ module ufo_gather_req
   logic [OUT_W-1:0]     outstanding_q;
   logic [HW:0]          hdr_alloc_q;
 
-  pkt_rec_t pkt;
+  ufo_pkg::pkt_rec_t pkt;
   assign tbl_rd_tag = ar_ptr_q[TAG_W-1:0];
   assign pkt        = tbl_rd_rec;
 
@@ -90,7 +88,7 @@ module ufo_gather_req
   assign pkt_avail = ar_ptr_q != alloc_ptr;
   assign need_hdr  = pkt.ufo || pkt.vlan_ins;
   assign hdr_ok    = !need_hdr || (HW+1)'(hdr_alloc_q - hdr_free_ptr) < (HW+1)'(NUM_HDR);
-  assign starting  = !active_q && pkt_avail && pkt.status == ST_OK && hdr_ok;
+  assign starting  = !active_q && pkt_avail && pkt.status == ufo_pkg::ST_OK && hdr_ok;
   assign act       = active_q || starting;
 
   // ---------------------------------------------------------------- the next burst
@@ -107,7 +105,7 @@ module ufo_gather_req
   assign src_last_lane = in_buf_q ? last_lane_q  : buf_head.last_lane;
   assign bufs_left     = active_q ? bufs_left_q  : pkt.num_bufs;
   assign src_ok        = in_buf_q || buf_valid;
-  assign to_4k         = (13'(AXI_4K) - {1'b0, src_addr[11:0]}) >> LOG2_KEEP;
+  assign to_4k         = (13'(ufo_pkg::AXI_4K) - {1'b0, src_addr[11:0]}) >> LOG2_KEEP;
 
   always_comb begin
     n_beats = 9'(MAX_BURST);
@@ -125,7 +123,7 @@ module ufo_gather_req
   logic issue, marker;
   assign issue  = act && src_ok && room_ok && out_ok && plan_ok && ar_free;
   // a broken packet: no reads, only a marker so the data side sees its turn
-  assign marker = !active_q && pkt_avail && pkt.status != ST_OK && plan_ok;
+  assign marker = !active_q && pkt_avail && pkt.status != ufo_pkg::ST_OK && plan_ok;
 
   assign buf_pop = issue && !in_buf_q;
 

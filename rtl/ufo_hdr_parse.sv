@@ -27,9 +27,7 @@
 `default_nettype none
 `timescale 1ns / 1ps
 
-module ufo_hdr_parse
-  import ufo_pkg::*;
-#(
+module ufo_hdr_parse #(
     parameter int DATA_WIDTH = 64,
     parameter int HDR_BYTES  = 128,   // header window in bytes
     parameter int NUM_PKTS   = 32,
@@ -40,7 +38,7 @@ module ufo_hdr_parse
     localparam int LOG2_KEEP  = $clog2(KEEP_WIDTH),
     localparam int HDR_WORDS  = (HDR_BYTES + KEEP_WIDTH - 1) / KEEP_WIDTH,
     localparam int HDR_WW     = $clog2(HDR_WORDS + 1),
-    localparam int TMPL_BYTES = HDR_BYTES + VLAN_TAG_LEN + FRAG_HDR_LEN,
+    localparam int TMPL_BYTES = HDR_BYTES + ufo_pkg::VLAN_TAG_LEN + ufo_pkg::FRAG_HDR_LEN,
     localparam int TMPL_WORDS = (TMPL_BYTES + KEEP_WIDTH - 1) / KEEP_WIDTH,
     localparam int TMPL_WW    = $clog2(TMPL_WORDS + 1),
     localparam int HW         = $clog2(NUM_HDR),
@@ -53,7 +51,7 @@ module ufo_hdr_parse
     // packets whose header window has landed, and the packet table
     input  wire logic [TAG_W:0]          hdr_ptr,
     output      logic [TAG_W-1:0]        tbl_rd_tag,
-    input  wire pkt_rec_t                tbl_rd_rec,
+    input  wire ufo_pkg::pkt_rec_t                tbl_rd_rec,
 
     // header slots (registered read) and their release
     output      logic [HW-1:0]           hdr_rd_slot,
@@ -72,7 +70,7 @@ module ufo_hdr_parse
     // results
     output      logic                    res_wr_en,
     output      logic [TAG_W-1:0]        res_wr_tag,
-    output      parse_res_t              res_wr,
+    output      ufo_pkg::parse_res_t              res_wr,
     output      logic [TAG_W:0]          parse_ptr
 );
   if (HDR_BYTES < 64 || HDR_BYTES > 248 || HDR_BYTES % KEEP_WIDTH != 0) begin : g_bad_hdr
@@ -89,7 +87,7 @@ module ufo_hdr_parse
 
   // ---------------------------------------------------------------- state
   state_e          state_q, state_d;
-  logic [TAG_W:0]  ptr_q, ptr_d;
+  logic [TAG_W:0]  parse_ptr_q, parse_ptr_d;
   logic [HW:0]     hdr_used_q, hdr_used_d;      // header slots consumed (= released)
   logic [TSW:0]    tmpl_alloc_q, tmpl_alloc_d;
   logic [HDR_WW-1:0] ld_q, ld_d;                // window words requested
@@ -106,12 +104,12 @@ module ufo_hdr_parse
   logic [31:0]     prefix_q, prefix_d, first_q, first_d, later_q, later_d;
   logic [7:0]      status_q, status_d;
   logic [HDR_BYTES-1:0] noop_q, noop_d;
-  parse_res_t      res_q, res_d;
+  ufo_pkg::parse_res_t      res_q, res_d;
 
   logic [8*HDR_BYTES-1:0] win_q;                // the header window (datapath: not reset)
 
-  pkt_rec_t rec;
-  assign tbl_rd_tag = ptr_q[TAG_W-1:0];
+  ufo_pkg::pkt_rec_t rec;
+  assign tbl_rd_tag = parse_ptr_q[TAG_W-1:0];
   assign rec        = tbl_rd_rec;
 
   // ---------------------------------------------------------------- field access
@@ -135,12 +133,12 @@ module ufo_hdr_parse
   assign ethertype      = hword(pos_q);
   assign ver_ihl        = hbyte(l3_q);
   assign ihl            = ver_ihl[3:0];
-  assign v4_tot_len     = hword(l3_q + PW'(IPV4_TOT_LEN));
-  assign frag_word      = hword(l3_q + PW'(IPV4_FRAG_OFF));
-  assign v4_proto       = hbyte(l3_q + PW'(IPV4_PROTO));
+  assign v4_tot_len     = hword(l3_q + PW'(ufo_pkg::IPV4_TOT_LEN));
+  assign frag_word      = hword(l3_q + PW'(ufo_pkg::IPV4_FRAG_OFF));
+  assign v4_proto       = hbyte(l3_q + PW'(ufo_pkg::IPV4_PROTO));
   assign v4_l4          = l3_q + {3'b0, ihl, 2'b00};
-  assign v6_payload_len = hword(l3_q + PW'(IPV6_PLEN));
-  assign udp_len        = hword(l4_q + PW'(UDP_LEN));
+  assign v6_payload_len = hword(l3_q + PW'(ufo_pkg::IPV6_PLEN));
+  assign udp_len        = hword(l4_q + PW'(ufo_pkg::UDP_LEN));
   assign nh             = hbyte(nh_pos_q);        // next header of the header before pos_q
   assign ext_len8       = hbyte(pos_q + 1'b1);
   assign ext_len        = {1'b0, ext_len8, 3'b000} + 12'd8;
@@ -149,48 +147,48 @@ module ufo_hdr_parse
   assign opt_end        = pos_q + PW'(opt_len);
 
   logic unfrag_ext;   // the next header is one ip6_find_1stfragopt keeps unfragmentable
-  assign unfrag_ext = nh == NEXTHDR_HOP || nh == NEXTHDR_ROUTING || (nh == NEXTHDR_DEST && !rhdr_q);
+  assign unfrag_ext = nh == ufo_pkg::NEXTHDR_HOP || nh == ufo_pkg::NEXTHDR_ROUTING || (nh == ufo_pkg::NEXTHDR_DEST && !rhdr_q);
 
   // S_SUM walks even positions below sum_end_q; which IPv4 words change per fragment
   logic [PW-1:0] ip_rel;
   logic          per_frag_word, in_ip4_hdr, odd_tail;
   logic [15:0]   word, word_later;
   assign ip_rel        = pos_q - l3_q;
-  assign per_frag_word = ip_rel == PW'(IPV4_TOT_LEN) || ip_rel == PW'(IPV4_FRAG_OFF) ||
-                         ip_rel == PW'(IPV4_CSUM);
+  assign per_frag_word = ip_rel == PW'(ufo_pkg::IPV4_TOT_LEN) || ip_rel == PW'(ufo_pkg::IPV4_FRAG_OFF) ||
+                         ip_rel == PW'(ufo_pkg::IPV4_CSUM);
   assign in_ip4_hdr    = !v6_q && pos_q >= l3_q && pos_q < l4_q;
   assign odd_tail      = pos_q + 1'b1 == sum_end_q;
   assign word          = odd_tail ? {hbyte(pos_q), 8'h00} : hword(pos_q);
   always_comb begin
     word_later = word;
-    if (noop_q[pos_q[WB-1:0]])        word_later[15:8] = IPOPT_NOOP;
-    if (noop_q[pos_q[WB-1:0] + 1'b1]) word_later[7:0]  = IPOPT_NOOP;
+    if (noop_q[pos_q[WB-1:0]])        word_later[15:8] = ufo_pkg::IPOPT_NOOP;
+    if (noop_q[pos_q[WB-1:0] + 1'b1]) word_later[7:0]  = ufo_pkg::IPOPT_NOOP;
   end
 
   // ---------------------------------------------------------------- decisions of a parsed packet
-  logic [LEN_WIDTH-1:0] left, fits_limit, vlan_shift, plain_csum_pos;
+  logic [ufo_pkg::LEN_WIDTH-1:0] left, fits_limit, vlan_shift, plain_csum_pos;
   logic                 fits, frag_mode, frag6, vlan_bad;
   logic [7:0]           copy_len;
-  logic [LEN_WIDTH-1:0] hdr_words_needed;
-  assign left           = rec.total - LEN_WIDTH'(u_q);
-  assign fits_limit     = LEN_WIDTH'(rec.ufo_size) + (v6_q ? LEN_WIDTH'(FRAG_HDR_LEN) : '0);
+  logic [ufo_pkg::LEN_WIDTH-1:0] hdr_words_needed;
+  assign left           = rec.total - ufo_pkg::LEN_WIDTH'(u_q);
+  assign fits_limit     = ufo_pkg::LEN_WIDTH'(rec.ufo_size) + (v6_q ? ufo_pkg::LEN_WIDTH'(ufo_pkg::FRAG_HDR_LEN) : '0);
   assign fits           = left <= fits_limit;
   assign frag_mode      = rec.ufo && !fits;
   assign frag6          = frag_mode && v6_q;
-  assign copy_len       = frag_mode ? u_q[7:0] : (rec.vlan_ins ? 8'(ETH_MACS_LEN) : 8'd0);
-  assign vlan_shift     = rec.vlan_ins ? LEN_WIDTH'(VLAN_TAG_LEN) : '0;
-  assign plain_csum_pos = LEN_WIDTH'(rec.csum_start) + LEN_WIDTH'(rec.csum_offset) +
-                          ((rec.vlan_ins && 32'(rec.csum_start) + 32'(rec.csum_offset) >= ETH_MACS_LEN)
-                               ? LEN_WIDTH'(VLAN_TAG_LEN) : '0);
+  assign copy_len       = frag_mode ? u_q[7:0] : (rec.vlan_ins ? 8'(ufo_pkg::ETH_MACS_LEN) : 8'd0);
+  assign vlan_shift     = rec.vlan_ins ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0;
+  assign plain_csum_pos = ufo_pkg::LEN_WIDTH'(rec.csum_start) + ufo_pkg::LEN_WIDTH'(rec.csum_offset) +
+                          ((rec.vlan_ins && 32'(rec.csum_start) + 32'(rec.csum_offset) >= ufo_pkg::ETH_MACS_LEN)
+                               ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0);
   // no EtherType to put the tag before, or a plain checksum that would cover the tag (the
   // kernel refuses that combination too)
-  assign vlan_bad       = rec.vlan_ins && (rec.total < LEN_WIDTH'(ETH_HDR_LEN) ||
-                                           (!rec.ufo && rec.csum && rec.csum_start < 16'(ETH_MACS_LEN)));
+  assign vlan_bad       = rec.vlan_ins && (rec.total < ufo_pkg::LEN_WIDTH'(ufo_pkg::ETH_HDR_LEN) ||
+                                           (!rec.ufo && rec.csum && rec.csum_start < 16'(ufo_pkg::ETH_MACS_LEN)));
   // plain checksum field outside the window or the packet
   logic plain_bad;
   assign plain_bad = rec.csum && (32'(rec.csum_start) > HDR_BYTES ||
                                   32'(rec.csum_start) + 32'(rec.csum_offset) + 2 > 32'(rec.total));
-  assign hdr_words_needed = (rec.total + LEN_WIDTH'(KEEP_WIDTH - 1)) >> LOG2_KEEP;
+  assign hdr_words_needed = (rec.total + ufo_pkg::LEN_WIDTH'(KEEP_WIDTH - 1)) >> LOG2_KEEP;
 
   logic need_hdr, tmpl_room;
   assign need_hdr  = rec.ufo || rec.vlan_ins;
@@ -212,16 +210,16 @@ module ufo_hdr_parse
         logic [PW-1:0] src;   // where template byte i comes from in the frame
         logic [7:0]    b;
         logic          n;
-        src = (rec.vlan_ins && i >= ETH_MACS_LEN) ? PW'(i - VLAN_TAG_LEN) : PW'(i);
+        src = (rec.vlan_ins && i >= ufo_pkg::ETH_MACS_LEN) ? PW'(i - ufo_pkg::VLAN_TAG_LEN) : PW'(i);
         n   = 1'b0;
-        if (rec.vlan_ins && i >= ETH_MACS_LEN && i < ETH_MACS_LEN + VLAN_TAG_LEN) begin
-          b = (i == 12) ? ETHERTYPE_VLAN[15:8] : (i == 13) ? ETHERTYPE_VLAN[7:0]
+        if (rec.vlan_ins && i >= ufo_pkg::ETH_MACS_LEN && i < ufo_pkg::ETH_MACS_LEN + ufo_pkg::VLAN_TAG_LEN) begin
+          b = (i == 12) ? ufo_pkg::ETHERTYPE_VLAN[15:8] : (i == 13) ? ufo_pkg::ETHERTYPE_VLAN[7:0]
             : (i == 14) ? rec.vlan_tci[15:8] : rec.vlan_tci[7:0];
         end else if (src < PW'(res_q.copy_len)) begin
           b = win_q[8*src[WB-1:0] +: 8];
           n = noop_q[src[WB-1:0]];
-          if (res_q.is_v6 && res_q.frag_mode && src == nh_at_u_q) b = NEXTHDR_FRAG;
-        end else if (res_q.is_v6 && res_q.frag_mode && src < PW'(res_q.copy_len) + PW'(FRAG_HDR_LEN)) begin
+          if (res_q.is_v6 && res_q.frag_mode && src == nh_at_u_q) b = ufo_pkg::NEXTHDR_FRAG;
+        end else if (res_q.is_v6 && res_q.frag_mode && src < PW'(res_q.copy_len) + PW'(ufo_pkg::FRAG_HDR_LEN)) begin
           b = frag_hdr[63 - 8*(src - PW'(res_q.copy_len)) -: 8];
         end else begin
           b = 8'h00;
@@ -243,7 +241,7 @@ module ufo_hdr_parse
 
   // ---------------------------------------------------------------- window load
   logic [HDR_WW-1:0] ld_words;   // words to load: the window, or the whole frame if shorter
-  assign ld_words    = (hdr_words_needed < LEN_WIDTH'(HDR_WORDS)) ? HDR_WW'(hdr_words_needed)
+  assign ld_words    = (hdr_words_needed < ufo_pkg::LEN_WIDTH'(HDR_WORDS)) ? HDR_WW'(hdr_words_needed)
                                                                    : HDR_WW'(HDR_WORDS);
   assign hdr_rd_slot = hdr_used_q[HW-1:0];
   assign hdr_rd_word = ld_q;
@@ -257,7 +255,7 @@ module ufo_hdr_parse
   // ---------------------------------------------------------------- next state
   always_comb begin
     state_d      = state_q;
-    ptr_d        = ptr_q;
+    parse_ptr_d        = parse_ptr_q;
     hdr_used_d   = hdr_used_q;
     tmpl_alloc_d = tmpl_alloc_q;
     ld_d         = ld_q;
@@ -282,8 +280,8 @@ module ufo_hdr_parse
     res_d        = res_q;
 
     unique case (state_q)
-      S_IDLE: if (ptr_q != hdr_ptr) begin
-        pos_d    = PW'(ETH_MACS_LEN);
+      S_IDLE: if (parse_ptr_q != hdr_ptr) begin
+        pos_d    = PW'(ufo_pkg::ETH_MACS_LEN);
         tags_d   = '0;
         prefix_d = '0;
         first_d  = '0;
@@ -296,13 +294,13 @@ module ufo_hdr_parse
         l3_d     = '0;
         l4_d     = '0;
         ld_d     = '0;
-        status_d = ST_OK;
-        if (rec.status != ST_OK) begin
+        status_d = ufo_pkg::ST_OK;
+        if (rec.status != ufo_pkg::ST_OK) begin
           state_d = S_DECIDE;             // broken chain: nothing to parse
         end else if (need_hdr) begin
           state_d = S_LOAD;
         end else begin
-          if (plain_bad) status_d = ST_HEADER;
+          if (plain_bad) status_d = ufo_pkg::ST_HEADER;
           state_d = S_DECIDE;
         end
       end
@@ -314,52 +312,52 @@ module ufo_hdr_parse
           if (rec.ufo) begin
             state_d = S_ETH;
           end else begin
-            if (plain_bad) status_d = ST_HEADER;
+            if (plain_bad) status_d = ufo_pkg::ST_HEADER;
             state_d = S_DECIDE;
           end
         end
       end
       S_ETH: begin
-        if ((ethertype == ETHERTYPE_VLAN || ethertype == ETHERTYPE_QINQ) && tags_q != 2'd2) begin
+        if ((ethertype == ufo_pkg::ETHERTYPE_VLAN || ethertype == ufo_pkg::ETHERTYPE_QINQ) && tags_q != 2'd2) begin
           tags_d = tags_q + 1'b1;
-          pos_d  = pos_q + PW'(VLAN_TAG_LEN);
+          pos_d  = pos_q + PW'(ufo_pkg::VLAN_TAG_LEN);
         end else begin
           l3_d     = pos_q + PW'(2);
-          nh_pos_d = pos_q + PW'(2 + IPV6_NEXTHDR);
+          nh_pos_d = pos_q + PW'(2 + ufo_pkg::IPV6_NEXTHDR);
           state_d  = S_L3;
-          if (ethertype == ETHERTYPE_IPV6) v6_d = 1'b1;
-          else if (ethertype != ETHERTYPE_IPV4) begin
-            status_d = ST_HEADER;
+          if (ethertype == ufo_pkg::ETHERTYPE_IPV6) v6_d = 1'b1;
+          else if (ethertype != ufo_pkg::ETHERTYPE_IPV4) begin
+            status_d = ufo_pkg::ST_HEADER;
             state_d  = S_DECIDE;
           end
         end
       end
       S_L3: begin
         if (v6_q) begin
-          pos_d   = l3_q + PW'(IPV6_HDR_LEN);
+          pos_d   = l3_q + PW'(ufo_pkg::IPV6_HDR_LEN);
           state_d = S_V6;
-          if (ver_ihl[7:4] != 4'd6 || 17'(l3_q) + 17'(IPV6_HDR_LEN) > window ||
-              LEN_WIDTH'(v6_payload_len) + LEN_WIDTH'(l3_q) + LEN_WIDTH'(IPV6_HDR_LEN) != rec.total) begin
-            status_d = ST_HEADER;
+          if (ver_ihl[7:4] != 4'd6 || 17'(l3_q) + 17'(ufo_pkg::IPV6_HDR_LEN) > window ||
+              ufo_pkg::LEN_WIDTH'(v6_payload_len) + ufo_pkg::LEN_WIDTH'(l3_q) + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV6_HDR_LEN) != rec.total) begin
+            status_d = ufo_pkg::ST_HEADER;
             state_d  = S_DECIDE;
           end
         end else begin
           l4_d    = v4_l4;
           u_d     = v4_l4;
-          pos_d   = l3_q + PW'(IPV4_HDR_MIN);
+          pos_d   = l3_q + PW'(ufo_pkg::IPV4_HDR_MIN);
           state_d = S_OPT;
-          if (ver_ihl[7:4] != 4'd4 || ihl < 4'd5 || 17'(v4_l4) + 17'(UDP_HDR_LEN) > window ||
-              v4_proto != IPPROTO_UDP || LEN_WIDTH'(v4_tot_len) + LEN_WIDTH'(l3_q) != rec.total) begin
-            status_d = ST_HEADER;
+          if (ver_ihl[7:4] != 4'd4 || ihl < 4'd5 || 17'(v4_l4) + 17'(ufo_pkg::UDP_HDR_LEN) > window ||
+              v4_proto != ufo_pkg::IPPROTO_UDP || ufo_pkg::LEN_WIDTH'(v4_tot_len) + ufo_pkg::LEN_WIDTH'(l3_q) != rec.total) begin
+            status_d = ufo_pkg::ST_HEADER;
             state_d  = S_DECIDE;
           end
         end
       end
       S_OPT: begin
         // ip_options_fragment: stop at EOL, step over NOOP, stop at a malformed length
-        if (pos_q >= l4_q || opt_type == IPOPT_EOL) begin
+        if (pos_q >= l4_q || opt_type == ufo_pkg::IPOPT_EOL) begin
           state_d = S_CHECK;
-        end else if (opt_type == IPOPT_NOOP) begin
+        end else if (opt_type == ufo_pkg::IPOPT_NOOP) begin
           pos_d = pos_q + 1'b1;
         end else if (opt_len < 8'd2 || opt_end > l4_q) begin
           state_d = S_CHECK;
@@ -376,10 +374,10 @@ module ufo_hdr_parse
         // ip6_find_1stfragopt: one extension header per cycle
         if (unfrag_ext) begin
           if (ext_q == 3'(MAX_EXT) || 17'(pos_q) + 17'(ext_len) > window) begin
-            status_d = ST_HEADER;
+            status_d = ufo_pkg::ST_HEADER;
             state_d  = S_DECIDE;
           end else begin
-            if (nh == NEXTHDR_ROUTING) rhdr_d = 1'b1;
+            if (nh == ufo_pkg::NEXTHDR_ROUTING) rhdr_d = 1'b1;
             ext_d    = ext_q + 1'b1;
             nh_pos_d = pos_q;
             pos_d    = pos_q + PW'(ext_len);
@@ -394,16 +392,16 @@ module ufo_hdr_parse
       end
       S_V6_L4: begin
         // the fragmentable part: Destination Options after a Routing header, then UDP
-        if (nh == NEXTHDR_DEST && ext_q != 3'(MAX_EXT) && 17'(pos_q) + 17'(ext_len) <= window) begin
+        if (nh == ufo_pkg::NEXTHDR_DEST && ext_q != 3'(MAX_EXT) && 17'(pos_q) + 17'(ext_len) <= window) begin
           ext_d    = ext_q + 1'b1;
           nh_pos_d = pos_q;
           pos_d    = pos_q + PW'(ext_len);
         end else begin
           l4_d = pos_q;
-          if (nh == IPPROTO_UDP && 17'(pos_q) + 17'(UDP_HDR_LEN) <= window) begin
+          if (nh == ufo_pkg::IPPROTO_UDP && 17'(pos_q) + 17'(ufo_pkg::UDP_HDR_LEN) <= window) begin
             state_d = S_CHECK;
           end else begin
-            status_d = ST_HEADER;
+            status_d = ufo_pkg::ST_HEADER;
             state_d  = S_DECIDE;
           end
         end
@@ -413,11 +411,11 @@ module ufo_hdr_parse
         sum_end_d = l4_q;
         pos_d     = '0;
         state_d   = S_SUM;
-        if (LEN_WIDTH'(udp_len) + LEN_WIDTH'(l4_q) != rec.total) begin
-          status_d = ST_HEADER;
+        if (ufo_pkg::LEN_WIDTH'(udp_len) + ufo_pkg::LEN_WIDTH'(l4_q) != rec.total) begin
+          status_d = ufo_pkg::ST_HEADER;
           state_d  = S_DECIDE;
-        end else if (rec.ufo_size < 16'(UDP_HDR_LEN)) begin
-          status_d = ST_UFO_SIZE;
+        end else if (rec.ufo_size < 16'(ufo_pkg::UDP_HDR_LEN)) begin
+          status_d = ufo_pkg::ST_UFO_SIZE;
           state_d  = S_DECIDE;
         end
       end
@@ -435,26 +433,26 @@ module ufo_hdr_parse
       end
       S_DECIDE: begin
         res_d               = '0;
-        res_d.status        = (rec.status != ST_OK) ? rec.status
-                              : (status_q != ST_OK) ? status_q
-                              : vlan_bad ? ST_HEADER : ST_OK;
+        res_d.status        = (rec.status != ufo_pkg::ST_OK) ? rec.status
+                              : (status_q != ufo_pkg::ST_OK) ? status_q
+                              : vlan_bad ? ufo_pkg::ST_HEADER : ufo_pkg::ST_OK;
         res_d.frag_mode     = frag_mode;
         res_d.is_v6         = v6_q;
         res_d.copy_len      = copy_len;
-        res_d.tmpl_len      = copy_len + (rec.vlan_ins ? 8'(VLAN_TAG_LEN) : 8'd0) +
-                              (frag6 ? 8'(FRAG_HDR_LEN) : 8'd0);
+        res_d.tmpl_len      = copy_len + (rec.vlan_ins ? 8'(ufo_pkg::VLAN_TAG_LEN) : 8'd0) +
+                              (frag6 ? 8'(ufo_pkg::FRAG_HDR_LEN) : 8'd0);
         res_d.l3_off        = l3_q[7:0];
         res_d.frag_base     = {frag_word[12:0], 3'b000};
         res_d.in_mf         = frag_word[13];
-        res_d.ip_base_first = csum_fold(first_q);
-        res_d.ip_base_later = csum_fold(later_q);
-        res_d.prefix_sum    = csum_fold(prefix_q);
+        res_d.ip_base_first = ufo_pkg::csum_fold(first_q);
+        res_d.ip_base_later = ufo_pkg::csum_fold(later_q);
+        res_d.prefix_sum    = ufo_pkg::csum_fold(prefix_q);
         res_d.csum_en       = rec.csum;
         res_d.csum_pos      = !rec.ufo ? plain_csum_pos
-                              : LEN_WIDTH'(l4_q) + LEN_WIDTH'(UDP_CSUM) + vlan_shift +
-                                (frag6 ? LEN_WIDTH'(FRAG_HDR_LEN) : '0);
+                              : ufo_pkg::LEN_WIDTH'(l4_q) + ufo_pkg::LEN_WIDTH'(ufo_pkg::UDP_CSUM) + vlan_shift +
+                                (frag6 ? ufo_pkg::LEN_WIDTH'(ufo_pkg::FRAG_HDR_LEN) : '0);
         // a packet that will not be sent needs no template
-        state_d = (res_d.status == ST_OK && res_d.tmpl_len != '0) ? S_SLOT : S_DONE;
+        state_d = (res_d.status == ufo_pkg::ST_OK && res_d.tmpl_len != '0) ? S_SLOT : S_DONE;
       end
       S_SLOT: if (tmpl_room) begin      // a template slot is free
         res_d.tmpl_used = 1'b1;
@@ -472,7 +470,7 @@ module ufo_hdr_parse
         end
       end
       S_DONE: begin
-        ptr_d   = ptr_q + 1'b1;
+        parse_ptr_d   = parse_ptr_q + 1'b1;
         state_d = S_IDLE;
       end
       default: state_d = S_IDLE;
@@ -482,12 +480,12 @@ module ufo_hdr_parse
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       state_q      <= S_IDLE;
-      ptr_q        <= '0;
+      parse_ptr_q        <= '0;
       hdr_used_q   <= '0;
       tmpl_alloc_q <= '0;
     end else begin
       state_q      <= state_d;
-      ptr_q        <= ptr_d;
+      parse_ptr_q        <= parse_ptr_d;
       hdr_used_q   <= hdr_used_d;
       tmpl_alloc_q <= tmpl_alloc_d;
     end
@@ -517,9 +515,9 @@ module ufo_hdr_parse
   end
 
   assign res_wr_en    = state_q == S_DONE;
-  assign res_wr_tag   = ptr_q[TAG_W-1:0];
+  assign res_wr_tag   = parse_ptr_q[TAG_W-1:0];
   assign res_wr       = res_q;
-  assign parse_ptr    = ptr_q;
+  assign parse_ptr    = parse_ptr_q;
   assign hdr_free_ptr = hdr_used_q;
 
   // DF and the reserved bit are not carried: ip_do_fragment rewrites the field without them.

@@ -189,15 +189,19 @@ module ufo_nic_top #(
   );
 
   // ---------------------------------------------------------------- packet table and pointers
-  // read ports: 0 gather request, 1 gather data, 2 parser, 3 fragmenter, 4 completion
+  // read ports, one per stage: gather request, gather data, parser, fragmenter, completion
   logic [TAG_W:0]              alloc_ptr, hdr_ptr, r_ptr, parse_ptr, frag_ptr, cpl_ptr;
   logic                        pkt_wr_en;
   logic [TAG_W-1:0]            pkt_wr_tag;
   ufo_pkg::pkt_rec_t           pkt_wr_rec;
-  logic [4:0][TAG_W-1:0]       pkt_rd_tag;
-  logic [4:0][$bits(ufo_pkg::pkt_rec_t)-1:0] pkt_rd;
+  logic [5*TAG_W-1:0]          pkt_rd_tag;
+  logic [5*$bits(pkt_wr_rec)-1:0] pkt_rd;
+  logic [TAG_W-1:0]            greq_tag, gdata_tag, parse_tag, frag_tag, cpl_tag;
+  ufo_pkg::pkt_rec_t           greq_rec, gdata_rec, parse_rec, frag_rec, cpl_rec;
+  assign pkt_rd_tag = {cpl_tag, frag_tag, parse_tag, gdata_tag, greq_tag};
+  assign {cpl_rec, frag_rec, parse_rec, gdata_rec, greq_rec} = pkt_rd;
 
-  ufo_tag_table #(.WIDTH($bits(ufo_pkg::pkt_rec_t)), .DEPTH(NUM_PKTS), .NUM_RD(5)) u_pkt_tbl (
+  ufo_tag_table #(.WIDTH($bits(pkt_wr_rec)), .DEPTH(NUM_PKTS), .NUM_RD(5)) u_pkt_tbl (
       .clk, .wr_en(pkt_wr_en), .wr_tag(pkt_wr_tag), .wr_data(pkt_wr_rec),
       .rd_tag(pkt_rd_tag), .rd_data(pkt_rd));
 
@@ -239,7 +243,7 @@ module ufo_nic_top #(
       .OUTSTANDING_BEATS(OUTSTANDING_BEATS), .OUTSTANDING_BURSTS(OUTSTANDING_BURSTS)
   ) u_gather_req (
       .clk, .rst_n,
-      .alloc_ptr, .tbl_rd_tag(pkt_rd_tag[0]), .tbl_rd_rec(ufo_pkg::pkt_rec_t'(pkt_rd[0])),
+      .alloc_ptr, .tbl_rd_tag(greq_tag), .tbl_rd_rec(greq_rec),
       .buf_valid, .buf_pop, .buf_head,
       .free_word_ptr, .hdr_free_ptr, .r_beat,
       .ar_addr(g_araddr), .ar_len(g_arlen), .ar_valid(g_arvalid), .ar_ready(g_arready),
@@ -254,7 +258,7 @@ module ufo_nic_top #(
       .burst_push, .burst_in(burst), .burst_count,
       .r_data(g_rdata), .r_resp(g_rresp), .r_last(g_rlast), .r_valid(g_rvalid), .r_ready(g_rready),
       .r_beat, .unsolicited(g_unsolicited),
-      .tbl_rd_tag(pkt_rd_tag[1]), .tbl_rd_rec(ufo_pkg::pkt_rec_t'(pkt_rd[1])),
+      .tbl_rd_tag(gdata_tag), .tbl_rd_rec(gdata_rec),
       .ring_wr_en, .ring_wr_addr, .ring_wr_data,
       .res_wr_en(gres_wr_en), .res_wr_tag(gres_wr_tag), .res_wr(gres_wr),
       .hdr_ptr, .r_ptr,
@@ -267,11 +271,9 @@ module ufo_nic_top #(
       .rd_en(ring_rd_en), .rd_addr(ring_rd_addr), .rd_data(ring_rd_data)
   );
 
-  logic [0:0][$bits(ufo_pkg::gather_res_t)-1:0] gres_rd;
-  ufo_tag_table #(.WIDTH($bits(ufo_pkg::gather_res_t)), .DEPTH(NUM_PKTS), .NUM_RD(1)) u_gres_tbl (
+  ufo_tag_table #(.WIDTH($bits(gres)), .DEPTH(NUM_PKTS), .NUM_RD(1)) u_gres_tbl (
       .clk, .wr_en(gres_wr_en), .wr_tag(gres_wr_tag), .wr_data(gres_wr),
-      .rd_tag(pkt_rd_tag[3]), .rd_data(gres_rd));
-  assign gres = ufo_pkg::gather_res_t'(gres_rd[0]);
+      .rd_tag(frag_tag), .rd_data(gres));
 
   // ---------------------------------------------------------------- parse
   localparam int TSW = $clog2(TMPL_SLOTS);
@@ -290,17 +292,15 @@ module ufo_nic_top #(
       .TMPL_SLOTS(TMPL_SLOTS)
   ) u_parse (
       .clk, .rst_n,
-      .hdr_ptr, .tbl_rd_tag(pkt_rd_tag[2]), .tbl_rd_rec(ufo_pkg::pkt_rec_t'(pkt_rd[2])),
+      .hdr_ptr, .tbl_rd_tag(parse_tag), .tbl_rd_rec(parse_rec),
       .hdr_rd_slot, .hdr_rd_word, .hdr_rd_data, .hdr_free_ptr,
       .tmpl_wr_en, .tmpl_wr_slot, .tmpl_wr_word, .tmpl_wr_data, .tmpl_wr_noop, .tmpl_free_ptr,
       .res_wr_en(pres_wr_en), .res_wr_tag(pres_wr_tag), .res_wr(pres_wr), .parse_ptr
   );
 
-  logic [0:0][$bits(ufo_pkg::parse_res_t)-1:0] pres_rd;
-  ufo_tag_table #(.WIDTH($bits(ufo_pkg::parse_res_t)), .DEPTH(NUM_PKTS), .NUM_RD(1)) u_pres_tbl (
+  ufo_tag_table #(.WIDTH($bits(pres)), .DEPTH(NUM_PKTS), .NUM_RD(1)) u_pres_tbl (
       .clk, .wr_en(pres_wr_en), .wr_tag(pres_wr_tag), .wr_data(pres_wr),
-      .rd_tag(pkt_rd_tag[3]), .rd_data(pres_rd));
-  assign pres = ufo_pkg::parse_res_t'(pres_rd[0]);
+      .rd_tag(frag_tag), .rd_data(pres));
 
   // ---------------------------------------------------------------- fragment
   logic                  cmd_valid, cmd_ready;
@@ -311,17 +311,15 @@ module ufo_nic_top #(
 
   ufo_fragmenter #(.DATA_WIDTH(DATA_WIDTH), .NUM_PKTS(NUM_PKTS), .TMPL_SLOTS(TMPL_SLOTS)) u_fragmenter (
       .clk, .rst_n,
-      .parse_ptr, .r_ptr, .tbl_rd_tag(pkt_rd_tag[3]), .rec(ufo_pkg::pkt_rec_t'(pkt_rd[3])),
+      .parse_ptr, .r_ptr, .tbl_rd_tag(frag_tag), .rec(frag_rec),
       .gres, .pres,
       .tx_wr_en, .tx_wr_tag, .tx_wr, .frag_ptr,
       .cmd_valid, .cmd_ready, .cmd
   );
 
-  logic [0:0][$bits(ufo_pkg::tx_res_t)-1:0] tx_rd;
-  ufo_tag_table #(.WIDTH($bits(ufo_pkg::tx_res_t)), .DEPTH(NUM_PKTS), .NUM_RD(1)) u_tx_tbl (
+  ufo_tag_table #(.WIDTH($bits(tx)), .DEPTH(NUM_PKTS), .NUM_RD(1)) u_tx_tbl (
       .clk, .wr_en(tx_wr_en), .wr_tag(tx_wr_tag), .wr_data(tx_wr),
-      .rd_tag(pkt_rd_tag[4]), .rd_data(tx_rd));
-  assign tx = ufo_pkg::tx_res_t'(tx_rd[0]);
+      .rd_tag(cpl_tag), .rd_data(tx));
 
   // ---------------------------------------------------------------- frame reader
   logic pkt_sent;
@@ -350,7 +348,7 @@ module ufo_nic_top #(
 
   ufo_cpl_order #(.NUM_PKTS(NUM_PKTS)) u_cpl_order (
       .clk, .rst_n,
-      .frag_ptr, .pkt_sent, .tbl_rd_tag(pkt_rd_tag[4]), .rec(ufo_pkg::pkt_rec_t'(pkt_rd[4])),
+      .frag_ptr, .pkt_sent, .tbl_rd_tag(cpl_tag), .rec(cpl_rec),
       .tx, .cpl_ptr,
       .req_valid(cpl_req_valid), .req_ready(cpl_req_ready), .req_desc_index(cpl_desc_index),
       .req_desc_count(cpl_desc_count), .req_status(cpl_status), .req_frames(cpl_frames),
@@ -374,6 +372,32 @@ module ufo_nic_top #(
   );
 
   assign busy = asm_busy || alloc_ptr != cpl_ptr || writes_pending;
+
+`ifndef SYNTHESIS
+  // The stages pass packets in order: each pointer is at or behind the one it waits for, and no
+  // more than NUM_PKTS packets are between assembly and completion.
+  function automatic logic behind(input logic [TAG_W:0] later, input logic [TAG_W:0] earlier);
+    logic [TAG_W:0] d;
+    d      = earlier - later;
+    behind = d <= (TAG_W+1)'(NUM_PKTS);
+  endfunction
+  always_ff @(posedge clk) begin
+    if (rst_n) begin
+      if (!behind(cpl_ptr, alloc_ptr))  $error("%m: more than NUM_PKTS packets in flight at %0t", $time);
+      if (!behind(hdr_ptr, alloc_ptr))  $error("%m: header landed for an unassembled packet at %0t", $time);
+      if (!behind(r_ptr, hdr_ptr))      $error("%m: packet gathered before its header landed at %0t", $time);
+      if (!behind(parse_ptr, hdr_ptr))  $error("%m: packet parsed before its header landed at %0t", $time);
+      if (!behind(frag_ptr, parse_ptr)) $error("%m: packet fragmented before it was parsed at %0t", $time);
+      if (!behind(frag_ptr, r_ptr))     $error("%m: packet fragmented before it was gathered at %0t", $time);
+      if (!behind(cpl_ptr, frag_ptr))   $error("%m: packet completed before it was fragmented at %0t", $time);
+    end
+  end
+  ufo_vr_check #(.WIDTH($bits(buf_head))) u_chk_buf (
+      .clk, .rst_n, .valid(buf_valid), .ready(buf_pop), .payload(buf_head));
+  ufo_vr_check #(.WIDTH(64)) u_chk_cpl_req (
+      .clk, .rst_n, .valid(cpl_req_valid), .ready(cpl_req_ready),
+      .payload({cpl_desc_index, cpl_desc_count, cpl_status, cpl_frames, cpl_wire_bytes[7:0]}));
+`endif
 
   // TX_HEAD is for the driver; a lost completion write, an unsolicited read beat: no register
   // reports them yet (the robustness work adds counters).

@@ -83,11 +83,19 @@ package ufo_pkg;
     logic [63:0] buf_addr;     // bytes 0..7
   } tx_desc_t;
 
-  // Descriptor fetch -> packet assembly.
+  // Descriptor fetch -> packet assembly: the descriptor's fields the engine uses (the cookie is
+  // the driver's), its ring index and whether its read failed.
   typedef struct packed {
     logic        err;          // the read of this descriptor returned SLVERR/DECERR
     logic [15:0] index;        // free-running ring index
-    tx_desc_t    desc;
+    logic [31:0] frag_id;
+    logic [15:0] csum_offset;
+    logic [15:0] csum_start;
+    logic [15:0] vlan_tci;
+    logic [15:0] ufo_size;
+    logic [15:0] flags;
+    logic [15:0] buf_len;
+    logic [63:0] buf_addr;
   } desc_item_t;
 
   // One host buffer of a packet, as the gather issues it (precomputed by packet assembly).
@@ -191,13 +199,6 @@ package ufo_pkg;
   } read_plan_t;
 
   typedef struct packed {
-    logic               enable;
-    logic [BEAT_W-1:0]  beat;
-    logic [5:0]         lane;
-    logic [7:0]         value;
-  } patch_byte_t;
-
-  typedef struct packed {
     logic                               null_cmd;
     logic                               pkt_last;
     logic                               tmpl_release;
@@ -211,7 +212,11 @@ package ufo_pkg;
     logic                               shared;     // first payload word is already held
     logic                               payload;    // the frame has a range to read
     logic [LEN_WIDTH-1:0]               bytes;      // frame length
-    patch_byte_t [2*NUM_PATCH-1:0]      patch;      // two bytes per patched field
+    // patched bytes (two per field): which output beat and lane, and the byte
+    logic [2*NUM_PATCH-1:0]             patch_en;
+    logic [2*NUM_PATCH-1:0][BEAT_W-1:0] patch_beat;
+    logic [2*NUM_PATCH-1:0][5:0]        patch_lane;
+    logic [2*NUM_PATCH-1:0][7:0]        patch_byte;
   } build_plan_t;
 
   // One's-complement fold of a 32-bit word sum into 16 bits (end-around carry, twice).

@@ -10,9 +10,7 @@
 `default_nettype none
 `timescale 1ns / 1ps
 
-module ufo_pkt_assemble
-  import ufo_pkg::*;
-#(
+module ufo_pkt_assemble #(
     parameter int DATA_WIDTH = 64,
     parameter int MAX_DESC   = 32,      // descriptors per packet
     parameter int MAX_FRAME  = 67584,   // largest frame in bytes
@@ -25,25 +23,25 @@ module ufo_pkt_assemble
 
     input  wire logic             desc_valid,
     output      logic             desc_ready,
-    input  wire desc_item_t       desc,
+    input  wire ufo_pkg::desc_item_t       desc,
 
     // packet table write port and the tag pointers
     output      logic             tbl_wr_en,
     output      logic [TAG_W-1:0] tbl_wr_tag,
-    output      pkt_rec_t         tbl_wr_rec,
+    output      ufo_pkg::pkt_rec_t         tbl_wr_rec,
     output      logic [TAG_W:0]   alloc_ptr,     // packets created
     input  wire logic [TAG_W:0]   free_ptr,      // packets whose tag is free again
 
     // buffer queue to the gather (committed packets only)
     output      logic             buf_valid,
     input  wire logic             buf_pop,
-    output      gather_buf_t      buf_head,
+    output      ufo_pkg::gather_buf_t      buf_head,
 
     output      logic             busy           // a chain is being collected
 );
   localparam int KEEP_WIDTH = DATA_WIDTH / 8;
   localparam int LOG2_KEEP  = $clog2(KEEP_WIDTH);
-  localparam int TOT_W      = LEN_WIDTH + 6;   // sum of up to 64 16-bit lengths
+  localparam int TOT_W      = ufo_pkg::LEN_WIDTH + 6;   // sum of up to 64 16-bit lengths
   localparam int BPTR_W     = $clog2(BUF_DEPTH);
 
   if (MAX_DESC < 2 || MAX_DESC > 63) begin : g_bad_desc
@@ -52,19 +50,19 @@ module ufo_pkt_assemble
   if (BUF_DEPTH < MAX_DESC || (BUF_DEPTH & (BUF_DEPTH - 1)) != 0) begin : g_bad_bufs
     $fatal(1, "ufo_pkt_assemble: BUF_DEPTH must be a power of two >= MAX_DESC");
   end
-  if (MAX_FRAME >= (1 << LEN_WIDTH)) begin : g_bad_frame
+  if (MAX_FRAME >= (1 << ufo_pkg::LEN_WIDTH)) begin : g_bad_frame
     $fatal(1, "ufo_pkt_assemble: MAX_FRAME must be below 128 KiB");
   end
 
   // ---------------------------------------------------------------- chain state
-  pkt_rec_t          rec_q;         // the packet being collected (fields of its SOP)
+  ufo_pkg::pkt_rec_t          rec_q;         // the packet being collected (fields of its SOP)
   logic [5:0]        n_q;           // descriptors collected
   logic [TOT_W-1:0]  total_q;
 
   logic sop, eop, len_zero, tag_free, queue_room, sop_inside, fire;
-  assign sop        = desc.desc.flags[FLAG_SOP];
-  assign eop        = desc.desc.flags[FLAG_EOP];
-  assign len_zero   = desc.desc.buf_len == 16'd0;
+  assign sop        = desc.flags[ufo_pkg::FLAG_SOP];
+  assign eop        = desc.flags[ufo_pkg::FLAG_EOP];
+  assign len_zero   = desc.buf_len == 16'd0;
   assign tag_free   = (TAG_W+1)'(alloc_ptr - free_ptr) < (TAG_W+1)'(NUM_PKTS);
   // A SOP in the middle of a chain starts the next packet: the chain so far ends as broken and
   // the SOP descriptor stays for the next cycle.
@@ -84,37 +82,37 @@ module ufo_pkt_assemble
   logic [7:0]       end_status;
   logic [15:0]      end_count;
 
-  assign total_next = (n_q == '0 ? '0 : total_q) + TOT_W'(desc.desc.buf_len);
+  assign total_next = (n_q == '0 ? '0 : total_q) + TOT_W'(desc.buf_len);
   assign count_next = 16'(n_q) + 16'd1;
 
   always_comb begin
     end_pkt    = 1'b0;
     push_buf   = 1'b0;
     commit     = 1'b0;
-    end_status = ST_OK;
+    end_status = ufo_pkg::ST_OK;
     end_count  = count_next;
     if (desc_valid && sop_inside && tag_free) begin
       end_pkt    = 1'b1;
-      end_status = ST_DESC_CHAIN;
+      end_status = ufo_pkg::ST_DESC_CHAIN;
       end_count  = 16'(n_q);
     end else if (fire) begin
       if (desc.err) begin
         end_pkt    = 1'b1;
-        end_status = ST_DESC_DMA;
+        end_status = ufo_pkg::ST_DESC_DMA;
       end else if (n_q == '0 && !sop) begin
         end_pkt    = 1'b1;
-        end_status = ST_DESC_CHAIN;
+        end_status = ufo_pkg::ST_DESC_CHAIN;
       end else if (eop) begin
         end_pkt = 1'b1;
         if (total_next == '0 || total_next > TOT_W'(MAX_FRAME)) begin
-          end_status = ST_LENGTH;
+          end_status = ufo_pkg::ST_LENGTH;
         end else begin
           push_buf = !len_zero;
           commit   = 1'b1;
         end
       end else if (32'(count_next) == MAX_DESC) begin
         end_pkt    = 1'b1;
-        end_status = ST_DESC_CHAIN;
+        end_status = ufo_pkg::ST_DESC_CHAIN;
       end else begin
         push_buf = !len_zero;
       end
@@ -122,28 +120,26 @@ module ufo_pkt_assemble
   end
 
   // the record of the packet that ends this cycle
-  pkt_rec_t first_rec, end_rec;
+  ufo_pkg::pkt_rec_t first_rec, end_rec;
   always_comb begin
-    first_rec = '{
-      desc_index:  desc.index,
-      desc_count:  16'd1,
-      status:      ST_OK,
-      num_bufs:    '0,
-      ufo:         desc.desc.flags[FLAG_UFO],
-      csum:        desc.desc.flags[FLAG_CSUM],
-      vlan_ins:    desc.desc.flags[FLAG_VLAN_INS],
-      ufo_size:    desc.desc.ufo_size,
-      vlan_tci:    desc.desc.vlan_tci,
-      csum_start:  desc.desc.csum_start,
-      csum_offset: desc.desc.csum_offset,
-      frag_id:     desc.desc.frag_id,
-      total:       '0,
-      head_len:    desc.desc.buf_len
-    };
+    first_rec.desc_index  = desc.index;
+    first_rec.desc_count  = 16'd1;
+    first_rec.status      = ufo_pkg::ST_OK;
+    first_rec.num_bufs    = '0;
+    first_rec.ufo         = desc.flags[ufo_pkg::FLAG_UFO];
+    first_rec.csum        = desc.flags[ufo_pkg::FLAG_CSUM];
+    first_rec.vlan_ins    = desc.flags[ufo_pkg::FLAG_VLAN_INS];
+    first_rec.ufo_size    = desc.ufo_size;
+    first_rec.vlan_tci    = desc.vlan_tci;
+    first_rec.csum_start  = desc.csum_start;
+    first_rec.csum_offset = desc.csum_offset;
+    first_rec.frag_id     = desc.frag_id;
+    first_rec.total       = '0;
+    first_rec.head_len    = desc.buf_len;
     end_rec            = (n_q == '0) ? first_rec : rec_q;
     end_rec.desc_count = end_count;
     end_rec.status     = end_status;
-    end_rec.total      = LEN_WIDTH'(total_next);
+    end_rec.total      = ufo_pkg::LEN_WIDTH'(total_next);
     end_rec.num_bufs   = (n_q == '0 ? '0 : rec_q.num_bufs) + 6'(push_buf);
   end
 
@@ -175,17 +171,17 @@ module ufo_pkt_assemble
   assign busy       = n_q != '0;
 
   // ---------------------------------------------------------------- buffer queue
-  gather_buf_t           new_buf;
+  ufo_pkg::gather_buf_t           new_buf;
   logic [63:0]           last_byte;
   always_comb begin
-    last_byte           = desc.desc.buf_addr + 64'(desc.desc.buf_len) - 64'd1;
-    new_buf.first_beat  = {desc.desc.buf_addr[63:LOG2_KEEP], {LOG2_KEEP{1'b0}}};
-    new_buf.beats       = 14'(((last_byte >> LOG2_KEEP) - (desc.desc.buf_addr >> LOG2_KEEP)) + 64'd1);
-    new_buf.first_lane  = 6'(desc.desc.buf_addr[LOG2_KEEP-1:0]);
+    last_byte           = desc.buf_addr + 64'(desc.buf_len) - 64'd1;
+    new_buf.first_beat  = {desc.buf_addr[63:LOG2_KEEP], {LOG2_KEEP{1'b0}}};
+    new_buf.beats       = 14'(((last_byte >> LOG2_KEEP) - (desc.buf_addr >> LOG2_KEEP)) + 64'd1);
+    new_buf.first_lane  = 6'(desc.buf_addr[LOG2_KEEP-1:0]);
     new_buf.last_lane   = 6'(last_byte[LOG2_KEEP-1:0]);
   end
 
-  gather_buf_t queue [BUF_DEPTH];
+  ufo_pkg::gather_buf_t queue [BUF_DEPTH];
   always_ff @(posedge clk) begin
     if (push_buf) queue[spec_q[BPTR_W-1:0]] <= new_buf;
   end
@@ -206,9 +202,6 @@ module ufo_pkt_assemble
 
   assign buf_valid = rd_q != commit_q;
   assign buf_head  = queue[rd_q[BPTR_W-1:0]];
-
-  logic unused;
-  assign unused = ^{desc.desc.cookie};
 
 `ifndef SYNTHESIS
   always_ff @(posedge clk) begin

@@ -9,9 +9,7 @@
 `default_nettype none
 `timescale 1ns / 1ps
 
-module ufo_ring_reader
-  import ufo_pkg::*;
-#(
+module ufo_ring_reader #(
     parameter int DATA_WIDTH = 64,
     parameter int RING_WORDS = 16384,
     parameter int PF_DEPTH   = 8,     // prefetch FIFO words (power of two, >= 4)
@@ -22,7 +20,7 @@ module ufo_ring_reader
 
     input  wire logic                  plan_valid,
     output      logic                  plan_pop,
-    input  wire read_plan_t            plan,
+    input  wire ufo_pkg::read_plan_t            plan,
 
     // packet ring read port: data two cycles after the address
     output      logic                  ring_rd_en,
@@ -42,7 +40,7 @@ module ufo_ring_reader
 
   logic                active_q;
   logic [RWW-1:0]      cur_q;
-  logic [BEAT_W-1:0]   left_q;
+  logic [ufo_pkg::BEAT_W-1:0]   left_q;
   logic                d1_q, d2_q;      // data valid one and two cycles after the read
   logic [RWW:0]        free_q;
 
@@ -50,14 +48,14 @@ module ufo_ring_reader
   logic                      pf_empty, pf_full;
 
   logic [RWW-1:0]    src_addr;
-  logic [BEAT_W-1:0] src_left;
+  logic [ufo_pkg::BEAT_W-1:0] src_left;
   logic              credit, issue, skip, last_read;
   assign src_addr  = active_q ? cur_q  : RWW'(plan.first_word);
   assign src_left  = active_q ? left_q : plan.count;
   assign credit    = 32'(pf_count) + 32'(d1_q) + 32'(d2_q) < PF_DEPTH;
   assign issue     = (active_q || (plan_valid && plan.count != '0)) && credit;
   assign skip      = !active_q && plan_valid && plan.count == '0;   // a plan without reads
-  assign last_read = issue && src_left == BEAT_W'(1);
+  assign last_read = issue && src_left == ufo_pkg::BEAT_W'(1);
   assign plan_pop  = skip || last_read;   // a plan stays at the head until its last read
 
   // free pointer: advance (never back) to a ring word, keeping the wrap bit
@@ -101,7 +99,7 @@ module ufo_ring_reader
   assign word_valid = !pf_empty;
 
   logic unused;
-  assign unused = ^{pf_full, plan.first_word[RING_AW-1:RWW], plan.end_word[RING_AW-1:RWW]};
+  assign unused = ^{pf_full, plan.first_word[ufo_pkg::RING_AW-1:RWW], plan.end_word[ufo_pkg::RING_AW-1:RWW]};
 
 `ifndef SYNTHESIS
   always_ff @(posedge clk) begin

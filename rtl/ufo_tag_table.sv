@@ -19,8 +19,8 @@ module ufo_tag_table #(
     input  wire logic [TAG_W-1:0]              wr_tag,
     input  wire logic [WIDTH-1:0]              wr_data,
 
-    input  wire logic [NUM_RD-1:0][TAG_W-1:0]  rd_tag,
-    output      logic [NUM_RD-1:0][WIDTH-1:0]  rd_data
+    input  wire logic [NUM_RD*TAG_W-1:0]       rd_tag,    // port i at [i*TAG_W +: TAG_W]
+    output      logic [NUM_RD*WIDTH-1:0]       rd_data    // port i at [i*WIDTH +: WIDTH]
 );
   if (DEPTH < 2 || (DEPTH & (DEPTH - 1)) != 0) begin : g_bad_depth
     $fatal(1, "ufo_tag_table: DEPTH must be a power of two >= 2");
@@ -33,7 +33,7 @@ module ufo_tag_table #(
   end
 
   always_comb begin
-    for (int i = 0; i < NUM_RD; i++) rd_data[i] = mem[rd_tag[i]];
+    for (int i = 0; i < NUM_RD; i++) rd_data[i*WIDTH +: WIDTH] = mem[rd_tag[i*TAG_W +: TAG_W]];
   end
 endmodule
 
