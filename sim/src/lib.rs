@@ -39,5 +39,5 @@ pub mod tb;
 pub mod vectors;
 
 pub use model::{Model, ModelConfig, Recording, SimStatus};
-pub use ports::{DATA_BYTES, DATA_WIDTH, PORTS};
+pub use ports::{DATA_BYTES, DATA_WIDTH, PORTS, VERILATOR_VERSION};
 pub use tb::{Tb, TbConfig, TbError, Timeout};

@@ -213,9 +213,10 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
         .join(",");
     let bench = a.bench.non_default_flags();
     println!(
-        "ufo-sim run: seed {seed}, {vector_count} vectors + {} random datagrams (MTU {mtus}), DATA_WIDTH {}",
+        "ufo-sim run: seed {seed}, {vector_count} vectors + {} random datagrams (MTU {mtus}), DATA_WIDTH {}, Verilator {}",
         picks.len(),
-        ufo_sim::DATA_WIDTH
+        ufo_sim::DATA_WIDTH,
+        ufo_sim::VERILATOR_VERSION
     );
     println!(
         "replay this run: target/release/ufo-sim run --seed {seed} --count {} --mtu {mtus}{}{bench}",
