@@ -5,6 +5,7 @@
 //!   headers, plain packets for checksum offload) and their random generator.
 //! - [`skb`], [`skb_build`]: the `sk_buff` the kernel hands a UFO device, and how it is built.
 //! - [`desc`]: descriptor, completion and register formats of `docs/architecture.md`.
+//! - [`regmap`]: the register map, generated from `regs/ufo_nic.rdl` (SystemRDL).
 //! - [`driver`]: the driver model that posts `sk_buff`s and reaps completions through a [`driver::Host`].
 //! - [`golden`]: what Linux itself puts on the wire without UFO, checksum or VLAN offload
 //!   (`ip_do_fragment`, `ip6_fragment`, `skb_checksum_help`, `__vlan_hwaccel_push_inside`), the
@@ -23,5 +24,6 @@ pub mod gen;
 pub mod golden;
 pub mod packet;
 pub mod reassemble;
+pub mod regmap;
 pub mod skb;
 pub mod skb_build;

@@ -25,6 +25,7 @@
 //! # Ok::<(), ufo_sim::TbError>(())
 //! ```
 
+pub mod bench;
 pub mod bus;
 pub mod case;
 pub mod headers;
@@ -38,6 +39,6 @@ pub mod scoreboard;
 pub mod tb;
 pub mod vectors;
 
-pub use model::{Model, ModelConfig, SimStatus};
-pub use ports::{DATA_BYTES, DATA_WIDTH, PORTS};
+pub use model::{Model, ModelConfig, Recording, SimStatus};
+pub use ports::{DATA_BYTES, DATA_WIDTH, PORTS, VERILATOR_VERSION};
 pub use tb::{Tb, TbConfig, TbError, Timeout};

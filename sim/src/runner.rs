@@ -250,6 +250,10 @@ pub struct Outcome {
     pub origin: String,
     /// `Err` holds the precise failure report.
     pub result: Result<(), CaseFailure>,
+    /// Edge of the response to the packet's `TX_TAIL` doorbell write (`None`: not posted).
+    pub doorbell_cycle: Option<u64>,
+    /// Edge of the first beat of the packet's first frame (`None`: no frame).
+    pub first_beat_cycle: Option<u64>,
 }
 
 /// A frame as the sink received it.
@@ -257,6 +261,8 @@ pub struct Outcome {
 pub struct WireFrame {
     /// Cycle of its last beat.
     pub cycle: u64,
+    /// Cycle of its first beat.
+    pub first_cycle: u64,
     /// Bytes.
     pub data: Vec<u8>,
 }
@@ -542,6 +548,9 @@ struct Pending {
     frames: Vec<Vec<u8>>,
     descs_done: usize,
     desc_fault_range: Option<std::ops::Range<u64>>,
+    /// Edge of the doorbell's response, and of its first frame's first beat.
+    doorbell_cycle: Option<u64>,
+    first_beat_cycle: Option<u64>,
     /// Beats it reads and sends, and its read bursts (for the completion budget).
     beats_in: u64,
     beats_out: u64,
@@ -581,6 +590,15 @@ pub struct Runner {
 impl Runner {
     /// Builds the bench, resets the DUT and initialises the driver.
     pub fn new(cfg: RunConfig) -> Result<Runner, RunError> {
+        Self::with_tb_config(cfg, |_| {})
+    }
+
+    /// [`Runner::new`], with `adjust` changing the bench's configuration (made from `cfg`)
+    /// before the bench is built: e.g. more outstanding reads, or recording the inputs.
+    pub fn with_tb_config(
+        cfg: RunConfig,
+        adjust: impl FnOnce(&mut TbConfig),
+    ) -> Result<Runner, RunError> {
         cfg.traffic.validate()?;
         if cfg.max_in_flight == 0 {
             return Err(RunError::NoneInFlight);
@@ -595,6 +613,7 @@ impl Runner {
         tb_cfg.mem.ar_accept_prob = cfg.traffic.ar_accept_prob;
         tb_cfg.mem.read_latency = cfg.traffic.read_latency;
         tb_cfg.mem.reorder_prob = cfg.traffic.reorder_prob;
+        adjust(&mut tb_cfg);
         let mut tb = Tb::new(tb_cfg)?;
         tb.reset(10);
         tb.mem.add_read_error(POISON_BASE..POISON_BASE + 0x1_0000);
@@ -621,6 +640,8 @@ impl Runner {
                 name: c.name.clone(),
                 origin: c.origin.clone(),
                 result: Err(CaseFailure::Unchecked),
+                doorbell_cycle: None,
+                first_beat_cycle: None,
             })
             .collect();
         let summary = self
@@ -673,6 +694,8 @@ impl Runner {
                                         name: e.name.clone(),
                                         origin: e.origin.clone(),
                                         result: Err(e.into()),
+                                        doorbell_cycle: None,
+                                        first_beat_cycle: None,
                                     };
                                     s.failed += 1;
                                     sink.outcome(next_index - 1, &o).map_err(out)?;
@@ -692,6 +715,8 @@ impl Runner {
                         }
                         let mut p = pending_for(case, index);
                         p.desc_fault_range = desc_fault_range;
+                        // The doorbell's response was the last edge stepped.
+                        p.doorbell_cycle = self.tb.cycle().checked_sub(1);
                         pending.push_back(p);
                     }
                     Err(XmitError::RingFull { .. }) | Err(XmitError::NoBufferSpace { .. })
@@ -715,6 +740,8 @@ impl Runner {
                                 name: case.name.clone(),
                                 error,
                             }),
+                            doorbell_cycle: None,
+                            first_beat_cycle: None,
                         };
                         s.failed += 1;
                         sink.outcome(index, &o).map_err(out)?;
@@ -743,17 +770,19 @@ impl Runner {
             sink.failure(&cause).map_err(out)?;
             s.failures += 1;
             let in_flight = pending.len() + usize::from(held.is_some());
-            for p in pending
+            let left = pending
                 .iter()
-                .map(|p| (p.index, &p.case))
-                .chain(held.iter().map(|(i, c)| (*i, c)))
-            {
+                .map(|p| (p.index, &p.case, p.doorbell_cycle, p.first_beat_cycle))
+                .chain(held.iter().map(|(i, c)| (*i, c, None, None)));
+            for (index, case, doorbell_cycle, first_beat_cycle) in left {
                 let o = Outcome {
-                    name: p.1.name.clone(),
-                    origin: p.1.origin.clone(),
+                    name: case.name.clone(),
+                    origin: case.origin.clone(),
                     result: Err(CaseFailure::Unchecked),
+                    doorbell_cycle,
+                    first_beat_cycle,
                 };
-                sink.outcome(p.0, &o).map_err(out)?;
+                sink.outcome(index, &o).map_err(out)?;
             }
             let not_started = match input.size_hint() {
                 (lo, Some(hi)) if lo == hi => Some(lo),
@@ -901,8 +930,10 @@ impl Runner {
             for _ in 0..c.frames {
                 match self.tb.sink.pop_frame() {
                     Some(f) => {
+                        p.first_beat_cycle.get_or_insert(f.first_cycle);
                         let w = WireFrame {
                             cycle: f.last_cycle,
+                            first_cycle: f.first_cycle,
                             data: f.data,
                         };
                         s.wire_frames += 1;
@@ -941,6 +972,8 @@ impl Runner {
                     name: p.case.name,
                     origin: p.case.origin,
                     result,
+                    doorbell_cycle: p.doorbell_cycle,
+                    first_beat_cycle: p.first_beat_cycle,
                 };
                 sink.outcome(p.index, &o).map_err(out)?;
                 finished += 1;
@@ -996,6 +1029,7 @@ impl Runner {
             });
             let w = WireFrame {
                 cycle: f.last_cycle,
+                first_cycle: f.first_cycle,
                 data: f.data,
             };
             s.wire_frames += 1;
@@ -1050,6 +1084,8 @@ fn pending_for(case: Case, index: usize) -> Pending {
         frames: Vec::new(),
         descs_done: 0,
         desc_fault_range: None,
+        doorbell_cycle: None,
+        first_beat_cycle: None,
         // every buffer may start and end in a partial beat
         beats_in: bytes_in.div_ceil(beat) + 2 * buffers + MAX_DESC as u64,
         beats_out: (bytes_out as u64).div_ceil(beat) + 64,

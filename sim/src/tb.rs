@@ -41,6 +41,8 @@ pub struct TbConfig {
     pub axis: AxisSinkConfig,
     /// Cycle limit of one register access ([`Tb::reg_read`], [`Tb::reg_write`]).
     pub reg_timeout: u64,
+    /// Record the model's inputs from the start ([`Model::recording`], [`Model::replay`]).
+    pub record_inputs: bool,
 }
 
 impl Default for TbConfig {
@@ -51,6 +53,7 @@ impl Default for TbConfig {
             mem: HostMemConfig::default(),
             axis: AxisSinkConfig::default(),
             reg_timeout: 1000,
+            record_inputs: false,
         }
     }
 }
@@ -138,6 +141,9 @@ impl Tb {
             seed: cfg.seed,
             trace: cfg.trace,
         })?;
+        if cfg.record_inputs {
+            model.start_recording()?;
+        }
         let mem = HostMem::new(cfg.mem, mix_seed(cfg.seed, 1));
         let sink = AxisSink::new(cfg.axis, mix_seed(cfg.seed, 2));
         let half_period = CLOCK_PERIOD_NS / 2 * model.ticks_per_ns();
@@ -163,6 +169,11 @@ impl Tb {
     /// The master seed this bench was built with.
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// Half a clock period in the model's time unit: the time between two evaluations.
+    pub fn half_period(&self) -> u64 {
+        self.half_period
     }
 
     /// Rising edges so far.
