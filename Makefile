@@ -79,6 +79,9 @@ replay: build
 # tools that read the RTL the same way. (Icarus 11 cannot elaborate package struct types on ports,
 # which the stages use for their records: docs/architecture.md, "Tools".)
 lint: lint-verilator | $(OUT)
+	@# Yosys 0.23 silently misreads arrays of a struct type (YosysHQ/yosys#2677): refuse them.
+	@! grep -nE '^\s*[A-Za-z_][A-Za-z0-9_:]*_t\s*(\[|[A-Za-z_][A-Za-z0-9_]*\s*\[)' $$(cat $(RTL_F)) \
+	  || { echo "lint: an array of a struct type (above): Yosys 0.23 misreads it; use a vector array"; exit 1; }
 	@echo "yosys: read_verilog -sv; hierarchy -check; proc; check -assert"
 	@yosys -q -p "read_verilog -sv $$(tr '\n' ' ' < $(RTL_F)); hierarchy -check -top ufo_nic_top; proc; check -assert" \
 	  > $(OUT)/yosys.log 2>&1 || { cat $(OUT)/yosys.log; exit 1; }

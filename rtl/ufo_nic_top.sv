@@ -23,8 +23,9 @@ module ufo_nic_top #(
     parameter int OUTSTANDING_BEATS  = 1024, // gather read beats in flight: >= read latency
     parameter int OUTSTANDING_BURSTS = 256,  // gather read bursts in flight (power of 2)
     parameter int DESC_DEPTH      = 256,    // descriptor prefetch FIFO (power of 2)
-    parameter int DESC_BLOCK      = 8,      // descriptors per read burst
-    parameter int DESC_READS      = 8,      // descriptor read bursts in flight (power of 2)
+    parameter int DESC_BLOCK      = 16,     // descriptors per read burst
+    parameter int DESC_READS      = 64,     // descriptor read bursts in flight (power of 2): a doorbell per
+                                            // packet makes small blocks, so many are in flight
     parameter int CPL_WRITES      = 8,      // completion writes in flight (power of 2)
     localparam int KEEP_WIDTH     = DATA_WIDTH / 8
 ) (
