@@ -80,9 +80,10 @@ struct BenchArgs {
     /// oldest burst (read data out of order and interleaved across IDs; 0: strict AR order).
     #[arg(long = "reorder", value_name = "P", default_value_t = DEFAULT_REORDER, value_parser = probability)]
     reorder: f64,
-    /// Most packets posted to the engine and not yet completed, 1 to 256 (the ring).
+    /// Most packets posted to the engine and not yet completed, 1 to 1024 (the descriptor
+    /// ring's entries).
     #[arg(long, default_value_t = DEFAULT_IN_FLIGHT,
-          value_parser = clap::value_parser!(u16).range(1..=256))]
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
     in_flight: u16,
     /// Test hook for the harness itself: from the first packet on, accesses to one register
     /// never complete (`no-response:OFFSET`) or answer SLVERR (`slverr:OFFSET`).

@@ -37,7 +37,8 @@ fn option_ranges_are_checked_by_the_parser() {
     usage_error(&["run", "--tready", "1.5"], "not a probability");
     usage_error(&["run", "--reorder=-1"], "'-1' is not a probability");
     usage_error(&["run", "--latency", "0"], "0 is not in 1..=100000");
-    usage_error(&["run", "--in-flight", "0"], "0 is not in 1..=256");
+    usage_error(&["run", "--in-flight", "0"], "0 is not in 1..=1024");
+    usage_error(&["run", "--in-flight", "1025"], "1025 is not in 1..=1024");
     usage_error(&["run", "--mtu", "1500,10"], "10 is not in 68..=65535");
     usage_error(
         &["replay", "x.pcap", "--out", "y.pcap", "--mtu", "67"],
