@@ -13,10 +13,10 @@ use crate::checksum::{
     add_ipv4_pseudo_header, add_ipv6_pseudo_header, internet_checksum, udp_ipv4_checksum,
     udp_ipv4_seed, udp_ipv6_checksum, udp_ipv6_seed, Checksum, IPPROTO_UDP,
 };
-use crate::golden::{self, GoldenError, GoldenRequest};
 use crate::skb::{CsumOffload, Skb};
 use crate::skb_build::{self, BuildError, FragLayout};
 use thiserror::Error;
+use ufo_golden::{GoldenError, GoldenRequest};
 
 /// Ethernet II header length without tags.
 pub const ETH_HEADER_LEN: usize = 14;
@@ -122,6 +122,17 @@ pub enum SpecError {
         /// "frame" or "L4 payload"
         within: &'static str,
     },
+}
+
+/// Why [`TxPacket::golden`] has no frames.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PacketGoldenError {
+    /// The packet description cannot be built.
+    #[error("packet: {0}")]
+    Spec(#[from] SpecError),
+    /// The golden model refused the frame.
+    #[error(transparent)]
+    Golden(#[from] GoldenError),
 }
 
 /// One UDP datagram over IPv4 in an Ethernet II frame, as a socket would send it.
@@ -1105,16 +1116,16 @@ impl TxPacket {
         GoldenRequest {
             ufo_mtu: self.ufo_mtu,
             ip6_frag_id: self.ip6_frag_id,
-            csum: self.csum_request(),
+            csum: self.csum_request().map(Into::into),
             vlan_insert: self.vlan_insert,
         }
     }
 
     /// The frames Linux sends for this packet on a device without UFO, checksum or VLAN
-    /// offload ([`golden::wire_output`]).
-    pub fn golden(&self) -> Result<Vec<Vec<u8>>, GoldenError> {
-        let frame = self.skb_frame().map_err(GoldenError::Spec)?;
-        golden::wire_output(&frame, &self.golden_request())
+    /// offload ([`ufo_golden::wire_output`] of [`Self::skb_frame`]).
+    pub fn golden(&self) -> Result<Vec<Vec<u8>>, PacketGoldenError> {
+        let frame = self.skb_frame()?;
+        Ok(ufo_golden::wire_output(&frame, &self.golden_request())?)
     }
 }
 

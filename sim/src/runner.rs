@@ -5,9 +5,9 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
 
+use crate::reassemble::{reassemble, ReassembleOptions, UdpChecksum};
 use ufo_driver::desc::{flags, regs, Completion, Status, TxDesc};
 use ufo_driver::driver::{Driver, DriverConfig, DriverError, XmitError};
-use ufo_driver::reassemble::{reassemble, ReassembleOptions, UdpChecksum};
 
 use crate::case::{Case, Expect, Fault};
 use crate::tb::{Tb, TbConfig};

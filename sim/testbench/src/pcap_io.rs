@@ -8,7 +8,7 @@ use std::time::Duration;
 use pcap_file::pcap::{PcapHeader, PcapPacket, PcapReader, PcapWriter};
 use pcap_file::{DataLink, TsResolution};
 
-use crate::tb::CLOCK_PERIOD_NS;
+use crate::CLOCK_PERIOD_NS;
 
 /// Writes Ethernet frames with their cycle as the timestamp (10 ns per cycle).
 pub fn write_frames<'a>(

@@ -16,7 +16,6 @@
 //! 802.1Q / 802.1ad tags in the frame stay where they are.
 
 use ufo_driver::checksum::{add_ipv4_pseudo_header, add_ipv6_pseudo_header, Checksum};
-use ufo_driver::golden;
 use ufo_driver::skb::{CsumOffload, Skb};
 use ufo_driver::skb_build::{from_frame, FragLayout};
 
@@ -76,7 +75,7 @@ fn case_from_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Cas
     skb.ufo_size = plan.ufo_size;
     skb.ip6_frag_id = plan.ip6_frag_id;
     skb.csum = plan.csum;
-    let expected = golden::wire_output_for_skb(&skb).map_err(|e| format!("golden model: {e}"))?;
+    let expected = skb.golden().map_err(|e| format!("golden model: {e}"))?;
     Ok(Case {
         name: String::new(),
         origin: String::new(),
@@ -205,7 +204,8 @@ fn plan_ipv6(frame: &[u8], l3: usize, mtu: u32, next_frag_id: &mut u32) -> Resul
         if usize::from(be16(frame, l4 + 4)) != l4_len {
             return Err("UDP length is not the rest of the IPv6 packet".into());
         }
-        let (unfrag, _) = golden::ip6_find_1stfragopt(&frame[l3..]).map_err(|e| e.to_string())?;
+        let (unfrag, _) =
+            ufo_golden::ip6_find_1stfragopt(&frame[l3..]).map_err(|e| e.to_string())?;
         let ufo_size = mtu
             .checked_sub(unfrag as u32 + 8)
             .filter(|s| *s >= 8)

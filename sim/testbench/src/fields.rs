@@ -299,7 +299,7 @@ fn tlv_part(body: &[u8], i: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::packet::DatagramSpec;
+    use ufo_driver::packet::DatagramSpec;
 
     #[test]
     fn names_every_header() {
@@ -371,7 +371,7 @@ mod tests {
 
     #[test]
     fn names_ipv4_options() {
-        use crate::packet::DatagramSpec;
+        use ufo_driver::packet::DatagramSpec;
         let spec = DatagramSpec {
             ip_options: vec![0x94, 4, 0, 0, 0x07, 7, 4, 1, 2, 3, 4, 0x01, 0x00, 0, 0, 0],
             payload: vec![0; 10],
@@ -398,7 +398,9 @@ mod tests {
 
     #[test]
     fn names_ipv6_headers_and_fragments() {
-        use crate::packet::{Ipv6DatagramSpec, Ipv6ExtHeader, Ipv6ExtKind, PacketSpec, TxPacket};
+        use ufo_driver::packet::{
+            Ipv6DatagramSpec, Ipv6ExtHeader, Ipv6ExtKind, PacketSpec, TxPacket,
+        };
         let spec = Ipv6DatagramSpec {
             ext_headers: vec![
                 Ipv6ExtHeader::options(Ipv6ExtKind::HopByHop, &[5, 2, 0, 0]),
