@@ -58,6 +58,10 @@ pub const NEXTHDR_DEST: u8 = 60;
 pub const IPV6_MAX_EXT_HEADER_LEN: usize = 2048;
 /// IP protocol number of TCP.
 pub const IPPROTO_TCP: u8 = 6;
+/// IPv6 next header of ICMPv6.
+pub const IPPROTO_ICMPV6: u8 = 58;
+/// IP protocol number of UDP-Lite.
+pub const IPPROTO_UDPLITE: u8 = 136;
 
 /// What goes into the UDP check field of the built frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -706,8 +710,10 @@ pub enum PlainCsum {
     /// The payload bytes exactly as given; no offload.
     None,
     /// Software already filled the field at `offset` within the payload: the complement of the
-    /// pseudo-header (IP only; protocol and payload length) plus payload sum, no offload (a UDP
-    /// result of 0 is written 0xFFFF, any other protocol's stays 0).
+    /// pseudo-header (IP only; protocol and payload length) plus payload sum, no offload. A
+    /// result of 0 is written 0xFFFF for UDP and UDP-Lite (`udp_send_skb`'s `CSUM_MANGLED_0`)
+    /// and TCP (completed by `skb_checksum_help`, which does the same); any other protocol's
+    /// (ICMPv6) stays 0.
     Full {
         /// position of the checksum field in the payload
         offset: u16,
@@ -940,18 +946,18 @@ impl PlainSpec {
                 f[at..at + 2].fill(0);
                 let mut sum = self.pseudo_sum();
                 sum.add_bytes(&f[l4..]);
-                let udp = matches!(
+                let mangle_zero = matches!(
                     self.l3,
                     PlainL3::Ipv4 {
-                        protocol: IPPROTO_UDP,
+                        protocol: IPPROTO_UDP | IPPROTO_UDPLITE | IPPROTO_TCP,
                         ..
                     } | PlainL3::Ipv6 {
-                        next_header: IPPROTO_UDP,
+                        next_header: IPPROTO_UDP | IPPROTO_UDPLITE | IPPROTO_TCP,
                         ..
                     }
                 );
                 let c = match sum.checksum() {
-                    0 if udp => 0xFFFF,
+                    0 if mangle_zero => 0xFFFF,
                     c => c,
                 };
                 f[at..at + 2].copy_from_slice(&c.to_be_bytes());

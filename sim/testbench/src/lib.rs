@@ -10,12 +10,14 @@
 //!   (`testvectors/*.csv`), random packets of a seed, or a capture replayed as a UFO host would
 //!   send it.
 //! - [`scoreboard`], [`fields`]: byte-exact comparison with the golden model, mismatches named
-//!   by header field; [`reassemble`]: the independent etherparse check.
+//!   by header field; [`checks`], [`reassemble`]: the independent checks (etherparse reassembly,
+//!   the checksum of every frame).
 //! - [`headers`]: the one header walker of the test bench.
 //! - [`pcap_io`]: pcap output, pcap and pcapng input.
 
 pub mod bus;
 pub mod case;
+pub mod checks;
 pub mod fields;
 pub mod headers;
 pub mod pcap_io;

@@ -173,6 +173,7 @@ fn plan_ipv6(frame: &[u8], l3: usize, mtu: u32, next_frag_id: &mut u32) -> Resul
         protocol: nh,
         offset: at,
         final_dst,
+        unfragmentable: unfrag,
     } = ipv6_upper(frame, l3)?;
     if !matches!(nh, IPPROTO_UDP | IPPROTO_TCP) {
         return Ok(Plan::as_is(frame)); // Fragment header, ICMPv6, ...: as it is
@@ -204,8 +205,6 @@ fn plan_ipv6(frame: &[u8], l3: usize, mtu: u32, next_frag_id: &mut u32) -> Resul
         if usize::from(be16(frame, l4 + 4)) != l4_len {
             return Err("UDP length is not the rest of the IPv6 packet".into());
         }
-        let (unfrag, _) =
-            ufo_golden::ip6_find_1stfragopt(&frame[l3..]).map_err(|e| e.to_string())?;
         let ufo_size = mtu
             .checked_sub(unfrag as u32 + 8)
             .filter(|s| *s >= 8)

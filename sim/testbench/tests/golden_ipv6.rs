@@ -15,7 +15,7 @@ use ufo_golden::{
     ip6_find_1stfragopt, mtu_for_ufo_size, wire_frames, wire_output, CsumRequest, GoldenError,
     GoldenRequest, UdpCheck,
 };
-use ufo_testbench::reassemble::{reassemble, ReassembleOptions, ReassembledNet, UdpChecksum};
+use ufo_testbench::reassemble::{reassemble, L4Checksum, ReassembleOptions, ReassembledNet};
 
 fn be16(b: &[u8], at: usize) -> u16 {
     u16::from_be_bytes([b[at], b[at + 1]])
@@ -176,7 +176,7 @@ fn ipv6_4000_bytes_at_1500_with_extension_headers() {
         },
     )
     .unwrap();
-    assert!(matches!(r.udp_checksum, UdpChecksum::Valid(_)), "{r:?}");
+    assert!(matches!(r.l4_checksum, L4Checksum::Valid(_)), "{r:?}");
     r.check_against_sent(&spec.frame()).unwrap();
 }
 
@@ -249,7 +249,7 @@ fn ipv6_largest_payload() {
     assert!(v6(65535 - 7, vec![]).try_frame().is_err());
     let r = reassemble(&frames, &ReassembleOptions::default()).unwrap();
     assert_eq!(r.ip_payload.len(), 65535);
-    assert!(matches!(r.udp_checksum, UdpChecksum::Valid(_)));
+    assert!(matches!(r.l4_checksum, L4Checksum::Valid(_)));
 }
 
 #[test]
@@ -678,11 +678,11 @@ fn etherparse_reassembles_the_whole_mix() {
                 r.check_against_sent(&sent)
                     .unwrap_or_else(|e| panic!("case {i}: {e}"));
                 match (tx.spec.udp_csum(), tx.ufo_mtu) {
-                    (Some(UdpCsum::None), _) => assert_eq!(r.udp_checksum, UdpChecksum::Zero),
+                    (Some(UdpCsum::None), _) => assert_eq!(r.l4_checksum, L4Checksum::Zero),
                     _ => assert!(
-                        matches!(r.udp_checksum, UdpChecksum::Valid(_)),
+                        matches!(r.l4_checksum, L4Checksum::Valid(_)),
                         "case {i}: {:?}",
-                        r.udp_checksum
+                        r.l4_checksum
                     ),
                 }
                 if let (ReassembledNet::Ipv6 { frag_id, .. }, true) = (&r.net, frames.len() > 1) {
