@@ -3,7 +3,7 @@
 //! corrupted, missing or unfinished frame. No simulator: these run on the golden model's frames,
 //! which the engine's must equal byte for byte.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ufo_testbench::case::{Case, Expect};
 use ufo_testbench::checks::{independent_check, verify_checksums};
@@ -12,7 +12,7 @@ use ufo_testbench::{random, replay, vectors};
 fn all_vectors() -> Vec<Case> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testvectors");
     let mut cases = Vec::new();
-    for f in vectors::vector_files(&PathBuf::from(dir)).unwrap() {
+    for f in vectors::vector_files(&dir).unwrap() {
         cases.extend(vectors::load_file(&f).unwrap_or_else(|e| panic!("{e}")));
     }
     assert!(cases.len() >= 40, "vector files found");
