@@ -25,13 +25,15 @@ deps:
 build: deps
 	$(CARGO) build --release --bin ufo-sim
 
-# Regression: every test vector plus COUNT random datagrams, checked byte for byte.
+# Regression: every test vector plus COUNT random packets, checked byte for byte; a JUnit XML
+# report for CI in $(OUT)/sim/junit.xml.
 sim: build
-	$(BIN) run --vectors testvectors --count $(COUNT) --mtu $(MTU) $(SEED_ARG) --out $(OUT)/sim
+	$(BIN) run --vectors testvectors --count $(COUNT) --mtu $(MTU) $(SEED_ARG) --out $(OUT)/sim \
+	  --junit $(OUT)/sim/junit.xml
 
 # One test vector with an FST trace, and the GTKWave layout to open it with.
 wave: build
-	$(BIN) run --vectors testvectors --only $(TEST) --count 0 --trace $(OUT)/wave.fst --out $(OUT)/wave
+	$(BIN) run --vectors testvectors --only $(TEST) --count 0 $(SEED_ARG) --trace $(OUT)/wave.fst --out $(OUT)/wave
 	@echo "open with: gtkwave $(OUT)/wave.fst sim/wave/ufo_nic.gtkw"
 
 # Verilator -Wall at every width, plus Yosys and Icarus elaboration of the whole engine: three
@@ -41,7 +43,8 @@ wave: build
 REPLAY_MTU ?= 1500
 replay: build
 	$(BIN) capture $(OUT)/capture.pcap --count 200 $(SEED_ARG)
-	$(BIN) replay $(OUT)/capture.pcap --mtu $(REPLAY_MTU) --out $(OUT)/replayed.pcap
+	$(BIN) replay $(OUT)/capture.pcap --mtu $(REPLAY_MTU) --out $(OUT)/replayed.pcap \
+	  --junit $(OUT)/replay-junit.xml
 
 lint: deps | $(OUT)
 	@for w in 64 128 256 512; do \

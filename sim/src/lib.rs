@@ -33,7 +33,8 @@ pub mod runner;
 pub mod tb;
 
 pub use ufo_testbench::{
-    bus, case, checks, fields, headers, pcap_io, random, reassemble, replay, scoreboard, vectors,
+    bus, case, checks, fields, headers, junit, pcap_io, random, reassemble, replay, scoreboard,
+    vectors,
 };
 
 pub use model::{Model, ModelConfig, SimStatus};

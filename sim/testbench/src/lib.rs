@@ -13,13 +13,14 @@
 //!   by header field; [`checks`], [`reassemble`]: the independent checks (etherparse reassembly,
 //!   the checksum of every frame).
 //! - [`headers`]: the one header walker of the test bench.
-//! - [`pcap_io`]: pcap output, pcap and pcapng input.
+//! - [`pcap_io`]: pcap output, pcap and pcapng input; [`junit`]: JUnit XML reports.
 
 pub mod bus;
 pub mod case;
 pub mod checks;
 pub mod fields;
 pub mod headers;
+pub mod junit;
 pub mod pcap_io;
 pub mod random;
 pub mod reassemble;
