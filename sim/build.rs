@@ -10,9 +10,9 @@
 //! otherwise every `*.sv` there, packages (`*_pkg.sv`) first.
 //! - `UFO_VERILATOR_ARGS`: extra Verilator arguments, split on whitespace (e.g. `-Wno-fatal`).
 //!
-//! Verilator 5.006 specifics (see shared/reference/verilator-from-rust.md): there is no
-//! `libverilated.a` target, so the runtime objects named in `V<top>_classes.mk` are built and
-//! archived here; `OPT_FAST`/`OPT_GLOBAL` are passed to make because `-CFLAGS -O2` is overridden.
+//! Verilator 5.006 specifics (see `docs/verilator.md`): there is no `libverilated.a` target, so
+//! the runtime objects named in `V<top>_classes.mk` are built and archived here;
+//! `OPT_FAST`/`OPT_GLOBAL` are passed to make because `-CFLAGS -O2` is overridden.
 
 use std::collections::BTreeSet;
 use std::env;

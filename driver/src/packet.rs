@@ -150,7 +150,9 @@ pub struct DatagramSpec {
     pub vlan: Vec<u16>,
     /// IPv4 source address.
     pub src_ip: [u8; 4],
-    /// IPv4 destination address.
+    /// IPv4 destination address, also the UDP pseudo-header's. With a source route option it is
+    /// the first hop, as Linux sends it (`docs/golden-model.md`, decision 19): the option's last
+    /// slot holds the final destination, and the checksum is still over this address.
     pub dst_ip: [u8; 4],
     /// IPv4 identification.
     pub ip_id: u16,

@@ -8,7 +8,9 @@
 //!   capture, in order (the kernel draws them from a hash; any value is legal).
 //! - A UDP or TCP segment that fits gets checksum offload (`CHECKSUM_PARTIAL`, seed in place),
 //!   as the stack asks of a `NETIF_F_HW_CSUM` device.
-//! - Anything else (other protocols, IP fragments, non-IP frames) is sent as it is.
+//! - Anything else is sent as it is: other protocols (UDP-Lite and ICMPv6 come with the complete
+//!   checksum Linux computes in software, `docs/golden-model.md` decision 20), IP fragments,
+//!   non-IP frames.
 //!
 //! A captured UDP/TCP check field may hold the full checksum or only the seed (captures on
 //! offloading hosts show the seed): both mean "checksummed". An IPv4 UDP check of 0 means "no

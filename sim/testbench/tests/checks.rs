@@ -137,3 +137,42 @@ fn plain_checksum_offload_is_checked_independently() {
         );
     }
 }
+
+/// Decision 19 of `docs/golden-model.md`: with a source route, Linux's UDP checksum is over the
+/// IPv4 header's destination (the first hop), not the final destination in the option's last
+/// slot (which Wireshark uses). The two source-route vectors follow Linux: etherparse verifies
+/// their checksum with the header's address, and it does not verify with the final one.
+#[test]
+fn source_route_vectors_sum_over_the_first_hop() {
+    use etherparse::{Ipv4HeaderSlice, UdpHeader};
+    let mut cases = all_vectors();
+    cases.retain(|c| c.name == "v4-opt-lsrr" || c.name == "v4-opt-mixed");
+    assert_eq!(cases.len(), 2);
+    for case in &cases {
+        let frames = expected(case).unwrap();
+        check(case);
+        // Fragment 0 holds the options and the UDP header; the sent skb the whole datagram.
+        let sent = case.skb.to_bytes();
+        let ip = Ipv4HeaderSlice::from_slice(&sent[14..]).unwrap();
+        let opts = ip.options();
+        let at = opts
+            .iter()
+            .position(|&t| t == 0x83 || t == 0x89)
+            .expect("a route");
+        let len = usize::from(opts[at + 1]);
+        let final_dst: [u8; 4] = opts[at + len - 4..at + len].try_into().unwrap();
+        assert_eq!(final_dst, [192, 0, 2, 1], "{}", case.name);
+        assert_ne!(ip.destination(), final_dst);
+        let l4 = 14 + usize::from(ip.ihl()) * 4;
+        let (udp, payload) = UdpHeader::from_slice(&sent[l4..]).unwrap();
+        let wire_check = u16::from_be_bytes([frames[0][l4 + 6], frames[0][l4 + 7]]);
+        let first_hop = udp
+            .calc_checksum_ipv4_raw(ip.source(), ip.destination(), payload)
+            .unwrap();
+        let final_hop = udp
+            .calc_checksum_ipv4_raw(ip.source(), final_dst, payload)
+            .unwrap();
+        assert_eq!(wire_check, first_hop, "{}", case.name);
+        assert_ne!(wire_check, final_hop, "{}", case.name);
+    }
+}
