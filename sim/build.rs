@@ -66,6 +66,8 @@ fn main() {
 
     // Verilate. VL_USER_FINISH/VL_USER_FATAL: the shim supplies vl_finish (no exit() on a
     // second $finish) and vl_fatal (throws, caught at the C ABI, instead of abort()).
+    // `--x-initial unique`: every variable powers up from the seeded randReset(2) (`fast` would
+    // make them all 0, hiding a missing reset); it costs only at construction.
     let mut cmd = Command::new("verilator");
     cmd.args([
         "--cc",
@@ -74,7 +76,7 @@ fn main() {
         "--x-assign",
         "fast",
         "--x-initial",
-        "fast",
+        "unique",
     ])
     .args(["--assert", "--top-module", TOP, "-Mdir"])
     .arg(&obj)
