@@ -1,47 +1,39 @@
 // Language: SystemVerilog (IEEE 1800-2017), synthesizable subset.
 // ufo_cpl_write: writes one 16-byte completion record per request to the completion ring in
-// host memory (docs/architecture.md, "Completion"), one write at a time, in request order.
+// host memory (docs/architecture.md, "Completion"), in request order, with up to MAX_WRITES
+// writes outstanding (a new record goes out while earlier ones wait for their B response).
 //
 // The completion slot counter j (16-bit, free-running, reset 0) counts records written; record
 // j goes to (cpl_ring_base & ~15) + 16 * (j mod 2^ring_log2) with PHASE = ~j[ring_log2]
 // (1 on the first lap of the ring, toggling every lap).
 //
-// AXI4 write, one burst per record, AW and W presented in the same cycle:
+// AXI4 write, one burst per record, AWID 0 (so B responses return in order):
 //   DATA_WIDTH 64:   awlen 1, two full beats (bytes 0..7, then 8..15), wstrb all ones;
 //   DATA_WIDTH >=128: awlen 0, one beat; awaddr is the record's own (16-byte aligned) address,
 //   the record is replicated into every 16-byte lane group of wdata and wstrb selects the
 //   16 bytes at awaddr mod (DATA_WIDTH/8).
-// bready is high only while waiting for the response.
+// AW and W of a record are presented together the cycle after the request; req_ready is high
+// when both channels are free (or freeing this cycle) and a response slot is free.
 //
-// Timing: req_ready is high in the idle state (a flip-flop decode). The request is taken on its
-// handshake; AWVALID/WVALID rise the next cycle. cpl_done pulses for one cycle, the cycle after
-// the B handshake, together with cpl_status/cpl_desc_count (the request's values) and
-// cpl_write_err; req_ready is high again in that same cycle.
-//
-// Errors: a B response SLVERR/DECERR means the record may not have reached memory. The engine
-// does not retry or stall: cpl_done still pulses (so TX_HEAD advances and the engine moves on),
-// j still advances, and cpl_write_err pulses with it.
+// cpl_done pulses for one cycle, the cycle after each B handshake, with that record's status
+// and descriptor count (for ufo_csr) and cpl_write_err (the response was SLVERR/DECERR: the
+// record may be lost; the engine still counts it as completed, so it never hangs).
 `default_nettype none
 `timescale 1ns / 1ps
 
 module ufo_cpl_write #(
-    // AXI4 data width in bits: 64, 128, 256 or 512
-    parameter int DATA_WIDTH = 64,
-    // AXI4 address width in bits: 32..64
-    parameter int ADDR_WIDTH = 64,
-    // AXI4 ID width in bits: >= 1 (completion writes use ID 0)
+    parameter int DATA_WIDTH = 64,    // 64, 128, 256 or 512
+    parameter int ADDR_WIDTH = 64,    // 32..64
     parameter int ID_WIDTH   = 4,
-    // derived: wstrb width
+    parameter int MAX_WRITES = 8,     // B responses outstanding (power of two)
     localparam int KEEP_WIDTH = DATA_WIDTH / 8
 ) (
     input  wire logic                  clk,
     input  wire logic                  rst_n,
 
-    // Configuration (from ufo_csr)
     input  wire logic [ADDR_WIDTH-1:0] cpl_ring_base,   // bits [3:0] ignored
-    input  wire logic [3:0]            ring_log2,       // ring size 2^ring_log2 records
+    input  wire logic [3:0]            ring_log2,       // 2^ring_log2 records
 
-    // Completion requests (valid/ready; fields held while valid && !ready)
     input  wire logic                  req_valid,
     output      logic                  req_ready,
     input  wire logic [15:0]           req_desc_index,
@@ -50,7 +42,6 @@ module ufo_cpl_write #(
     input  wire logic [15:0]           req_frames,
     input  wire logic [31:0]           req_wire_bytes,
 
-    // AXI4 write master
     output      logic [ID_WIDTH-1:0]   m_axi_awid,
     output      logic [ADDR_WIDTH-1:0] m_axi_awaddr,
     output      logic [7:0]            m_axi_awlen,
@@ -71,38 +62,23 @@ module ufo_cpl_write #(
     input  wire logic                  m_axi_bvalid,
     output      logic                  m_axi_bready,
 
-    // Completion written (to ufo_csr)
-    output      logic                  cpl_done,        // 1-cycle pulse after each B response
-    output      logic [7:0]            cpl_status,      // valid with cpl_done
-    output      logic [15:0]           cpl_desc_count,  // valid with cpl_done
-    output      logic                  cpl_write_err    // 1-cycle pulse with cpl_done: B was an error
+    output      logic                  cpl_done,
+    output      logic [7:0]            cpl_status,
+    output      logic [15:0]           cpl_desc_count,
+    output      logic                  cpl_write_err,
+    output      logic                  writes_pending   // a record's B response is awaited
 );
+  localparam int REC_BITS  = 8 * ufo_pkg::CPL_BYTES;
+  localparam int BEATS     = (DATA_WIDTH >= REC_BITS) ? 1 : REC_BITS / DATA_WIDTH;
+  localparam int LANE_BITS = $clog2(KEEP_WIDTH);
 
-  // ---------------------------------------------------------------------------------------
-  // Parameters
-  // ---------------------------------------------------------------------------------------
-  localparam int REC_BITS   = 128;                              // 16-byte record
-  localparam int BEATS      = (DATA_WIDTH >= REC_BITS) ? 1 : REC_BITS / DATA_WIDTH;
-  localparam int LANE_BITS  = $clog2(KEEP_WIDTH);               // byte-in-beat address bits
-  localparam logic [7:0] AWLEN  = 8'(BEATS - 1);
-  localparam logic [2:0] AWSIZE = 3'(LANE_BITS);
-
-  initial begin
-    if (DATA_WIDTH != 64 && DATA_WIDTH != 128 && DATA_WIDTH != 256 && DATA_WIDTH != 512) begin
-      $error("ufo_cpl_write: DATA_WIDTH must be 64, 128, 256 or 512 (got %0d)", DATA_WIDTH);
-      $finish;
-    end
-    if (ADDR_WIDTH < 32 || ADDR_WIDTH > 64) begin
-      $error("ufo_cpl_write: ADDR_WIDTH must be 32..64 (got %0d)", ADDR_WIDTH);
-      $finish;
-    end
-    if (ID_WIDTH < 1) begin
-      $error("ufo_cpl_write: ID_WIDTH must be >= 1 (got %0d)", ID_WIDTH);
-      $finish;
-    end
+  if (DATA_WIDTH != 64 && DATA_WIDTH != 128 && DATA_WIDTH != 256 && DATA_WIDTH != 512) begin : g_bad_w
+    $fatal(1, "ufo_cpl_write: DATA_WIDTH must be 64, 128, 256 or 512");
+  end
+  if (ADDR_WIDTH < 32 || ADDR_WIDTH > 64 || ID_WIDTH < 1) begin : g_bad_a
+    $fatal(1, "ufo_cpl_write: ADDR_WIDTH must be 32..64 and ID_WIDTH >= 1");
   end
 
-  // Completion record layout (little-endian: byte 0 is the least significant byte).
   typedef struct packed {
     logic [31:0] reserved;    // bytes 12..15, 0
     logic [31:0] wire_bytes;  // bytes 8..11
@@ -113,132 +89,98 @@ module ufo_cpl_write #(
     logic [15:0] desc_index;  // bytes 0..1
   } cpl_rec_t;
 
-  typedef enum logic [1:0] {
-    S_IDLE  = 2'd0,   // waiting for a request
-    S_WRITE = 2'd1,   // AW and/or W not yet accepted
-    S_RESP  = 2'd2    // waiting for B
-  } state_t;
+  typedef struct packed {
+    logic [7:0]  status;
+    logic [15:0] desc_count;
+  } pending_t;
 
-  // ---------------------------------------------------------------------------------------
-  // State
-  // ---------------------------------------------------------------------------------------
-  // control (reset)
-  state_t      state_q, state_d;
-  logic [15:0] j_q, j_d;               // completion slot counter
-  logic        awvalid_q, awvalid_d;
-  logic        wvalid_q, wvalid_d;
-  logic        wbeat_q, wbeat_d;       // beat of the W burst (DATA_WIDTH 64: 0 or 1)
-  logic        done_q, done_d;
-  logic        err_q, err_d;
-  // datapath (not reset)
-  cpl_rec_t              rec_q, rec_d;
-  logic [ADDR_WIDTH-1:0] awaddr_q, awaddr_d;
+  logic [15:0]           j_q;
+  logic                  awvalid_q, wvalid_q, wbeat_q;
+  cpl_rec_t              rec_q;
+  logic [ADDR_WIDTH-1:0] awaddr_q;
 
-  // ---------------------------------------------------------------------------------------
-  // Request capture
-  // ---------------------------------------------------------------------------------------
   logic [15:0]           slot;
-  logic [ADDR_WIDTH-1:0] rec_addr;
-  logic                  phase;
-  cpl_rec_t              new_rec;
-  logic                  req_fire, aw_fire, w_fire, w_last, b_fire, b_err;
+  logic                  aw_fire, w_fire, w_last_fire, b_fire, req_fire;
+  logic                  aw_free, w_free, bq_full, bq_empty;
+  pending_t              bq_head;
+  logic [$clog2(MAX_WRITES):0] bq_count;   // unused: full/empty are enough
 
-  assign slot     = j_q & ((16'h1 << ring_log2) - 16'h1);
-  assign rec_addr = {cpl_ring_base[ADDR_WIDTH-1:4], 4'b0000} + ADDR_WIDTH'({slot, 4'b0000});
-  assign phase    = ~j_q[ring_log2];
-  assign new_rec  = {32'h0, req_wire_bytes, req_frames, {7'h00, phase}, req_status,
-                     req_desc_count, req_desc_index};
+  assign slot        = j_q & ((16'h1 << ring_log2) - 16'h1);
+  assign aw_fire     = awvalid_q && m_axi_awready;
+  assign w_fire      = wvalid_q && m_axi_wready;
+  assign w_last_fire = w_fire && m_axi_wlast;
+  assign b_fire      = m_axi_bvalid && m_axi_bready;
+  assign aw_free     = !awvalid_q || aw_fire;
+  assign w_free      = !wvalid_q || w_last_fire;
+  assign req_ready   = aw_free && w_free && !bq_full;
+  assign req_fire    = req_valid && req_ready;
 
-  assign req_ready = (state_q == S_IDLE);
-  assign req_fire  = req_valid && req_ready;
-  assign aw_fire   = awvalid_q && m_axi_awready;
-  assign w_fire    = wvalid_q && m_axi_wready;
-  assign w_last    = w_fire && (BEATS == 1 || wbeat_q);
-  assign b_fire    = m_axi_bvalid && m_axi_bready;
-  assign b_err     = m_axi_bresp[1];  // SLVERR or DECERR
-
-  always_comb begin
-    state_d   = state_q;
-    j_d       = j_q;
-    awvalid_d = awvalid_q;
-    wvalid_d  = wvalid_q;
-    wbeat_d   = wbeat_q;
-    done_d    = 1'b0;
-    err_d     = 1'b0;
-    rec_d     = rec_q;
-    awaddr_d  = awaddr_q;
-
-    unique case (state_q)
-      S_IDLE: begin
-        if (req_fire) begin
-          rec_d     = new_rec;
-          awaddr_d  = rec_addr;
-          awvalid_d = 1'b1;
-          wvalid_d  = 1'b1;
-          wbeat_d   = 1'b0;
-          state_d   = S_WRITE;
-        end
-      end
-      S_WRITE: begin
-        if (aw_fire) awvalid_d = 1'b0;
-        if (w_fire) begin
-          if (w_last) wvalid_d = 1'b0;
-          else        wbeat_d  = 1'b1;
-        end
-        if (!awvalid_d && !wvalid_d) state_d = S_RESP;
-      end
-      S_RESP: begin
-        if (b_fire) begin
-          done_d  = 1'b1;
-          err_d   = b_err;
-          j_d     = j_q + 16'd1;
-          state_d = S_IDLE;
-        end
-      end
-      default: state_d = S_IDLE;
-    endcase
-  end
+  ufo_fifo #(.WIDTH($bits(bq_head)), .DEPTH(MAX_WRITES)) u_pending (
+      .clk, .rst_n,
+      .push(req_fire), .push_data({req_status, req_desc_count}),
+      .full(bq_full),
+      .pop(b_fire), .head(bq_head), .empty(bq_empty), .count(bq_count));
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      state_q   <= S_IDLE;
-      j_q       <= 16'h0;
+      j_q       <= '0;
       awvalid_q <= 1'b0;
       wvalid_q  <= 1'b0;
       wbeat_q   <= 1'b0;
-      done_q    <= 1'b0;
-      err_q     <= 1'b0;
     end else begin
-      state_q   <= state_d;
-      j_q       <= j_d;
-      awvalid_q <= awvalid_d;
-      wvalid_q  <= wvalid_d;
-      wbeat_q   <= wbeat_d;
-      done_q    <= done_d;
-      err_q     <= err_d;
+      if (req_fire) begin
+        j_q       <= j_q + 16'd1;
+        awvalid_q <= 1'b1;
+        wvalid_q  <= 1'b1;
+        wbeat_q   <= 1'b0;
+      end else begin
+        if (aw_fire)     awvalid_q <= 1'b0;
+        if (w_last_fire) wvalid_q  <= 1'b0;
+        else if (w_fire) wbeat_q   <= 1'b1;
+      end
     end
   end
 
   always_ff @(posedge clk) begin
-    rec_q    <= rec_d;
-    awaddr_q <= awaddr_d;
+    if (req_fire) begin
+      rec_q.reserved   <= 32'h0;
+      rec_q.wire_bytes <= req_wire_bytes;
+      rec_q.frames     <= req_frames;
+      rec_q.flags      <= {7'h00, ~j_q[ring_log2]};
+      rec_q.status     <= req_status;
+      rec_q.desc_count <= req_desc_count;
+      rec_q.desc_index <= req_desc_index;
+      awaddr_q <= {cpl_ring_base[ADDR_WIDTH-1:4], 4'b0000} + ADDR_WIDTH'({slot, 4'b0000});
+    end
   end
 
-  // ---------------------------------------------------------------------------------------
-  // AXI4 write outputs
-  // ---------------------------------------------------------------------------------------
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      cpl_done      <= 1'b0;
+      cpl_write_err <= 1'b0;
+    end else begin
+      cpl_done      <= b_fire;
+      cpl_write_err <= b_fire && m_axi_bresp[1];
+    end
+    if (b_fire) begin
+      cpl_status     <= bq_head.status;
+      cpl_desc_count <= bq_head.desc_count;
+    end
+  end
+
   assign m_axi_awid    = '0;
   assign m_axi_awaddr  = awaddr_q;
-  assign m_axi_awlen   = AWLEN;
-  assign m_axi_awsize  = AWSIZE;
-  assign m_axi_awburst = 2'b01;     // INCR
+  assign m_axi_awlen   = 8'(BEATS - 1);
+  assign m_axi_awsize  = 3'(LANE_BITS);
+  assign m_axi_awburst = ufo_pkg::AXI_BURST_INCR;
   assign m_axi_awlock  = 1'b0;
-  assign m_axi_awcache = 4'b0011;   // normal non-cacheable bufferable
+  assign m_axi_awcache = ufo_pkg::AXI_CACHE_MOD;
   assign m_axi_awprot  = 3'b000;
   assign m_axi_awvalid = awvalid_q;
   assign m_axi_wvalid  = wvalid_q;
   assign m_axi_wlast   = (BEATS == 1) || wbeat_q;
-  assign m_axi_bready  = (state_q == S_RESP);
+  assign m_axi_bready  = !bq_empty;
+  assign writes_pending = !bq_empty;
 
   if (DATA_WIDTH == 64) begin : g_w64
     assign m_axi_wdata = wbeat_q ? rec_q[127:64] : rec_q[63:0];
@@ -253,21 +195,22 @@ module ufo_cpl_write #(
     assign m_axi_wstrb = GROUP0 << {awaddr_q[LANE_BITS-1:4], 4'b0000};
   end
 
-  // ---------------------------------------------------------------------------------------
-  // Completion event outputs (rec_q holds the request until the next request is taken, which
-  // is at the earliest in the cycle cpl_done is high, taking effect after it)
-  // ---------------------------------------------------------------------------------------
-  assign cpl_done       = done_q;
-  assign cpl_status     = rec_q.status;
-  assign cpl_desc_count = rec_q.desc_count;
-  assign cpl_write_err  = err_q;
+  logic unused;
+  assign unused = ^{m_axi_bid, m_axi_bresp[0], bq_count, cpl_ring_base[3:0]};
 
-  // Not used: bid (this master issues one ID), bresp[0] (SLVERR/DECERR told apart by bit 1
-  // alone), cpl_ring_base[3:0] (records are 16-byte aligned). Named unused_* for Verilator's
-  // --unused-regexp.
-  logic unused_in;
-  assign unused_in = ^{1'b0, m_axi_bid, m_axi_bresp[0], cpl_ring_base[3:0]};
-
+`ifndef SYNTHESIS
+  always_ff @(posedge clk) begin
+    if (rst_n && m_axi_bvalid && bq_empty) $error("%m: B response with no write outstanding at %0t", $time);
+  end
+  ufo_vr_check #(.WIDTH(ADDR_WIDTH)) u_chk_aw (
+      .clk, .rst_n, .valid(m_axi_awvalid), .ready(m_axi_awready), .payload(m_axi_awaddr));
+  ufo_vr_check #(.WIDTH(DATA_WIDTH + KEEP_WIDTH + 1)) u_chk_w (
+      .clk, .rst_n, .valid(m_axi_wvalid), .ready(m_axi_wready),
+      .payload({m_axi_wdata, m_axi_wstrb, m_axi_wlast}));
+  ufo_vr_check #(.WIDTH(16 + 16 + 8 + 16 + 32)) u_chk_req (
+      .clk, .rst_n, .valid(req_valid), .ready(req_ready),
+      .payload({req_desc_index, req_desc_count, req_status, req_frames, req_wire_bytes}));
+`endif
 endmodule
 
 `default_nettype wire

@@ -1,6 +1,7 @@
 // Language: SystemVerilog (IEEE 1800-2017), synthesizable subset.
-// ufo_fragmenter: turns one buffered packet into frame commands for the frame reader. Every frame
-// is the packet's header template followed by a byte range of the packet buffer.
+// ufo_fragmenter: turns each packet, in order (frag_ptr), into frame commands for the frame
+// reader once it is both parsed (parse_ptr) and wholly in the ring (r_ptr). Every frame is the
+// packet's header template followed by a byte range of the ring.
 //  - one-frame mode (plain packets, and UFO datagrams that fit): template (empty, or the MAC
 //    addresses and an inserted VLAN tag) + the rest of the frame, with the checksum patched in.
 //  - fragment mode: the loop of ip_do_fragment / ip6_fragment with ufo_size in place of the
@@ -8,157 +9,290 @@
 //      len = min(left, ufo_size); if (len < left) len &= ~7;
 //    each fragment = template (headers up to the end of the unfragmentable part, plus the IPv6
 //    Fragment header) + payload [unfrag_end + off, len). Per fragment it patches IPv4 total
-//    length, flags/offset (DF cleared, MF unless last or the input had MF) and header checksum
-//    (base sum + the two per-fragment words: one adder, one cycle), or IPv6 payload length and
-//    the Fragment header's offset/M; the UDP checksum goes into fragment 0. IPv4 fragments after
-//    the first send the non-copied options as NOOP.
-// It counts the frames the MAC took and their bytes for the completion.
+//    length, flags/offset (DF cleared, MF unless last or the input had MF) and header checksum,
+//    or IPv6 payload length and the Fragment header's offset/M; the UDP checksum goes into
+//    fragment 0. IPv4 fragments after the first send the non-copied options as NOOP.
+//  - a packet that fails (chain, read error, header) gets one null command, which only releases
+//    its ring space and template slot in order.
+// Two stages: the loop issues one fragment per cycle; the next stage computes the patch values
+// (one adder chain per cycle) and pushes the command. The packet's frame count and wire bytes
+// go to the completion table when its last command is issued.
 `default_nettype none
 `timescale 1ns / 1ps
 
 module ufo_fragmenter #(
-    parameter int LEN_WIDTH = 17,   // byte positions and lengths
-    localparam int NUM_PATCH = 4
+    parameter int DATA_WIDTH = 64,
+    parameter int NUM_PKTS   = 32,
+    parameter int TMPL_SLOTS = 4,
+    parameter int CMD_DEPTH  = 4,     // frame command FIFO entries (power of two)
+    localparam int TAG_W = $clog2(NUM_PKTS),
+    localparam int TSW   = $clog2(TMPL_SLOTS)
 ) (
-    input  wire logic                           clk,
-    input  wire logic                           rst_n,
+    input  wire logic                  clk,
+    input  wire logic                  rst_n,
 
-    // packet command (one-cycle pulse; inputs stable until done)
-    input  wire logic                           start,
-    input  wire logic                           frag_mode,
-    input  wire logic                           is_v6,
-    input  wire logic [LEN_WIDTH-1:0]           frame_len,
-    input  wire logic [7:0]                     tmpl_len,      // template bytes per frame
-    input  wire logic [7:0]                     copy_len,      // frame bytes the template holds
-    input  wire logic                           vlan_ins,      // template has 4 more bytes at 12
-    input  wire logic [7:0]                     l3_off,        // in the buffered frame
-    input  wire logic [15:0]                    ufo_size,      // >= 8 in fragment mode
-    input  wire logic [15:0]                    frag_base,     // IPv4 input fragment offset, bytes
-    input  wire logic                           in_mf,
-    input  wire logic [15:0]                    ip_base_first, // folded
-    input  wire logic [15:0]                    ip_base_later, // folded
-    input  wire logic                           csum_en,
-    input  wire logic [LEN_WIDTH-1:0]           csum_pos,      // output position of the check field
-    input  wire logic [15:0]                    csum_val,
-    output      logic                           done,          // one-cycle pulse
-    output      logic [15:0]                    frames,
-    output      logic [31:0]                    wire_bytes,
+    // stage pointers and the tables of the packet at frag_ptr
+    input  wire logic [TAG_W:0]        parse_ptr,
+    input  wire logic [TAG_W:0]        r_ptr,
+    output      logic [TAG_W-1:0]      tbl_rd_tag,
+    input  wire ufo_pkg::pkt_rec_t              rec,
+    input  wire ufo_pkg::gather_res_t           gres,
+    input  wire ufo_pkg::parse_res_t            pres,
 
-    // frame commands to ufo_frame_reader
-    output      logic                           cmd_valid,
-    input  wire logic                           cmd_ready,
-    output      logic [7:0]                     cmd_tmpl_len,
-    output      logic                           cmd_noop,
-    output      logic [LEN_WIDTH-1:0]           cmd_b_start,
-    output      logic [LEN_WIDTH-1:0]           cmd_b_len,
-    output      logic [NUM_PATCH-1:0]           cmd_patch_en,
-    output      logic [NUM_PATCH*LEN_WIDTH-1:0] cmd_patch_pos,
-    output      logic [NUM_PATCH*16-1:0]        cmd_patch_val,
+    // transmit results for the completion, and progress
+    output      logic                  tx_wr_en,
+    output      logic [TAG_W-1:0]      tx_wr_tag,
+    output      ufo_pkg::tx_res_t               tx_wr,
+    output      logic [TAG_W:0]        frag_ptr,
 
-    // frames accepted by the MAC
-    input  wire logic                           frame_done,
-    input  wire logic [LEN_WIDTH-1:0]           frame_bytes
+    // frame commands
+    output      logic                  cmd_valid,
+    input  wire logic                  cmd_ready,
+    output      ufo_pkg::frame_cmd_t            cmd
 );
-  logic        active_q, first_q;
-  logic [15:0] off_q, left_q;      // payload offset and bytes still to send
-  logic [15:0] issued_q, sent_q;   // frames commanded / taken by the MAC
-  logic [31:0] bytes_q;
+  localparam int KEEP_WIDTH = DATA_WIDTH / 8;
+  localparam int LOG2_KEEP  = $clog2(KEEP_WIDTH);
 
+  // ---------------------------------------------------------------- the packet at frag_ptr
+  logic [TAG_W:0] ptr_q;
+  assign tbl_rd_tag = ptr_q[TAG_W-1:0];
+  assign frag_ptr   = ptr_q;
 
-  // Output positions: the inserted VLAN tag shifts everything after the MAC addresses.
-  logic [LEN_WIDTH-1:0] l3_out, unfrag_end;
-  assign l3_out     = LEN_WIDTH'(l3_off) + (vlan_ins ? LEN_WIDTH'(4) : '0);
-  assign unfrag_end = LEN_WIDTH'(copy_len);
+  logic avail;
+  assign avail = ptr_q != parse_ptr && ptr_q != r_ptr;
 
-  // This fragment
-  logic [15:0] len, unfrag_ip_len, v4_tot_len, v4_frag, v4_sum, v4_csum, v6_plen, v6_frag, ip_base;
-  logic        more;
-  assign ip_base = first_q ? ip_base_first : ip_base_later;
+  logic [7:0] status;
+  assign status = (rec.status != ufo_pkg::ST_OK) ? rec.status : gres.dma_err ? ufo_pkg::ST_DMA_READ : pres.status;
+
+  // Checksum = ~(frame sum - sum of the bytes before the start); a start at an odd offset pairs
+  // the bytes the other way round (RFC 1071 2(B): swap the sum); 0 is sent as 0xFFFF.
+  logic [15:0] frame_sum, prefix, sum_aligned, sum, csum_val, prefix_neg;
+  logic        odd;
+  assign frame_sum   = ufo_pkg::csum_fold(gres.frame_sum);
+  assign prefix      = rec.ufo ? pres.prefix_sum : ufo_pkg::csum_fold(gres.prefix_sum);
+  assign odd         = !rec.ufo && rec.csum_start[0];
+  assign prefix_neg  = ~prefix;   // one's-complement subtraction: add the complement
+  assign sum_aligned = ufo_pkg::csum_fold({16'h0, frame_sum} + {16'h0, prefix_neg});
+  assign sum         = odd ? {sum_aligned[7:0], sum_aligned[15:8]} : sum_aligned;
+  assign csum_val    = (~sum == 16'h0000) ? 16'hFFFF : ~sum;
+
+  logic [ufo_pkg::RING_AW-1:0] pkt_end;
+  assign pkt_end = gres.base + ((rec.status != ufo_pkg::ST_OK) ? '0 :
+                   ufo_pkg::RING_AW'(((32'(rec.total) + KEEP_WIDTH - 1) >> LOG2_KEEP) << LOG2_KEEP));
+
+  // per-packet context the second stage needs (captured, because frag_ptr moves on)
+  typedef struct packed {
+    logic                 null_cmd;
+    logic                 frag_mode;
+    logic                 is_v6;
+    logic                 vlan_ins;
+    logic                 tmpl_used;
+    logic [TSW-1:0]       tmpl_slot;
+    logic [7:0]           tmpl_len;
+    logic [7:0]           copy_len;
+    logic [7:0]           l3_off;
+    logic [15:0]          frag_base;
+    logic                 in_mf;
+    logic [15:0]          ip_base_first;
+    logic [15:0]          ip_base_later;
+    logic                 csum_en;
+    logic [ufo_pkg::LEN_WIDTH-1:0] csum_pos;
+    logic [15:0]          csum_val;
+    logic [ufo_pkg::RING_AW-1:0]   base;
+    logic [ufo_pkg::RING_AW-1:0]   pkt_end;
+    logic [ufo_pkg::LEN_WIDTH-1:0] total;
+  } ctx_t;
+
+  // ---------------------------------------------------------------- stage 1: the loop
+  logic           active_q, first_q;
+  logic [15:0]    off_q, left_q;        // payload offset and bytes still to send
+  logic [15:0]    frames_q;
+  logic [31:0]    bytes_q;
+  logic [TSW:0]   tslot_q;              // template slots used so far, in packet order
+  ctx_t           ctx_q, ctx;
+
   always_comb begin
-    len = (left_q < ufo_size) ? left_q : ufo_size;
-    if (len < left_q) len = len & ~16'h7;
-    more          = len != left_q;
-    unfrag_ip_len = 16'(copy_len) - 16'(l3_off);           // IP header(s) in every fragment
-    v4_tot_len    = unfrag_ip_len + len;
-    v4_frag       = {2'b00, more || in_mf, 13'((frag_base + off_q) >> 3)};
-    v4_sum        = ufo_pkg::csum_fold(32'(ip_base) + 32'(v4_tot_len) + 32'(v4_frag));
-    v4_csum       = ~v4_sum;   // (two statements: Icarus 11 aborts on ~ applied to a package call)
-    v6_plen       = unfrag_ip_len - 16'd40 + 16'd8 + len;
-    v6_frag       = {off_q[15:3], 2'b00, more};
+    ctx.null_cmd      = status != ufo_pkg::ST_OK;
+    ctx.frag_mode     = pres.frag_mode;
+    ctx.is_v6         = pres.is_v6;
+    ctx.vlan_ins      = rec.vlan_ins;
+    ctx.tmpl_used     = pres.tmpl_used;
+    ctx.tmpl_slot     = tslot_q[TSW-1:0];
+    ctx.tmpl_len      = pres.tmpl_len;
+    ctx.copy_len      = pres.copy_len;
+    ctx.l3_off        = pres.l3_off;
+    ctx.frag_base     = pres.frag_base;
+    ctx.in_mf         = pres.in_mf;
+    ctx.ip_base_first = pres.ip_base_first;
+    ctx.ip_base_later = pres.ip_base_later;
+    ctx.csum_en       = pres.csum_en;
+    ctx.csum_pos      = pres.csum_pos;
+    ctx.csum_val      = csum_val;
+    ctx.base          = gres.base;
+    ctx.pkt_end       = pkt_end;
+    ctx.total         = rec.total;
   end
 
-  logic [LEN_WIDTH-1:0] fh_out;   // IPv6 Fragment header position in the output
-  assign fh_out = unfrag_end + (vlan_ins ? LEN_WIDTH'(4) : '0);
+  // the packet being sent: the captured context, or the one at frag_ptr when it starts now
+  ctx_t        cur;
+  logic        first;
+  logic [15:0] off, left, ufo_size_cur;
+  logic [15:0] ufo_size_q;
+  assign cur          = active_q ? ctx_q : ctx;
+  assign first        = active_q ? first_q : 1'b1;
+  assign off          = active_q ? off_q : '0;
+  assign left         = active_q ? left_q : 16'(rec.total - ufo_pkg::LEN_WIDTH'(pres.copy_len));
+  assign ufo_size_cur = active_q ? ufo_size_q : rec.ufo_size;
 
+  logic [15:0] len;
+  logic        last;
   always_comb begin
-    cmd_valid     = active_q;
-    cmd_tmpl_len  = tmpl_len;
-    // ip_options_fragment runs only when the input itself starts at offset 0
-    cmd_noop      = frag_mode && !is_v6 && !first_q && frag_base == '0;
-    cmd_b_start   = frag_mode ? unfrag_end + LEN_WIDTH'(off_q) : LEN_WIDTH'(copy_len);
-    cmd_b_len     = frag_mode ? LEN_WIDTH'(len) : frame_len - LEN_WIDTH'(copy_len);
-    // patch 3: the transport checksum (fragment 0, or the only frame)
-    cmd_patch_en  = {csum_en && first_q, 3'b000};
-    cmd_patch_pos = {csum_pos, {3*LEN_WIDTH{1'b0}}};
-    cmd_patch_val = {csum_val, 48'h0};
-    if (frag_mode && !is_v6) begin
-      cmd_patch_en[2:0]                    = 3'b111;
-      cmd_patch_pos[0*LEN_WIDTH +: LEN_WIDTH] = l3_out + LEN_WIDTH'(2);
-      cmd_patch_pos[1*LEN_WIDTH +: LEN_WIDTH] = l3_out + LEN_WIDTH'(6);
-      cmd_patch_pos[2*LEN_WIDTH +: LEN_WIDTH] = l3_out + LEN_WIDTH'(10);
-      cmd_patch_val[47:0]                  = {v4_csum, v4_frag, v4_tot_len};
-    end else if (frag_mode) begin
-      cmd_patch_en[1:0]                    = 2'b11;
-      cmd_patch_pos[0*LEN_WIDTH +: LEN_WIDTH] = l3_out + LEN_WIDTH'(4);
-      cmd_patch_pos[1*LEN_WIDTH +: LEN_WIDTH] = fh_out + LEN_WIDTH'(2);
-      cmd_patch_val[31:0]                  = {v6_frag, v6_plen};
-    end
+    len = (left < ufo_size_cur) ? left : ufo_size_cur;
+    if (len < left) len = len & ~16'h7;
+    last = cur.null_cmd || !cur.frag_mode || len == left;
   end
 
-  logic cmd_fire, last_cmd;
-  assign cmd_fire = cmd_valid && cmd_ready;
-  assign last_cmd = !frag_mode || len == left_q;
+  // stage 2 register and command FIFO credit
+  logic           s2_valid_q;
+  logic [3:0]     cmd_count;
+  logic           go;
+  assign go = (active_q || avail) && 32'(cmd_count) + 32'(s2_valid_q) < CMD_DEPTH;
+
+  logic [ufo_pkg::LEN_WIDTH-1:0] frame_bytes;   // template + range of this frame
+  assign frame_bytes = ufo_pkg::LEN_WIDTH'(cur.tmpl_len) +
+                       (cur.frag_mode ? ufo_pkg::LEN_WIDTH'(len) : cur.total - ufo_pkg::LEN_WIDTH'(cur.copy_len));
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
+      ptr_q    <= '0;
       active_q <= 1'b0;
-      done     <= 1'b0;
-      issued_q <= '0;
-      sent_q   <= '0;
-      bytes_q  <= '0;
-      first_q  <= 1'b0;
-      off_q    <= '0;
-      left_q   <= '0;
-    end else begin
-      done <= 1'b0;
-      if (start) begin
-        active_q <= 1'b1;
-        first_q  <= 1'b1;
-        off_q    <= '0;
-        left_q   <= 16'(frame_len - LEN_WIDTH'(copy_len));
-        issued_q <= '0;
-        sent_q   <= '0;
-        bytes_q  <= '0;
+      tslot_q  <= '0;
+    end else if (go) begin
+      if (last) begin
+        active_q <= 1'b0;
+        ptr_q    <= ptr_q + 1'b1;
+        if (cur.tmpl_used) tslot_q <= tslot_q + 1'b1;
       end else begin
-        if (cmd_fire) begin
-          issued_q <= issued_q + 1'b1;
-          first_q  <= 1'b0;
-          off_q    <= off_q + len;
-          left_q   <= left_q - len;
-          if (last_cmd) active_q <= 1'b0;
-        end
-        if (frame_done) begin
-          sent_q  <= sent_q + 1'b1;
-          bytes_q <= bytes_q + 32'(frame_bytes);
-          // the last frame of the packet has left once every command was issued and answered
-          if (!active_q && sent_q + 1'b1 == issued_q) done <= 1'b1;
-        end
+        active_q <= 1'b1;
       end
     end
   end
 
-  assign frames     = sent_q;
-  assign wire_bytes = bytes_q;
+  always_ff @(posedge clk) begin
+    if (go) begin
+      ctx_q      <= cur;
+      ufo_size_q <= ufo_size_cur;
+      first_q    <= 1'b0;
+      off_q      <= off + len;
+      left_q     <= left - len;
+      frames_q   <= (first ? 16'd0 : frames_q) + 16'd1;
+      bytes_q    <= (first ? 32'd0 : bytes_q) + 32'(frame_bytes);
+    end
+  end
+
+  assign tx_wr_en          = go && last;
+  assign tx_wr_tag         = ptr_q[TAG_W-1:0];
+  assign tx_wr.status      = cur.null_cmd ? status : ufo_pkg::ST_OK;
+  assign tx_wr.frames      = cur.null_cmd ? 16'd0 : (first ? 16'd0 : frames_q) + 16'd1;
+  assign tx_wr.wire_bytes  = cur.null_cmd ? 32'd0 : (first ? 32'd0 : bytes_q) + 32'(frame_bytes);
+
+  // ---------------------------------------------------------------- stage 2: patches
+  ctx_t        s2_ctx_q;
+  logic        s2_first_q, s2_last_q;
+  logic [15:0] s2_off_q, s2_len_q;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) s2_valid_q <= 1'b0;
+    else        s2_valid_q <= go;
+  end
+
+  always_ff @(posedge clk) begin
+    if (go) begin
+      s2_ctx_q   <= cur;
+      s2_first_q <= first;
+      s2_last_q  <= last;
+      s2_off_q   <= off;
+      s2_len_q   <= len;
+    end
+  end
+
+  // Output positions: the inserted VLAN tag shifts everything after the MAC addresses.
+  logic [ufo_pkg::LEN_WIDTH-1:0] l3_out, fh_out, unfrag_end;
+  logic [15:0]          unfrag_ip_len, v4_tot_len, v4_frag, v4_sum, v4_csum, v6_plen, v6_frag;
+  logic [15:0]          ip_base;
+  logic                 more;
+  always_comb begin
+    unfrag_end    = ufo_pkg::LEN_WIDTH'(s2_ctx_q.copy_len);
+    l3_out        = ufo_pkg::LEN_WIDTH'(s2_ctx_q.l3_off) + (s2_ctx_q.vlan_ins ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0);
+    fh_out        = unfrag_end + (s2_ctx_q.vlan_ins ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0);
+    more          = !s2_last_q;
+    ip_base       = s2_first_q ? s2_ctx_q.ip_base_first : s2_ctx_q.ip_base_later;
+    unfrag_ip_len = 16'(s2_ctx_q.copy_len) - 16'(s2_ctx_q.l3_off);   // IP header(s) in every fragment
+    v4_tot_len    = unfrag_ip_len + s2_len_q;
+    v4_frag       = {2'b00, more || s2_ctx_q.in_mf, 13'((s2_ctx_q.frag_base + s2_off_q) >> 3)};
+    v4_sum        = ufo_pkg::csum_fold(32'(ip_base) + 32'(v4_tot_len) + 32'(v4_frag));
+    v4_csum       = ~v4_sum;
+    v6_plen       = unfrag_ip_len - 16'(ufo_pkg::IPV6_HDR_LEN) + 16'(ufo_pkg::FRAG_HDR_LEN) + s2_len_q;
+    v6_frag       = {s2_off_q[15:3], 2'b00, more};
+  end
+
+  ufo_pkg::frame_cmd_t new_cmd;
+  always_comb begin
+    new_cmd              = '0;
+    new_cmd.null_cmd     = s2_ctx_q.null_cmd;
+    new_cmd.pkt_first    = s2_first_q;
+    new_cmd.pkt_last     = s2_last_q;
+    new_cmd.tmpl_release = s2_last_q && s2_ctx_q.tmpl_used;
+    new_cmd.tmpl_slot    = 4'(s2_ctx_q.tmpl_slot);
+    new_cmd.tmpl_len     = s2_ctx_q.null_cmd ? 8'd0 : s2_ctx_q.tmpl_len;
+    // ip_options_fragment runs only when the input itself starts at offset 0
+    new_cmd.noop         = s2_ctx_q.frag_mode && !s2_ctx_q.is_v6 && !s2_first_q && s2_ctx_q.frag_base == '0;
+    new_cmd.b_start      = s2_ctx_q.base + ufo_pkg::RING_AW'(s2_ctx_q.copy_len) +
+                       (s2_ctx_q.frag_mode ? ufo_pkg::RING_AW'(s2_off_q) : '0);
+    new_cmd.b_len        = s2_ctx_q.null_cmd ? '0
+                     : s2_ctx_q.frag_mode ? ufo_pkg::LEN_WIDTH'(s2_len_q)
+                     : s2_ctx_q.total - ufo_pkg::LEN_WIDTH'(s2_ctx_q.copy_len);
+    new_cmd.pkt_end      = s2_ctx_q.pkt_end;
+    // patch 3: the transport checksum (fragment 0, or the only frame)
+    new_cmd.patch_en[3]  = !s2_ctx_q.null_cmd && s2_ctx_q.csum_en && s2_first_q;
+    new_cmd.patch_pos[3] = s2_ctx_q.csum_pos;
+    new_cmd.patch_val[3] = s2_ctx_q.csum_val;
+    if (s2_ctx_q.null_cmd) begin
+      // nothing to patch
+    end else if (s2_ctx_q.frag_mode && !s2_ctx_q.is_v6) begin
+      new_cmd.patch_en[2:0] = 3'b111;
+      new_cmd.patch_pos[0]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_TOT_LEN);
+      new_cmd.patch_pos[1]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_FRAG_OFF);
+      new_cmd.patch_pos[2]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_CSUM);
+      new_cmd.patch_val[0]  = v4_tot_len;
+      new_cmd.patch_val[1]  = v4_frag;
+      new_cmd.patch_val[2]  = v4_csum;
+    end else if (s2_ctx_q.frag_mode) begin
+      new_cmd.patch_en[1:0] = 2'b11;
+      new_cmd.patch_pos[0]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV6_PLEN);
+      new_cmd.patch_pos[1]  = fh_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::FRAG_HDR_OFF);
+      new_cmd.patch_val[0]  = v6_plen;
+      new_cmd.patch_val[1]  = v6_frag;
+    end
+  end
+
+  // ---------------------------------------------------------------- command FIFO
+  ufo_pkg::frame_cmd_t fifo_head;
+  logic       fifo_empty, fifo_full;
+  logic [$clog2(CMD_DEPTH):0] fifo_count;
+
+  ufo_fifo #(.WIDTH($bits(new_cmd)), .DEPTH(CMD_DEPTH)) u_cmds (
+      .clk, .rst_n,
+      .push(s2_valid_q), .push_data(new_cmd), .full(fifo_full),
+      .pop(cmd_valid && cmd_ready), .head(fifo_head), .empty(fifo_empty), .count(fifo_count)
+  );
+
+  assign cmd_count = 4'(fifo_count);
+  assign cmd_valid = !fifo_empty;
+  assign cmd       = fifo_head;
+
+  logic unused;
+  assign unused = ^{fifo_full, rec, gres, pres};
 endmodule
 
 `default_nettype wire

@@ -1,7 +1,9 @@
 // Language: SystemVerilog (IEEE 1800-2017), synthesizable subset.
-// ufo_hdr_parse: parses and checks the headers of a packet from the captured header window and
-// computes what the fragmenter and the checksum need. A small sequential machine (one header,
-// option or 16-bit word per cycle) keeps the logic to byte muxes.
+// ufo_hdr_parse: the parse stage. Takes packets in order (parse_ptr) as soon as their header
+// window has landed (hdr_ptr), loads the window from its header slot (then frees the slot),
+// parses and checks the headers, decides how the packet is sent and builds the packet's header
+// template into a template slot. A small sequential walker (one header, option or 16-bit word
+// per cycle) keeps the logic to byte muxes.
 //
 // UFO packets: Ethernet II, up to two 802.1Q/802.1ad tags, then
 //  - IPv4 + UDP: options are walked as ip_options_fragment does, marking the bytes of options
@@ -10,100 +12,133 @@
 //    Routing, and Destination Options before a Routing header are unfragmentable; the Fragment
 //    header goes where the walk stops. Fragmentable Destination Options may follow, then UDP.
 //    At most MAX_EXT extension headers, all inside the window, or the packet is refused.
-// Plain packets with checksum offload: only the sum of the bytes before csum_start is needed.
+// Plain packets: only the bounds of the checksum offload and of a VLAN insertion are checked
+// (their prefix sum comes from the gather), so they pass in one or two cycles.
 //
 // Sums (16-bit words aligned to even frame offsets, unfolded until the end):
-//  - prefix_sum: bytes before the checksum start (the UDP header, or csum_start; an odd start
-//    includes only the high byte of its word), so that sum from start = frame sum - prefix;
+//  - prefix_sum: bytes before the UDP header, so that sum from there = frame sum - prefix;
 //  - ip_base_first / ip_base_later: IPv4 header without total length, flags/offset and checksum,
 //    as fragment 0 and as later fragments (options NOOPed) carry it.
+//
+// Template (TMPL_BYTES = HDR_BYTES + 12): the first copy_len bytes of the frame, with an 802.1Q
+// tag inserted after the MAC addresses (VLAN_INS) and, for IPv6 fragments, the next header at
+// nh_pos set to 44 and an 8-byte Fragment header appended. Written word by word (data + NOOP
+// mask) into the frame reader's template memory.
 `default_nettype none
 `timescale 1ns / 1ps
 
 module ufo_hdr_parse #(
-    parameter int HDR_BYTES = 128,   // header window in bytes
-    parameter int LEN_WIDTH = 17,    // packet length width in bytes
-    parameter int MAX_EXT   = 4      // IPv6 extension headers the walk accepts
+    parameter int DATA_WIDTH = 64,
+    parameter int HDR_BYTES  = 128,   // header window in bytes
+    parameter int NUM_PKTS   = 32,
+    parameter int NUM_HDR    = 8,     // header slots
+    parameter int TMPL_SLOTS = 4,     // template slots
+    parameter int MAX_EXT    = 4,     // IPv6 extension headers the walk accepts
+    localparam int KEEP_WIDTH = DATA_WIDTH / 8,
+    localparam int LOG2_KEEP  = $clog2(KEEP_WIDTH),
+    localparam int HDR_WORDS  = (HDR_BYTES + KEEP_WIDTH - 1) / KEEP_WIDTH,
+    localparam int HDR_WW     = $clog2(HDR_WORDS + 1),
+    localparam int TMPL_BYTES = HDR_BYTES + ufo_pkg::VLAN_TAG_LEN + ufo_pkg::FRAG_HDR_LEN,
+    localparam int TMPL_WORDS = (TMPL_BYTES + KEEP_WIDTH - 1) / KEEP_WIDTH,
+    localparam int TMPL_WW    = $clog2(TMPL_WORDS + 1),
+    localparam int HW         = $clog2(NUM_HDR),
+    localparam int TSW        = $clog2(TMPL_SLOTS),
+    localparam int TAG_W      = $clog2(NUM_PKTS)
 ) (
-    input  wire logic                   clk,
-    input  wire logic                   rst_n,
+    input  wire logic                    clk,
+    input  wire logic                    rst_n,
 
-    input  wire logic                   start,       // one-cycle pulse; inputs stable until done
-    input  wire logic [8*HDR_BYTES-1:0] hdr_bytes,   // frame byte i at [8i+7:8i]
-    input  wire logic [LEN_WIDTH-1:0]   frame_len,   // whole frame in bytes
-    input  wire logic [15:0]            head_len,    // first buffer in bytes
-    input  wire logic                   ufo,         // descriptor UFO flag
-    input  wire logic                   csum,        // descriptor CSUM flag
-    input  wire logic [15:0]            ufo_size,
-    input  wire logic [15:0]            csum_start,  // plain checksum offload
-    input  wire logic [15:0]            csum_offset,
+    // packets whose header window has landed, and the packet table
+    input  wire logic [TAG_W:0]          hdr_ptr,
+    output      logic [TAG_W-1:0]        tbl_rd_tag,
+    input  wire ufo_pkg::pkt_rec_t                tbl_rd_rec,
 
-    output      logic                   done,        // one-cycle pulse, results below valid
-    output      logic [7:0]             status,      // ST_OK, ST_HEADER or ST_UFO_SIZE
-    output      logic                   is_v6,
-    output      logic [7:0]             l3_off,      // IP header start
-    output      logic [7:0]             l4_off,      // UDP header start
-    output      logic [7:0]             unfrag_end,  // end of the part every fragment repeats
-    output      logic [7:0]             nh_pos,      // IPv6: next-header byte that becomes 44
-    output      logic [7:0]             fh_next,     // IPv6: next header after the unfragmentable part
-    output      logic [15:0]            frag_base,   // IPv4 input fragment offset, bytes
-    output      logic                   in_mf,       // IPv4 input MF flag
-    output      logic [15:0]            ip_base_first,  // folded
-    output      logic [15:0]            ip_base_later,  // folded
-    output      logic [15:0]            prefix_sum,     // folded
-    output      logic                   sum_odd,        // checksum starts at an odd offset
-    output      logic [HDR_BYTES-1:0]   noop_mask       // IPv4 option bytes NOOPed after fragment 0
+    // header slots (registered read) and their release
+    output      logic [HW-1:0]           hdr_rd_slot,
+    output      logic [HDR_WW-1:0]       hdr_rd_word,
+    input  wire logic [DATA_WIDTH-1:0]   hdr_rd_data,
+    output      logic [HW:0]             hdr_free_ptr,
+
+    // template memory write port and slot accounting
+    output      logic                    tmpl_wr_en,
+    output      logic [TSW-1:0]          tmpl_wr_slot,
+    output      logic [TMPL_WW-1:0]      tmpl_wr_word,
+    output      logic [DATA_WIDTH-1:0]   tmpl_wr_data,
+    output      logic [KEEP_WIDTH-1:0]   tmpl_wr_noop,
+    input  wire logic [TSW:0]            tmpl_free_ptr,   // slots released by the frame reader
+
+    // results
+    output      logic                    res_wr_en,
+    output      logic [TAG_W-1:0]        res_wr_tag,
+    output      ufo_pkg::parse_res_t              res_wr,
+    output      logic [TAG_W:0]          parse_ptr
 );
-  initial begin
-    if (HDR_BYTES < 64 || HDR_BYTES > 256 || HDR_BYTES % 8 != 0) begin
-      $error("ufo_hdr_parse: HDR_BYTES must be a multiple of 8 in 64..256");
-      $finish;
-    end
+  if (HDR_BYTES < 64 || HDR_BYTES > 248 || HDR_BYTES % KEEP_WIDTH != 0) begin : g_bad_hdr
+    $fatal(1, "ufo_hdr_parse: HDR_BYTES must be a multiple of DATA_WIDTH/8 in 64..248");
   end
 
-  localparam logic [7:0] NH_HOP = 8'd0, NH_ROUTING = 8'd43, NH_DEST = 8'd60;
-  localparam int         PW = 9;   // byte position width (window <= 256, positions <= 511)
+  localparam int PW = 9;   // byte position width (window <= 248, positions <= 511)
+  localparam int WB = $clog2(HDR_BYTES);
 
-  typedef enum logic [3:0] {S_IDLE, S_ETH, S_L3, S_OPT, S_V6, S_V6_L4, S_CHECK, S_SUM, S_DONE}
-      state_e;
-  state_e state_q;
+  typedef enum logic [3:0] {
+    S_IDLE, S_LOAD, S_ETH, S_L3, S_OPT, S_V6, S_V6_L4, S_CHECK, S_SUM, S_DECIDE, S_SLOT,
+    S_BUILD, S_WRITE, S_DONE
+  } state_e;
 
-  logic [PW-1:0] pos_q;        // byte being examined
-  logic [1:0]    tags_q;
-  logic [PW-1:0] l3_q, l4_q, u_q, nh_pos_q, sum_end_q;
-  logic          v6_q, rhdr_q;
-  logic [2:0]    ext_q;        // extension headers walked
-  logic [31:0]   prefix_q, first_q, later_q;
-  logic [7:0]    status_q;
-  logic [HDR_BYTES-1:0] noop_q;
+  // ---------------------------------------------------------------- state
+  state_e          state_q, state_d;
+  logic [TAG_W:0]  ptr_q, ptr_d;
+  logic [HW:0]     hdr_used_q, hdr_used_d;      // header slots consumed (= released)
+  logic [TSW:0]    tmpl_alloc_q, tmpl_alloc_d;
+  logic [HDR_WW-1:0] ld_q, ld_d;                // window words requested
+  logic            ld_valid_q;                  // a requested word arrives this cycle
+  logic [$clog2(HDR_WORDS)-1:0] ld_word_q;
+  logic [TMPL_WW-1:0] tw_q, tw_d;               // template word being written
 
-  // Byte reader over the window; positions past the window read 0 (every use is range-checked).
+  logic [PW-1:0]   pos_q, pos_d, l3_q, l3_d, l4_q, l4_d, u_q, u_d, nh_pos_q, nh_pos_d;
+  logic [PW-1:0]   sum_end_q, sum_end_d, nh_at_u_q, nh_at_u_d;
+  logic [7:0]      fh_next_q, fh_next_d;
+  logic [1:0]      tags_q, tags_d;
+  logic            v6_q, v6_d, rhdr_q, rhdr_d;
+  logic [2:0]      ext_q, ext_d;
+  logic [31:0]     prefix_q, prefix_d, first_q, first_d, later_q, later_d;
+  logic [7:0]      status_q, status_d;
+  logic [HDR_BYTES-1:0] noop_q, noop_d;
+  ufo_pkg::parse_res_t      res_q, res_d;
+
+  logic [8*HDR_BYTES-1:0] win_q;                // the header window (datapath: not reset)
+
+  ufo_pkg::pkt_rec_t rec;
+  assign tbl_rd_tag = ptr_q[TAG_W-1:0];
+  assign rec        = tbl_rd_rec;
+
+  // ---------------------------------------------------------------- field access
+  // Positions past the window read 0 (every use is range-checked).
   function automatic logic [7:0] hbyte(input logic [PW-1:0] p);
-    hbyte = (p < PW'(HDR_BYTES)) ? hdr_bytes[8*p[$clog2(HDR_BYTES)-1:0] +: 8] : 8'h00;
+    hbyte = (p < PW'(HDR_BYTES)) ? win_q[8*p[WB-1:0] +: 8] : 8'h00;
   endfunction
   function automatic logic [15:0] hword(input logic [PW-1:0] p);
     hword = {hbyte(p), hbyte(p + 1'b1)};
   endfunction
 
-  // Headers may only use bytes inside both the first buffer and the capture window.
+  // Headers may only use bytes inside both the first buffer and the window.
   logic [16:0] window;
-  assign window = (head_len < 16'(HDR_BYTES)) ? {1'b0, head_len} : 17'(HDR_BYTES);
+  assign window = (rec.head_len < 16'(HDR_BYTES)) ? {1'b0, rec.head_len} : 17'(HDR_BYTES);
 
-  // Fields at the current positions
   logic [15:0] ethertype, v4_tot_len, v6_payload_len, udp_len, frag_word;
   logic [7:0]  ver_ihl, v4_proto, nh, opt_type, opt_len, ext_len8;
   logic [3:0]  ihl;
   logic [PW-1:0] v4_l4, opt_end;
-  logic [11:0]   ext_len;      // up to 2048 bytes: compared before it is added to a position
+  logic [11:0]   ext_len;
   assign ethertype      = hword(pos_q);
   assign ver_ihl        = hbyte(l3_q);
   assign ihl            = ver_ihl[3:0];
-  assign v4_tot_len     = hword(l3_q + PW'(2));
-  assign frag_word      = hword(l3_q + PW'(6));
-  assign v4_proto       = hbyte(l3_q + PW'(9));
+  assign v4_tot_len     = hword(l3_q + PW'(ufo_pkg::IPV4_TOT_LEN));
+  assign frag_word      = hword(l3_q + PW'(ufo_pkg::IPV4_FRAG_OFF));
+  assign v4_proto       = hbyte(l3_q + PW'(ufo_pkg::IPV4_PROTO));
   assign v4_l4          = l3_q + {3'b0, ihl, 2'b00};
-  assign v6_payload_len = hword(l3_q + PW'(4));
-  assign udp_len        = hword(l4_q + PW'(4));
+  assign v6_payload_len = hword(l3_q + PW'(ufo_pkg::IPV6_PLEN));
+  assign udp_len        = hword(l4_q + PW'(ufo_pkg::UDP_LEN));
   assign nh             = hbyte(nh_pos_q);        // next header of the header before pos_q
   assign ext_len8       = hbyte(pos_q + 1'b1);
   assign ext_len        = {1'b0, ext_len8, 3'b000} + 12'd8;
@@ -111,201 +146,385 @@ module ufo_hdr_parse #(
   assign opt_len        = hbyte(pos_q + 1'b1);
   assign opt_end        = pos_q + PW'(opt_len);
 
+  logic unfrag_ext;   // the next header is one ip6_find_1stfragopt keeps unfragmentable
+  assign unfrag_ext = nh == ufo_pkg::NEXTHDR_HOP || nh == ufo_pkg::NEXTHDR_ROUTING || (nh == ufo_pkg::NEXTHDR_DEST && !rhdr_q);
+
   // S_SUM walks even positions below sum_end_q; which IPv4 words change per fragment
   logic [PW-1:0] ip_rel;
   logic          per_frag_word, in_ip4_hdr, odd_tail;
   logic [15:0]   word, word_later;
   assign ip_rel        = pos_q - l3_q;
-  assign per_frag_word = (ip_rel == PW'(2)) || (ip_rel == PW'(6)) || (ip_rel == PW'(10));
-  assign in_ip4_hdr    = !v6_q && ufo && pos_q >= l3_q && pos_q < l4_q;
-  assign odd_tail      = pos_q + 1'b1 == sum_end_q;   // an odd start: only the high byte counts
+  assign per_frag_word = ip_rel == PW'(ufo_pkg::IPV4_TOT_LEN) || ip_rel == PW'(ufo_pkg::IPV4_FRAG_OFF) ||
+                         ip_rel == PW'(ufo_pkg::IPV4_CSUM);
+  assign in_ip4_hdr    = !v6_q && pos_q >= l3_q && pos_q < l4_q;
+  assign odd_tail      = pos_q + 1'b1 == sum_end_q;
   assign word          = odd_tail ? {hbyte(pos_q), 8'h00} : hword(pos_q);
   always_comb begin
     word_later = word;
-    if (noop_q[pos_q[$clog2(HDR_BYTES)-1:0]])        word_later[15:8] = 8'h01;
-    if (noop_q[pos_q[$clog2(HDR_BYTES)-1:0] + 1'b1]) word_later[7:0]  = 8'h01;
+    if (noop_q[pos_q[WB-1:0]])        word_later[15:8] = ufo_pkg::IPOPT_NOOP;
+    if (noop_q[pos_q[WB-1:0] + 1'b1]) word_later[7:0]  = ufo_pkg::IPOPT_NOOP;
   end
 
-  task automatic fail(input logic [7:0] st);
-    status_q <= st;
-    state_q  <= S_DONE;
-  endtask
+  // ---------------------------------------------------------------- decisions of a parsed packet
+  logic [ufo_pkg::LEN_WIDTH-1:0] left, fits_limit, vlan_shift, plain_csum_pos;
+  logic                 fits, frag_mode, frag6, vlan_bad;
+  logic [7:0]           copy_len;
+  logic [ufo_pkg::LEN_WIDTH-1:0] hdr_words_needed;
+  assign left           = rec.total - ufo_pkg::LEN_WIDTH'(u_q);
+  assign fits_limit     = ufo_pkg::LEN_WIDTH'(rec.ufo_size) + (v6_q ? ufo_pkg::LEN_WIDTH'(ufo_pkg::FRAG_HDR_LEN) : '0);
+  assign fits           = left <= fits_limit;
+  assign frag_mode      = rec.ufo && !fits;
+  assign frag6          = frag_mode && v6_q;
+  assign copy_len       = frag_mode ? u_q[7:0] : (rec.vlan_ins ? 8'(ufo_pkg::ETH_MACS_LEN) : 8'd0);
+  assign vlan_shift     = rec.vlan_ins ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0;
+  assign plain_csum_pos = ufo_pkg::LEN_WIDTH'(rec.csum_start) + ufo_pkg::LEN_WIDTH'(rec.csum_offset) +
+                          ((rec.vlan_ins && 32'(rec.csum_start) + 32'(rec.csum_offset) >= ufo_pkg::ETH_MACS_LEN)
+                               ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0);
+  // no EtherType to put the tag before, or a plain checksum that would cover the tag (the
+  // kernel refuses that combination too)
+  assign vlan_bad       = rec.vlan_ins && (rec.total < ufo_pkg::LEN_WIDTH'(ufo_pkg::ETH_HDR_LEN) ||
+                                           (!rec.ufo && rec.csum && rec.csum_start < 16'(ufo_pkg::ETH_MACS_LEN)));
+  // plain checksum field outside the window or the packet
+  logic plain_bad;
+  assign plain_bad = rec.csum && (32'(rec.csum_start) > HDR_BYTES ||
+                                  32'(rec.csum_start) + 32'(rec.csum_offset) + 2 > 32'(rec.total));
+  assign hdr_words_needed = (rec.total + ufo_pkg::LEN_WIDTH'(KEEP_WIDTH - 1)) >> LOG2_KEEP;
+
+  logic need_hdr, tmpl_room;
+  assign need_hdr  = rec.ufo || rec.vlan_ins;
+  assign tmpl_room = (TSW+1)'(tmpl_alloc_q - tmpl_free_ptr) < (TSW+1)'(TMPL_SLOTS);
+
+  // ---------------------------------------------------------------- template
+  localparam int TMPL_WORDS_P2 = 1 << $clog2(TMPL_WORDS);
+  logic [TMPL_WORDS_P2*DATA_WIDTH-1:0] tmpl_q;   // the packet's template, built in S_BUILD
+  logic [TMPL_WORDS_P2*KEEP_WIDTH-1:0] tnoop_q;
+
+  logic [63:0] frag_hdr;
+  assign frag_hdr = {fh_next_q, 8'h00, 16'h0000, rec.frag_id};   // wire order, byte 0 first
+
+  always_ff @(posedge clk) begin
+    if (state_q == S_BUILD) begin
+      tmpl_q  <= '0;
+      tnoop_q <= '0;
+      for (int i = 0; i < TMPL_BYTES; i++) begin
+        logic [PW-1:0] src;   // where template byte i comes from in the frame
+        logic [7:0]    b;
+        logic          n;
+        src = (rec.vlan_ins && i >= ufo_pkg::ETH_MACS_LEN) ? PW'(i - ufo_pkg::VLAN_TAG_LEN) : PW'(i);
+        n   = 1'b0;
+        if (rec.vlan_ins && i >= ufo_pkg::ETH_MACS_LEN && i < ufo_pkg::ETH_MACS_LEN + ufo_pkg::VLAN_TAG_LEN) begin
+          b = (i == 12) ? ufo_pkg::ETHERTYPE_VLAN[15:8] : (i == 13) ? ufo_pkg::ETHERTYPE_VLAN[7:0]
+            : (i == 14) ? rec.vlan_tci[15:8] : rec.vlan_tci[7:0];
+        end else if (src < PW'(res_q.copy_len)) begin
+          b = win_q[8*src[WB-1:0] +: 8];
+          n = noop_q[src[WB-1:0]];
+          if (res_q.is_v6 && res_q.frag_mode && src == nh_at_u_q) b = ufo_pkg::NEXTHDR_FRAG;
+        end else if (res_q.is_v6 && res_q.frag_mode && src < PW'(res_q.copy_len) + PW'(ufo_pkg::FRAG_HDR_LEN)) begin
+          b = frag_hdr[63 - 8*(src - PW'(res_q.copy_len)) -: 8];
+        end else begin
+          b = 8'h00;
+        end
+        tmpl_q[8*i +: 8] <= b;
+        tnoop_q[i]       <= n;
+      end
+    end
+  end
+
+  logic [TMPL_WW-1:0] tmpl_last_word;
+  assign tmpl_last_word = TMPL_WW'((32'(res_q.tmpl_len) + KEEP_WIDTH - 1) / KEEP_WIDTH - 1);
+
+  assign tmpl_wr_en   = state_q == S_WRITE;
+  assign tmpl_wr_slot = tmpl_alloc_q[TSW-1:0];
+  assign tmpl_wr_word = tw_q;
+  assign tmpl_wr_data = tmpl_q[DATA_WIDTH*tw_q[$clog2(TMPL_WORDS_P2)-1:0] +: DATA_WIDTH];
+  assign tmpl_wr_noop = tnoop_q[KEEP_WIDTH*tw_q[$clog2(TMPL_WORDS_P2)-1:0] +: KEEP_WIDTH];
+
+  // ---------------------------------------------------------------- window load
+  logic [HDR_WW-1:0] ld_words;   // words to load: the window, or the whole frame if shorter
+  assign ld_words    = (hdr_words_needed < ufo_pkg::LEN_WIDTH'(HDR_WORDS)) ? HDR_WW'(hdr_words_needed)
+                                                                   : HDR_WW'(HDR_WORDS);
+  assign hdr_rd_slot = hdr_used_q[HW-1:0];
+  assign hdr_rd_word = ld_q;
+
+  always_ff @(posedge clk) begin
+    ld_valid_q <= state_q == S_LOAD && ld_q < ld_words;
+    ld_word_q  <= ld_q[$clog2(HDR_WORDS)-1:0];
+    if (ld_valid_q) win_q[DATA_WIDTH*ld_word_q +: DATA_WIDTH] <= hdr_rd_data;
+  end
+
+  // ---------------------------------------------------------------- next state
+  always_comb begin
+    state_d      = state_q;
+    ptr_d        = ptr_q;
+    hdr_used_d   = hdr_used_q;
+    tmpl_alloc_d = tmpl_alloc_q;
+    ld_d         = ld_q;
+    tw_d         = tw_q;
+    pos_d        = pos_q;
+    l3_d         = l3_q;
+    l4_d         = l4_q;
+    u_d          = u_q;
+    nh_pos_d     = nh_pos_q;
+    sum_end_d    = sum_end_q;
+    nh_at_u_d    = nh_at_u_q;
+    fh_next_d    = fh_next_q;
+    tags_d       = tags_q;
+    v6_d         = v6_q;
+    rhdr_d       = rhdr_q;
+    ext_d        = ext_q;
+    prefix_d     = prefix_q;
+    first_d      = first_q;
+    later_d      = later_q;
+    status_d     = status_q;
+    noop_d       = noop_q;
+    res_d        = res_q;
+
+    unique case (state_q)
+      S_IDLE: if (ptr_q != hdr_ptr) begin
+        pos_d    = PW'(ufo_pkg::ETH_MACS_LEN);
+        tags_d   = '0;
+        prefix_d = '0;
+        first_d  = '0;
+        later_d  = '0;
+        noop_d   = '0;
+        v6_d     = 1'b0;
+        rhdr_d   = 1'b0;
+        ext_d    = '0;
+        u_d      = '0;
+        l3_d     = '0;
+        l4_d     = '0;
+        ld_d     = '0;
+        status_d = ufo_pkg::ST_OK;
+        if (rec.status != ufo_pkg::ST_OK) begin
+          state_d = S_DECIDE;             // broken chain: nothing to parse
+        end else if (need_hdr) begin
+          state_d = S_LOAD;
+        end else begin
+          if (plain_bad) status_d = ufo_pkg::ST_HEADER;
+          state_d = S_DECIDE;
+        end
+      end
+      S_LOAD: begin
+        if (ld_q < ld_words) ld_d = ld_q + 1'b1;
+        // the last word is written into the window in the cycle we leave
+        else if (!ld_valid_q) begin
+          hdr_used_d = hdr_used_q + 1'b1;     // the slot is free again
+          if (rec.ufo) begin
+            state_d = S_ETH;
+          end else begin
+            if (plain_bad) status_d = ufo_pkg::ST_HEADER;
+            state_d = S_DECIDE;
+          end
+        end
+      end
+      S_ETH: begin
+        if ((ethertype == ufo_pkg::ETHERTYPE_VLAN || ethertype == ufo_pkg::ETHERTYPE_QINQ) && tags_q != 2'd2) begin
+          tags_d = tags_q + 1'b1;
+          pos_d  = pos_q + PW'(ufo_pkg::VLAN_TAG_LEN);
+        end else begin
+          l3_d     = pos_q + PW'(2);
+          nh_pos_d = pos_q + PW'(2 + ufo_pkg::IPV6_NEXTHDR);
+          state_d  = S_L3;
+          if (ethertype == ufo_pkg::ETHERTYPE_IPV6) v6_d = 1'b1;
+          else if (ethertype != ufo_pkg::ETHERTYPE_IPV4) begin
+            status_d = ufo_pkg::ST_HEADER;
+            state_d  = S_DECIDE;
+          end
+        end
+      end
+      S_L3: begin
+        if (v6_q) begin
+          pos_d   = l3_q + PW'(ufo_pkg::IPV6_HDR_LEN);
+          state_d = S_V6;
+          if (ver_ihl[7:4] != 4'd6 || 17'(l3_q) + 17'(ufo_pkg::IPV6_HDR_LEN) > window ||
+              ufo_pkg::LEN_WIDTH'(v6_payload_len) + ufo_pkg::LEN_WIDTH'(l3_q) + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV6_HDR_LEN) != rec.total) begin
+            status_d = ufo_pkg::ST_HEADER;
+            state_d  = S_DECIDE;
+          end
+        end else begin
+          l4_d    = v4_l4;
+          u_d     = v4_l4;
+          pos_d   = l3_q + PW'(ufo_pkg::IPV4_HDR_MIN);
+          state_d = S_OPT;
+          if (ver_ihl[7:4] != 4'd4 || ihl < 4'd5 || 17'(v4_l4) + 17'(ufo_pkg::UDP_HDR_LEN) > window ||
+              v4_proto != ufo_pkg::IPPROTO_UDP || ufo_pkg::LEN_WIDTH'(v4_tot_len) + ufo_pkg::LEN_WIDTH'(l3_q) != rec.total) begin
+            status_d = ufo_pkg::ST_HEADER;
+            state_d  = S_DECIDE;
+          end
+        end
+      end
+      S_OPT: begin
+        // ip_options_fragment: stop at EOL, step over NOOP, stop at a malformed length
+        if (pos_q >= l4_q || opt_type == ufo_pkg::IPOPT_EOL) begin
+          state_d = S_CHECK;
+        end else if (opt_type == ufo_pkg::IPOPT_NOOP) begin
+          pos_d = pos_q + 1'b1;
+        end else if (opt_len < 8'd2 || opt_end > l4_q) begin
+          state_d = S_CHECK;
+        end else begin
+          if (!opt_type[7]) begin
+            for (int i = 0; i < HDR_BYTES; i++) begin
+              if (PW'(i) >= pos_q && PW'(i) < opt_end) noop_d[i] = 1'b1;
+            end
+          end
+          pos_d = opt_end;
+        end
+      end
+      S_V6: begin
+        // ip6_find_1stfragopt: one extension header per cycle
+        if (unfrag_ext) begin
+          if (ext_q == 3'(MAX_EXT) || 17'(pos_q) + 17'(ext_len) > window) begin
+            status_d = ufo_pkg::ST_HEADER;
+            state_d  = S_DECIDE;
+          end else begin
+            if (nh == ufo_pkg::NEXTHDR_ROUTING) rhdr_d = 1'b1;
+            ext_d    = ext_q + 1'b1;
+            nh_pos_d = pos_q;
+            pos_d    = pos_q + PW'(ext_len);
+          end
+        end else begin
+          // the Fragment header's "previous header" is the one before the unfragmentable end
+          u_d       = pos_q;
+          nh_at_u_d = nh_pos_q;
+          fh_next_d = nh;
+          state_d   = S_V6_L4;
+        end
+      end
+      S_V6_L4: begin
+        // the fragmentable part: Destination Options after a Routing header, then UDP
+        if (nh == ufo_pkg::NEXTHDR_DEST && ext_q != 3'(MAX_EXT) && 17'(pos_q) + 17'(ext_len) <= window) begin
+          ext_d    = ext_q + 1'b1;
+          nh_pos_d = pos_q;
+          pos_d    = pos_q + PW'(ext_len);
+        end else begin
+          l4_d = pos_q;
+          if (nh == ufo_pkg::IPPROTO_UDP && 17'(pos_q) + 17'(ufo_pkg::UDP_HDR_LEN) <= window) begin
+            state_d = S_CHECK;
+          end else begin
+            status_d = ufo_pkg::ST_HEADER;
+            state_d  = S_DECIDE;
+          end
+        end
+      end
+      S_CHECK: begin
+        // UDP length is the whole rest of the packet; ufo_size can make progress
+        sum_end_d = l4_q;
+        pos_d     = '0;
+        state_d   = S_SUM;
+        if (ufo_pkg::LEN_WIDTH'(udp_len) + ufo_pkg::LEN_WIDTH'(l4_q) != rec.total) begin
+          status_d = ufo_pkg::ST_HEADER;
+          state_d  = S_DECIDE;
+        end else if (rec.ufo_size < 16'(ufo_pkg::UDP_HDR_LEN)) begin
+          status_d = ufo_pkg::ST_UFO_SIZE;
+          state_d  = S_DECIDE;
+        end
+      end
+      S_SUM: begin
+        if (pos_q >= sum_end_q) begin
+          state_d = S_DECIDE;
+        end else begin
+          prefix_d = prefix_q + 32'(word);
+          if (in_ip4_hdr && !per_frag_word) begin
+            first_d = first_q + 32'(word);
+            later_d = later_q + 32'(word_later);
+          end
+          pos_d = pos_q + PW'(2);
+        end
+      end
+      S_DECIDE: begin
+        res_d               = '0;
+        res_d.status        = (rec.status != ufo_pkg::ST_OK) ? rec.status
+                              : (status_q != ufo_pkg::ST_OK) ? status_q
+                              : vlan_bad ? ufo_pkg::ST_HEADER : ufo_pkg::ST_OK;
+        res_d.frag_mode     = frag_mode;
+        res_d.is_v6         = v6_q;
+        res_d.copy_len      = copy_len;
+        res_d.tmpl_len      = copy_len + (rec.vlan_ins ? 8'(ufo_pkg::VLAN_TAG_LEN) : 8'd0) +
+                              (frag6 ? 8'(ufo_pkg::FRAG_HDR_LEN) : 8'd0);
+        res_d.l3_off        = l3_q[7:0];
+        res_d.frag_base     = {frag_word[12:0], 3'b000};
+        res_d.in_mf         = frag_word[13];
+        res_d.ip_base_first = ufo_pkg::csum_fold(first_q);
+        res_d.ip_base_later = ufo_pkg::csum_fold(later_q);
+        res_d.prefix_sum    = ufo_pkg::csum_fold(prefix_q);
+        res_d.csum_en       = rec.csum;
+        res_d.csum_pos      = !rec.ufo ? plain_csum_pos
+                              : ufo_pkg::LEN_WIDTH'(l4_q) + ufo_pkg::LEN_WIDTH'(ufo_pkg::UDP_CSUM) + vlan_shift +
+                                (frag6 ? ufo_pkg::LEN_WIDTH'(ufo_pkg::FRAG_HDR_LEN) : '0);
+        // a packet that will not be sent needs no template
+        state_d = (res_d.status == ufo_pkg::ST_OK && res_d.tmpl_len != '0) ? S_SLOT : S_DONE;
+      end
+      S_SLOT: if (tmpl_room) begin      // a template slot is free
+        res_d.tmpl_used = 1'b1;
+        state_d         = S_BUILD;
+      end
+      S_BUILD: begin                    // the template registers are loaded in this state
+        tw_d    = '0;
+        state_d = S_WRITE;
+      end
+      S_WRITE: begin
+        tw_d = tw_q + 1'b1;
+        if (tw_q == tmpl_last_word) begin
+          tmpl_alloc_d = tmpl_alloc_q + 1'b1;
+          state_d      = S_DONE;
+        end
+      end
+      S_DONE: begin
+        ptr_d   = ptr_q + 1'b1;
+        state_d = S_IDLE;
+      end
+      default: state_d = S_IDLE;
+    endcase
+  end
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      state_q <= S_IDLE;
-      done    <= 1'b0;
+      state_q      <= S_IDLE;
+      ptr_q        <= '0;
+      hdr_used_q   <= '0;
+      tmpl_alloc_q <= '0;
     end else begin
-      done <= 1'b0;
-      unique case (state_q)
-        S_IDLE: if (start) begin
-          pos_q    <= PW'(12);
-          tags_q   <= '0;
-          prefix_q <= '0;
-          first_q  <= '0;
-          later_q  <= '0;
-          noop_q   <= '0;
-          status_q <= ufo_pkg::ST_OK;
-          v6_q     <= 1'b0;
-          rhdr_q   <= 1'b0;
-          ext_q    <= '0;
-          if (ufo) begin
-            state_q <= S_ETH;
-          end else begin
-            // plain checksum offload: sum the bytes before csum_start
-            l3_q      <= '0;
-            l4_q      <= '0;
-            u_q       <= '0;
-            sum_end_q <= PW'(csum_start);
-            pos_q     <= '0;
-            if (csum && (32'(csum_start) > 32'(HDR_BYTES) ||
-                         32'(csum_start) + 32'(csum_offset) + 2 > 32'(frame_len))) begin
-              status_q <= ufo_pkg::ST_HEADER;
-              state_q  <= S_DONE;
-            end else begin
-              state_q <= csum ? S_SUM : S_DONE;
-            end
-          end
-        end
-        S_ETH: begin
-          if ((ethertype == ufo_pkg::ETHERTYPE_VLAN || ethertype == ufo_pkg::ETHERTYPE_QINQ) &&
-              tags_q != 2'd2) begin
-            tags_q <= tags_q + 1'b1;
-            pos_q  <= pos_q + PW'(4);
-          end else begin
-            l3_q     <= pos_q + PW'(2);
-            nh_pos_q <= pos_q + PW'(2 + 6);    // IPv6 next header
-            state_q  <= S_L3;
-            if (ethertype == ufo_pkg::ETHERTYPE_IPV6) v6_q <= 1'b1;
-            else if (ethertype != ufo_pkg::ETHERTYPE_IPV4) fail(ufo_pkg::ST_HEADER);
-          end
-        end
-        S_L3: begin
-          if (v6_q) begin
-            pos_q <= l3_q + PW'(40);
-            if (ver_ihl[7:4] != 4'd6 || 17'(l3_q) + 17'd40 > window ||
-                LEN_WIDTH'(v6_payload_len) + LEN_WIDTH'(l3_q) + LEN_WIDTH'(40) != frame_len)
-              fail(ufo_pkg::ST_HEADER);
-            else
-              state_q <= S_V6;
-          end else begin
-            l4_q  <= v4_l4;
-            u_q   <= v4_l4;
-            pos_q <= l3_q + PW'(20);
-            if (ver_ihl[7:4] != 4'd4 || ihl < 4'd5 || 17'(v4_l4) + 17'd8 > window ||
-                v4_proto != ufo_pkg::IPPROTO_UDP ||
-                LEN_WIDTH'(v4_tot_len) + LEN_WIDTH'(l3_q) != frame_len)
-              fail(ufo_pkg::ST_HEADER);
-            else
-              state_q <= S_OPT;
-          end
-        end
-        S_OPT: begin
-          // ip_options_fragment: stop at EOL, step over NOOP, stop at a malformed length
-          if (pos_q >= l4_q || opt_type == 8'd0) begin
-            state_q <= S_CHECK;
-          end else if (opt_type == 8'd1) begin
-            pos_q <= pos_q + 1'b1;
-          end else if (opt_len < 8'd2 || opt_end > l4_q) begin
-            state_q <= S_CHECK;
-          end else begin
-            if (!opt_type[7]) begin
-              for (int i = 0; i < HDR_BYTES; i++) begin
-                if (PW'(i) >= pos_q && PW'(i) < opt_end) noop_q[i] <= 1'b1;
-              end
-            end
-            pos_q <= opt_end;
-          end
-        end
-        S_V6: begin
-          // ip6_find_1stfragopt: one extension header per cycle
-          if (nh == NH_HOP || nh == NH_ROUTING || (nh == NH_DEST && !rhdr_q)) begin
-            if (ext_q == 3'(MAX_EXT) || 17'(pos_q) + 17'(ext_len) > window) begin
-              fail(ufo_pkg::ST_HEADER);
-            end else begin
-              if (nh == NH_ROUTING) rhdr_q <= 1'b1;
-              ext_q    <= ext_q + 1'b1;
-              nh_pos_q <= pos_q;
-              pos_q    <= pos_q + PW'(ext_len);
-            end
-          end else begin
-            u_q     <= pos_q;
-            state_q <= S_V6_L4;
-          end
-        end
-        S_V6_L4: begin
-          // the fragmentable part: Destination Options after a Routing header, then UDP
-          if (nh == NH_DEST && ext_q != 3'(MAX_EXT) && 17'(pos_q) + 17'(ext_len) <= window) begin
-            ext_q    <= ext_q + 1'b1;
-            nh_pos_q <= pos_q;
-            pos_q    <= pos_q + PW'(ext_len);
-          end else begin
-            l4_q    <= pos_q;
-            state_q <= (nh == ufo_pkg::IPPROTO_UDP && 17'(pos_q) + 17'd8 <= window) ? S_CHECK
-                                                                                    : S_DONE;
-            if (!(nh == ufo_pkg::IPPROTO_UDP && 17'(pos_q) + 17'd8 <= window))
-              status_q <= ufo_pkg::ST_HEADER;
-          end
-        end
-        S_CHECK: begin
-          // UDP length is the whole rest of the packet; ufo_size can make progress
-          sum_end_q <= l4_q;
-          pos_q     <= '0;
-          if (LEN_WIDTH'(udp_len) + LEN_WIDTH'(l4_q) != frame_len) fail(ufo_pkg::ST_HEADER);
-          else if (ufo_size < 16'd8) fail(ufo_pkg::ST_UFO_SIZE);
-          else state_q <= S_SUM;
-        end
-        S_SUM: begin
-          if (pos_q >= sum_end_q) begin
-            state_q <= S_DONE;
-          end else begin
-            prefix_q <= prefix_q + 32'(word);
-            if (in_ip4_hdr && !per_frag_word) begin
-              first_q <= first_q + 32'(word);
-              later_q <= later_q + 32'(word_later);
-            end
-            pos_q <= pos_q + PW'(2);
-          end
-        end
-        S_DONE: begin
-          done    <= 1'b1;
-          state_q <= S_IDLE;
-        end
-        default: state_q <= S_IDLE;
-      endcase
+      state_q      <= state_d;
+      ptr_q        <= ptr_d;
+      hdr_used_q   <= hdr_used_d;
+      tmpl_alloc_q <= tmpl_alloc_d;
     end
   end
 
-  // The IPv6 walk leaves nh_pos_q at the header before UDP; the Fragment header's "previous
-  // header" is the one before u_q. Remember it when the unfragmentable walk ends.
-  logic [PW-1:0] nh_at_u_q;
-  logic [7:0]    fh_next_q;
   always_ff @(posedge clk) begin
-    if (state_q == S_V6 && !(nh == NH_HOP || nh == NH_ROUTING || (nh == NH_DEST && !rhdr_q))) begin
-      nh_at_u_q <= nh_pos_q;
-      fh_next_q <= nh;
-    end
+    ld_q      <= ld_d;
+    tw_q      <= tw_d;
+    pos_q     <= pos_d;
+    l3_q      <= l3_d;
+    l4_q      <= l4_d;
+    u_q       <= u_d;
+    nh_pos_q  <= nh_pos_d;
+    sum_end_q <= sum_end_d;
+    nh_at_u_q <= nh_at_u_d;
+    fh_next_q <= fh_next_d;
+    tags_q    <= tags_d;
+    v6_q      <= v6_d;
+    rhdr_q    <= rhdr_d;
+    ext_q     <= ext_d;
+    prefix_q  <= prefix_d;
+    first_q   <= first_d;
+    later_q   <= later_d;
+    status_q  <= status_d;
+    noop_q    <= noop_d;
+    res_q     <= res_d;
   end
 
-  assign status        = status_q;
-  assign is_v6         = v6_q;
-  assign l3_off        = l3_q[7:0];
-  assign l4_off        = l4_q[7:0];
-  assign unfrag_end    = u_q[7:0];
-  assign nh_pos        = nh_at_u_q[7:0];
-  assign fh_next       = fh_next_q;
-  assign frag_base     = {frag_word[12:0], 3'b000};
-  assign in_mf         = frag_word[13];
-  assign ip_base_first = ufo_pkg::csum_fold(first_q);
-  assign ip_base_later = ufo_pkg::csum_fold(later_q);
-  assign prefix_sum    = ufo_pkg::csum_fold(prefix_q);
-  assign sum_odd       = sum_end_q[0];
-  assign noop_mask     = noop_q;
+  assign res_wr_en    = state_q == S_DONE;
+  assign res_wr_tag   = ptr_q[TAG_W-1:0];
+  assign res_wr       = res_q;
+  assign parse_ptr    = ptr_q;
+  assign hdr_free_ptr = hdr_used_q;
 
   // DF and the reserved bit are not carried: ip_do_fragment rewrites the field without them.
-  // Positions stay below the 256-byte window, so their ninth bit is never needed outside.
-  logic unused_bits;
-  assign unused_bits = ^{frag_word[15:14], u_q[8], nh_at_u_q[8]};
+  logic unused;
+  assign unused = ^{frag_word[15:14], sum_end_q[0], rec.desc_index, rec.desc_count, rec.num_bufs,
+                    rec.frag_id[0], u_q[8], rec.csum_offset};
+
 endmodule
 
 `default_nettype wire

@@ -1,8 +1,9 @@
 // Language: SystemVerilog (IEEE 1800-2017), synthesizable subset.
-// ufo_nic_top: UFO transmit engine. Descriptor fetch -> packet sequencer -> gather DMA into the
-// store-and-forward packet buffer (with running frame checksum and header capture) -> header
-// parser -> fragmenter -> frame reader -> AXI4-Stream; one completion per packet.
-// Block diagram and formats: docs/architecture.md.
+// ufo_nic_top: UFO transmit engine, a pipeline of stages joined by queues, many packets in
+// flight: descriptor fetch -> packet assembly -> gather DMA (request and data sides) into the
+// packet ring -> header parse -> fragmenter -> frame reader -> AXI4-Stream -> completion.
+// Stages walk a per-packet table (tag = packet sequence number mod NUM_PKTS) in packet order,
+// each with its own pointer. Block diagram, tables and formats: docs/architecture.md.
 `default_nettype none
 `timescale 1ns / 1ps
 
@@ -11,10 +12,20 @@ module ufo_nic_top #(
     parameter int ADDR_WIDTH      = 64,     // AXI4 address width
     parameter int ID_WIDTH        = 4,      // AXI4 ID width (>= 1)
     parameter int AXIL_ADDR_WIDTH = 8,      // register file address width
-    parameter int BUF_BYTES       = 67584,  // packet buffer = largest frame, multiple of DATA_WIDTH/8
+    parameter int BUF_BYTES       = 131072, // packet ring bytes (power of two, > MAX_FRAME)
+    parameter int MAX_FRAME       = 67584,  // largest frame the engine accepts, bytes
     parameter int HDR_BYTES       = 128,    // header window
-    parameter int MAX_DESC        = 32,     // descriptors per packet (power of two)
+    parameter int MAX_DESC        = 32,     // descriptors per packet (2..63)
     parameter int MAX_BURST       = 16,     // beats per AXI4 read burst
+    parameter int NUM_PKTS        = 128,    // packets in flight (packet table entries, power of 2)
+    parameter int NUM_HDR         = 8,      // header windows waiting for the parser
+    parameter int TMPL_SLOTS      = 4,      // header templates (parsed packets not yet sent)
+    parameter int OUTSTANDING_BEATS  = 1024, // gather read beats in flight: >= read latency
+    parameter int OUTSTANDING_BURSTS = 256,  // gather read bursts in flight (power of 2)
+    parameter int DESC_DEPTH      = 256,    // descriptor prefetch FIFO (power of 2)
+    parameter int DESC_BLOCK      = 8,      // descriptors per read burst
+    parameter int DESC_READS      = 8,      // descriptor read bursts in flight (power of 2)
+    parameter int CPL_WRITES      = 8,      // completion writes in flight (power of 2)
     localparam int KEEP_WIDTH     = DATA_WIDTH / 8
 ) (
     input  wire logic                       clk,
@@ -88,28 +99,30 @@ module ufo_nic_top #(
 
     output      logic                       irq
 );
-  initial begin
-    if (DATA_WIDTH != 64 && DATA_WIDTH != 128 && DATA_WIDTH != 256 && DATA_WIDTH != 512) begin
-      $error("ufo_nic_top: DATA_WIDTH must be 64, 128, 256 or 512");
-      $finish;
-    end
-    if (BUF_BYTES % KEEP_WIDTH != 0 || BUF_BYTES < 2048 || BUF_BYTES > 131071) begin
-      $error("ufo_nic_top: BUF_BYTES must be a multiple of DATA_WIDTH/8 in 2048..131071");
-      $finish;
-    end
-    if ((MAX_DESC & (MAX_DESC - 1)) != 0 || MAX_DESC < 2) begin
-      $error("ufo_nic_top: MAX_DESC must be a power of two >= 2");
-      $finish;
-    end
+  if (DATA_WIDTH != 64 && DATA_WIDTH != 128 && DATA_WIDTH != 256 && DATA_WIDTH != 512) begin : g_bad_w
+    $fatal(1, "ufo_nic_top: DATA_WIDTH must be 64, 128, 256 or 512");
+  end
+  // The ring must hold the largest frame plus what the reservation can over-count (a beat per
+  // buffer); throughput wants about two largest frames (docs/performance.md).
+  if ((BUF_BYTES & (BUF_BYTES - 1)) != 0 || BUF_BYTES < MAX_FRAME + (MAX_DESC + 1) * KEEP_WIDTH ||
+      BUF_BYTES > (1 << ufo_pkg::RING_AW)) begin : g_bad_buf
+    $fatal(1, "ufo_nic_top: BUF_BYTES must be a power of two above MAX_FRAME, at most 1 MiB");
+  end
+  if (MAX_FRAME < 2048 || MAX_FRAME > 131071) begin : g_bad_frame
+    $fatal(1, "ufo_nic_top: MAX_FRAME must be 2048..131071");
+  end
+  if ((NUM_PKTS & (NUM_PKTS - 1)) != 0 || NUM_PKTS < 2) begin : g_bad_pkts
+    $fatal(1, "ufo_nic_top: NUM_PKTS must be a power of two >= 2");
   end
 
-  localparam int BUF_DEPTH = BUF_BYTES / KEEP_WIDTH;
-  localparam int BUF_AW    = $clog2(BUF_DEPTH);
-  localparam int LEN_WIDTH = 17;    // byte positions in the packet buffer (< 128 KiB)
-  localparam int IDX_WIDTH = $clog2(MAX_DESC);
+  localparam int RING_WORDS = BUF_BYTES / KEEP_WIDTH;
+  localparam int RWW        = $clog2(RING_WORDS);
+  localparam int TAG_W      = $clog2(NUM_PKTS);
+  localparam int HDR_WORDS  = (HDR_BYTES + KEEP_WIDTH - 1) / KEEP_WIDTH;
+  localparam int TMPL_WORDS = (HDR_BYTES + 12 + KEEP_WIDTH - 1) / KEEP_WIDTH;
 
   // ---------------------------------------------------------------- registers
-  logic        enable, busy, irq_w;
+  logic        enable, busy;
   logic [63:0] tx_ring_base, cpl_ring_base;
   logic [3:0]  ring_log2;
   logic [15:0] tx_tail, tx_head;
@@ -117,7 +130,7 @@ module ufo_nic_top #(
   logic [7:0]  cpl_done_status;
   logic [15:0] cpl_done_count;
   logic        frame_done;
-  logic [LEN_WIDTH-1:0] frame_bytes;
+  logic [ufo_pkg::LEN_WIDTH-1:0] frame_bytes;
 
   ufo_csr #(
       .AXIL_ADDR_WIDTH(AXIL_ADDR_WIDTH),
@@ -135,13 +148,8 @@ module ufo_nic_top #(
       .busy,
       .cpl_done, .cpl_status(cpl_done_status), .cpl_desc_count(cpl_done_count),
       .frame_done, .frame_bytes,
-      .irq(irq_w)
+      .irq
   );
-  assign irq = irq_w;
-
-  // TX_HEAD is for the driver; the engine itself tracks its fetch and completion positions.
-  logic unused_tx_head;
-  assign unused_tx_head = ^tx_head;
 
   // ---------------------------------------------------------------- read port sharing
   logic [ADDR_WIDTH-1:0] df_araddr, g_araddr;
@@ -164,187 +172,211 @@ module ufo_nic_top #(
       .m_axi_rid, .m_axi_rdata, .m_axi_rresp, .m_axi_rlast, .m_axi_rvalid, .m_axi_rready
   );
 
-  // ---------------------------------------------------------------- descriptors
-  logic        desc_valid, desc_ready, desc_err;
-  logic [15:0] desc_index, desc_buf_len, desc_flags, desc_ufo_size;
-  logic [15:0] desc_vlan_tci, desc_csum_start, desc_csum_offset;
-  logic [31:0] desc_frag_id;
-  logic [63:0] desc_buf_addr;
+  // ---------------------------------------------------------------- descriptor fetch
+  logic                 desc_valid, desc_ready, desc_unsolicited;
+  ufo_pkg::desc_item_t  desc;
 
-  ufo_desc_fetch #(.DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH)) u_desc_fetch (
+  ufo_desc_fetch #(
+      .DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .DEPTH(DESC_DEPTH),
+      .MAX_BLOCK(DESC_BLOCK), .MAX_READS(DESC_READS), .MAX_BURST(MAX_BURST)
+  ) u_desc_fetch (
       .clk, .rst_n,
       .enable, .tx_ring_base(ADDR_WIDTH'(tx_ring_base)), .ring_log2, .tx_tail,
-      .m_axi_araddr(df_araddr), .m_axi_arlen(df_arlen), .m_axi_arvalid(df_arvalid),
-      .m_axi_arready(df_arready), .m_axi_rdata(df_rdata), .m_axi_rresp(df_rresp),
-      .m_axi_rlast(df_rlast), .m_axi_rvalid(df_rvalid), .m_axi_rready(df_rready),
-      .desc_valid, .desc_ready, .desc_index, .desc_buf_addr, .desc_buf_len, .desc_flags,
-      .desc_ufo_size, .desc_vlan_tci, .desc_csum_start, .desc_csum_offset, .desc_frag_id,
-      .desc_err
+      .ar_addr(df_araddr), .ar_len(df_arlen), .ar_valid(df_arvalid), .ar_ready(df_arready),
+      .r_data(df_rdata), .r_resp(df_rresp), .r_last(df_rlast), .r_valid(df_rvalid),
+      .r_ready(df_rready),
+      .desc_valid, .desc_ready, .desc, .unsolicited(desc_unsolicited)
   );
 
+  // ---------------------------------------------------------------- packet table and pointers
+  // read ports, one per stage: gather request, gather data, parser, fragmenter, completion
+  logic [TAG_W:0]              alloc_ptr, hdr_ptr, r_ptr, parse_ptr, frag_ptr, cpl_ptr;
+  logic                        pkt_wr_en;
+  logic [TAG_W-1:0]            pkt_wr_tag;
+  ufo_pkg::pkt_rec_t           pkt_wr_rec;
+  logic [5*TAG_W-1:0]          pkt_rd_tag;
+  logic [5*$bits(pkt_wr_rec)-1:0] pkt_rd;
+  logic [TAG_W-1:0]            greq_tag, gdata_tag, parse_tag, frag_tag, cpl_tag;
+  ufo_pkg::pkt_rec_t           greq_rec, gdata_rec, parse_rec, frag_rec, cpl_rec;
+  assign pkt_rd_tag = {cpl_tag, frag_tag, parse_tag, gdata_tag, greq_tag};
+  assign {cpl_rec, frag_rec, parse_rec, gdata_rec, greq_rec} = pkt_rd;
 
-  // ---------------------------------------------------------------- packet sequencer
-  localparam int TMPL_BYTES = HDR_BYTES + 12;   // + inserted VLAN tag + IPv6 Fragment header
+  ufo_tag_table #(.WIDTH($bits(pkt_wr_rec)), .DEPTH(NUM_PKTS), .NUM_RD(5)) u_pkt_tbl (
+      .clk, .wr_en(pkt_wr_en), .wr_tag(pkt_wr_tag), .wr_data(pkt_wr_rec),
+      .rd_tag(pkt_rd_tag), .rd_data(pkt_rd));
 
-  logic                  list_wr_en;
-  logic [IDX_WIDTH-1:0]  list_wr_idx;
-  logic [ADDR_WIDTH-1:0] list_wr_addr;
-  logic [15:0]           list_wr_len;
-  logic                  gather_start, gather_done, gather_dma_err;
-  logic [IDX_WIDTH:0]    gather_count;
-  logic [LEN_WIDTH-1:0]  gather_total;
-  logic [31:0]           gather_frame_sum;
-  logic [8*HDR_BYTES-1:0] hdr_bytes;
-  logic                  parse_start, parse_done, parse_ufo, parse_csum, parse_is_v6;
-  logic                  parse_in_mf, parse_sum_odd;
-  logic [15:0]           parse_head_len, parse_ufo_size, parse_csum_start, parse_csum_offset;
-  logic [15:0]           parse_frag_base, parse_ip_base_first, parse_ip_base_later;
-  logic [15:0]           parse_prefix_sum;
-  logic [7:0]            parse_status, parse_l3_off, parse_l4_off, parse_unfrag_end;
-  logic [7:0]            parse_nh_pos, parse_fh_next;
-  logic [HDR_BYTES-1:0]  parse_noop_mask;
-  logic                  tmpl_load, tmpl_vlan_ins, tmpl_frag6;
-  logic [7:0]            tmpl_copy_len, tmpl_len;
-  logic [15:0]           tmpl_vlan_tci;
-  logic [31:0]           tmpl_frag_id;
-  logic [8*TMPL_BYTES-1:0] tmpl_bytes;
-  logic [TMPL_BYTES-1:0] tmpl_noop;
-  logic                  frag_start, frag_mode, frag_csum_en, frag_done;
-  logic [LEN_WIDTH-1:0]  frag_csum_pos;
-  logic [15:0]           frag_csum_val, frag_frames;
-  logic [31:0]           frag_wire_bytes;
-  logic                  cpl_valid, cpl_ready;
-  logic [15:0]           cpl_desc_index, cpl_desc_count, cpl_frames;
-  logic [7:0]            cpl_status;
-  logic [31:0]           cpl_wire_bytes;
+  // ---------------------------------------------------------------- packet assembly
+  logic                   buf_valid, buf_pop, asm_busy;
+  ufo_pkg::gather_buf_t   buf_head;
 
-  ufo_tx_ctrl #(
-      .ADDR_WIDTH(ADDR_WIDTH), .MAX_DESC(MAX_DESC), .BUF_BYTES(BUF_BYTES), .LEN_WIDTH(LEN_WIDTH)
-  ) u_ctrl (
-      .clk, .rst_n, .busy,
-      .desc_valid, .desc_ready, .desc_index, .desc_buf_addr(ADDR_WIDTH'(desc_buf_addr)),
-      .desc_buf_len, .desc_flags, .desc_ufo_size, .desc_vlan_tci, .desc_csum_start,
-      .desc_csum_offset, .desc_frag_id, .desc_err,
-      .list_wr_en, .list_wr_idx, .list_wr_addr, .list_wr_len,
-      .gather_start, .gather_count, .gather_total, .gather_done, .gather_dma_err,
-      .gather_frame_sum,
-      .parse_start, .parse_head_len, .parse_ufo, .parse_csum, .parse_ufo_size,
-      .parse_csum_start, .parse_csum_offset, .parse_done, .parse_status, .parse_is_v6,
-      .parse_l4_off, .parse_unfrag_end, .parse_prefix_sum, .parse_sum_odd,
-      .tmpl_load, .tmpl_copy_len, .tmpl_vlan_ins, .tmpl_vlan_tci, .tmpl_frag6, .tmpl_frag_id,
-      .frag_start, .frag_mode, .frag_csum_en, .frag_csum_pos, .frag_csum_val, .frag_done,
-      .frag_frames, .frag_wire_bytes,
-      .cpl_valid, .cpl_ready, .cpl_desc_index, .cpl_desc_count, .cpl_status, .cpl_frames,
-      .cpl_wire_bytes
-  );
-
-  // ---------------------------------------------------------------- gather into the buffer
-  logic                  buf_wr_en, buf_rd_en;
-  logic [BUF_AW-1:0]     buf_wr_addr, buf_rd_addr;
-  logic [DATA_WIDTH-1:0] buf_wr_data, buf_rd_data;
-
-  ufo_gather #(
-      .DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .MAX_DESC(MAX_DESC),
-      .MAX_BURST(MAX_BURST), .BUF_DEPTH(BUF_DEPTH), .HDR_BYTES(HDR_BYTES), .LEN_WIDTH(LEN_WIDTH)
-  ) u_gather (
+  ufo_pkt_assemble #(
+      .DATA_WIDTH(DATA_WIDTH), .MAX_DESC(MAX_DESC), .MAX_FRAME(MAX_FRAME), .NUM_PKTS(NUM_PKTS),
+      .BUF_DEPTH(2 * (1 << $clog2(MAX_DESC)))
+  ) u_assemble (
       .clk, .rst_n,
-      .list_wr_en, .list_wr_idx, .list_wr_addr, .list_wr_len,
-      .start(gather_start), .start_count(gather_count), .start_total(gather_total),
-      .done(gather_done), .dma_err(gather_dma_err), .frame_sum(gather_frame_sum), .hdr_bytes,
+      .desc_valid, .desc_ready, .desc,
+      .tbl_wr_en(pkt_wr_en), .tbl_wr_tag(pkt_wr_tag), .tbl_wr_rec(pkt_wr_rec),
+      .alloc_ptr, .free_ptr(cpl_ptr),
+      .buf_valid, .buf_pop, .buf_head,
+      .busy(asm_busy)
+  );
+
+  // ---------------------------------------------------------------- gather
+  logic                    burst_push, r_beat, g_unsolicited;
+  ufo_pkg::gather_burst_t  burst;
+  logic [$clog2(OUTSTANDING_BURSTS):0] burst_count;
+  logic [RWW:0]            free_word_ptr;
+  logic [$clog2(NUM_HDR):0] hdr_free_ptr;
+  logic                    ring_wr_en, ring_rd_en;
+  logic [RWW-1:0]          ring_wr_addr, ring_rd_addr;
+  logic [DATA_WIDTH-1:0]   ring_wr_data, ring_rd_data;
+  logic                    gres_wr_en;
+  logic [TAG_W-1:0]        gres_wr_tag;
+  ufo_pkg::gather_res_t    gres_wr, gres;
+  logic [$clog2(NUM_HDR)-1:0] hdr_rd_slot;
+  logic [$clog2(HDR_WORDS+1)-1:0] hdr_rd_word;
+  logic [DATA_WIDTH-1:0]   hdr_rd_data;
+
+  ufo_gather_req #(
+      .DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .NUM_PKTS(NUM_PKTS),
+      .RING_WORDS(RING_WORDS), .NUM_HDR(NUM_HDR), .MAX_BURST(MAX_BURST),
+      .OUTSTANDING_BEATS(OUTSTANDING_BEATS), .OUTSTANDING_BURSTS(OUTSTANDING_BURSTS)
+  ) u_gather_req (
+      .clk, .rst_n,
+      .alloc_ptr, .tbl_rd_tag(greq_tag), .tbl_rd_rec(greq_rec),
+      .buf_valid, .buf_pop, .buf_head,
+      .free_word_ptr, .hdr_free_ptr, .r_beat,
       .ar_addr(g_araddr), .ar_len(g_arlen), .ar_valid(g_arvalid), .ar_ready(g_arready),
-      .r_data(g_rdata), .r_resp(g_rresp), .r_last(g_rlast), .r_valid(g_rvalid),
-      .r_ready(g_rready),
-      .buf_wr_en, .buf_wr_addr, .buf_wr_data
+      .burst_push, .burst, .burst_count
   );
 
-  ufo_pkt_buf #(.DATA_WIDTH(DATA_WIDTH), .DEPTH(BUF_DEPTH)) u_pkt_buf (
-      .clk,
-      .wr_en(buf_wr_en), .wr_addr(buf_wr_addr), .wr_data(buf_wr_data),
-      .rd_en(buf_rd_en), .rd_addr(buf_rd_addr), .rd_data(buf_rd_data)
-  );
-
-  // ---------------------------------------------------------------- parse, template, fragment
-  ufo_hdr_parse #(.HDR_BYTES(HDR_BYTES), .LEN_WIDTH(LEN_WIDTH)) u_parse (
+  ufo_gather_data #(
+      .DATA_WIDTH(DATA_WIDTH), .NUM_PKTS(NUM_PKTS), .RING_WORDS(RING_WORDS),
+      .HDR_BYTES(HDR_BYTES), .NUM_HDR(NUM_HDR), .OUTSTANDING_BURSTS(OUTSTANDING_BURSTS)
+  ) u_gather_data (
       .clk, .rst_n,
-      .start(parse_start), .hdr_bytes, .frame_len(gather_total), .head_len(parse_head_len),
-      .ufo(parse_ufo), .csum(parse_csum), .ufo_size(parse_ufo_size),
-      .csum_start(parse_csum_start), .csum_offset(parse_csum_offset),
-      .done(parse_done), .status(parse_status), .is_v6(parse_is_v6), .l3_off(parse_l3_off),
-      .l4_off(parse_l4_off), .unfrag_end(parse_unfrag_end), .nh_pos(parse_nh_pos),
-      .fh_next(parse_fh_next), .frag_base(parse_frag_base), .in_mf(parse_in_mf),
-      .ip_base_first(parse_ip_base_first), .ip_base_later(parse_ip_base_later),
-      .prefix_sum(parse_prefix_sum), .sum_odd(parse_sum_odd), .noop_mask(parse_noop_mask)
+      .burst_push, .burst_in(burst), .burst_count,
+      .r_data(g_rdata), .r_resp(g_rresp), .r_last(g_rlast), .r_valid(g_rvalid), .r_ready(g_rready),
+      .r_beat, .unsolicited(g_unsolicited),
+      .tbl_rd_tag(gdata_tag), .tbl_rd_rec(gdata_rec),
+      .ring_wr_en, .ring_wr_addr, .ring_wr_data,
+      .res_wr_en(gres_wr_en), .res_wr_tag(gres_wr_tag), .res_wr(gres_wr),
+      .hdr_ptr, .r_ptr,
+      .hdr_rd_slot, .hdr_rd_word, .hdr_rd_data
   );
 
-  ufo_frame_template #(.HDR_BYTES(HDR_BYTES), .TMPL_BYTES(TMPL_BYTES)) u_template (
+  ufo_pkt_buf #(.DATA_WIDTH(DATA_WIDTH), .DEPTH(RING_WORDS)) u_ring (
       .clk,
-      .load(tmpl_load), .hdr_bytes, .hdr_noop(parse_noop_mask), .copy_len(tmpl_copy_len),
-      .vlan_ins(tmpl_vlan_ins), .vlan_tci(tmpl_vlan_tci), .frag6(tmpl_frag6),
-      .nh_pos(parse_nh_pos), .fh_next(parse_fh_next), .frag_id(tmpl_frag_id),
-      .tmpl_bytes, .tmpl_noop, .tmpl_len
+      .wr_en(ring_wr_en), .wr_addr(ring_wr_addr), .wr_data(ring_wr_data),
+      .rd_en(ring_rd_en), .rd_addr(ring_rd_addr), .rd_data(ring_rd_data)
   );
 
-  logic                    rd_cmd_valid, rd_cmd_ready, rd_cmd_noop;
-  logic [7:0]              rd_cmd_tmpl_len;
-  logic [LEN_WIDTH-1:0]    rd_cmd_b_start, rd_cmd_b_len;
-  logic [3:0]              rd_cmd_patch_en;
-  logic [4*LEN_WIDTH-1:0]  rd_cmd_patch_pos;
-  logic [4*16-1:0]         rd_cmd_patch_val;
+  ufo_tag_table #(.WIDTH($bits(gres)), .DEPTH(NUM_PKTS), .NUM_RD(1)) u_gres_tbl (
+      .clk, .wr_en(gres_wr_en), .wr_tag(gres_wr_tag), .wr_data(gres_wr),
+      .rd_tag(frag_tag), .rd_data(gres));
 
-  ufo_fragmenter #(.LEN_WIDTH(LEN_WIDTH)) u_fragmenter (
+  // ---------------------------------------------------------------- parse
+  localparam int TSW = $clog2(TMPL_SLOTS);
+  logic                    tmpl_wr_en;
+  logic [TSW-1:0]          tmpl_wr_slot;
+  logic [$clog2(TMPL_WORDS+1)-1:0] tmpl_wr_word;
+  logic [DATA_WIDTH-1:0]   tmpl_wr_data;
+  logic [KEEP_WIDTH-1:0]   tmpl_wr_noop;
+  logic [TSW:0]            tmpl_free_ptr;
+  logic                    pres_wr_en;
+  logic [TAG_W-1:0]        pres_wr_tag;
+  ufo_pkg::parse_res_t     pres_wr, pres;
+
+  ufo_hdr_parse #(
+      .DATA_WIDTH(DATA_WIDTH), .HDR_BYTES(HDR_BYTES), .NUM_PKTS(NUM_PKTS), .NUM_HDR(NUM_HDR),
+      .TMPL_SLOTS(TMPL_SLOTS)
+  ) u_parse (
       .clk, .rst_n,
-      .start(frag_start), .frag_mode, .is_v6(parse_is_v6), .frame_len(gather_total),
-      .tmpl_len, .copy_len(tmpl_copy_len), .vlan_ins(tmpl_vlan_ins), .l3_off(parse_l3_off),
-      .ufo_size(parse_ufo_size), .frag_base(parse_frag_base), .in_mf(parse_in_mf),
-      .ip_base_first(parse_ip_base_first), .ip_base_later(parse_ip_base_later),
-      .csum_en(frag_csum_en), .csum_pos(frag_csum_pos), .csum_val(frag_csum_val),
-      .done(frag_done), .frames(frag_frames), .wire_bytes(frag_wire_bytes),
-      .cmd_valid(rd_cmd_valid), .cmd_ready(rd_cmd_ready),
-      .cmd_tmpl_len(rd_cmd_tmpl_len), .cmd_noop(rd_cmd_noop),
-      .cmd_b_start(rd_cmd_b_start), .cmd_b_len(rd_cmd_b_len),
-      .cmd_patch_en(rd_cmd_patch_en), .cmd_patch_pos(rd_cmd_patch_pos),
-      .cmd_patch_val(rd_cmd_patch_val),
-      .frame_done, .frame_bytes
+      .hdr_ptr, .tbl_rd_tag(parse_tag), .tbl_rd_rec(parse_rec),
+      .hdr_rd_slot, .hdr_rd_word, .hdr_rd_data, .hdr_free_ptr,
+      .tmpl_wr_en, .tmpl_wr_slot, .tmpl_wr_word, .tmpl_wr_data, .tmpl_wr_noop, .tmpl_free_ptr,
+      .res_wr_en(pres_wr_en), .res_wr_tag(pres_wr_tag), .res_wr(pres_wr), .parse_ptr
   );
+
+  ufo_tag_table #(.WIDTH($bits(pres)), .DEPTH(NUM_PKTS), .NUM_RD(1)) u_pres_tbl (
+      .clk, .wr_en(pres_wr_en), .wr_tag(pres_wr_tag), .wr_data(pres_wr),
+      .rd_tag(frag_tag), .rd_data(pres));
+
+  // ---------------------------------------------------------------- fragment
+  logic                  cmd_valid, cmd_ready;
+  ufo_pkg::frame_cmd_t   cmd;
+  logic                  tx_wr_en;
+  logic [TAG_W-1:0]      tx_wr_tag;
+  ufo_pkg::tx_res_t      tx_wr, tx;
+
+  ufo_fragmenter #(.DATA_WIDTH(DATA_WIDTH), .NUM_PKTS(NUM_PKTS), .TMPL_SLOTS(TMPL_SLOTS)) u_fragmenter (
+      .clk, .rst_n,
+      .parse_ptr, .r_ptr, .tbl_rd_tag(frag_tag), .rec(frag_rec),
+      .gres, .pres,
+      .tx_wr_en, .tx_wr_tag, .tx_wr, .frag_ptr,
+      .cmd_valid, .cmd_ready, .cmd
+  );
+
+  ufo_tag_table #(.WIDTH($bits(tx)), .DEPTH(NUM_PKTS), .NUM_RD(1)) u_tx_tbl (
+      .clk, .wr_en(tx_wr_en), .wr_tag(tx_wr_tag), .wr_data(tx_wr),
+      .rd_tag(cpl_tag), .rd_data(tx));
+
+  // ---------------------------------------------------------------- frame reader
+  logic pkt_sent;
 
   ufo_frame_reader #(
-      .DATA_WIDTH(DATA_WIDTH), .BUF_DEPTH(BUF_DEPTH), .LEN_WIDTH(LEN_WIDTH),
-      .TMPL_BYTES(TMPL_BYTES)
+      .DATA_WIDTH(DATA_WIDTH), .RING_WORDS(RING_WORDS), .HDR_BYTES(HDR_BYTES),
+      .TMPL_SLOTS(TMPL_SLOTS)
   ) u_reader (
       .clk, .rst_n,
-      .cmd_valid(rd_cmd_valid), .cmd_ready(rd_cmd_ready),
-      .cmd_tmpl_len(rd_cmd_tmpl_len), .cmd_noop(rd_cmd_noop),
-      .cmd_b_start(rd_cmd_b_start), .cmd_b_len(rd_cmd_b_len),
-      .cmd_patch_en(rd_cmd_patch_en), .cmd_patch_pos(rd_cmd_patch_pos),
-      .cmd_patch_val(rd_cmd_patch_val),
-      .tmpl_bytes, .tmpl_noop,
-      .buf_rd_en, .buf_rd_addr, .buf_rd_data,
+      .cmd_valid, .cmd_ready, .cmd,
+      .ring_rd_en, .ring_rd_addr, .ring_rd_data, .free_word_ptr,
+      .tmpl_wr_en, .tmpl_wr_slot, .tmpl_wr_word, .tmpl_wr_data, .tmpl_wr_noop, .tmpl_free_ptr,
       .m_axis_tdata, .m_axis_tkeep, .m_axis_tvalid, .m_axis_tready, .m_axis_tlast,
-      .frame_done, .frame_bytes
+      .frame_done, .frame_bytes, .pkt_sent
   );
 
   // Store-and-forward: a frame starts only once its packet is complete and checked, so the
-  // engine never has to abort a frame it started. tuser stays 0 until a cut-through mode needs it.
+  // engine never has to abort a frame it started; tuser stays 0 until an abort path needs it.
   assign m_axis_tuser = 1'b0;
 
   // ---------------------------------------------------------------- completions
-  ufo_cpl_write #(.DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .ID_WIDTH(ID_WIDTH)) u_cpl (
+  logic        cpl_req_valid, cpl_req_ready, writes_pending;
+  logic [15:0] cpl_desc_index, cpl_desc_count, cpl_frames;
+  logic [7:0]  cpl_status;
+  logic [31:0] cpl_wire_bytes;
+
+  ufo_cpl_order #(.NUM_PKTS(NUM_PKTS)) u_cpl_order (
+      .clk, .rst_n,
+      .frag_ptr, .pkt_sent, .tbl_rd_tag(cpl_tag), .rec(cpl_rec),
+      .tx, .cpl_ptr,
+      .req_valid(cpl_req_valid), .req_ready(cpl_req_ready), .req_desc_index(cpl_desc_index),
+      .req_desc_count(cpl_desc_count), .req_status(cpl_status), .req_frames(cpl_frames),
+      .req_wire_bytes(cpl_wire_bytes)
+  );
+
+  ufo_cpl_write #(
+      .DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .ID_WIDTH(ID_WIDTH), .MAX_WRITES(CPL_WRITES)
+  ) u_cpl (
       .clk, .rst_n,
       .cpl_ring_base(ADDR_WIDTH'(cpl_ring_base)), .ring_log2,
-      .req_valid(cpl_valid), .req_ready(cpl_ready), .req_desc_index(cpl_desc_index),
+      .req_valid(cpl_req_valid), .req_ready(cpl_req_ready), .req_desc_index(cpl_desc_index),
       .req_desc_count(cpl_desc_count), .req_status(cpl_status), .req_frames(cpl_frames),
       .req_wire_bytes(cpl_wire_bytes),
       .m_axi_awid, .m_axi_awaddr, .m_axi_awlen, .m_axi_awsize, .m_axi_awburst, .m_axi_awlock,
       .m_axi_awcache, .m_axi_awprot, .m_axi_awvalid, .m_axi_awready,
       .m_axi_wdata, .m_axi_wstrb, .m_axi_wlast, .m_axi_wvalid, .m_axi_wready,
       .m_axi_bid, .m_axi_bresp, .m_axi_bvalid, .m_axi_bready,
-      .cpl_done, .cpl_status(cpl_done_status), .cpl_desc_count(cpl_done_count), .cpl_write_err
+      .cpl_done, .cpl_status(cpl_done_status), .cpl_desc_count(cpl_done_count), .cpl_write_err,
+      .writes_pending
   );
 
-  // A lost completion write is visible to the driver as a missing completion; there is no
-  // register for it yet.
-  logic unused_cpl_write_err;
-  assign unused_cpl_write_err = cpl_write_err;
+  assign busy = asm_busy || alloc_ptr != cpl_ptr || writes_pending;
+
+  // TX_HEAD is for the driver; a lost completion write, an unsolicited read beat: no register
+  // reports them yet (the robustness work adds counters).
+  logic unused;
+  assign unused = ^{tx_head, cpl_write_err, desc_unsolicited, g_unsolicited};
 endmodule
 
 `default_nettype wire
