@@ -5,6 +5,7 @@
 //!   headers, plain packets for checksum offload) and their random generator.
 //! - [`skb`], [`skb_build`]: the `sk_buff` the kernel hands a UFO device, and how it is built.
 //! - [`desc`]: descriptor, completion and register formats of `docs/architecture.md`.
+//! - [`regmap`]: the register map, generated from `regs/ufo_nic.rdl` (SystemRDL).
 //! - [`driver`]: the driver model that posts `sk_buff`s and reaps completions through a [`driver::Host`].
 //!
 //! The golden model (what Linux itself puts on the wire for an `sk_buff`) is the separate crate
@@ -18,5 +19,6 @@ pub mod desc;
 pub mod driver;
 pub mod gen;
 pub mod packet;
+pub mod regmap;
 pub mod skb;
 pub mod skb_build;

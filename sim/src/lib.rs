@@ -26,6 +26,7 @@
 //! tb.assert_clean(); // no assertion failure, no protocol violation
 //! ```
 
+pub mod bench;
 mod bus_ports;
 pub mod model;
 mod ports;
@@ -37,6 +38,6 @@ pub use ufo_testbench::{
     vectors,
 };
 
-pub use model::{Model, ModelConfig, SimStatus};
-pub use ports::{DATA_BYTES, DATA_WIDTH, PORTS};
+pub use model::{Model, ModelConfig, Recording, SimStatus};
+pub use ports::{DATA_BYTES, DATA_WIDTH, PORTS, VERILATOR_VERSION};
 pub use tb::{Tb, TbConfig, TbError, Timeout};

@@ -34,6 +34,11 @@ enum Cmd {
     /// Write a capture to replay: random unfragmented frames of the whole mix, as tcpdump shows
     /// them on a host with offloads (large datagrams whole, pseudo-header seeds in check fields).
     Capture(CaptureArgs),
+    /// Line-rate figures at this binary's DATA_WIDTH (workload x host latency, every packet
+    /// checked) and the simulator's speed against a bare replay; CSV files for bench-table.
+    Bench(ufo_sim::bench::BenchCmd),
+    /// The CSV files of `bench` at every width side by side, as Markdown tables.
+    BenchTable(ufo_sim::bench::TableCmd),
 }
 
 #[derive(Args)]
@@ -152,6 +157,8 @@ fn main() -> ExitCode {
         Cmd::Run(a) => run(a),
         Cmd::Replay(a) => replay_cmd(a),
         Cmd::Capture(a) => capture_cmd(a),
+        Cmd::Bench(a) => ufo_sim::bench::bench(&a).map(|()| ExitCode::SUCCESS),
+        Cmd::BenchTable(a) => ufo_sim::bench::table(&a).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -219,9 +226,10 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
         .join(",");
     let bench = a.bench.non_default_flags();
     println!(
-        "ufo-sim run: seed {seed}, {vector_count} vectors + {} random packets (MTU {mtus}), DATA_WIDTH {}",
+        "ufo-sim run: seed {seed}, {vector_count} vectors + {} random packets (MTU {mtus}), DATA_WIDTH {}, Verilator {}",
         picks.len(),
-        ufo_sim::DATA_WIDTH
+        ufo_sim::DATA_WIDTH,
+        ufo_sim::VERILATOR_VERSION
     );
     let replay = replay_command(&a, seed, &mtus);
     println!("replay this run: {replay}");

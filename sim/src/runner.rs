@@ -72,6 +72,10 @@ pub struct Outcome {
     pub origin: String,
     /// `Err` holds the precise failure report.
     pub result: Result<(), String>,
+    /// Edge of the response to the packet's `TX_TAIL` doorbell write (`None`: not posted).
+    pub doorbell_cycle: Option<u64>,
+    /// Edge of the first beat of the packet's first frame (`None`: no frame).
+    pub first_beat_cycle: Option<u64>,
 }
 
 /// A frame as the sink received it.
@@ -79,6 +83,8 @@ pub struct Outcome {
 pub struct WireFrame {
     /// Cycle of its last beat.
     pub cycle: u64,
+    /// Cycle of its first beat.
+    pub first_cycle: u64,
     /// Bytes.
     pub data: Vec<u8>,
 }
@@ -143,6 +149,15 @@ pub struct Runner {
 impl Runner {
     /// Builds the bench, resets the DUT and initialises the driver.
     pub fn new(cfg: RunConfig) -> Result<Runner, String> {
+        Self::with_tb_config(cfg, |_| {})
+    }
+
+    /// [`Runner::new`], with `adjust` changing the bench's configuration (made from `cfg`)
+    /// before the bench is built: e.g. more outstanding reads, or recording the inputs.
+    pub fn with_tb_config(
+        cfg: RunConfig,
+        adjust: impl FnOnce(&mut TbConfig),
+    ) -> Result<Runner, String> {
         let mut tb_cfg = TbConfig {
             seed: cfg.seed,
             trace: cfg.trace.clone(),
@@ -153,6 +168,7 @@ impl Runner {
         tb_cfg.mem.ar_accept_prob = cfg.traffic.ar_accept_prob;
         tb_cfg.mem.read_latency = cfg.traffic.read_latency;
         tb_cfg.mem.reorder_prob = cfg.traffic.reorder_prob;
+        adjust(&mut tb_cfg);
         let mut tb = Tb::new(tb_cfg);
         tb.reset(10);
         tb.mem.add_read_error(POISON_BASE..POISON_BASE + 0x1_0000);
@@ -176,6 +192,8 @@ impl Runner {
                     name: c.name.clone(),
                     origin: c.origin.clone(),
                     result: Err("not run".into()),
+                    doorbell_cycle: None,
+                    first_beat_cycle: None,
                 })
                 .collect(),
             ..RunReport::default()
@@ -194,6 +212,8 @@ impl Runner {
             while next < cases.len() && pending.len() < self.cfg.max_in_flight {
                 match self.post(&cases[next], next) {
                     Ok(p) => {
+                        // The doorbell's response was the last edge stepped.
+                        report.outcomes[next].doorbell_cycle = self.tb.cycle().checked_sub(1);
                         pending.push_back(p);
                         next += 1;
                     }
@@ -313,8 +333,12 @@ impl Runner {
             for _ in 0..c.frames {
                 match self.tb.sink.pop_frame() {
                     Some(f) => {
+                        report.outcomes[p.index]
+                            .first_beat_cycle
+                            .get_or_insert(f.first_cycle);
                         report.wire.push(WireFrame {
                             cycle: f.last_cycle,
+                            first_cycle: f.first_cycle,
                             data: f.data.clone(),
                         });
                         p.frames.push(f.data);
@@ -382,6 +406,7 @@ impl Runner {
             ));
             report.wire.push(WireFrame {
                 cycle: f.last_cycle,
+                first_cycle: f.first_cycle,
                 data: f.data,
             });
         }

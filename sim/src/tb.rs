@@ -38,6 +38,8 @@ pub struct TbConfig {
     pub axis: AxisSinkConfig,
     /// Cycle limit of one register access ([`Tb::reg_read`], [`Tb::reg_write`]).
     pub reg_timeout: u64,
+    /// Record the model's inputs from the start ([`Model::recording`], [`Model::replay`]).
+    pub record_inputs: bool,
 }
 
 impl Default for TbConfig {
@@ -48,6 +50,7 @@ impl Default for TbConfig {
             mem: HostMemConfig::default(),
             axis: AxisSinkConfig::default(),
             reg_timeout: 1000,
+            record_inputs: false,
         }
     }
 }
@@ -168,6 +171,11 @@ impl Tb {
             seed: cfg.seed,
             trace: cfg.trace,
         });
+        if cfg.record_inputs {
+            model
+                .start_recording()
+                .expect("a model not yet evaluated can record");
+        }
         let mem = HostMem::new(
             HostMemConfig {
                 data_bytes: crate::DATA_BYTES,
@@ -205,6 +213,11 @@ impl Tb {
     /// The master seed this bench was built with.
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// Half a clock period in the model's time unit: the time between two evaluations.
+    pub fn half_period(&self) -> u64 {
+        self.half_period
     }
 
     /// Rising edges so far.
