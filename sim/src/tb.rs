@@ -25,7 +25,7 @@ use crate::bus::{
 use crate::model::{Model, ModelConfig, ModelError, SimStatus};
 
 /// Clock period shown in traces, in nanoseconds.
-pub const CLOCK_PERIOD_NS: u64 = 10;
+pub use ufo_testbench::CLOCK_PERIOD_NS;
 
 /// How to build a [`Tb`].
 #[derive(Clone, Debug)]
@@ -35,9 +35,9 @@ pub struct TbConfig {
     pub seed: u64,
     /// Write an FST waveform here (`None`: no tracing, no cost).
     pub trace: Option<PathBuf>,
-    /// Host memory timing, back-pressure and checks.
+    /// Host memory timing, back-pressure and checks (`data_bytes` is set to the model's).
     pub mem: HostMemConfig,
-    /// Frame sink back-pressure.
+    /// Frame sink back-pressure (`data_bytes` is set to the model's).
     pub axis: AxisSinkConfig,
     /// Cycle limit of one register access ([`Tb::reg_read`], [`Tb::reg_write`]).
     pub reg_timeout: u64,
@@ -144,8 +144,20 @@ impl Tb {
         if cfg.record_inputs {
             model.start_recording()?;
         }
-        let mem = HostMem::new(cfg.mem, mix_seed(cfg.seed, 1));
-        let sink = AxisSink::new(cfg.axis, mix_seed(cfg.seed, 2));
+        let mem = HostMem::new(
+            HostMemConfig {
+                data_bytes: crate::DATA_BYTES,
+                ..cfg.mem
+            },
+            mix_seed(cfg.seed, 1),
+        );
+        let sink = AxisSink::new(
+            AxisSinkConfig {
+                data_bytes: crate::DATA_BYTES,
+                ..cfg.axis
+            },
+            mix_seed(cfg.seed, 2),
+        );
         let half_period = CLOCK_PERIOD_NS / 2 * model.ticks_per_ns();
         model.zero_inputs();
         let mut tb = Tb {

@@ -7,8 +7,9 @@ use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
 use ufo_driver::checksum::{add_ipv4_pseudo_header, Checksum, IPPROTO_UDP};
 use ufo_driver::desc::Status;
-use ufo_driver::golden::GoldenError;
-use ufo_driver::packet::{DatagramSpec, PacketSpec, SpecError, TxPacket, UdpCsum};
+use ufo_driver::packet::{
+    DatagramSpec, PacketGoldenError, PacketSpec, SpecError, TxPacket, UdpCsum,
+};
 use ufo_driver::skb::{Skb, SkbFrag};
 use ufo_driver::skb_build::{BuildError, FragLayout};
 
@@ -102,7 +103,7 @@ pub enum CaseError {
     Skb(#[from] BuildError),
     /// The golden model refused the packet.
     #[error("golden model: {0}")]
-    Golden(#[from] GoldenError),
+    Golden(#[from] PacketGoldenError),
     /// The packet description cannot be emitted.
     #[error("packet: {0}")]
     Spec(#[from] SpecError),
