@@ -12,6 +12,17 @@ fn pcap_header(snaplen: u32) -> Vec<u8> {
     h
 }
 
+/// A pcapng Section Header Block (little-endian, no options), as a pcapng file starts.
+fn pcapng_header() -> Vec<u8> {
+    let mut h = vec![0x0a, 0x0d, 0x0d, 0x0a];
+    h.extend_from_slice(&28u32.to_le_bytes());
+    h.extend_from_slice(&0x1a2b_3c4du32.to_le_bytes());
+    h.extend_from_slice(&[1, 0, 0, 0]); // version 1.0
+    h.extend_from_slice(&(-1i64).to_le_bytes()); // section length unknown
+    h.extend_from_slice(&28u32.to_le_bytes());
+    h
+}
+
 /// Frames of the whole mix, as a capture shows them (small enough to replay quickly).
 fn real_frames() -> Vec<Vec<u8>> {
     random::capture_frames(77, 60)
@@ -58,6 +69,34 @@ proptest! {
     ) {
         let mut file = pcap_header(snaplen);
         file.extend_from_slice(&body);
+        let _ = pcap_io::read_from(file.as_slice());
+    }
+
+    /// A valid pcapng section header, then arbitrary blocks: frames or an error.
+    #[test]
+    fn the_pcapng_reader_never_panics_past_the_header(
+        body in proptest::collection::vec(any::<u8>(), 0..512),
+    ) {
+        let mut file = pcapng_header();
+        file.extend_from_slice(&body);
+        let _ = pcap_io::read_from(file.as_slice());
+    }
+
+    /// Well-framed pcapng blocks (interface descriptions, enhanced, simple and obsolete packet
+    /// blocks) with arbitrary contents: frames or an error.
+    #[test]
+    fn the_pcapng_reader_never_panics_on_framed_blocks(blocks in proptest::collection::vec(
+        (prop_oneof![Just(1u32), Just(2), Just(3), Just(6), any::<u32>()],
+         proptest::collection::vec(any::<u8>(), 0..80)), 0..6)) {
+        let mut file = pcapng_header();
+        for (kind, mut content) in blocks {
+            content.resize(content.len().next_multiple_of(4), 0);
+            let len = (12 + content.len()) as u32;
+            file.extend_from_slice(&kind.to_le_bytes());
+            file.extend_from_slice(&len.to_le_bytes());
+            file.extend_from_slice(&content);
+            file.extend_from_slice(&len.to_le_bytes());
+        }
         let _ = pcap_io::read_from(file.as_slice());
     }
 
