@@ -153,6 +153,7 @@ run_tb tb_ufo_fifo WIDTH=64 DEPTH=4
 run_tb tb_ufo_fifo WIDTH=130 DEPTH=16
 for w in $WIDTHS; do
   run_tb tb_ufo_gather_packer DATA_WIDTH="$w"
+  run_tb tb_ufo_frame_reader DATA_WIDTH="$w"
 done
 
 echo "RTL unit tests: $passes passed, $fails failed ($((SECONDS - start)) s; benches $((SECONDS - t0)) s)"
