@@ -154,6 +154,12 @@ run_tb tb_ufo_fifo WIDTH=130 DEPTH=16
 for w in $WIDTHS; do
   run_tb tb_ufo_gather_packer DATA_WIDTH="$w"
   run_tb tb_ufo_frame_reader DATA_WIDTH="$w"
+  run_tb tb_ufo_pkt_assemble DATA_WIDTH="$w"
+done
+
+# assembly with a tiny table and queue (every limit hit often)
+for w in 64 512; do
+  echo " $WIDTHS " | grep -q " $w " && run_tb tb_ufo_pkt_assemble DATA_WIDTH=$w MAX_DESC=3 MAX_FRAME=2500 NUM_PKTS=2 BUF_DEPTH=4
 done
 
 echo "RTL unit tests: $passes passed, $fails failed ($((SECONDS - start)) s; benches $((SECONDS - t0)) s)"
