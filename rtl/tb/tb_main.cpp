@@ -3,7 +3,7 @@
 // stimulus, models, checks, $finish) is in the bench. Built by rtl/tb/run.sh with
 // `verilator --cc --exe --prefix Vtb`.
 //
-// A cycle is 10 ns of simulated time ($time / 10 = cycle). The run fails (exit 1) when the bench
+// A cycle is 10 ns of simulated time (messages print time in ps: cycle = time / 10000). The run fails (exit 1) when the bench
 // sets `failed`, when an $error fired in the RTL (an assertion such as ufo_vr_check or
 // ufo_fifo's; the first one stops the run), or when the bench does not finish within
 // +max_cycles=N cycles (default 20 million).
@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     tb->final();
 
     if (ctx->gotError()) {
-        std::printf("FAIL: an RTL assertion ($error) fired, see above (cycle = time / 10)\n");
+        std::printf("FAIL: an RTL assertion ($error) fired, see above (cycle = time in ps / 10000)\n");
         return 1;
     }
     if (!ctx->gotFinish()) {
