@@ -157,6 +157,7 @@ for w in $WIDTHS; do
   run_tb tb_ufo_pkt_assemble DATA_WIDTH="$w"
   run_tb tb_ufo_desc_fetch DATA_WIDTH="$w"
   run_tb tb_ufo_cpl_write DATA_WIDTH="$w"
+  run_tb tb_ufo_csr DATA_WIDTH="$w"
 done
 
 # assembly with a tiny table and queue (every limit hit often)
