@@ -158,6 +158,7 @@ for w in $WIDTHS; do
   run_tb tb_ufo_desc_fetch DATA_WIDTH="$w"
   run_tb tb_ufo_cpl_write DATA_WIDTH="$w"
   run_tb tb_ufo_csr DATA_WIDTH="$w"
+  run_tb tb_ufo_axi_rd_mux DATA_WIDTH="$w"
 done
 
 # assembly with a tiny table and queue (every limit hit often)

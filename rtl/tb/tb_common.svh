@@ -8,6 +8,7 @@
 //             run on every simulator and machine)
 //   fail(msg) prints "FAIL: msg (cycle N)" and counts; after 20 failures the bench stops
 //   finish()  prints "PASS <bench>" or "FAIL <bench>: N errors" and ends the run
+//   progress() tells the watchdog the bench is not hung (WATCHDOG cycles without it fail)
 localparam int RESET_CYCLES = 4;
 
 int unsigned cycle = 0;
@@ -60,6 +61,21 @@ function automatic void fail(input string msg);
     $finish;
   end
 endfunction
+
+// watchdog: a bench calls progress() whenever something moves; WATCHDOG cycles without it
+// (a hang) fail the run
+localparam int WATCHDOG = 20000;
+int unsigned last_progress = 0;
+function automatic void progress();
+  last_progress = cycle;
+endfunction
+always @(posedge clk) begin
+  if (cycle - last_progress > WATCHDOG) begin
+    last_progress = cycle;
+    fail($sformatf("no progress for %0d cycles (hang)", WATCHDOG));
+    finish();
+  end
+end
 
 function automatic void finish();
   if (errors == 0) begin

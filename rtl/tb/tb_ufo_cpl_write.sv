@@ -176,6 +176,7 @@ module tb_ufo_cpl_write #(
 
       // ================= this edge's transfers =================
       if (req_valid && req_ready) n_req++;
+      if ((req_valid && req_ready) || (bvalid && bready) || (wvalid && wready)) progress();
       if (awvalid && awready) begin
         logic [63:0] e;
         if (aw_at.size() == 0 || n_aw >= n_req) begin

@@ -228,6 +228,7 @@ module tb_ufo_csr #(
         n_r++;
       end
       if (bvalid && bready) n_b++;
+      if ((bvalid && bready) || (rvalid && rready) || step == 5) progress();
 
       // ================= this edge =================
       // reads sample the registers before the edge's writes and events

@@ -201,6 +201,8 @@ module tb_ufo_desc_fetch #(
       pop_before = pop_count;
       // ================= checks of this cycle =================
       if (r_ready !== 1'b1) fail("r_ready not high");
+      if (r_valid || (desc_valid && desc_ready) || step == T_DISABLED || step == T_UNSOL ||
+          step == T_FILL) progress();
       // unsolicited: exactly the beats sent with nothing outstanding
       if (unsolicited !== (r_valid && r_bogus))
         fail($sformatf("unsolicited %b on a beat the bench sent %s", unsolicited, r_bogus ? "unsolicited" : "for a read"));

@@ -43,6 +43,7 @@ module tb_ufo_fifo #(
       if (model.size() != 0 && head !== model[0])
         fail($sformatf("head %h, expected %h", head, model[0]));
       if (full) n_full++;
+      if (push || pop) progress();
       if (pop) begin
         void'(model.pop_front());
         n_pop++;

@@ -345,6 +345,7 @@ module tb_ufo_frame_reader #(
       done_due = 1'b0;
       sent_due = 1'b0;
       if (tvalid && tready) begin
+        progress();
         if (exp_len.size() == 0) begin
           fail("beat with no frame expected");
         end else begin

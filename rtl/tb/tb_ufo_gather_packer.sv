@@ -102,6 +102,7 @@ module tb_ufo_gather_packer #(
       if (exp_q.size() > 1 && exp_q[1].ready <= cycle)
         fail("backlog of two words: more than the spill register holds");
 
+      if (out_valid) progress();
       // the beat taken at this edge
       if (in_valid) model_beat();
 

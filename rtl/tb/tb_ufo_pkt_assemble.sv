@@ -285,6 +285,7 @@ module tb_ufo_pkt_assemble #(
         n_counted += int'(tbl_wr_rec.desc_count);
         n_wr++;
       end
+      if (desc_valid && desc_ready || tbl_wr_en || buf_pop) progress();
       if (desc_valid && desc_ready) begin
         void'(desc_q.pop_front());
         n_consumed++;
