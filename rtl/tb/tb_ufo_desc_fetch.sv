@@ -426,7 +426,7 @@ module tb_ufo_desc_fetch #(
                    n_ar, n_pop, n_err, n_err_beats, n_unsol);
           $display("  blocks limited by ring end %0d, 4 KiB %0d, FIFO space %0d, full size %0d; 512-bit upper-half starts %0d, lower-half ends %0d",
                    n_limit_end, n_limit_4k, n_limit_room, n_limit_block, n_odd_start, n_odd_end);
-          if (n_err == 0 || n_unsol < 5 || n_limit_end == 0 || n_limit_4k == 0 ||
+          if (n_err == 0 || n_unsol < 5 || (BLOCK > 1 && (n_limit_end == 0 || n_limit_4k == 0)) ||
               (DPB > 1 && (n_odd_start == 0 || n_odd_end == 0)))
             fail("scenario not covered");
           finish();

@@ -125,7 +125,7 @@ module tb_ufo_frame_reader #(
   int                  tmpl_alloc = 0;    // template slots taken
   int                  rel_taken = 0;     // releasing commands accepted
   int                  rel_in_cmds = 0;   // releasing commands generated
-  int                  n_pkts_gen = 0;
+  int                  n_pkts_gen = 0, n_frames_gen = 0;
 
   // statistics
   int n_frames = 0, n_beats = 0, n_nulls = 0, n_shared = 0, n_wrap = 0, n_patch_split = 0;
@@ -197,8 +197,9 @@ module tb_ufo_frame_reader #(
       end
     end
     if (verbose)
-      $display("  gen frame: first %b last %b rel %b slot %0d tmpl_len %0d noop %b b_start %0d b_len %0d pkt_end %0d patch_en %b bytes %0d",
-               first, last, c.tmpl_release, g_slot, tlen, c.noop, b_start, b_len, pkt_end, c.patch_en, bytes);
+      $display("  %0d: gen frame %0d: first %b last %b rel %b slot %0d tmpl_len %0d noop %b b_start %0d b_len %0d pkt_end %0d patch_en %b bytes %0d",
+               cycle, n_frames_gen, first, last, c.tmpl_release, g_slot, tlen, c.noop, b_start, b_len, pkt_end, c.patch_en, bytes);
+    n_frames_gen++;
     foreach (f[i]) exp_bytes.push_back(f[i]);
     exp_len.push_back(bytes);
     exp_pkt_last.push_back(last);
@@ -252,6 +253,7 @@ module tb_ufo_frame_reader #(
       c.tmpl_slot    = 4'(g_slot);
       c.pkt_end      = pkt_end;
       if (g_tmpl_used) rel_in_cmds++;
+      if (verbose) $display("  %0d: gen null command: rel %b pkt_end %0d", cycle, g_tmpl_used, pkt_end);
       cmd_q.push_back(c);
       rd_word_q.push_back(-1);
       rd_end_q.push_back(1'b1);
@@ -332,7 +334,7 @@ module tb_ufo_frame_reader #(
   int   done_len = 0;
   int   fast_phase = 0;               // 1: always-ready sink, commands offered at once
   int   tready_pct = 100, valid_pct = 100, ready_run = 0;
-  int   gap_allow = 0;                // idle cycles owed to null commands
+  int   gap_used = 0;                 // idle cycles since the last frame put down to null commands
   int   end_wait = 0;              // cycles since the last frame left
 
   always @(posedge clk) begin
@@ -355,11 +357,11 @@ module tb_ufo_frame_reader #(
             while (acc_null.size() != 0 && acc_null[0]) begin
               void'(acc_null.pop_front());
               void'(acc_cycle.pop_front());
-              gap_allow++;
             end
+            gap_used = 0;
           end
           left = exp_len[0] - out_pos;
-          if (verbose) $display("  beat: frame %0d pos %0d keep %h last %b data %h", out_frame, out_pos, tkeep, tlast, tdata);
+          if (verbose) $display("  %0d: beat: frame %0d pos %0d keep %h last %b data %h", cycle, out_frame, out_pos, tkeep, tlast, tdata);
           n = left < KEEP_WIDTH ? left : KEEP_WIDTH;
           for (int i = 0; i < KEEP_WIDTH; i++) begin
             if (tkeep[i] !== (i < n)) begin
@@ -408,8 +410,8 @@ module tb_ufo_frame_reader #(
           k = 0;
           while (k < acc_null.size() && acc_null[k]) k++;
           if (k < acc_null.size() && acc_cycle[k] + TB_LATENCY <= int'(cycle)) begin
-            if (gap_allow > 0) begin
-              gap_allow--;
+            if (gap_used < k) begin   // k null commands since the last frame: one cycle each
+              gap_used++;
               n_gap_allowed++;
             end else begin
               fail($sformatf("idle output cycle while frame %0d has been queued since cycle %0d",
@@ -422,6 +424,7 @@ module tb_ufo_frame_reader #(
 
       // -------- ring reads and free_word_ptr
       if (ring_rd_en) begin
+        if (verbose) $display("  %0d: ring read of word %0d (free_word_ptr %0d)", cycle, ring_rd_addr, free_word_ptr);
         // packet ends without a read come first
         while (rd_word_q.size() != 0 && rd_word_q[0] < 0) begin
           free_model += longint'((rd_end_word_q[0] - int'(free_model % RING_WORDS) + RING_WORDS) % RING_WORDS);
@@ -452,6 +455,7 @@ module tb_ufo_frame_reader #(
 
       // -------- commands
       if (cmd_valid && cmd_ready) begin
+        if (verbose) $display("  %0d: command taken (null %b)", cycle, cmd.null_cmd);
         acc_cycle.push_back(int'(cycle));
         acc_null.push_back(cmd.null_cmd);
         if (cmd.tmpl_release) rel_taken++;
@@ -471,7 +475,7 @@ module tb_ufo_frame_reader #(
 
       // -------- phases and the sink
       if (cycle % 700 == 0) begin
-        fast_phase = int'(rnd(2));
+        fast_phase = 1 - fast_phase;   // always-ready sink every other phase
         tready_pct = chance(1, 3) ? 100 : 30 + int'(rnd(70));
         valid_pct  = 30 + int'(rnd(71));
       end
