@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the tools `make sim` and `make test` need are present: Verilator 5.x (Debian's 5.006),
-# a C++ compiler, make, zlib headers (FST traces), Icarus Verilog, Yosys and cargo. Installs the Debian packages with
+# a C++ compiler, make, zlib headers (FST traces), Yosys and cargo. Installs the Debian packages with
 # apt-get when missing and allowed (root or passwordless sudo); otherwise says what to install.
 set -euo pipefail
 
@@ -8,8 +8,7 @@ need_pkgs=()
 command -v verilator >/dev/null 2>&1 || need_pkgs+=(verilator)
 command -v g++ >/dev/null 2>&1 || need_pkgs+=(g++)
 command -v make >/dev/null 2>&1 || need_pkgs+=(make)
-# Icarus and Yosys: the RTL is also checked by two other tools that read SystemVerilog
-command -v iverilog >/dev/null 2>&1 || need_pkgs+=(iverilog)
+# Yosys: the RTL is also elaborated by a second tool that reads SystemVerilog
 command -v yosys >/dev/null 2>&1 || need_pkgs+=(yosys)
 [ -e /usr/include/zlib.h ] || need_pkgs+=(zlib1g-dev)
 
