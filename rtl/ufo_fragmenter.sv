@@ -54,12 +54,12 @@ module ufo_fragmenter #(
   localparam int LOG2_KEEP  = $clog2(KEEP_WIDTH);
 
   // ---------------------------------------------------------------- the packet at frag_ptr
-  logic [TAG_W:0] ptr_q;
-  assign tbl_rd_tag = ptr_q[TAG_W-1:0];
-  assign frag_ptr   = ptr_q;
+  logic [TAG_W:0] frag_ptr_q;
+  assign tbl_rd_tag = frag_ptr_q[TAG_W-1:0];
+  assign frag_ptr   = frag_ptr_q;
 
   logic avail;
-  assign avail = ptr_q != parse_ptr && ptr_q != r_ptr;
+  assign avail = frag_ptr_q != parse_ptr && frag_ptr_q != r_ptr;
 
   logic [7:0] status;
   assign status = (rec.status != ufo_pkg::ST_OK) ? rec.status : gres.dma_err ? ufo_pkg::ST_DMA_READ : pres.status;
@@ -164,13 +164,13 @@ module ufo_fragmenter #(
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      ptr_q    <= '0;
+      frag_ptr_q    <= '0;
       active_q <= 1'b0;
       tslot_q  <= '0;
     end else if (go) begin
       if (last) begin
         active_q <= 1'b0;
-        ptr_q    <= ptr_q + 1'b1;
+        frag_ptr_q    <= frag_ptr_q + 1'b1;
         if (cur.tmpl_used) tslot_q <= tslot_q + 1'b1;
       end else begin
         active_q <= 1'b1;
@@ -191,7 +191,7 @@ module ufo_fragmenter #(
   end
 
   assign tx_wr_en          = go && last;
-  assign tx_wr_tag         = ptr_q[TAG_W-1:0];
+  assign tx_wr_tag         = frag_ptr_q[TAG_W-1:0];
   assign tx_wr.status      = cur.null_cmd ? status : ufo_pkg::ST_OK;
   assign tx_wr.frames      = cur.null_cmd ? 16'd0 : (first ? 16'd0 : frames_q) + 16'd1;
   assign tx_wr.wire_bytes  = cur.null_cmd ? 32'd0 : (first ? 32'd0 : bytes_q) + 32'(frame_bytes);

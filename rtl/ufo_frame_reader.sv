@@ -94,6 +94,12 @@ module ufo_frame_reader #(
 `ifndef SYNTHESIS
   ufo_vr_check #(.WIDTH($bits(cmd))) u_chk_cmd (
       .clk, .rst_n, .valid(cmd_valid), .ready(cmd_ready), .payload(cmd));
+  ufo_vr_check #(.WIDTH($bits(rplan_head))) u_chk_rplan (
+      .clk, .rst_n, .valid(!r_empty), .ready(r_pop), .payload(rplan_head));
+  ufo_vr_check #(.WIDTH($bits(bplan_head))) u_chk_bplan (
+      .clk, .rst_n, .valid(!b_empty), .ready(b_pop), .payload(bplan_head));
+  ufo_vr_check #(.WIDTH(DATA_WIDTH)) u_chk_word (
+      .clk, .rst_n, .valid(word_valid), .ready(word_pop), .payload(word));
 `endif
 endmodule
 

@@ -87,7 +87,7 @@ module ufo_hdr_parse #(
 
   // ---------------------------------------------------------------- state
   state_e          state_q, state_d;
-  logic [TAG_W:0]  ptr_q, ptr_d;
+  logic [TAG_W:0]  parse_ptr_q, parse_ptr_d;
   logic [HW:0]     hdr_used_q, hdr_used_d;      // header slots consumed (= released)
   logic [TSW:0]    tmpl_alloc_q, tmpl_alloc_d;
   logic [HDR_WW-1:0] ld_q, ld_d;                // window words requested
@@ -109,7 +109,7 @@ module ufo_hdr_parse #(
   logic [8*HDR_BYTES-1:0] win_q;                // the header window (datapath: not reset)
 
   ufo_pkg::pkt_rec_t rec;
-  assign tbl_rd_tag = ptr_q[TAG_W-1:0];
+  assign tbl_rd_tag = parse_ptr_q[TAG_W-1:0];
   assign rec        = tbl_rd_rec;
 
   // ---------------------------------------------------------------- field access
@@ -255,7 +255,7 @@ module ufo_hdr_parse #(
   // ---------------------------------------------------------------- next state
   always_comb begin
     state_d      = state_q;
-    ptr_d        = ptr_q;
+    parse_ptr_d        = parse_ptr_q;
     hdr_used_d   = hdr_used_q;
     tmpl_alloc_d = tmpl_alloc_q;
     ld_d         = ld_q;
@@ -280,7 +280,7 @@ module ufo_hdr_parse #(
     res_d        = res_q;
 
     unique case (state_q)
-      S_IDLE: if (ptr_q != hdr_ptr) begin
+      S_IDLE: if (parse_ptr_q != hdr_ptr) begin
         pos_d    = PW'(ufo_pkg::ETH_MACS_LEN);
         tags_d   = '0;
         prefix_d = '0;
@@ -470,7 +470,7 @@ module ufo_hdr_parse #(
         end
       end
       S_DONE: begin
-        ptr_d   = ptr_q + 1'b1;
+        parse_ptr_d   = parse_ptr_q + 1'b1;
         state_d = S_IDLE;
       end
       default: state_d = S_IDLE;
@@ -480,12 +480,12 @@ module ufo_hdr_parse #(
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       state_q      <= S_IDLE;
-      ptr_q        <= '0;
+      parse_ptr_q        <= '0;
       hdr_used_q   <= '0;
       tmpl_alloc_q <= '0;
     end else begin
       state_q      <= state_d;
-      ptr_q        <= ptr_d;
+      parse_ptr_q        <= parse_ptr_d;
       hdr_used_q   <= hdr_used_d;
       tmpl_alloc_q <= tmpl_alloc_d;
     end
@@ -515,9 +515,9 @@ module ufo_hdr_parse #(
   end
 
   assign res_wr_en    = state_q == S_DONE;
-  assign res_wr_tag   = ptr_q[TAG_W-1:0];
+  assign res_wr_tag   = parse_ptr_q[TAG_W-1:0];
   assign res_wr       = res_q;
-  assign parse_ptr    = ptr_q;
+  assign parse_ptr    = parse_ptr_q;
   assign hdr_free_ptr = hdr_used_q;
 
   // DF and the reserved bit are not carried: ip_do_fragment rewrites the field without them.

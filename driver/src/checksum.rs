@@ -1,5 +1,5 @@
-//! Internet checksum (RFC 1071): the only implementation in the crate, used by the datagram
-//! builder, the `sk_buff` builder, the golden model and the tests alike.
+//! Internet checksum (RFC 1071) of the stimulus: the datagram builders, the `sk_buff` builder and
+//! the tests use it. The golden model (`ufo-golden`) deliberately has its own.
 //!
 //! The sum is kept in a `u32` accumulator and folded at the end; bytes are paired big-endian
 //! (network order) and an odd final byte is padded with zero. [`Checksum`] carries the byte

@@ -1,6 +1,6 @@
 //! Host-memory formats and register map of `docs/architecture.md`: the 32-byte TX descriptor,
-//! the 16-byte completion and the AXI4-Lite register offsets. All multi-byte fields are
-//! little-endian.
+//! the 16-byte completion and the AXI4-Lite register offsets (generated from
+//! `regs/ufo_nic.rdl`). All multi-byte fields are little-endian.
 
 use std::fmt;
 
@@ -25,61 +25,18 @@ pub mod flags {
     pub const ALL: u16 = SOP | EOP | UFO | CSUM | VLAN_INS;
 }
 
-/// Register byte offsets on the AXI4-Lite slave.
+/// Register byte offsets, reset values and field masks on the AXI4-Lite slave, generated from
+/// `regs/ufo_nic.rdl` (see [`crate::regmap`]), with the short names the driver model uses.
 pub mod regs {
-    /// RO: identification, reads [`ID_VALUE`].
-    pub const ID: u32 = 0x00;
-    /// RO: `[15:0]` DATA_WIDTH, `[23:16]` MAX_DESC, `[31:24]` HDR_BYTES/8.
-    pub const CONFIG: u32 = 0x04;
-    /// RW: bit 0 ENABLE.
-    pub const CTRL: u32 = 0x08;
-    /// RO: bit 0 BUSY, bit 1 IDLE.
-    pub const STATUS: u32 = 0x0C;
-    /// RW: descriptor ring base `[31:0]`, 32-byte aligned.
-    pub const TX_RING_BASE_LO: u32 = 0x10;
-    /// RW: descriptor ring base `[63:32]`.
-    pub const TX_RING_BASE_HI: u32 = 0x14;
-    /// RW: `[3:0]` log2 of the ring size (1..15).
-    pub const TX_RING_LOG2: u32 = 0x18;
-    /// RW: doorbell, free-running 16-bit producer index.
-    pub const TX_TAIL: u32 = 0x1C;
-    /// RO: consumer index (descriptors whose packet completed).
-    pub const TX_HEAD: u32 = 0x20;
-    /// RW: completion ring base `[31:0]`, 16-byte aligned.
-    pub const CPL_RING_BASE_LO: u32 = 0x24;
-    /// RW: completion ring base `[63:32]`.
-    pub const CPL_RING_BASE_HI: u32 = 0x28;
-    /// RW1C: bit 0 completion written, bit 1 error completion written.
-    pub const IRQ_STATUS: u32 = 0x2C;
-    /// RW: enables for the IRQ_STATUS bits.
-    pub const IRQ_MASK: u32 = 0x30;
-    /// RO: packets completed OK.
-    pub const CNT_PKTS: u32 = 0x40;
-    /// RO: frames sent.
-    pub const CNT_FRAMES: u32 = 0x44;
-    /// RO: bytes sent (low 32 bits).
-    pub const CNT_BYTES: u32 = 0x48;
-    /// RO: DESC_CHAIN + DESC_DMA completions.
-    pub const CNT_ERR_DESC: u32 = 0x4C;
-    /// RO: DMA_READ completions.
-    pub const CNT_ERR_DMA: u32 = 0x50;
-    /// RO: LENGTH completions.
-    pub const CNT_ERR_LEN: u32 = 0x54;
-    /// RO: HEADER + UFO_SIZE completions.
-    pub const CNT_ERR_HDR: u32 = 0x58;
+    pub use crate::regmap::*;
 
     /// Value of the ID register: "UFO", version 1.
-    pub const ID_VALUE: u32 = 0x5546_4F01;
-    /// CTRL bit 0.
-    pub const CTRL_ENABLE: u32 = 1 << 0;
-    /// STATUS bit 0.
-    pub const STATUS_BUSY: u32 = 1 << 0;
-    /// STATUS bit 1.
-    pub const STATUS_IDLE: u32 = 1 << 1;
-    /// IRQ bit 0: a completion was written.
-    pub const IRQ_CPL: u32 = 1 << 0;
+    pub const ID_VALUE: u32 = ID_RESET;
+    /// IRQ bit 0 (`IRQ_STATUS` and `IRQ_MASK`): a completion was written.
+    pub const IRQ_CPL: u32 = IRQ_STATUS_CPL;
     /// IRQ bit 1: an error completion was written.
-    pub const IRQ_ERR: u32 = 1 << 1;
+    pub const IRQ_ERR: u32 = IRQ_STATUS_ERR;
+    const _: () = assert!(IRQ_MASK_CPL == IRQ_CPL && IRQ_MASK_ERR == IRQ_ERR);
 }
 
 /// One TX descriptor (32 bytes in the ring).

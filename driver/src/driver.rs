@@ -47,10 +47,11 @@ pub struct DriverConfig {
 }
 
 impl Default for DriverConfig {
-    /// 256-entry rings at 0x1_0000 / 0x2_0000, 4 MiB of buffers at 0x10_0000.
+    /// 1024-entry rings at 0x1_0000 / 0x2_0000 (deep enough to keep 1 µs of small packets in
+    /// flight at 512 bits), 4 MiB of buffers at 0x10_0000.
     fn default() -> Self {
         Self {
-            ring_log2: 8,
+            ring_log2: 10,
             tx_ring_base: 0x1_0000,
             cpl_ring_base: 0x2_0000,
             buf_base: 0x10_0000,

@@ -12,8 +12,9 @@
 
 use crate::packet::{
     DatagramSpec, Ipv6DatagramSpec, Ipv6ExtHeader, Ipv6ExtKind, PacketSpec, PlainCsum, PlainL3,
-    PlainSpec, TxPacket, UdpCsum, ETH_HEADER_LEN, IPPROTO_TCP, IPV4_MAX_TOTAL_LEN,
-    IPV4_MIN_HEADER_LEN, IPV6_HEADER_LEN, IPV6_MAX_PAYLOAD_LEN, UDP_HEADER_LEN, VLAN_TAG_LEN,
+    PlainSpec, TxPacket, UdpCsum, ETH_HEADER_LEN, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDPLITE,
+    IPV4_MAX_TOTAL_LEN, IPV4_MIN_HEADER_LEN, IPV6_HEADER_LEN, IPV6_MAX_PAYLOAD_LEN, UDP_HEADER_LEN,
+    VLAN_TAG_LEN,
 };
 use rand::Rng;
 
@@ -477,6 +478,10 @@ fn random_plain(rng: &mut impl Rng, cfg: &MixConfig, csum: bool) -> PlainSpec {
         dst: rng.gen(),
         next_header,
     };
+    // What a Linux host with NETIF_F_HW_CSUM hands the device: TCP leaves its checksum to the
+    // device (CHECKSUM_PARTIAL, `tcp_v4_send_check` / `tcp_v6_send_check`); UDP-Lite
+    // (`udplite_csum`) and ICMPv6 (`icmpv6_push_pending_frames`) always compute theirs in
+    // software, so they come complete and are sent as they are.
     let (l3, hdr, min, csum_kind) = match rng.gen_range(0..6) {
         // TCP: checksum at 16, header at least 20 bytes.
         0 => (
@@ -491,29 +496,44 @@ fn random_plain(rng: &mut impl Rng, cfg: &MixConfig, csum: bool) -> PlainSpec {
             20,
             PlainCsum::Partial { offset: 16 },
         ),
-        // UDP-Lite over IPv4 (checksum at 6).
+        // UDP-Lite over IPv4 (checksum at 6), computed by software.
         2 => (
-            v4(rng, 136),
+            v4(rng, IPPROTO_UDPLITE),
             IPV4_MIN_HEADER_LEN,
             8,
-            PlainCsum::Partial { offset: 6 },
+            PlainCsum::Full { offset: 6 },
         ),
-        // ICMPv6 (checksum at 2, pseudo-header included).
+        // ICMPv6 (checksum at 2, pseudo-header included), computed by software.
         3 => (
-            v6(rng, 58),
+            v6(rng, IPPROTO_ICMPV6),
             IPV6_HEADER_LEN,
             8,
-            PlainCsum::Partial { offset: 2 },
+            PlainCsum::Full { offset: 2 },
         ),
         // A non-IP EtherType (local experimental 0x88B5): any start, odd ones included.
         _ => (PlainL3::Raw { ethertype: 0x88B5 }, 0, 4, PlainCsum::None),
     };
     let n = payload_len(rng, hdr, min);
-    let payload: Vec<u8> = (0..n).map(|_| rng.gen()).collect();
+    let mut payload: Vec<u8> = (0..n).map(|_| rng.gen()).collect();
+    match l3 {
+        PlainL3::Ipv4 {
+            protocol: IPPROTO_TCP,
+            ..
+        }
+        | PlainL3::Ipv6 {
+            next_header: IPPROTO_TCP,
+            ..
+        } => payload[12] = (5 << 4) | (payload[12] & 1), // data offset 5, reserved 0, NS kept
+        PlainL3::Ipv4 {
+            protocol: IPPROTO_UDPLITE,
+            ..
+        } => payload[4..6].fill(0), // checksum coverage 0: the whole datagram
+        _ => {}
+    }
     let frame_len = l2 + hdr + n;
     let csum = match (csum, csum_kind) {
-        (false, PlainCsum::Partial { offset }) if rng.gen_bool(0.5) => PlainCsum::Full { offset },
-        (false, _) => PlainCsum::None,
+        // Without offload, software completed the checksum.
+        (false, PlainCsum::Partial { offset }) => PlainCsum::Full { offset },
         (true, PlainCsum::None) => {
             // csum_start anywhere from the EtherType on (even or odd) inside the engine's
             // header window, the field after it.
@@ -526,7 +546,7 @@ fn random_plain(rng: &mut impl Rng, cfg: &MixConfig, csum: bool) -> PlainSpec {
                 seed: rng.gen(),
             }
         }
-        (true, k) => k,
+        (_, k) => k,
     };
     PlainSpec {
         dst_mac: random_mac(rng),

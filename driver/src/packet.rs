@@ -13,10 +13,10 @@ use crate::checksum::{
     add_ipv4_pseudo_header, add_ipv6_pseudo_header, internet_checksum, udp_ipv4_checksum,
     udp_ipv4_seed, udp_ipv6_checksum, udp_ipv6_seed, Checksum, IPPROTO_UDP,
 };
-use crate::golden::{self, GoldenError, GoldenRequest};
 use crate::skb::{CsumOffload, Skb};
 use crate::skb_build::{self, BuildError, FragLayout};
 use thiserror::Error;
+use ufo_golden::{GoldenError, GoldenRequest};
 
 /// Ethernet II header length without tags.
 pub const ETH_HEADER_LEN: usize = 14;
@@ -58,6 +58,10 @@ pub const NEXTHDR_DEST: u8 = 60;
 pub const IPV6_MAX_EXT_HEADER_LEN: usize = 2048;
 /// IP protocol number of TCP.
 pub const IPPROTO_TCP: u8 = 6;
+/// IPv6 next header of ICMPv6.
+pub const IPPROTO_ICMPV6: u8 = 58;
+/// IP protocol number of UDP-Lite.
+pub const IPPROTO_UDPLITE: u8 = 136;
 
 /// What goes into the UDP check field of the built frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,6 +128,17 @@ pub enum SpecError {
     },
 }
 
+/// Why [`TxPacket::golden`] has no frames.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PacketGoldenError {
+    /// The packet description cannot be built.
+    #[error("packet: {0}")]
+    Spec(#[from] SpecError),
+    /// The golden model refused the frame.
+    #[error(transparent)]
+    Golden(#[from] GoldenError),
+}
+
 /// One UDP datagram over IPv4 in an Ethernet II frame, as a socket would send it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatagramSpec {
@@ -135,7 +150,9 @@ pub struct DatagramSpec {
     pub vlan: Vec<u16>,
     /// IPv4 source address.
     pub src_ip: [u8; 4],
-    /// IPv4 destination address.
+    /// IPv4 destination address, also the UDP pseudo-header's. With a source route option it is
+    /// the first hop, as Linux sends it (`docs/golden-model.md`, decision 19): the option's last
+    /// slot holds the final destination, and the checksum is still over this address.
     pub dst_ip: [u8; 4],
     /// IPv4 identification.
     pub ip_id: u16,
@@ -695,8 +712,10 @@ pub enum PlainCsum {
     /// The payload bytes exactly as given; no offload.
     None,
     /// Software already filled the field at `offset` within the payload: the complement of the
-    /// pseudo-header (IP only; protocol and payload length) plus payload sum, no offload (a UDP
-    /// result of 0 is written 0xFFFF, any other protocol's stays 0).
+    /// pseudo-header (IP only; protocol and payload length) plus payload sum, no offload. A
+    /// result of 0 is written 0xFFFF for UDP and UDP-Lite (`udp_send_skb`'s `CSUM_MANGLED_0`)
+    /// and TCP (completed by `skb_checksum_help`, which does the same); any other protocol's
+    /// (ICMPv6) stays 0.
     Full {
         /// position of the checksum field in the payload
         offset: u16,
@@ -929,18 +948,18 @@ impl PlainSpec {
                 f[at..at + 2].fill(0);
                 let mut sum = self.pseudo_sum();
                 sum.add_bytes(&f[l4..]);
-                let udp = matches!(
+                let mangle_zero = matches!(
                     self.l3,
                     PlainL3::Ipv4 {
-                        protocol: IPPROTO_UDP,
+                        protocol: IPPROTO_UDP | IPPROTO_UDPLITE | IPPROTO_TCP,
                         ..
                     } | PlainL3::Ipv6 {
-                        next_header: IPPROTO_UDP,
+                        next_header: IPPROTO_UDP | IPPROTO_UDPLITE | IPPROTO_TCP,
                         ..
                     }
                 );
                 let c = match sum.checksum() {
-                    0 if udp => 0xFFFF,
+                    0 if mangle_zero => 0xFFFF,
                     c => c,
                 };
                 f[at..at + 2].copy_from_slice(&c.to_be_bytes());
@@ -1105,16 +1124,16 @@ impl TxPacket {
         GoldenRequest {
             ufo_mtu: self.ufo_mtu,
             ip6_frag_id: self.ip6_frag_id,
-            csum: self.csum_request(),
+            csum: self.csum_request().map(Into::into),
             vlan_insert: self.vlan_insert,
         }
     }
 
     /// The frames Linux sends for this packet on a device without UFO, checksum or VLAN
-    /// offload ([`golden::wire_output`]).
-    pub fn golden(&self) -> Result<Vec<Vec<u8>>, GoldenError> {
-        let frame = self.skb_frame().map_err(GoldenError::Spec)?;
-        golden::wire_output(&frame, &self.golden_request())
+    /// offload ([`ufo_golden::wire_output`] of [`Self::skb_frame`]).
+    pub fn golden(&self) -> Result<Vec<Vec<u8>>, PacketGoldenError> {
+        let frame = self.skb_frame()?;
+        Ok(ufo_golden::wire_output(&frame, &self.golden_request())?)
     }
 }
 

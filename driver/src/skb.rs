@@ -3,6 +3,7 @@
 //! start/offset, VLAN insertion).
 
 use thiserror::Error;
+use ufo_golden::{CsumRequest, GoldenError, GoldenRequest};
 
 /// Page size the fragments live in (4 KiB, as the seed patch's `alloc_pages(..., 0)`).
 pub const PAGE_SIZE: u32 = 4096;
@@ -28,6 +29,15 @@ pub struct CsumOffload {
     pub start: u16,
     /// Position of the checksum field, bytes from `start` (`csum_offset`).
     pub offset: u16,
+}
+
+impl From<CsumOffload> for CsumRequest {
+    fn from(c: CsumOffload) -> Self {
+        CsumRequest {
+            start: c.start,
+            offset: c.offset,
+        }
+    }
 }
 
 /// A transmit `sk_buff`.
@@ -100,6 +110,30 @@ impl Skb {
             out.extend_from_slice(&f.data);
         }
         out
+    }
+
+    /// The golden model's request for this `sk_buff`: its `ip6_frag_id`, `csum` and
+    /// `vlan_insert`, and for `ufo_size > 0` the MTU whose fragmentation `ufo_size` stands for
+    /// ([`ufo_golden::mtu_for_ufo_size`]).
+    pub fn golden_request(&self) -> Result<GoldenRequest, GoldenError> {
+        let ufo_mtu = match self.ufo_size {
+            0 => None,
+            n => Some(ufo_golden::mtu_for_ufo_size(&self.to_bytes(), n)?),
+        };
+        Ok(GoldenRequest {
+            ufo_mtu,
+            ip6_frag_id: self.ip6_frag_id,
+            csum: self.csum.map(Into::into),
+            vlan_insert: self.vlan_insert,
+        })
+    }
+
+    /// The frames Linux sends for this `sk_buff` on a device without UFO, checksum or VLAN
+    /// offload ([`ufo_golden::wire_output`]), e.g. for one read back from a capture or edited by
+    /// a test. A `ufo_size` below 8 gives [`GoldenError::MtuTooSmall`] /
+    /// [`GoldenError::Ipv6MtuTooSmall`] (the engine's `UFO_SIZE`).
+    pub fn golden(&self) -> Result<Vec<Vec<u8>>, GoldenError> {
+        ufo_golden::wire_output(&self.to_bytes(), &self.golden_request()?)
     }
 
     /// Checks the page model's and the engine's limits: at most `max_buffers` buffers, each frag

@@ -1,5 +1,6 @@
 //! `ufo-sim`: the cycle-accurate Verilator model of the UFO NIC transmit engine, driven from
-//! Rust, with bus models and a test bench harness.
+//! Rust. The only crate that needs Verilator: the bus models, cases, vectors, scoreboard and
+//! pcap code are the pure-Rust `ufo-testbench`, re-exported here under the same names.
 //!
 //! - [`model::Model`]: the Verilated `ufo_nic_top` (build script + C++ shim), with typed port
 //!   accessors generated from the model header, so a different `DATA_WIDTH`
@@ -7,6 +8,7 @@
 //! - [`bus`]: host memory (AXI4 slave), AXI4-Lite master and AXI4-Stream sink models, each with
 //!   protocol checks, driven through small port traits so they also run against pure-Rust wires.
 //! - [`tb::Tb`]: the harness that clocks the model and the bus models together.
+//! - [`runner::Runner`]: runs cases back to back through the driver model and the RTL.
 //!
 //! One model per thread: [`model::Model`] is neither `Send` nor `Sync`.
 //!
@@ -24,19 +26,18 @@
 //! tb.assert_clean(); // no assertion failure, no protocol violation
 //! ```
 
-pub mod bus;
-pub mod case;
-pub mod headers;
+pub mod bench;
+mod bus_ports;
 pub mod model;
-pub mod pcap_io;
 mod ports;
-pub mod random;
-pub mod replay;
 pub mod runner;
-pub mod scoreboard;
 pub mod tb;
-pub mod vectors;
 
-pub use model::{Model, ModelConfig, SimStatus};
-pub use ports::{DATA_BYTES, DATA_WIDTH, PORTS};
+pub use ufo_testbench::{
+    bus, case, checks, fields, headers, junit, pcap_io, random, reassemble, replay, scoreboard,
+    vectors,
+};
+
+pub use model::{Model, ModelConfig, Recording, SimStatus};
+pub use ports::{DATA_BYTES, DATA_WIDTH, PORTS, VERILATOR_VERSION};
 pub use tb::{Tb, TbConfig, TbError, Timeout};

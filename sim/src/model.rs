@@ -39,6 +39,22 @@ mod ffi {
         pub fn ufo_sim_last_error(s: *const UfoSim, buf: *mut c_char, len: usize) -> usize;
         pub fn ufo_sim_free(s: *mut UfoSim);
         pub fn ufo_sim_selftest(s: *mut UfoSim, what: c_int) -> c_int;
+        pub fn ufo_sim_record_start(s: *mut UfoSim) -> c_int;
+        pub fn ufo_sim_record_data(
+            s: *const UfoSim,
+            len: *mut usize,
+            evals: *mut u64,
+            digest: *mut u64,
+        ) -> *const u32;
+        pub fn ufo_sim_replay(
+            s: *mut UfoSim,
+            data: *const u32,
+            len: usize,
+            evals: u64,
+            time_step: u64,
+            check: c_int,
+            digest: *mut u64,
+        ) -> i64;
     }
 }
 
@@ -109,6 +125,26 @@ impl fmt::Display for ModelError {
 }
 
 impl std::error::Error for ModelError {}
+
+/// The input values of every evaluation of a model since it was created, kept by the shim
+/// ([`Model::start_recording`]); [`Model::replay`] feeds them to a fresh model with nothing else
+/// in the loop, which measures what the test bench costs on top of the model itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Recording {
+    /// Per evaluation: a mask of the changed input words, then those words (see `shim.cpp`).
+    words: Vec<u32>,
+    /// Evaluations recorded (two per clock cycle).
+    pub evals: u64,
+    /// Hash of every output word after every evaluation.
+    pub digest: u64,
+}
+
+impl Recording {
+    /// Bytes the recording holds.
+    pub fn bytes(&self) -> usize {
+        4 * self.words.len()
+    }
+}
 
 /// The Verilated `ufo_nic_top`. Ports are read and written through typed accessors generated
 /// from the model header (`clk()`, `set_clk()`, `m_axis_tdata_bytes()`, ... see
@@ -266,6 +302,79 @@ impl Model {
     pub fn selftest_runtime_hooks(&mut self, what: i32) {
         // SAFETY: sim is live.
         self.status |= unsafe { ffi::ufo_sim_selftest(self.sim.as_ptr(), what) };
+    }
+
+    /// Starts recording the inputs of every evaluation. Only on a model that has not been
+    /// evaluated yet, so that a fresh model built with the same seed replays from the same state.
+    pub fn start_recording(&mut self) -> Result<(), ModelError> {
+        // SAFETY: sim is live.
+        match unsafe { ffi::ufo_sim_record_start(self.sim.as_ptr()) } {
+            0 => Ok(()),
+            _ => Err(ModelError(
+                "recording must start before the first evaluation".into(),
+            )),
+        }
+    }
+
+    /// A copy of what was recorded so far (empty if [`Model::start_recording`] was not called).
+    pub fn recording(&self) -> Recording {
+        let (mut len, mut evals, mut digest) = (0usize, 0u64, 0u64);
+        // SAFETY: sim is live; the returned pointer is valid for len words until the next eval,
+        // and is copied before anything else runs.
+        let words = unsafe {
+            let p = ffi::ufo_sim_record_data(self.sim.as_ptr(), &mut len, &mut evals, &mut digest);
+            if len == 0 {
+                Vec::new()
+            } else {
+                std::slice::from_raw_parts(p, len).to_vec()
+            }
+        };
+        Recording {
+            words,
+            evals,
+            digest,
+        }
+    }
+
+    /// Replays `rec` into this model, which must be fresh (not evaluated yet) and built with
+    /// the seed of the recorded one: per evaluation the recorded inputs, the time advanced by
+    /// `time_step`, one evaluation, in one C++ loop. With `check`, returns the output digest,
+    /// which equals `rec.digest` when the replay reproduced the run.
+    pub fn replay(
+        &mut self,
+        rec: &Recording,
+        time_step: u64,
+        check: bool,
+    ) -> Result<Option<u64>, ModelError> {
+        let mut digest = 0u64;
+        // SAFETY: sim is live; data points to rec.words.len() words.
+        let n = unsafe {
+            ffi::ufo_sim_replay(
+                self.sim.as_ptr(),
+                rec.words.as_ptr(),
+                rec.words.len(),
+                rec.evals,
+                time_step,
+                c_int::from(check),
+                &mut digest,
+            )
+        };
+        match n {
+            -1 => Err(ModelError(
+                "replay: the model is not fresh or the recording is malformed".into(),
+            )),
+            n if n < 0 => Err(ModelError(format!(
+                "replay: the simulation reported {}{}",
+                self.status(),
+                self.fatal_message()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default()
+            ))),
+            _ => {
+                self.time = rec.evals * time_step;
+                Ok(check.then_some(digest))
+            }
+        }
     }
 
     /// The message of the fatal error that killed the model, if any.

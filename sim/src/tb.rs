@@ -22,7 +22,7 @@ use crate::bus::{
 use crate::model::{Model, ModelConfig, SimStatus};
 
 /// Clock period shown in traces, in nanoseconds.
-pub const CLOCK_PERIOD_NS: u64 = 10;
+pub use ufo_testbench::CLOCK_PERIOD_NS;
 
 /// How to build a [`Tb`].
 #[derive(Clone, Debug)]
@@ -32,12 +32,14 @@ pub struct TbConfig {
     pub seed: u64,
     /// Write an FST waveform here (`None`: no tracing, no cost).
     pub trace: Option<PathBuf>,
-    /// Host memory timing, back-pressure and checks.
+    /// Host memory timing, back-pressure and checks (`data_bytes` is set to the model's).
     pub mem: HostMemConfig,
-    /// Frame sink back-pressure.
+    /// Frame sink back-pressure (`data_bytes` is set to the model's).
     pub axis: AxisSinkConfig,
     /// Cycle limit of one register access ([`Tb::reg_read`], [`Tb::reg_write`]).
     pub reg_timeout: u64,
+    /// Record the model's inputs from the start ([`Model::recording`], [`Model::replay`]).
+    pub record_inputs: bool,
 }
 
 impl Default for TbConfig {
@@ -48,6 +50,7 @@ impl Default for TbConfig {
             mem: HostMemConfig::default(),
             axis: AxisSinkConfig::default(),
             reg_timeout: 1000,
+            record_inputs: false,
         }
     }
 }
@@ -168,8 +171,25 @@ impl Tb {
             seed: cfg.seed,
             trace: cfg.trace,
         });
-        let mem = HostMem::new(cfg.mem, mix_seed(cfg.seed, 1));
-        let sink = AxisSink::new(cfg.axis, mix_seed(cfg.seed, 2));
+        if cfg.record_inputs {
+            model
+                .start_recording()
+                .expect("a model not yet evaluated can record");
+        }
+        let mem = HostMem::new(
+            HostMemConfig {
+                data_bytes: crate::DATA_BYTES,
+                ..cfg.mem
+            },
+            mix_seed(cfg.seed, 1),
+        );
+        let sink = AxisSink::new(
+            AxisSinkConfig {
+                data_bytes: crate::DATA_BYTES,
+                ..cfg.axis
+            },
+            mix_seed(cfg.seed, 2),
+        );
         let half_period = CLOCK_PERIOD_NS / 2 * model.ticks_per_ns();
         model.zero_inputs();
         let mut tb = Tb {
@@ -193,6 +213,11 @@ impl Tb {
     /// The master seed this bench was built with.
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// Half a clock period in the model's time unit: the time between two evaluations.
+    pub fn half_period(&self) -> u64 {
+        self.half_period
     }
 
     /// Rising edges so far.

@@ -78,33 +78,60 @@ fn reset_and_clock() {
     tb.assert_clean();
 }
 
+/// The `.fst` files in `dir`.
+fn fst_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "fst"))
+        .collect();
+    v.sort();
+    v
+}
+
 #[test]
 fn trace_written_only_when_asked() {
-    let on = temp_path("on.fst");
-    let off = temp_path("off.fst");
-    let _ = std::fs::remove_file(&on);
-    let _ = std::fs::remove_file(&off);
-    {
-        let mut tb = Tb::new(TbConfig {
-            trace: Some(on.clone()),
-            ..TbConfig::default()
-        });
-        assert!(tb.model.is_tracing());
-        tb.reset(4);
-        tb.steps(50);
-    }
-    let len = std::fs::metadata(&on).expect("trace file").len();
-    assert!(len > 0, "empty trace");
-    let head = std::fs::read(&on).unwrap();
-    assert_eq!(head[0], 0, "FST files start with a header block (type 0)");
+    let dir = temp_path("traces");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let traced = |name: &str, cycles: u64| {
+        let path = dir.join(name);
+        {
+            let mut tb = Tb::new(TbConfig {
+                trace: Some(path.clone()),
+                ..TbConfig::default()
+            });
+            assert!(tb.model.is_tracing());
+            tb.reset(4);
+            tb.steps(cycles);
+        }
+        let bytes = std::fs::read(&path).expect("trace file");
+        assert_eq!(bytes[0], 0, "FST files start with a header block (type 0)");
+        bytes.len()
+    };
+    let short = traced("short.fst", 50);
+    let long = traced("long.fst", 5000);
+    assert!(
+        long > short,
+        "the trace grows with the simulation: {short} bytes after 50 cycles, {long} after 5000"
+    );
+
+    // Without a trace path nothing is written: not where the bench runs, not beside the traces.
+    let cwd = std::env::current_dir().unwrap();
+    let before = fst_files(&cwd);
     {
         let mut tb = Tb::new(TbConfig::default());
         assert!(!tb.model.is_tracing());
         tb.reset(4);
-        tb.steps(50);
+        tb.steps(5000);
+        tb.model.flush_trace();
     }
-    assert!(!off.exists());
-    let _ = std::fs::remove_file(&on);
+    assert_eq!(fst_files(&cwd), before);
+    assert_eq!(
+        fst_files(&dir),
+        [dir.join("long.fst"), dir.join("short.fst")]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -134,17 +161,30 @@ fn run_until_times_out_naming_the_wait() {
 
 #[test]
 fn same_seed_same_power_up_state() {
-    // With randReset(2), unreset registers power up from the seed: sample outputs before reset.
+    // With randReset(2), registers power up from the seed (reset has not been clocked yet):
+    // sample the register-driven outputs before reset.
     let snapshot = |seed| {
         let tb = Tb::new(TbConfig {
             seed,
             ..TbConfig::default()
         });
-        let mut d = vec![0u8; DATA_BYTES];
-        tb.model.m_axis_tdata_bytes(&mut d);
-        (d, tb.model.m_axi_araddr(), tb.model.s_axil_rdata())
+        let mut tdata = vec![0u8; DATA_BYTES];
+        tb.model.m_axis_tdata_bytes(&mut tdata);
+        let mut wdata = vec![0u8; DATA_BYTES];
+        tb.model.m_axi_wdata_bytes(&mut wdata);
+        (
+            tdata,
+            wdata,
+            tb.model.m_axi_araddr_u64(),
+            tb.model.m_axi_awaddr_u64(),
+            tb.model.s_axil_rdata(),
+        )
     };
-    assert_eq!(snapshot(7), snapshot(7));
+    assert_eq!(snapshot(7), snapshot(7), "the same seed, the same state");
+    // The seed really decides it: other seeds give other states.
+    for other in [8, 9, 1 << 40] {
+        assert_ne!(snapshot(7), snapshot(other), "seed 7 against {other}");
+    }
 }
 
 #[test]

@@ -8,12 +8,12 @@ use std::collections::VecDeque;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{lanes_mask, AxisSinkPorts, Violation, ViolationKind};
+use super::{lanes_mask, AxisSinkPorts, Violation, ViolationKind, DEFAULT_DATA_BYTES};
 
 /// Back-pressure and width of [`AxisSink`].
 #[derive(Clone, Debug)]
 pub struct AxisSinkConfig {
-    /// Bytes per beat (`DATA_WIDTH / 8`); defaults to the model's [`crate::DATA_BYTES`].
+    /// Bytes per beat (`DATA_WIDTH / 8`); defaults to 8 (64 bits), the harness sets the model's.
     pub data_bytes: usize,
     /// Probability that `TREADY` is high in a cycle (1.0: never back-pressure).
     pub tready_prob: f64,
@@ -22,7 +22,7 @@ pub struct AxisSinkConfig {
 impl Default for AxisSinkConfig {
     fn default() -> Self {
         Self {
-            data_bytes: crate::DATA_BYTES,
+            data_bytes: DEFAULT_DATA_BYTES,
             tready_prob: 1.0,
         }
     }

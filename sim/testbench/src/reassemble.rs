@@ -1,7 +1,8 @@
 //! An independent check of wire frames, written with a library nobody here wrote: etherparse
 //! (0.20) parses every frame, verifies each IPv4 header checksum, reassembles the fragments and
-//! computes the UDP checksum itself. The scoreboard checks that the result is the datagram that
-//! was sent ([`Reassembled::check_against_sent`]) and that the checksum verifies.
+//! computes the UDP or TCP checksum itself. The scoreboard checks that the result is the packet
+//! that was sent ([`Reassembled::check_against_sent`]) and that the checksum verifies: UFO
+//! datagrams, and plain checksum offload of UDP and TCP.
 //!
 //! IPv4 goes through `etherparse::defrag::IpDefragPool` fed with `SlicedPacket`s. IPv6 is
 //! reassembled with `etherparse::defrag::IpDefragBuf`, the buffer the pool itself uses, fed
@@ -17,10 +18,12 @@
 
 use etherparse::defrag::{IpDefragBuf, IpDefragPool};
 use etherparse::{
-    Ethernet2HeaderSlice, IpNumber, Ipv6FragmentHeaderSlice, Ipv6HeaderSlice,
-    Ipv6RawExtHeaderSlice, NetSlice, SingleVlanHeaderSlice, SlicedPacket, UdpHeader,
+    IpNumber, Ipv6FragmentHeaderSlice, Ipv6HeaderSlice, Ipv6RawExtHeaderSlice, NetSlice,
+    SlicedPacket, TcpHeader, UdpHeader,
 };
 use thiserror::Error;
+
+use crate::headers;
 
 /// What to undo before reassembling, and what the checksum needs beyond the headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,12 +36,13 @@ pub struct ReassembleOptions {
     pub ipv6_pseudo_dst: Option<[u8; 16]>,
 }
 
-/// The verdict on the reassembled UDP checksum, computed by etherparse.
+/// The verdict on the reassembled packet's UDP or TCP checksum, computed by etherparse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UdpChecksum {
-    /// The field equals etherparse's checksum (a computed 0 is 0xFFFF).
+pub enum L4Checksum {
+    /// The field equals etherparse's checksum (a computed 0 is 0xFFFF: UDP always,
+    /// `skb_checksum_help` for any protocol).
     Valid(u16),
-    /// The field is 0: "no checksum" (IPv4, or IPv6 with `UDP_NO_CHECK6_TX`).
+    /// A UDP check field of 0: "no checksum" (IPv4, or IPv6 with `UDP_NO_CHECK6_TX`).
     Zero,
     /// The field is wrong.
     Invalid {
@@ -47,8 +51,8 @@ pub enum UdpChecksum {
         /// what etherparse computes
         expected: u16,
     },
-    /// The upper layer is not UDP: nothing to verify.
-    NotUdp,
+    /// The upper layer is neither UDP nor TCP (or its header does not parse): nothing verified.
+    NotChecked,
 }
 
 /// The network header of the reassembled packet.
@@ -85,7 +89,7 @@ pub struct Reassembled {
     /// Offset of the upper-layer header within `ip_payload`.
     pub l4_offset: usize,
     /// Checksum verdict.
-    pub udp_checksum: UdpChecksum,
+    pub l4_checksum: L4Checksum,
 }
 
 /// Frames that do not reassemble into one datagram.
@@ -141,24 +145,10 @@ fn strip_inserted(frame: &[u8], k: usize, tci: Option<u16>) -> Result<Vec<u8>, R
     Ok(f)
 }
 
-/// Ethernet header and 802.1Q tags with etherparse: (L2 length, EtherType).
+/// Ethernet header and tags, by the test bench's walker: (L2 length, EtherType).
 fn link(frame: &[u8], k: usize) -> Result<(usize, u16), ReassembleError> {
-    let eth = Ethernet2HeaderSlice::from_slice(frame).map_err(|e| frame_err(k, e.to_string()))?;
-    let mut at = eth.slice().len();
-    let mut ethertype = eth.ether_type();
-    use etherparse::EtherType;
-    while matches!(
-        ethertype,
-        EtherType::VLAN_TAGGED_FRAME
-            | EtherType::PROVIDER_BRIDGING
-            | EtherType::VLAN_DOUBLE_TAGGED_FRAME
-    ) {
-        let tag = SingleVlanHeaderSlice::from_slice(&frame[at..])
-            .map_err(|e| frame_err(k, e.to_string()))?;
-        at += tag.slice().len();
-        ethertype = tag.ether_type();
-    }
-    Ok((at, ethertype.0))
+    let l = headers::link(frame).map_err(|e| frame_err(k, e))?;
+    Ok((l.l3, l.ethertype))
 }
 
 /// Reassembles one datagram's wire frames (in any order etherparse accepts) and verifies its
@@ -183,8 +173,8 @@ pub fn reassemble<F: AsRef<[u8]>>(
         }
     }
     match ethertype {
-        0x0800 => reassemble_ipv4(&stripped, l2),
-        0x86DD => reassemble_ipv6(&stripped, l2, opts),
+        headers::ETHERTYPE_IPV4 => reassemble_ipv4(&stripped, l2),
+        headers::ETHERTYPE_IPV6 => reassemble_ipv6(&stripped, l2, opts),
         other => Err(frame_err(0, format!("EtherType {other:#06x} is not IP"))),
     }
 }
@@ -234,14 +224,18 @@ fn reassemble_ipv4(frames: &[Vec<u8>], l2: Vec<u8>) -> Result<Reassembled, Reass
     }
     let (ip_number, ip_payload) = result.ok_or(ReassembleError::Incomplete(frames.len()))?;
     let header = first_header.ok_or(ReassembleError::Incomplete(frames.len()))?;
-    let udp_checksum = if ip_number == IpNumber::UDP {
-        verdict(&ip_payload, |udp, payload| {
+    let l4_checksum = verdict(
+        ip_number,
+        &ip_payload,
+        |udp, payload| {
             udp.calc_checksum_ipv4_raw(header.source, header.destination, payload)
                 .ok()
-        })
-    } else {
-        UdpChecksum::NotUdp
-    };
+        },
+        |tcp, payload| {
+            tcp.calc_checksum_ipv4_raw(header.source, header.destination, payload)
+                .ok()
+        },
+    );
     Ok(Reassembled {
         frames: frames.len(),
         l2,
@@ -249,7 +243,7 @@ fn reassemble_ipv4(frames: &[Vec<u8>], l2: Vec<u8>) -> Result<Reassembled, Reass
         ip_payload,
         protocol: ip_number.0,
         l4_offset: 0,
-        udp_checksum,
+        l4_checksum,
     })
 }
 
@@ -399,13 +393,12 @@ fn reassemble_ipv6(
         }
     }
     let dst = opts.ipv6_pseudo_dst.unwrap_or(header.destination);
-    let udp_checksum = if next == IpNumber::UDP {
-        verdict(&ip_payload[l4..], |udp, payload| {
-            udp.calc_checksum_ipv6_raw(header.source, dst, payload).ok()
-        })
-    } else {
-        UdpChecksum::NotUdp
-    };
+    let l4_checksum = verdict(
+        next,
+        &ip_payload[l4..],
+        |udp, payload| udp.calc_checksum_ipv6_raw(header.source, dst, payload).ok(),
+        |tcp, payload| tcp.calc_checksum_ipv6_raw(header.source, dst, payload).ok(),
+    );
     ip_payload.shrink_to_fit();
     Ok(Reassembled {
         frames: frames.len(),
@@ -414,24 +407,41 @@ fn reassemble_ipv6(
         ip_payload,
         protocol: next.0,
         l4_offset: l4,
-        udp_checksum,
+        l4_checksum,
     })
 }
 
-fn verdict(udp_bytes: &[u8], calc: impl Fn(&UdpHeader, &[u8]) -> Option<u16>) -> UdpChecksum {
-    let Ok((udp, payload)) = UdpHeader::from_slice(udp_bytes) else {
-        return UdpChecksum::NotUdp;
+/// etherparse's verdict on the UDP or TCP checksum of `l4` (the upper-layer header and data),
+/// with `udp`/`tcp` computing the checksum for the packet's addresses.
+fn verdict(
+    protocol: IpNumber,
+    l4: &[u8],
+    udp: impl Fn(&UdpHeader, &[u8]) -> Option<u16>,
+    tcp: impl Fn(&TcpHeader, &[u8]) -> Option<u16>,
+) -> L4Checksum {
+    let (found, computed) = match protocol {
+        IpNumber::UDP => {
+            let Ok((h, payload)) = UdpHeader::from_slice(l4) else {
+                return L4Checksum::NotChecked;
+            };
+            if h.checksum == 0 {
+                return L4Checksum::Zero;
+            }
+            (h.checksum, udp(&h, payload))
+        }
+        IpNumber::TCP => {
+            let Ok((h, payload)) = TcpHeader::from_slice(l4) else {
+                return L4Checksum::NotChecked;
+            };
+            (h.checksum, tcp(&h, payload))
+        }
+        _ => return L4Checksum::NotChecked,
     };
-    if udp.checksum == 0 {
-        return UdpChecksum::Zero;
-    }
-    match calc(&udp, payload) {
-        Some(c) if c == udp.checksum => UdpChecksum::Valid(c),
-        Some(c) => UdpChecksum::Invalid {
-            found: udp.checksum,
-            expected: c,
-        },
-        None => UdpChecksum::NotUdp,
+    match computed {
+        // etherparse computes a TCP checksum of 0 as 0; skb_checksum_help sends it as 0xFFFF.
+        Some(c) if c == found || (c == 0 && found == 0xFFFF) => L4Checksum::Valid(found),
+        Some(c) => L4Checksum::Invalid { found, expected: c },
+        None => L4Checksum::NotChecked,
     }
 }
 
@@ -440,8 +450,8 @@ impl Reassembled {
     /// without an inserted tag), with etherparse parsing `sent` too: the same Ethernet header
     /// and tags; for IPv4 the same TOS, identification, TTL, protocol, addresses and (first
     /// fragment) options, for IPv6 the same traffic class, flow label, hop limit, next header,
-    /// addresses and payload length; and the same IP payload byte for byte except the UDP
-    /// check field (the sent frame may hold a seed).
+    /// addresses and payload length; and the same IP payload byte for byte except the UDP or
+    /// TCP check field (the sent frame may hold a seed).
     pub fn check_against_sent(&self, sent: &[u8]) -> Result<(), ReassembleError> {
         let differs = |m: String| Err(ReassembleError::Differs(m));
         let p = SlicedPacket::from_ethernet(sent)
@@ -455,7 +465,8 @@ impl Reassembled {
         if sent[..l3] != self.l2[..] {
             return differs("Ethernet header or tags".into());
         }
-        let (sent_payload, check_at) = match (&p.net, &self.net) {
+        // `l4_at`: where the upper-layer header starts in the IP payload.
+        let (sent_payload, l4_at) = match (&p.net, &self.net) {
             (Some(NetSlice::Ipv4(ip)), ReassembledNet::Ipv4(h)) => {
                 let s = ip.header().to_header();
                 let same = (s.dscp, s.ecn, s.identification, s.time_to_live, s.protocol)
@@ -466,14 +477,14 @@ impl Reassembled {
                     return differs(format!("IPv4 header: sent {s:?}, reassembled {h:?}"));
                 }
                 let hl = s.header_len();
-                (&sent[l3 + hl..], Some(6))
+                (&sent[l3 + hl..], 0)
             }
             (Some(NetSlice::Ipv6(ip)), ReassembledNet::Ipv6 { header: h, .. }) => {
                 let s = ip.header().to_header();
                 if s != *h {
                     return differs(format!("IPv6 header: sent {s:?}, reassembled {h:?}"));
                 }
-                (&sent[l3 + 40..], Some(self.l4_offset + 6))
+                (&sent[l3 + 40..], self.l4_offset)
             }
             _ => return differs("IP version".into()),
         };
@@ -484,8 +495,10 @@ impl Reassembled {
                 self.ip_payload.len()
             ));
         }
-        let skip = match (self.protocol, check_at) {
-            (17, Some(at)) => at..at + 2,
+        // The check field may hold a seed in the sent frame.
+        let skip = match self.protocol {
+            17 => l4_at + 6..l4_at + 8,
+            6 => l4_at + 16..l4_at + 18,
             _ => 0..0,
         };
         if let Some(i) = (0..sent_payload.len())

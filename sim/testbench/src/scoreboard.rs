@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use ufo_driver::fields::field_at;
+use crate::fields::field_at;
 
 /// The first difference between expected and actual frames of one datagram.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,9 +4,9 @@
 
 use std::collections::VecDeque;
 
-use ufo_sim::bus::resp;
-use ufo_sim::bus::wires::{AxiWires, AxilWires, AxisWires};
-use ufo_sim::bus::{
+use ufo_testbench::bus::resp;
+use ufo_testbench::bus::wires::{AxiWires, AxilWires, AxisWires};
+use ufo_testbench::bus::{
     AxilMaster, AxilOp, AxisSink, AxisSinkConfig, HostMem, HostMemConfig, ViolationKind,
 };
 

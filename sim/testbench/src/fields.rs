@@ -6,10 +6,8 @@
 //! bytes allow. IPv4 options and IPv6 extension headers (Hop-by-Hop and Destination Options
 //! TLVs, Routing type 0/2 layout, Fragment header) are walked and named.
 
-const TPID_8021Q: u16 = 0x8100;
-const TPID_8021AD: u16 = 0x88A8;
-const ETHERTYPE_IPV4: u16 = 0x0800;
-const ETHERTYPE_IPV6: u16 = 0x86DD;
+use crate::headers::{self, ETHERTYPE_IPV4, ETHERTYPE_IPV6, TAGS_AT, TPID_8021Q};
+
 const UDP: u8 = 17;
 
 /// The name of the field byte `offset` of `frame` belongs to.
@@ -29,31 +27,31 @@ pub fn field_at(frame: &[u8], offset: usize) -> String {
         6..=11 => return "Ethernet source".into(),
         _ => {}
     }
-    // Walk the 802.1Q tags.
-    let mut type_at = 12;
-    let mut tag = 0;
-    while let Some(tpid @ (TPID_8021Q | TPID_8021AD)) = be16(type_at) {
-        let kind = if tpid == TPID_8021Q {
-            "802.1Q"
-        } else {
-            "802.1ad"
+    let link = match headers::link(frame) {
+        Ok(l) => l,
+        Err(_) if frame.len() < 14 => return "EtherType".into(),
+        Err(e) => return format!("VLAN tag byte {} ({e})", offset - TAGS_AT),
+    };
+    if offset < link.l3 - 2 {
+        let tag = (offset - TAGS_AT) / 4;
+        let kind = match be16(TAGS_AT + 4 * tag) {
+            Some(TPID_8021Q) => "802.1Q",
+            _ => "802.1ad",
         };
-        if offset < type_at + 2 {
-            return format!("{kind} tag {tag} TPID");
-        }
-        if offset < type_at + 4 {
-            return format!("{kind} tag {tag} TCI");
-        }
-        type_at += 4;
-        tag += 1;
+        let part = if (offset - TAGS_AT) % 4 < 2 {
+            "TPID"
+        } else {
+            "TCI"
+        };
+        return format!("{kind} tag {tag} {part}");
     }
-    if offset < type_at + 2 {
+    if offset < link.l3 {
         return "EtherType".into();
     }
-    let l3 = type_at + 2;
-    match be16(type_at) {
-        Some(ETHERTYPE_IPV4) => ipv4_field(frame, l3, offset - l3),
-        Some(ETHERTYPE_IPV6) => ipv6_field(&frame[l3..], offset - l3),
+    let l3 = link.l3;
+    match link.ethertype {
+        ETHERTYPE_IPV4 => ipv4_field(frame, l3, offset - l3),
+        ETHERTYPE_IPV6 => ipv6_field(&frame[l3..], offset - l3),
         _ => format!("Ethernet payload byte {}", offset - l3),
     }
 }
@@ -299,7 +297,7 @@ fn tlv_part(body: &[u8], i: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::packet::DatagramSpec;
+    use ufo_driver::packet::DatagramSpec;
 
     #[test]
     fn names_every_header() {
@@ -371,7 +369,7 @@ mod tests {
 
     #[test]
     fn names_ipv4_options() {
-        use crate::packet::DatagramSpec;
+        use ufo_driver::packet::DatagramSpec;
         let spec = DatagramSpec {
             ip_options: vec![0x94, 4, 0, 0, 0x07, 7, 4, 1, 2, 3, 4, 0x01, 0x00, 0, 0, 0],
             payload: vec![0; 10],
@@ -398,7 +396,9 @@ mod tests {
 
     #[test]
     fn names_ipv6_headers_and_fragments() {
-        use crate::packet::{Ipv6DatagramSpec, Ipv6ExtHeader, Ipv6ExtKind, PacketSpec, TxPacket};
+        use ufo_driver::packet::{
+            Ipv6DatagramSpec, Ipv6ExtHeader, Ipv6ExtKind, PacketSpec, TxPacket,
+        };
         let spec = Ipv6DatagramSpec {
             ext_headers: vec![
                 Ipv6ExtHeader::options(Ipv6ExtKind::HopByHop, &[5, 2, 0, 0]),

@@ -5,17 +5,17 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use ufo_driver::checksum::ones_sum;
 use ufo_driver::gen::{random_packet, MixConfig, MixWeights};
-use ufo_driver::golden::{
-    ip6_find_1stfragopt, mtu_for_ufo_size, wire_frames, wire_output, wire_output_for_skb,
-    GoldenError, GoldenRequest,
-};
 use ufo_driver::packet::{
     DatagramSpec, Ipv6DatagramSpec, Ipv6ExtHeader, Ipv6ExtKind, PacketSpec, PlainCsum, PlainL3,
     PlainSpec, TxPacket, UdpCsum,
 };
-use ufo_driver::reassemble::{reassemble, ReassembleOptions, ReassembledNet, UdpChecksum};
 use ufo_driver::skb::CsumOffload;
 use ufo_driver::skb_build::FragLayout;
+use ufo_golden::{
+    ip6_find_1stfragopt, mtu_for_ufo_size, wire_frames, wire_output, CsumRequest, GoldenError,
+    GoldenRequest, UdpCheck,
+};
+use ufo_testbench::reassemble::{reassemble, L4Checksum, ReassembleOptions, ReassembledNet};
 
 fn be16(b: &[u8], at: usize) -> u16 {
     u16::from_be_bytes([b[at], b[at + 1]])
@@ -176,7 +176,7 @@ fn ipv6_4000_bytes_at_1500_with_extension_headers() {
         },
     )
     .unwrap();
-    assert!(matches!(r.udp_checksum, UdpChecksum::Valid(_)), "{r:?}");
+    assert!(matches!(r.l4_checksum, L4Checksum::Valid(_)), "{r:?}");
     r.check_against_sent(&spec.frame()).unwrap();
 }
 
@@ -249,7 +249,7 @@ fn ipv6_largest_payload() {
     assert!(v6(65535 - 7, vec![]).try_frame().is_err());
     let r = reassemble(&frames, &ReassembleOptions::default()).unwrap();
     assert_eq!(r.ip_payload.len(), 65535);
-    assert!(matches!(r.udp_checksum, UdpChecksum::Valid(_)));
+    assert!(matches!(r.l4_checksum, L4Checksum::Valid(_)));
 }
 
 #[test]
@@ -438,7 +438,7 @@ fn plain_checksum_zero_becomes_ffff_for_any_protocol() {
 fn plain_checksum_request_outside_the_frame_is_refused() {
     let frame = vec![0u8; 60];
     let req = |start, offset| GoldenRequest {
-        csum: Some(CsumOffload { start, offset }),
+        csum: Some(CsumRequest { start, offset }),
         ..Default::default()
     };
     assert!(wire_output(&frame, &req(58, 0)).is_ok());
@@ -475,7 +475,7 @@ fn vlan_tag_is_inserted_in_every_fragment() {
         payload: vec![3; 5000],
         ..Default::default()
     };
-    let plain = wire_frames(&v4.frame(), 1500, UdpCsum::Full).unwrap();
+    let plain = wire_frames(&v4.frame(), 1500, UdpCheck::Compute).unwrap();
     let tx = TxPacket {
         spec: PacketSpec::Udp4(v4.clone()),
         ufo_mtu: Some(1500),
@@ -582,7 +582,11 @@ fn new_entry_point_agrees_with_wire_frames_on_ipv4() {
                 ip6_frag_id: 0,
                 vlan_insert: None,
             };
-            let old = wire_frames(&spec.frame(), mtu, csum).unwrap();
+            let check = match csum {
+                UdpCsum::None => UdpCheck::Zero,
+                _ => UdpCheck::Compute,
+            };
+            let old = wire_frames(&spec.frame(), mtu, check).unwrap();
             assert_eq!(tx.golden().unwrap(), old, "mtu {mtu} {csum:?}");
         }
     }
@@ -674,11 +678,11 @@ fn etherparse_reassembles_the_whole_mix() {
                 r.check_against_sent(&sent)
                     .unwrap_or_else(|e| panic!("case {i}: {e}"));
                 match (tx.spec.udp_csum(), tx.ufo_mtu) {
-                    (Some(UdpCsum::None), _) => assert_eq!(r.udp_checksum, UdpChecksum::Zero),
+                    (Some(UdpCsum::None), _) => assert_eq!(r.l4_checksum, L4Checksum::Zero),
                     _ => assert!(
-                        matches!(r.udp_checksum, UdpChecksum::Valid(_)),
+                        matches!(r.l4_checksum, L4Checksum::Valid(_)),
                         "case {i}: {:?}",
-                        r.udp_checksum
+                        r.l4_checksum
                     ),
                 }
                 if let (ReassembledNet::Ipv6 { frag_id, .. }, true) = (&r.net, frames.len() > 1) {
@@ -728,7 +732,7 @@ fn etherparse_reassembles_the_whole_mix() {
             .skb(FragLayout::Random { seed: i })
             .unwrap_or_else(|e| panic!("case {i}: {e}"));
         assert_eq!(skb.to_bytes(), tx.skb_frame().unwrap(), "case {i}");
-        assert_eq!(wire_output_for_skb(&skb).unwrap(), frames, "case {i}");
+        assert_eq!(skb.golden().unwrap(), frames, "case {i}");
     }
     // ufo4 fragmented, ufo4/udp4 single, ufo6 fragmented, udp6 single, pass-through,
     // checksum offload, fragmentable IPv6 extension headers, odd csum_start.

@@ -6,18 +6,24 @@
 //! `ip_finish_output`, `ip_do_fragment`'s slow path, `ip_options_fragment`,
 //! `__ip6_finish_output`, `ip6_fragment`'s slow path, `ip6_find_1stfragopt`,
 //! `validate_xmit_vlan` / `__vlan_hwaccel_push_inside`), independently of the RTL and of
-//! anything that mirrors it: it parses the frame itself and shares only the checksum helper.
-//! Every rule is listed with its kernel function in `docs/golden-model.md`.
+//! anything that mirrors it. This crate depends on nothing that builds the stimulus: it parses
+//! the frame itself and has its own checksum code ([`checksum`]), so a bug in the packet
+//! builders' checksum cannot hide in both. Every rule is listed with its kernel function in
+//! `docs/golden-model.md`.
 //!
 //! - [`wire_output`]: any packet, with the offload requests of its `sk_buff`
 //!   ([`GoldenRequest`]): UFO at an MTU (IPv4 or IPv6), `CHECKSUM_PARTIAL`, VLAN insertion.
-//! - [`wire_frames`]: the first, IPv4-only entry point (checksum mode instead of a request).
+//! - [`wire_frames`]: the first, IPv4-only entry point (UDP check handling instead of a request).
 
-use crate::checksum::{internet_checksum, ones_sum, udp_ipv4_checksum, IPPROTO_UDP};
-use crate::packet::{SpecError, UdpCsum};
-use crate::skb::{CsumOffload, Skb};
+#![warn(missing_docs)]
+
+pub mod checksum;
+
+use checksum::{internet_checksum, ones_sum, udp_ipv4_checksum};
 use thiserror::Error;
 
+/// IP protocol number of UDP.
+const IPPROTO_UDP: u8 = 17;
 /// TPID of an 802.1Q tag (the one VLAN insertion writes).
 const TPID_8021Q: u16 = 0x8100;
 /// TPID of an 802.1ad (S-VLAN) tag; walked like 802.1Q in the input frame.
@@ -48,6 +54,27 @@ const IPOPT_END: u8 = 0;
 const IPOPT_NOOP: u8 = 1;
 /// `IPOPT_COPY`: options with this type bit are copied into every fragment.
 const IPOPT_COPY: u8 = 0x80;
+
+/// `CHECKSUM_PARTIAL` as the `sk_buff` carries it: the device (here, `skb_checksum_help`) sums
+/// from `start` to the end of the frame and stores the folded, complemented result at
+/// `start + offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsumRequest {
+    /// `csum_start`: bytes from the frame start to where summing starts.
+    pub start: u16,
+    /// `csum_offset`: position of the checksum field, bytes from `start`.
+    pub offset: u16,
+}
+
+/// What [`wire_frames`] puts in the UDP check field before fragmenting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UdpCheck {
+    /// The complete checksum over the datagram, whatever the field held (`udp_send_skb`, or
+    /// `skb_checksum_help` completing a `CHECKSUM_PARTIAL` seed: both give this).
+    Compute,
+    /// 0: no checksum (`SO_NO_CHECK`).
+    Zero,
+}
 
 /// Input the golden model cannot turn into wire frames; names the field at fault.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -163,9 +190,6 @@ pub enum GoldenError {
     /// result would depend on the tag bytes; no stack does this.
     #[error("checksum start {0} lies inside the MAC addresses, before the inserted VLAN tag")]
     CsumStartBeforeTag(u16),
-    /// The packet description could not be built (from [`crate::packet::TxPacket::golden`]).
-    #[error("packet: {0}")]
-    Spec(SpecError),
 }
 
 /// The offload requests of one `sk_buff`, as the golden model needs them.
@@ -177,34 +201,9 @@ pub struct GoldenRequest {
     /// IPv6 Fragment identification, the value whose big-endian bytes go on the wire.
     pub ip6_frag_id: u32,
     /// `CHECKSUM_PARTIAL`: `csum_start` (from the frame start) and `csum_offset`.
-    pub csum: Option<CsumOffload>,
+    pub csum: Option<CsumRequest>,
     /// 802.1Q tag (TCI) to insert after the MAC addresses of every frame, TPID 0x8100.
     pub vlan_insert: Option<u16>,
-}
-
-impl GoldenRequest {
-    /// The request an `sk_buff` carries: its `ip6_frag_id`, `csum` and `vlan_insert`, and for
-    /// `ufo_size > 0` the MTU whose fragmentation `ufo_size` stands for
-    /// ([`mtu_for_ufo_size`]).
-    pub fn from_skb(skb: &Skb) -> Result<Self, GoldenError> {
-        let ufo_mtu = match skb.ufo_size {
-            0 => None,
-            n => Some(mtu_for_ufo_size(&skb.to_bytes(), n)?),
-        };
-        Ok(Self {
-            ufo_mtu,
-            ip6_frag_id: skb.ip6_frag_id,
-            csum: skb.csum,
-            vlan_insert: skb.vlan_insert,
-        })
-    }
-}
-
-/// [`wire_output`] for any `sk_buff`, e.g. one read back from a vector file or edited by a
-/// test: its bytes and [`GoldenRequest::from_skb`]. A `ufo_size` below 8 gives
-/// [`GoldenError::MtuTooSmall`] / [`GoldenError::Ipv6MtuTooSmall`] (the engine's `UFO_SIZE`).
-pub fn wire_output_for_skb(skb: &Skb) -> Result<Vec<Vec<u8>>, GoldenError> {
-    wire_output(&skb.to_bytes(), &GoldenRequest::from_skb(skb)?)
 }
 
 /// The frames Linux sends for one `sk_buff` on a device without UFO, checksum or VLAN offload.
@@ -280,7 +279,7 @@ pub fn mtu_for_ufo_size(frame: &[u8], ufo_size: u16) -> Result<u32, GoldenError>
 /// `skb_checksum_help` (net/core/dev.c): `csum = skb_checksum(skb, start, len - start, 0)`;
 /// `*(__sum16 *)(data + start + offset) = csum_fold(csum) ?: CSUM_MANGLED_0`. The sum pairs
 /// bytes from `csum_start` on, whatever its parity in the frame.
-pub fn skb_checksum_help(frame: &mut [u8], c: CsumOffload) -> Result<(), GoldenError> {
+pub fn skb_checksum_help(frame: &mut [u8], c: CsumRequest) -> Result<(), GoldenError> {
     let start = usize::from(c.start);
     let at = start + usize::from(c.offset);
     if start >= frame.len() || at + 2 > frame.len() {
@@ -308,17 +307,16 @@ fn vlan_insert_tag(frame: &mut Vec<u8>, tci: u16) {
 /// The frames Linux sends for `frame` (Ethernet [+ 802.1Q tags] + IPv4 + UDP + payload; the UDP
 /// check field is ignored) on a device without UFO with this `mtu`, in wire order.
 ///
-/// `csum`: [`UdpCsum::Full`] computes the complete UDP checksum (0 sent as 0xFFFF) as
-/// `udp_send_skb` does; [`UdpCsum::Seed`] gives the same, since the software path completes a
-/// `CHECKSUM_PARTIAL` seed with `skb_checksum_help` before fragmenting; [`UdpCsum::None`] sends
-/// check field 0.
+/// `check`: [`UdpCheck::Compute`] computes the complete UDP checksum (0 sent as 0xFFFF) as
+/// `udp_send_skb` does, and as `skb_checksum_help` does for a `CHECKSUM_PARTIAL` seed before
+/// fragmenting; [`UdpCheck::Zero`] sends check field 0.
 ///
 /// A datagram whose IPv4 total length is at most `mtu` goes out as one frame with its headers
 /// unchanged. A larger one is cut by `ip_do_fragment`'s slow path (see `docs/golden-model.md`).
-pub fn wire_frames(frame: &[u8], mtu: u32, csum: UdpCsum) -> Result<Vec<Vec<u8>>, GoldenError> {
+pub fn wire_frames(frame: &[u8], mtu: u32, check: UdpCheck) -> Result<Vec<Vec<u8>>, GoldenError> {
     let ip = parse(frame)?;
     let mut datagram = frame.to_vec();
-    fill_udp_check(&mut datagram, &ip, csum)?;
+    fill_udp_check(&mut datagram, &ip, check)?;
 
     // ip_finish_output: fragment only when the IP packet is longer than the MTU.
     if usize::from(ip.tot_len) <= mtu as usize {
@@ -422,13 +420,13 @@ fn parse(frame: &[u8]) -> Result<Ipv4At, GoldenError> {
     Ok(ip)
 }
 
-/// `udp_send_skb` (Full), `skb_checksum_help` (Seed), or `SO_NO_CHECK` (None).
-fn fill_udp_check(datagram: &mut [u8], ip: &Ipv4At, csum: UdpCsum) -> Result<(), GoldenError> {
+/// `udp_send_skb` / `skb_checksum_help` (Compute), or `SO_NO_CHECK` (Zero).
+fn fill_udp_check(datagram: &mut [u8], ip: &Ipv4At, check: UdpCheck) -> Result<(), GoldenError> {
     let base = usize::from(ip.frag_off & IP_OFFSET) << 3;
     let is_fragment = base != 0 || ip.frag_off & IP_MF != 0;
     let l4 = ip.l3 + ip.hlen;
-    match csum {
-        UdpCsum::Full | UdpCsum::Seed => {
+    match check {
+        UdpCheck::Compute => {
             if is_fragment {
                 return Err(GoldenError::ChecksumOfFragment(ip.frag_off));
             }
@@ -441,7 +439,7 @@ fn fill_udp_check(datagram: &mut [u8], ip: &Ipv4At, csum: UdpCsum) -> Result<(),
             let check = udp_ipv4_checksum(src, dst, &datagram[l4..]);
             datagram[l4 + 6..l4 + 8].copy_from_slice(&check.to_be_bytes());
         }
-        UdpCsum::None => {
+        UdpCheck::Zero => {
             if base == 0 {
                 datagram[l4 + 6..l4 + 8].fill(0);
             }

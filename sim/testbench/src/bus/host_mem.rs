@@ -17,7 +17,7 @@ use std::ops::Range;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{lanes_mask, resp, AxiSlavePorts, Violation, ViolationKind};
+use super::{lanes_mask, resp, AxiSlavePorts, Violation, ViolationKind, DEFAULT_DATA_BYTES};
 
 const PAGE: u64 = 4096;
 /// Most violations kept per model; the rest are only counted.
@@ -26,7 +26,7 @@ const MAX_VIOLATIONS: usize = 1000;
 /// Timing, randomness and checks of [`HostMem`].
 #[derive(Clone, Debug)]
 pub struct HostMemConfig {
-    /// Bytes per beat (`DATA_WIDTH / 8`); defaults to the model's [`crate::DATA_BYTES`].
+    /// Bytes per beat (`DATA_WIDTH / 8`); defaults to 8 (64 bits), the harness sets the model's.
     pub data_bytes: usize,
     /// Cycles from the AR handshake to the first edge where its first R beat can complete
     /// (at least 1). 20 by default; 100 is 1 µs at the test bench's 10 ns clock.
@@ -64,7 +64,7 @@ pub struct HostMemConfig {
 impl Default for HostMemConfig {
     fn default() -> Self {
         Self {
-            data_bytes: crate::DATA_BYTES,
+            data_bytes: DEFAULT_DATA_BYTES,
             read_latency: 20,
             write_latency: 20,
             ar_accept_prob: 1.0,

@@ -7,9 +7,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use ufo_driver::checksum::ones_sum;
 use ufo_driver::gen::{random_datagram, GenConfig};
-use ufo_driver::golden::{wire_frames, GoldenError};
 use ufo_driver::packet::{DatagramSpec, UdpCsum};
 use ufo_driver::skb_build::{from_datagram_ufo, FragLayout};
+use ufo_golden::{wire_frames, GoldenError, UdpCheck};
 
 fn be16(b: &[u8], at: usize) -> u16 {
     u16::from_be_bytes([b[at], b[at + 1]])
@@ -47,7 +47,7 @@ fn known_4000() -> DatagramSpec {
 #[test]
 fn known_4000_byte_datagram_at_1500() {
     let spec = known_4000();
-    let frames = wire_frames(&spec.frame(), 1500, UdpCsum::Full).unwrap();
+    let frames = wire_frames(&spec.frame(), 1500, UdpCheck::Compute).unwrap();
     // IP payload 4008 = 1480 + 1480 + 1048. Header checksums by hand from the fixed words
     // 4500+1c46+4011+c0a8+0001+c0a8+00c7 = 0x2236f plus total length and flags/offset:
     //   frag 0: +05dc +2000 = 0x2494b -> 0x494d -> ~ 0xb6b2
@@ -86,7 +86,7 @@ fn ihl6_last_fragment_of_1475_is_not_rounded() {
         payload: vec![0x5A; 1472 + 1475 - 8],
         ..Default::default()
     };
-    let frames = wire_frames(&spec.frame(), 1500, UdpCsum::Full).unwrap();
+    let frames = wire_frames(&spec.frame(), 1500, UdpCheck::Compute).unwrap();
     let f = ip_fields(&frames, 14);
     assert_eq!(f.len(), 2);
     assert_eq!(f[0].0, 1496);
@@ -102,7 +102,7 @@ fn ihl6_last_fragment_of_1475_is_not_rounded() {
         ..spec.clone()
     };
     let f2 = ip_fields(
-        &wire_frames(&spec2.frame(), 1500, UdpCsum::Full).unwrap(),
+        &wire_frames(&spec2.frame(), 1500, UdpCheck::Compute).unwrap(),
         14,
     );
     assert_eq!(
@@ -116,7 +116,7 @@ fn ihl6_last_fragment_of_1475_is_not_rounded() {
     };
     let frame = spec3.frame();
     assert_eq!(
-        wire_frames(&frame, 1500, UdpCsum::Full).unwrap(),
+        wire_frames(&frame, 1500, UdpCheck::Compute).unwrap(),
         vec![frame]
     );
 }
@@ -129,7 +129,7 @@ fn last_fragment_of_1_to_7_bytes() {
             ..Default::default()
         };
         let f = ip_fields(
-            &wire_frames(&spec.frame(), 1500, UdpCsum::Full).unwrap(),
+            &wire_frames(&spec.frame(), 1500, UdpCheck::Compute).unwrap(),
             14,
         );
         assert_eq!(f.len(), 3, "r {r}");
@@ -144,7 +144,7 @@ fn exact_multiple_of_fragment_size() {
         ..Default::default()
     };
     let f = ip_fields(
-        &wire_frames(&spec.frame(), 1500, UdpCsum::Full).unwrap(),
+        &wire_frames(&spec.frame(), 1500, UdpCheck::Compute).unwrap(),
         14,
     );
     let sizes: Vec<_> = f.iter().map(|x| (x.1, x.3)).collect();
@@ -157,11 +157,18 @@ fn exact_multiple_of_fragment_size() {
 #[test]
 fn zero_length_payload_is_one_frame_with_checksum() {
     let spec = DatagramSpec::default();
-    let frames = wire_frames(&spec.with_csum(UdpCsum::None).frame(), 1500, UdpCsum::Full).unwrap();
+    let frames = wire_frames(
+        &spec.with_csum(UdpCsum::None).frame(),
+        1500,
+        UdpCheck::Compute,
+    )
+    .unwrap();
     assert_eq!(frames, vec![spec.frame()]);
     // Even at the smallest IPv4 MTU.
     assert_eq!(
-        wire_frames(&spec.frame(), 68, UdpCsum::Full).unwrap().len(),
+        wire_frames(&spec.frame(), 68, UdpCheck::Compute)
+            .unwrap()
+            .len(),
         1
     );
 }
@@ -174,7 +181,7 @@ fn largest_datagram() {
     };
     let frame = spec.frame();
     assert_eq!(be16(&frame, 16), 65535);
-    let frames = wire_frames(&frame, 1500, UdpCsum::Full).unwrap();
+    let frames = wire_frames(&frame, 1500, UdpCheck::Compute).unwrap();
     // 65515 = 44 * 1480 + 395.
     assert_eq!(frames.len(), 45);
     let f = ip_fields(&frames, 14);
@@ -201,13 +208,11 @@ fn checksum_zero_is_sent_as_ffff() {
     spec.payload[n - 2..].copy_from_slice(&w.to_be_bytes());
     let f = spec.with_csum(UdpCsum::Seed).frame();
     assert_eq!(ones_sum(&f[34..]), 0xFFFF, "the complemented sum is 0");
-    let frames = wire_frames(&f, 1500, UdpCsum::Full).unwrap();
+    let frames = wire_frames(&f, 1500, UdpCheck::Compute).unwrap();
     assert_eq!(frames.len(), 3);
     assert_eq!(be16(&frames[0], 40), 0xFFFF);
-    // Seed mode gives the same (skb_checksum_help completes it).
-    assert_eq!(wire_frames(&f, 1500, UdpCsum::Seed).unwrap(), frames);
-    // None mode sends 0.
-    let none = wire_frames(&f, 1500, UdpCsum::None).unwrap();
+    // Zero sends 0.
+    let none = wire_frames(&f, 1500, UdpCheck::Zero).unwrap();
     assert_eq!(be16(&none[0], 40), 0);
     assert_eq!(none[1..], frames[1..]);
 }
@@ -221,7 +226,7 @@ fn options_in_later_fragments_become_noops() {
         payload: vec![9; 5000],
         ..Default::default()
     };
-    let frames = wire_frames(&spec.frame(), 1500, UdpCsum::Full).unwrap();
+    let frames = wire_frames(&spec.frame(), 1500, UdpCheck::Compute).unwrap();
     assert_eq!(frames.len(), 4);
     assert_eq!(
         frames[0][34..46],
@@ -251,7 +256,7 @@ fn vlan_tags_are_copied() {
         ..Default::default()
     };
     let full = spec.frame();
-    let frames = wire_frames(&full, 1500, UdpCsum::Full).unwrap();
+    let frames = wire_frames(&full, 1500, UdpCheck::Compute).unwrap();
     assert_eq!(frames.len(), 3);
     for f in &frames {
         assert_eq!(f[..22], full[..22]);
@@ -271,10 +276,10 @@ fn input_that_is_already_a_fragment() {
     let mut f = spec.frame();
     f[20..22].copy_from_slice(&(0x2000u16 | 185).to_be_bytes());
     assert_eq!(
-        wire_frames(&f, 576, UdpCsum::Full),
+        wire_frames(&f, 576, UdpCheck::Compute),
         Err(GoldenError::ChecksumOfFragment(0x2000 | 185))
     );
-    let frames = wire_frames(&f, 576, UdpCsum::None).unwrap();
+    let frames = wire_frames(&f, 576, UdpCheck::Zero).unwrap();
     let x = ip_fields(&frames, 14);
     // data space 552 -> 552, 456 (1008 total)
     assert_eq!(x[0].1, 0x2000 | 185);
@@ -294,11 +299,11 @@ fn bad_input_names_the_field() {
     let mut f = good.clone();
     f[12..14].copy_from_slice(&[0x86, 0xdd]);
     assert_eq!(
-        wire_frames(&f, 1500, UdpCsum::Full),
+        wire_frames(&f, 1500, UdpCheck::Compute),
         Err(GoldenError::NotIpv4(0x86dd))
     );
     assert!(matches!(
-        wire_frames(&good[..30], 1500, UdpCsum::Full),
+        wire_frames(&good[..30], 1500, UdpCheck::Compute),
         Err(GoldenError::Truncated {
             field: "IPv4 header",
             ..
@@ -307,7 +312,7 @@ fn bad_input_names_the_field() {
     let mut f = good.clone();
     f.push(0); // Ethernet padding beyond the total length
     assert_eq!(
-        wire_frames(&f, 1500, UdpCsum::Full),
+        wire_frames(&f, 1500, UdpCheck::Compute),
         Err(GoldenError::TotalLength {
             tot_len: 128,
             available: 129
@@ -316,29 +321,29 @@ fn bad_input_names_the_field() {
     let mut f = good.clone();
     f[23] = 6;
     assert_eq!(
-        wire_frames(&f, 1500, UdpCsum::Full),
+        wire_frames(&f, 1500, UdpCheck::Compute),
         Err(GoldenError::NotUdp(6))
     );
     let mut f = good.clone();
     f[14] = 0x44;
     assert_eq!(
-        wire_frames(&f, 1500, UdpCsum::Full),
+        wire_frames(&f, 1500, UdpCheck::Compute),
         Err(GoldenError::Ihl(4))
     );
     let mut f = good.clone();
     f[38..40].copy_from_slice(&99u16.to_be_bytes());
     assert_eq!(
-        wire_frames(&f, 1500, UdpCsum::Full),
+        wire_frames(&f, 1500, UdpCheck::Compute),
         Err(GoldenError::UdpLength {
             udp_len: 99,
             ip_payload: 108
         })
     );
     assert_eq!(
-        wire_frames(&good, 27, UdpCsum::Full),
+        wire_frames(&good, 27, UdpCheck::Compute),
         Err(GoldenError::MtuTooSmall { mtu: 27, hlen: 20 })
     );
-    let e = wire_frames(&good[..30], 1500, UdpCsum::Full).unwrap_err();
+    let e = wire_frames(&good[..30], 1500, UdpCheck::Compute).unwrap_err();
     assert!(e.to_string().contains("IPv4 header"), "{e}");
 }
 
@@ -383,7 +388,7 @@ fn skb_ufo_size_reproduces_the_golden_fragment_sizes() {
         };
         let spec = random_datagram(&mut rng, &cfg);
         let skb = from_datagram_ufo(&spec, mtu, FragLayout::SeedPages).unwrap();
-        let frames = wire_frames(&spec.frame(), mtu, UdpCsum::Full).unwrap();
+        let frames = wire_frames(&spec.frame(), mtu, UdpCheck::Compute).unwrap();
         let l3 = spec.l3_offset();
         let golden: Vec<usize> = ip_fields(&frames, l3).iter().map(|x| x.3).collect();
         let engine = engine_rule_sizes(spec.udp_len(), usize::from(skb.ufo_size));
@@ -409,9 +414,9 @@ fn etherparse_reassembles_the_golden_fragments() {
         };
         let spec = random_datagram(&mut rng, &cfg);
         let csum = if rng.gen_bool(0.8) {
-            UdpCsum::Full
+            UdpCheck::Compute
         } else {
-            UdpCsum::None
+            UdpCheck::Zero
         };
         let frames = wire_frames(&spec.with_csum(UdpCsum::Seed).frame(), mtu, csum).unwrap();
         let ctx = format!(
@@ -470,7 +475,7 @@ fn etherparse_reassembles_the_golden_fragments() {
         assert_eq!(datagram[8..], original[l4 + 8..], "{ctx}: payload");
         let (udp, payload) = UdpHeader::from_slice(&datagram).unwrap();
         match csum {
-            UdpCsum::None => assert_eq!(udp.checksum, 0, "{ctx}"),
+            UdpCheck::Zero => assert_eq!(udp.checksum, 0, "{ctx}"),
             _ => assert_eq!(
                 udp.checksum,
                 udp.calc_checksum_ipv4_raw(spec.src_ip, spec.dst_ip, payload)

@@ -126,7 +126,7 @@ impl AxilMaster {
     }
 
     /// The newest finished operation.
-    pub(crate) fn pop_result_back(&mut self) -> Option<AxilResult> {
+    pub fn pop_result_back(&mut self) -> Option<AxilResult> {
         self.results.pop_back()
     }
 

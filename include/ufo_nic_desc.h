@@ -1,0 +1,89 @@
+/* ufo-nic host-memory formats for driver writers: the TX descriptor (32 bytes), the completion
+ * record (16 bytes), their flag bits and the completion status codes (docs/architecture.md).
+ * The register map is in ufo_nic_regs.h, generated from regs/ufo_nic.rdl.
+ *
+ * Every multi-byte field is little-endian in host memory: on a big-endian CPU convert with
+ * htole16/htole32/htole64 (Linux: cpu_to_le16...) when writing a descriptor and le16toh...
+ * when reading a completion. The structs need no packing: every field sits at its natural
+ * alignment, and the static asserts below hold on every ABI with 1-, 2-, 4- and 8-byte
+ * integer alignment at most.
+ *
+ * Hand-written; driver/tests/c_layout.rs compiles driver/tests/c/layout.c against it and
+ * compares every size, offset and constant with the Rust definitions (driver/src/desc.rs). */
+#ifndef UFO_NIC_DESC_H
+#define UFO_NIC_DESC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#define UFO_NIC_STATIC_ASSERT static_assert
+#else
+#define UFO_NIC_STATIC_ASSERT _Static_assert
+#endif
+
+/* TX descriptor: ring slot i at TX_RING_BASE + 32 * i; the ring base is 32-byte aligned. */
+#define UFO_DESC_BYTES 32u
+
+struct ufo_tx_desc {
+    uint64_t buf_addr;    /* byte address of the buffer; any alignment */
+    uint16_t buf_len;     /* buffer length in bytes; 0 allowed (skipped) */
+    uint16_t flags;       /* UFO_DESC_* */
+    uint16_t ufo_size;    /* SOP only: largest fragmentable payload per fragment */
+    uint16_t vlan_tci;    /* SOP only: 802.1Q TCI inserted with UFO_DESC_VLAN_INS */
+    uint16_t csum_start;  /* SOP only, plain packets with UFO_DESC_CSUM: from the frame start */
+    uint16_t csum_offset; /* SOP only: checksum field position, from csum_start */
+    uint32_t ip6_frag_id; /* SOP only: IPv6 Fragment header identification */
+    uint64_t cookie;      /* ignored by the device: the driver's own word */
+};
+
+/* Descriptor flags (ufo_tx_desc.flags); other bits are reserved, write 0. */
+#define UFO_DESC_SOP      (1u << 0) /* first buffer of a packet */
+#define UFO_DESC_EOP      (1u << 1) /* last buffer of a packet */
+#define UFO_DESC_UFO      (1u << 2) /* fragment the UDP datagram with ufo_size */
+#define UFO_DESC_CSUM     (1u << 3) /* complete the checksum (UFO: the UDP checksum) */
+#define UFO_DESC_VLAN_INS (1u << 4) /* insert vlan_tci as an 802.1Q tag */
+
+/* Completion: slot j at CPL_RING_BASE + 16 * j; the ring base is 16-byte aligned. */
+#define UFO_CPL_BYTES 16u
+
+struct ufo_cpl {
+    uint16_t desc_index; /* index of the packet's first descriptor */
+    uint16_t desc_count; /* descriptors the packet consumed */
+    uint8_t status;      /* enum ufo_cpl_status */
+    uint8_t flags;       /* UFO_CPL_PHASE */
+    uint16_t frames;     /* frames sent for the packet (0 on error) */
+    uint32_t wire_bytes; /* bytes sent for the packet */
+    uint32_t reserved;   /* 0 */
+};
+
+/* Completion flags (ufo_cpl.flags). */
+#define UFO_CPL_PHASE (1u << 0) /* 1 on the first lap of the ring, toggling every lap */
+
+/* Completion status codes (ufo_cpl.status); see docs/architecture.md "Status codes". */
+enum ufo_cpl_status {
+    UFO_CPL_OK = 0,         /* sent */
+    UFO_CPL_DESC_CHAIN = 1, /* bad SOP/EOP chain */
+    UFO_CPL_DESC_DMA = 2,   /* AXI error reading a descriptor */
+    UFO_CPL_DMA_READ = 3,   /* AXI error reading a packet buffer */
+    UFO_CPL_LENGTH = 4,     /* packet length 0 or larger than the packet buffer */
+    UFO_CPL_HEADER = 5,     /* headers the engine cannot offload */
+    UFO_CPL_UFO_SIZE = 6,   /* UFO packet with ufo_size < 8 */
+};
+
+UFO_NIC_STATIC_ASSERT(sizeof(struct ufo_tx_desc) == UFO_DESC_BYTES, "descriptor is 32 bytes");
+UFO_NIC_STATIC_ASSERT(offsetof(struct ufo_tx_desc, buf_len) == 8, "descriptor layout");
+UFO_NIC_STATIC_ASSERT(offsetof(struct ufo_tx_desc, ip6_frag_id) == 20, "descriptor layout");
+UFO_NIC_STATIC_ASSERT(offsetof(struct ufo_tx_desc, cookie) == 24, "descriptor layout");
+UFO_NIC_STATIC_ASSERT(sizeof(struct ufo_cpl) == UFO_CPL_BYTES, "completion is 16 bytes");
+UFO_NIC_STATIC_ASSERT(offsetof(struct ufo_cpl, status) == 4, "completion layout");
+UFO_NIC_STATIC_ASSERT(offsetof(struct ufo_cpl, wire_bytes) == 8, "completion layout");
+
+#undef UFO_NIC_STATIC_ASSERT
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UFO_NIC_DESC_H */
