@@ -3,10 +3,10 @@
 // stimulus, models, checks, $finish) is in the bench. Built by rtl/tb/run.sh with
 // `verilator --cc --exe --prefix Vtb`.
 //
-// A cycle is 10 ns of simulated time (messages print time in ps: cycle = time / 10000). The run fails (exit 1) when the bench
-// sets `failed`, when an $error fired in the RTL (an assertion such as ufo_vr_check or
-// ufo_fifo's; the first one stops the run), or when the bench does not finish within
-// +max_cycles=N cycles (default 20 million).
+// A cycle is 10 ns of simulated time (messages print the time in ps: cycle = time / 10000).
+// The run fails (exit 1) when the bench sets `failed`, when an $error fired in the RTL (an
+// assertion such as ufo_vr_check or ufo_fifo's; the first one stops the run), or when the bench
+// does not finish within +max_cycles=N cycles (default 20 million).
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>

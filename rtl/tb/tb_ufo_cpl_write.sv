@@ -15,7 +15,7 @@
 //   - cpl_done exactly one cycle after each B handshake, in request order, with that request's
 //     status and descriptor count, and cpl_write_err exactly for error responses;
 //   - back-pressure on every channel, MAX_WRITES responses outstanding reached; with an
-//     always-ready slave one completion per cycle (per two at DATA_WIDTH 64).
+//     always-ready slave and MAX_WRITES >= 4 one completion per cycle (per two at DATA_WIDTH 64).
 // Rings of several sizes and alignments; +long: past the 16-bit slot counter wrap.
 `default_nettype none
 `timescale 1ns / 1ps
@@ -284,7 +284,9 @@ module tb_ufo_cpl_write #(
         if (fast_cycles == 170) begin
           $display("  always-ready slave: %0d completions taken in 150 cycles (%0d W beats each)",
                    n_req - fast_req0, BEATS);
-          if ((n_req - fast_req0) * BEATS * 10 < 150 * 9) fail("completion rate below 90% of the W channel rate");
+          // (with fewer than 4 writes outstanding the B round trip, not W, sets the rate)
+          if (MAX_WRITES >= 4 && (n_req - fast_req0) * BEATS * 10 < 150 * 9)
+            fail("completion rate below 90% of the W channel rate");
         end
       end
       if (to_send == 0 && !(req_valid && !req_ready)) draining = 1'b1;

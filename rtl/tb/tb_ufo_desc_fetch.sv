@@ -18,7 +18,8 @@
 //   - RREADY always high; `unsolicited` exactly for beats with no read outstanding;
 //   - reserved space: descriptors fetched and not taken never exceed DEPTH, and with a stalled
 //     consumer the FIFO fills up to min(DEPTH, posted);
-//   - delivery rate with an always-ready slave and consumer: >= 90% of min(1, R-channel rate).
+//   - delivery rate with an always-ready slave and consumer: >= 90% of min(1, R-channel rate)
+//     (with DEPTH >= 16 and MAX_READS >= 4; smaller sets only report it).
 // Rings of several sizes and bases (32- but not 64-byte aligned, a 4 KiB crossing inside the
 // ring); +long: past the 16-bit index wrap.
 `default_nettype none
@@ -403,7 +404,9 @@ module tb_ufo_desc_fetch #(
             per_100 = (DATA_WIDTH >= 256) ? 100 : 100 / BPD;   // descriptors per 100 cycles
             $display("  always-ready slave: %0d descriptors in 400 cycles (R channel and consumer allow %0d)",
                      rate_pops, 4 * per_100);
-            if (rate_pops * 10 < 4 * per_100 * 9) fail("descriptor rate below 90% of the R channel rate");
+            // (a small FIFO or few reads in flight cannot cover the read latency)
+            if (DEPTH >= 16 && MAX_READS >= 4 && rate_pops * 10 < 4 * per_100 * 9)
+              fail("descriptor rate below 90% of the R channel rate");
             slave_fast = 0;
             step = T_DRAIN;
             step_cycles = 0;

@@ -328,6 +328,23 @@ module tb_ufo_frame_reader #(
     end
   end
 
+  // free pointer model: words below the word read are free; a packet's last read (or its end
+  // without a read) frees up to its end. It only moves forward, modulo the ring.
+  function automatic void free_to(input int word);
+    free_model += longint'((word - int'(free_model % RING_WORDS) + RING_WORDS) % RING_WORDS);
+  endfunction
+  function automatic void pop_read();
+    void'(rd_word_q.pop_front());
+    void'(rd_end_q.pop_front());
+    void'(rd_end_word_q.pop_front());
+  endfunction
+  function automatic void skip_ends();
+    while (rd_word_q.size() != 0 && rd_word_q[0] < 0) begin
+      free_to(rd_end_word_q[0]);
+      pop_read();
+    end
+  endfunction
+
   // ---------------------------------------------------------------- checks and drivers
   int   out_frame = 0, out_pos = 0;   // frame on the stream and its bytes seen so far
   logic done_due = 1'b0, sent_due = 1'b0;
@@ -425,13 +442,7 @@ module tb_ufo_frame_reader #(
       // -------- ring reads and free_word_ptr
       if (ring_rd_en) begin
         if (verbose) $display("  %0d: ring read of word %0d (free_word_ptr %0d)", cycle, ring_rd_addr, free_word_ptr);
-        // packet ends without a read come first
-        while (rd_word_q.size() != 0 && rd_word_q[0] < 0) begin
-          free_model += longint'((rd_end_word_q[0] - int'(free_model % RING_WORDS) + RING_WORDS) % RING_WORDS);
-          void'(rd_word_q.pop_front());
-          void'(rd_end_q.pop_front());
-          void'(rd_end_word_q.pop_front());
-        end
+        skip_ends();   // packet ends without a read come first
         if (free_word_ptr !== (RWW+1)'(free_model))
           fail($sformatf("free_word_ptr %0d at a read, expected %0d", free_word_ptr, (RWW+1)'(free_model)));
         if (rd_word_q.size() == 0) begin
@@ -439,13 +450,8 @@ module tb_ufo_frame_reader #(
         end else begin
           if (int'(ring_rd_addr) != rd_word_q[0])
             fail($sformatf("ring read of word %0d, expected %0d", ring_rd_addr, rd_word_q[0]));
-          if (rd_end_q[0])
-            free_model += longint'((rd_end_word_q[0] - int'(free_model % RING_WORDS) + RING_WORDS) % RING_WORDS);
-          else
-            free_model += longint'((rd_word_q[0] - int'(free_model % RING_WORDS) + RING_WORDS) % RING_WORDS);
-          void'(rd_word_q.pop_front());
-          void'(rd_end_q.pop_front());
-          void'(rd_end_word_q.pop_front());
+          free_to(rd_end_q[0] ? rd_end_word_q[0] : rd_word_q[0]);
+          pop_read();
         end
       end
 
@@ -485,12 +491,7 @@ module tb_ufo_frame_reader #(
       if (n_pkts_gen == N_PKTS && cmd_q.size() == 0 && exp_len.size() == 0 && !done_due && !cmd_valid) begin
         end_wait++;
         if (end_wait > 20) begin
-          while (rd_word_q.size() != 0 && rd_word_q[0] < 0) begin
-            free_model += longint'((rd_end_word_q[0] - int'(free_model % RING_WORDS) + RING_WORDS) % RING_WORDS);
-            void'(rd_word_q.pop_front());
-            void'(rd_end_q.pop_front());
-            void'(rd_end_word_q.pop_front());
-          end
+          skip_ends();
           if (rd_word_q.size() != 0) fail($sformatf("%0d ring reads never made", rd_word_q.size()));
           if (free_word_ptr !== (RWW+1)'(free_model))
             fail($sformatf("free_word_ptr %0d at the end, expected %0d", free_word_ptr, (RWW+1)'(free_model)));
