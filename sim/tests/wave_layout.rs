@@ -2,8 +2,8 @@
 //! model really has: GTKWave drops a missing signal without a word, so a renamed register would
 //! silently vanish from every engineer's view. The test writes a short FST trace, reads its
 //! hierarchy block (Verilator's FST writer compresses it with LZ4) and checks every `TOP.` line
-//! of the layout, range included, against it. The translate filter files the layout names must
-//! exist too. The layout spells DATA_WIDTH 64 ranges, the width `cargo test` builds.
+//! of the layout, range included, against it, and the parser state's legend against the RTL's
+//! enum. The layout spells DATA_WIDTH 64 ranges, the width `cargo test` builds.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -151,13 +151,24 @@ fn every_signal_of_the_gtkwave_layout_is_in_a_trace() {
         missing.len()
     );
 
-    // translate filter files (`^N path`), relative to the repository root
-    for filter in layout.lines().filter_map(|l| l.strip_prefix('^')) {
-        let path = filter.split_once(' ').expect("`^N path`").1;
-        let text = std::fs::read_to_string(Path::new(REPO).join(path))
-            .unwrap_or_else(|e| panic!("translate filter {path}: {e}"));
-        assert!(text.lines().all(|l| l.split_once(' ').is_some()), "{path}");
-    }
+    // the parser state's legend spells the RTL's enum in order
+    let rtl = std::fs::read_to_string(Path::new(REPO).join("rtl/ufo_hdr_parse.sv")).unwrap();
+    let body = rtl.split("typedef enum").nth(1).expect("state enum");
+    let body = &body[body.find('{').unwrap() + 1..body.find('}').unwrap()];
+    let states: Vec<String> = body
+        .split(',')
+        .map(|n| n.trim().trim_start_matches("S_").to_string())
+        .collect();
+    let legend: String = states
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("{i} {n}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        layout.contains(&format!("-Parser state: {legend}\n")),
+        "the layout's parser state legend must read: {legend}"
+    );
 }
 
 #[test]
