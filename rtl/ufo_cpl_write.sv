@@ -75,6 +75,9 @@ module ufo_cpl_write #(
   if (DATA_WIDTH != 64 && DATA_WIDTH != 128 && DATA_WIDTH != 256 && DATA_WIDTH != 512) begin : g_bad_w
     $fatal(1, "ufo_cpl_write: DATA_WIDTH must be 64, 128, 256 or 512");
   end
+  if (MAX_WRITES < 2 || (MAX_WRITES & (MAX_WRITES - 1)) != 0) begin : g_bad_writes
+    $fatal(1, "ufo_cpl_write: MAX_WRITES must be a power of two >= 2");
+  end
   if (ADDR_WIDTH < 32 || ADDR_WIDTH > 64 || ID_WIDTH < 1) begin : g_bad_a
     $fatal(1, "ufo_cpl_write: ADDR_WIDTH must be 32..64 and ID_WIDTH >= 1");
   end

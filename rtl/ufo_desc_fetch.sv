@@ -50,6 +50,9 @@ module ufo_desc_fetch #(
   // (at 512 bits a block may start on the upper half of a beat)
   localparam int BURST_FIT = (DPB > 1) ? 2 * MAX_BURST - 1 : MAX_BURST / BPD;
   localparam int BLOCK     = (MAX_BLOCK < BURST_FIT) ? MAX_BLOCK : BURST_FIT;
+  if (BLOCK < 1) begin : g_bad_burst
+    $fatal(1, "ufo_desc_fetch: MAX_BURST must cover one descriptor (256 / DATA_WIDTH beats)");
+  end
   localparam int BLK_W     = $clog2(BLOCK + 1);
   localparam int BURST_BEAT_W = $clog2(BLOCK * BPD + 1);
 

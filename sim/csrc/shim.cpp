@@ -14,6 +14,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -167,6 +168,12 @@ extern "C" {
 // the caller). trace_path: FST file to open, or NULL for no tracing. Returns NULL on failure,
 // with the reason in err.
 UfoSim* ufo_sim_new(uint64_t seed, const char* trace_path, char* err, size_t err_len) {
+    // Verilator's random initialisation draws from a per-thread generator that reseeds whenever
+    // any context's seed is set (a process-wide epoch). Two models built at the same time in two
+    // threads (parallel tests) would reseed each other in the middle of construction and lose
+    // the same-seed-same-power-up property: build one model at a time.
+    static std::mutex construct_mutex;
+    const std::lock_guard<std::mutex> construct_lock{construct_mutex};
     UfoSim* s = nullptr;
     try {
         s = new UfoSim;
