@@ -37,6 +37,14 @@ pub mod regs {
     /// IRQ bit 1: an error completion was written.
     pub const IRQ_ERR: u32 = IRQ_STATUS_ERR;
     const _: () = assert!(IRQ_MASK_CPL == IRQ_CPL && IRQ_MASK_ERR == IRQ_ERR);
+
+    /// The register's name in the map, for messages (`"unmapped"` for other offsets).
+    pub fn name(offset: u32) -> &'static str {
+        REGISTERS
+            .iter()
+            .find(|r| r.offset == offset)
+            .map_or("unmapped", |r| r.name)
+    }
 }
 
 /// One TX descriptor (32 bytes in the ring).

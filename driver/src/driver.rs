@@ -16,16 +16,77 @@ use thiserror::Error;
 pub const MAX_BUF_LEN: usize = u16::MAX as usize;
 
 /// Memory and registers as the driver sees them. The sim test bench implements this over its
-/// AXI memory model and AXI4-Lite master.
+/// AXI memory model and AXI4-Lite master. Memory is the host's own and cannot fail; a register
+/// access crosses a bus to the device and can (no answer, or an error answer).
 pub trait Host {
     /// Writes host memory (the device reads it by DMA).
     fn mem_write(&mut self, addr: u64, data: &[u8]);
     /// Reads host memory (the device writes completions there).
     fn mem_read(&mut self, addr: u64, len: usize) -> Vec<u8>;
     /// Writes a 32-bit device register at a byte offset.
-    fn reg_write(&mut self, offset: u32, value: u32);
+    fn reg_write(&mut self, offset: u32, value: u32) -> Result<(), RegError>;
     /// Reads a 32-bit device register at a byte offset.
-    fn reg_read(&mut self, offset: u32) -> u32;
+    fn reg_read(&mut self, offset: u32) -> Result<u32, RegError>;
+}
+
+/// A register access as the driver issued it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegAccess {
+    /// A read of the register at this byte offset.
+    Read {
+        /// byte offset
+        offset: u32,
+    },
+    /// A write of `value` to the register at this byte offset.
+    Write {
+        /// byte offset
+        offset: u32,
+        /// value written
+        value: u32,
+    },
+}
+
+impl std::fmt::Display for RegAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Read { offset } => write!(f, "read of {} ({offset:#04x})", regs::name(*offset)),
+            Self::Write { offset, value } => write!(
+                f,
+                "write of {value:#x} to {} ({offset:#04x})",
+                regs::name(*offset)
+            ),
+        }
+    }
+}
+
+/// Why a register access failed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RegFault {
+    /// The bus transaction did not complete within the host's time limit.
+    #[error("no response within {cycles} cycles")]
+    NoResponse {
+        /// how long the host waited
+        cycles: u64,
+    },
+    /// The device answered with an error response (AXI `SLVERR` 2, `DECERR` 3).
+    #[error("error response {resp} ({})", if *resp == 3 { "DECERR" } else { "SLVERR" })]
+    ErrorResponse {
+        /// `BRESP`/`RRESP`
+        resp: u8,
+    },
+    /// The device model stopped (a simulation runtime error) during the access.
+    #[error("the device stopped: {0}")]
+    DeviceStopped(String),
+}
+
+/// A register access that failed; the device is not usable after it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("register {access}: {fault}")]
+pub struct RegError {
+    /// What was attempted.
+    pub access: RegAccess,
+    /// What went wrong.
+    pub fault: RegFault,
 }
 
 /// Where the driver's rings and buffers live, and how it builds chains.
@@ -94,9 +155,13 @@ pub enum InitError {
     /// TX_HEAD is not 0: the device is not fresh out of reset.
     #[error("TX_HEAD reads {0}, expected 0 after reset")]
     NotReset(u32),
+    /// A register access failed.
+    #[error(transparent)]
+    Register(#[from] RegError),
 }
 
-/// [`Driver::xmit`] or [`Driver::raw_post`] refused a packet; nothing was posted.
+/// [`Driver::xmit`] or [`Driver::raw_post`] refused a packet; nothing was posted (except for
+/// [`XmitError::Register`]: the chain is in the ring, but the doorbell write failed).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum XmitError {
     /// `init` has not succeeded.
@@ -150,6 +215,9 @@ pub enum XmitError {
     /// A chain with no descriptor.
     #[error("empty descriptor chain")]
     EmptyChain,
+    /// The doorbell (`TX_TAIL`) write failed.
+    #[error(transparent)]
+    Register(#[from] RegError),
 }
 
 /// Something the device did that the driver did not expect; recorded, not panicked on.
@@ -419,16 +487,16 @@ impl Driver {
                 bytes: self.cfg.buf_bytes,
             });
         }
-        let id = host.reg_read(regs::ID);
+        let id = host.reg_read(regs::ID)?;
         if id != regs::ID_VALUE {
             return Err(InitError::BadId { found: id });
         }
-        let head = host.reg_read(regs::TX_HEAD);
+        let head = host.reg_read(regs::TX_HEAD)?;
         if head != 0 {
             return Err(InitError::NotReset(head));
         }
         // CONFIG[23:16] is MAX_DESC; a device reporting 0 gets the contract's default.
-        let max_desc = ((host.reg_read(regs::CONFIG) >> 16) & 0xFF) as usize;
+        let max_desc = ((host.reg_read(regs::CONFIG)? >> 16) & 0xFF) as usize;
         self.max_desc = if max_desc == 0 {
             crate::skb::MAX_BUFFERS
         } else {
@@ -441,15 +509,15 @@ impl Driver {
         );
         let split = |a: u64| (a as u32, (a >> 32) as u32);
         let (lo, hi) = split(self.cfg.tx_ring_base);
-        host.reg_write(regs::TX_RING_BASE_LO, lo);
-        host.reg_write(regs::TX_RING_BASE_HI, hi);
+        host.reg_write(regs::TX_RING_BASE_LO, lo)?;
+        host.reg_write(regs::TX_RING_BASE_HI, hi)?;
         let (lo, hi) = split(self.cfg.cpl_ring_base);
-        host.reg_write(regs::CPL_RING_BASE_LO, lo);
-        host.reg_write(regs::CPL_RING_BASE_HI, hi);
-        host.reg_write(regs::TX_RING_LOG2, u32::from(log2));
-        host.reg_write(regs::IRQ_STATUS, regs::IRQ_CPL | regs::IRQ_ERR);
-        host.reg_write(regs::IRQ_MASK, regs::IRQ_CPL | regs::IRQ_ERR);
-        host.reg_write(regs::CTRL, regs::CTRL_ENABLE);
+        host.reg_write(regs::CPL_RING_BASE_LO, lo)?;
+        host.reg_write(regs::CPL_RING_BASE_HI, hi)?;
+        host.reg_write(regs::TX_RING_LOG2, u32::from(log2))?;
+        host.reg_write(regs::IRQ_STATUS, regs::IRQ_CPL | regs::IRQ_ERR)?;
+        host.reg_write(regs::IRQ_MASK, regs::IRQ_CPL | regs::IRQ_ERR)?;
+        host.reg_write(regs::CTRL, regs::CTRL_ENABLE)?;
 
         self.tail = 0;
         self.cons = 0;
@@ -462,17 +530,17 @@ impl Driver {
     }
 
     /// Clears ENABLE: the device finishes the packet in flight and fetches no more.
-    pub fn disable(&mut self, host: &mut impl Host) {
-        host.reg_write(regs::CTRL, 0);
+    pub fn disable(&mut self, host: &mut impl Host) -> Result<(), RegError> {
+        host.reg_write(regs::CTRL, 0)
     }
 
     /// Reads IRQ_STATUS and clears the bits it found (RW1C); returns them.
-    pub fn ack_irq(&mut self, host: &mut impl Host) -> u32 {
-        let s = host.reg_read(regs::IRQ_STATUS);
+    pub fn ack_irq(&mut self, host: &mut impl Host) -> Result<u32, RegError> {
+        let s = host.reg_read(regs::IRQ_STATUS)?;
         if s != 0 {
-            host.reg_write(regs::IRQ_STATUS, s);
+            host.reg_write(regs::IRQ_STATUS, s)?;
         }
-        s
+        Ok(s)
     }
 
     /// Posts `skb` as one packet; `tag` comes back in its [`TxDone`] and is also written to every
@@ -603,8 +671,7 @@ impl Driver {
             self.pages.rollback(alloc);
             return Err(e);
         }
-        self.post(host, &descs, tag, false, Some(alloc));
-        Ok(())
+        self.post(host, &descs, tag, false, Some(alloc))
     }
 
     /// Posts a hand-made descriptor chain as is (buffer addresses, flags and all), for error
@@ -620,8 +687,7 @@ impl Driver {
             return Err(XmitError::NotInitialized);
         }
         self.check_chain_fits(descs.len())?;
-        self.post(host, descs, tag, true, None);
-        Ok(())
+        self.post(host, descs, tag, true, None)
     }
 
     fn check_chain_fits(&self, n: usize) -> Result<(), XmitError> {
@@ -652,7 +718,7 @@ impl Driver {
         tag: u64,
         raw: bool,
         alloc: Option<PageAlloc>,
-    ) {
+    ) -> Result<(), XmitError> {
         let mask = self.ring_size() - 1;
         let first = self.tail;
         let mut i = 0;
@@ -674,7 +740,8 @@ impl Driver {
             started: false,
             alloc,
         });
-        host.reg_write(regs::TX_TAIL, u32::from(self.tail));
+        host.reg_write(regs::TX_TAIL, u32::from(self.tail))?;
+        Ok(())
     }
 
     /// Reads every new completion (by PHASE), matches it to the posted chains, reclaims

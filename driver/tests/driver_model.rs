@@ -6,7 +6,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashMap;
 use ufo_driver::desc::{flags, regs, Completion, Status, TxDesc, CPL_BYTES, DESC_BYTES};
-use ufo_driver::driver::{Driver, DriverConfig, DriverError, Host, InitError, TxDone, XmitError};
+use ufo_driver::driver::{
+    Driver, DriverConfig, DriverError, Host, InitError, RegAccess, RegError, RegFault, TxDone,
+    XmitError,
+};
 use ufo_driver::gen::{random_datagram, GenConfig};
 use ufo_driver::packet::DatagramSpec;
 use ufo_driver::skb::{Skb, SkbFrag};
@@ -39,6 +42,8 @@ struct FakeDevice {
     seen: Vec<Seen>,
     /// Added to every desc_count written (a lying device).
     count_skew: u16,
+    /// Accesses to this register offset fail so (a broken register bus).
+    broken_reg: Option<(u32, RegFault)>,
 }
 
 impl FakeDevice {
@@ -140,7 +145,8 @@ impl Host for FakeDevice {
     fn mem_read(&mut self, addr: u64, len: usize) -> Vec<u8> {
         self.read(addr, len)
     }
-    fn reg_write(&mut self, offset: u32, value: u32) {
+    fn reg_write(&mut self, offset: u32, value: u32) -> Result<(), RegError> {
+        self.check_reg(RegAccess::Write { offset, value })?;
         let lo = |old: u64| (old & !0xFFFF_FFFF) | u64::from(value);
         let hi = |old: u64| (old & 0xFFFF_FFFF) | (u64::from(value) << 32);
         match offset {
@@ -155,9 +161,11 @@ impl Host for FakeDevice {
             regs::IRQ_MASK => self.irq_mask = value,
             _ => {}
         }
+        Ok(())
     }
-    fn reg_read(&mut self, offset: u32) -> u32 {
-        match offset {
+    fn reg_read(&mut self, offset: u32) -> Result<u32, RegError> {
+        self.check_reg(RegAccess::Read { offset })?;
+        Ok(match offset {
             regs::ID => self.id,
             regs::CONFIG => 64 | ((MAX_DESC as u32) << 16) | ((128 / 8) << 24),
             regs::CTRL => self.ctrl,
@@ -166,6 +174,21 @@ impl Host for FakeDevice {
             regs::IRQ_STATUS => self.irq_status,
             regs::IRQ_MASK => self.irq_mask,
             _ => 0,
+        })
+    }
+}
+
+impl FakeDevice {
+    fn check_reg(&self, access: RegAccess) -> Result<(), RegError> {
+        let offset = match access {
+            RegAccess::Read { offset } | RegAccess::Write { offset, .. } => offset,
+        };
+        match &self.broken_reg {
+            Some((o, fault)) if *o == offset => Err(RegError {
+                access,
+                fault: fault.clone(),
+            }),
+            _ => Ok(()),
         }
     }
 }
@@ -683,9 +706,47 @@ fn irq_ack_clears_what_it_read() {
     )
     .unwrap();
     dev.run(1);
-    assert_eq!(drv.ack_irq(&mut dev), regs::IRQ_CPL | regs::IRQ_ERR);
+    assert_eq!(drv.ack_irq(&mut dev), Ok(regs::IRQ_CPL | regs::IRQ_ERR));
     assert_eq!(dev.irq_status, 0);
-    assert_eq!(drv.ack_irq(&mut dev), 0);
-    drv.disable(&mut dev);
+    assert_eq!(drv.ack_irq(&mut dev), Ok(0));
+    drv.disable(&mut dev).unwrap();
     assert_eq!(dev.ctrl, 0);
+}
+
+#[test]
+fn register_faults_are_errors_not_panics() {
+    // The ID read of init answers SLVERR.
+    let slverr = RegFault::ErrorResponse { resp: 2 };
+    let mut dev = FakeDevice::new();
+    dev.broken_reg = Some((regs::ID, slverr.clone()));
+    let err = Driver::new(config(4, 64)).init(&mut dev).unwrap_err();
+    assert_eq!(
+        err,
+        InitError::Register(RegError {
+            access: RegAccess::Read { offset: regs::ID },
+            fault: slverr,
+        })
+    );
+    assert_eq!(
+        err.to_string(),
+        "register read of ID (0x00): error response 2 (SLVERR)"
+    );
+    // The doorbell of a transmit never completes.
+    let (mut drv, mut dev) = started(config(4, 64));
+    dev.broken_reg = Some((regs::TX_TAIL, RegFault::NoResponse { cycles: 1000 }));
+    let err = drv.xmit(&mut dev, &linear(60, 0), 7).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "register write of 0x1 to TX_TAIL (0x1c): no response within 1000 cycles"
+    );
+    assert!(matches!(err, XmitError::Register(_)));
+    // IRQ acknowledge and disable report theirs too.
+    dev.broken_reg = Some((regs::IRQ_STATUS, RegFault::NoResponse { cycles: 5 }));
+    assert!(drv.ack_irq(&mut dev).is_err());
+    dev.broken_reg = Some((regs::CTRL, RegFault::ErrorResponse { resp: 3 }));
+    let err = drv.disable(&mut dev).unwrap_err();
+    assert!(
+        err.to_string().ends_with("error response 3 (DECERR)"),
+        "{err}"
+    );
 }

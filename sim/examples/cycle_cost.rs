@@ -21,7 +21,7 @@ fn main() {
     println!("DATA_WIDTH {DATA_WIDTH}, {cycles} cycles per case");
 
     // Bare model: what the C++ side costs through this binding.
-    let mut m = Model::new(ModelConfig::default());
+    let mut m = Model::new(ModelConfig::default()).expect("model");
     m.zero_inputs();
     let t0 = Instant::now();
     for i in 0..cycles {
@@ -36,7 +36,7 @@ fn main() {
     black_box(m.m_axis_tvalid());
     drop(m);
 
-    let mut tb = Tb::new(TbConfig::default());
+    let mut tb = Tb::new(TbConfig::default()).expect("bench");
     tb.reset(10);
     let t0 = Instant::now();
     tb.steps(cycles);
@@ -51,7 +51,8 @@ fn main() {
             ..AxisSinkConfig::default()
         },
         ..TbConfig::default()
-    });
+    })
+    .expect("bench");
     tb.reset(10);
     let t0 = Instant::now();
     tb.steps(cycles);

@@ -34,11 +34,107 @@ use ufo_driver::driver::MAX_BUF_LEN;
 use ufo_driver::packet::{DatagramSpec, Ipv6DatagramSpec, PacketSpec, TxPacket, UdpCsum};
 use ufo_driver::skb::{Skb, PAGE_SIZE};
 
-use crate::case::{Case, Layout, Pattern};
-use crate::model::{Model, ModelConfig};
+use thiserror::Error;
+
+use crate::case::{Case, CaseError, Layout, Pattern, UnbuiltCase};
+use crate::model::{Model, ModelConfig, ModelError};
 use crate::random::mix_seed;
-use crate::runner::{RunConfig, RunReport, Runner, Traffic, WireFrame};
+use crate::runner::{RunConfig, RunError, RunReport, Runner, Traffic, WireFrame};
+use crate::vectors::VectorError;
 use crate::{random, vectors};
+
+/// Why `ufo-sim bench` or `bench-table` cannot give its figures.
+#[derive(Debug, Error)]
+pub enum BenchError {
+    /// An unknown workload name.
+    #[error("unknown workload '{0}': ufo4-64k, ufo6-64k or plain-N (N = 64..1518 frame bytes)")]
+    Workload(String),
+    /// A count that must be positive is 0.
+    #[error("--ufo-count, --plain-count and --in-flight must be at least 1")]
+    ZeroCount,
+    /// A workload's case cannot be built.
+    #[error(transparent)]
+    Case(#[from] UnbuiltCase),
+    /// A plain workload's skb is not laid out as the bench needs.
+    #[error("{origin}: expected a {PLAIN_HEADERS}-byte head and one frag, got {head} and {frags}")]
+    PlainLayout {
+        /// the case
+        origin: String,
+        /// head bytes
+        head: usize,
+        /// frags
+        frags: usize,
+    },
+    /// The vectors of the speed regression cannot be read.
+    #[error(transparent)]
+    Vectors(#[from] VectorError),
+    /// The bench cannot start.
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// A run failed its checks: the figures would mean nothing.
+    #[error("{what}: {failed} failed{}", first.iter().map(|e| format!("\n  {e}")).collect::<String>())]
+    Failed {
+        /// which run
+        what: String,
+        /// how many failures
+        failed: usize,
+        /// the first few
+        first: Vec<String>,
+    },
+    /// A run sent no frame.
+    #[error("{0}: no frames")]
+    NoFrames(String),
+    /// Latency samples without a doorbell or a first beat.
+    #[error("{what}: {got} of {samples} packets have a doorbell and a first beat")]
+    Samples {
+        /// which run
+        what: String,
+        /// packets with both edges
+        got: usize,
+        /// packets sampled
+        samples: usize,
+    },
+    /// Recording or replaying the model failed.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// The replay's outputs differ from the recorded run's.
+    #[error(
+        "the replay did not reproduce the recorded run (output digest {got:?}, recorded {want:#x})"
+    )]
+    ReplayDigest {
+        /// the replay's digest
+        got: Option<u64>,
+        /// the recorded one
+        want: u64,
+    },
+    /// The timed run and the recorded one differ in length.
+    #[error("the timed run took {cycles} cycles, the recorded one {evals} evaluations")]
+    RunLength {
+        /// cycles of the timed run
+        cycles: u64,
+        /// evaluations recorded
+        evals: u64,
+    },
+    /// A file or directory cannot be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// the file
+        path: PathBuf,
+        /// why
+        source: std::io::Error,
+    },
+    /// A CSV file cannot be read or written.
+    #[error("{}: {source}", path.display())]
+    Csv {
+        /// the file
+        path: PathBuf,
+        /// why
+        source: csv::Error,
+    },
+    /// `bench-table` found nothing to tabulate.
+    #[error("{}: no bench CSV files", .0.display())]
+    NoCsv(PathBuf),
+}
 
 /// Read bursts the bench's host memory keeps outstanding at most: enough that the memory model
 /// never limits the engine (a PCIe root complex with 256 tags).
@@ -87,15 +183,13 @@ impl Workload {
     }
 
     /// Parses [`Workload::name`].
-    pub fn parse(s: &str) -> Result<Workload, String> {
+    pub fn parse(s: &str) -> Result<Workload, BenchError> {
         let plain = s.strip_prefix("plain-").map(str::parse::<usize>);
         match (s, plain) {
             ("ufo4-64k", _) => Ok(Workload::Ufo4),
             ("ufo6-64k", _) => Ok(Workload::Ufo6),
             (_, Some(Ok(n))) if (64..=1518).contains(&n) => Ok(Workload::Plain(n)),
-            _ => Err(format!(
-                "unknown workload '{s}': ufo4-64k, ufo6-64k or plain-N (N = 64..1518 frame bytes)"
-            )),
+            _ => Err(BenchError::Workload(s.to_string())),
         }
     }
 
@@ -106,12 +200,16 @@ impl Workload {
 
     /// Packet `index` of this workload for `seed`, with its golden expectation. The same seed
     /// gives the same packets at every width and latency.
-    pub fn case(&self, seed: u64, index: u64) -> Result<Case, String> {
+    pub fn case(&self, seed: u64, index: u64) -> Result<Case, BenchError> {
         let mut rng = ChaCha8Rng::seed_from_u64(mix_seed(seed, index));
         let payload_seed: u64 = rng.gen();
         let origin = format!("bench {} seed {seed} index {index}", self.name());
         let name = format!("{}-{index}", self.name());
-        let err = |e: String| format!("{origin}: {e}");
+        let err = |source: CaseError| UnbuiltCase {
+            name: name.clone(),
+            origin: origin.clone(),
+            source,
+        };
         match *self {
             Workload::Ufo4 => {
                 let mut spec = DatagramSpec {
@@ -120,9 +218,17 @@ impl Workload {
                     ..DatagramSpec::default()
                 };
                 let len = 0xFFFF - spec.ip_header_len() - 8;
-                crate::case::fill_payload(&mut spec, len, &Pattern::Random(payload_seed));
+                crate::case::fill_payload(&mut spec, len, &Pattern::Random(payload_seed))
+                    .map_err(|e| err(e.into()))?;
                 let tx = ufo_packet(PacketSpec::Udp4(spec), 0);
-                Case::from_tx(name, origin.clone(), &tx, &Layout::Random(rng.gen()), 0).map_err(err)
+                Ok(Case::from_tx(
+                    name.clone(),
+                    origin.clone(),
+                    &tx,
+                    &Layout::Random(rng.gen()),
+                    0,
+                )
+                .map_err(err)?)
             }
             Workload::Ufo6 => {
                 let mut spec = Ipv6DatagramSpec {
@@ -132,7 +238,14 @@ impl Workload {
                 let mut payload_rng = ChaCha8Rng::seed_from_u64(payload_seed);
                 spec.payload = (0..0xFFFF - 8).map(|_| payload_rng.gen()).collect();
                 let tx = ufo_packet(PacketSpec::Udp6(spec), 0x1000 + index as u32);
-                Case::from_tx(name, origin.clone(), &tx, &Layout::Random(rng.gen()), 0).map_err(err)
+                Ok(Case::from_tx(
+                    name.clone(),
+                    origin.clone(),
+                    &tx,
+                    &Layout::Random(rng.gen()),
+                    0,
+                )
+                .map_err(err)?)
             }
             Workload::Plain(size) => {
                 let mut spec = DatagramSpec {
@@ -141,18 +254,19 @@ impl Workload {
                     ..DatagramSpec::default()
                 };
                 let len = size - FCS_BYTES - PLAIN_HEADERS;
-                crate::case::fill_payload(&mut spec, len, &Pattern::Random(payload_seed));
+                crate::case::fill_payload(&mut spec, len, &Pattern::Random(payload_seed))
+                    .map_err(|e| err(e.into()))?;
                 let tx = TxPacket::plain(PacketSpec::Udp4(spec));
                 // Headers in the head, the payload in one page frag; both at random alignment.
-                let mut case =
-                    Case::from_tx(name, origin.clone(), &tx, &Layout::Pages, 0).map_err(err)?;
+                let mut case = Case::from_tx(name.clone(), origin.clone(), &tx, &Layout::Pages, 0)
+                    .map_err(err)?;
                 let skb = &mut case.skb;
                 if skb.frags.len() != 1 || skb.head.len() != PLAIN_HEADERS {
-                    return Err(err(format!(
-                        "expected a {PLAIN_HEADERS}-byte head and one frag, got {} and {}",
-                        skb.head.len(),
-                        skb.frags.len()
-                    )));
+                    return Err(BenchError::PlainLayout {
+                        origin,
+                        head: skb.head.len(),
+                        frags: skb.frags.len(),
+                    });
                 }
                 skb.head_align = rng.gen_range(0..PAGE_SIZE);
                 let frag = &mut skb.frags[0];
@@ -424,7 +538,7 @@ pub struct BenchCmd {
 }
 
 /// Runs `ufo-sim bench`; returns an error naming the first failed check.
-pub fn bench(cmd: &BenchCmd) -> Result<(), String> {
+pub fn bench(cmd: &BenchCmd) -> Result<(), BenchError> {
     let width = crate::DATA_WIDTH;
     let workloads = cmd
         .workloads
@@ -432,9 +546,12 @@ pub fn bench(cmd: &BenchCmd) -> Result<(), String> {
         .map(|w| Workload::parse(w))
         .collect::<Result<Vec<_>, _>>()?;
     if cmd.ufo_count == 0 || cmd.plain_count == 0 || cmd.in_flight == 0 {
-        return Err("--ufo-count, --plain-count and --in-flight must be at least 1".into());
+        return Err(BenchError::ZeroCount);
     }
-    fs::create_dir_all(&cmd.out).map_err(|e| format!("create {}: {e}", cmd.out.display()))?;
+    fs::create_dir_all(&cmd.out).map_err(|source| BenchError::Io {
+        path: cmd.out.clone(),
+        source,
+    })?;
     println!(
         "ufo-sim bench: DATA_WIDTH {width}, seed {}, {} packets kept posted, MAC always ready, \
          host memory without gaps (up to {HOST_MAX_READS} reads outstanding)",
@@ -511,7 +628,7 @@ fn checked_run(
     traffic: Traffic,
     in_flight: usize,
     what: &str,
-) -> Result<(RunReport, u64), String> {
+) -> Result<(RunReport, u64), BenchError> {
     let cfg = RunConfig {
         seed,
         trace: None,
@@ -521,21 +638,23 @@ fn checked_run(
     let mut runner = Runner::with_tb_config(cfg, |tb| tb.mem.max_reads = HOST_MAX_READS)?;
     let report = runner.run(cases, |_| {});
     if report.failed() > 0 {
-        let mut msg = format!("{what}: {} failed", report.failed());
-        for e in report
+        let first = report
             .global_errors
             .iter()
+            .map(ToString::to_string)
             .chain(
                 report
                     .outcomes
                     .iter()
-                    .filter_map(|o| o.result.as_ref().err()),
+                    .filter_map(|o| o.result.as_ref().err().map(ToString::to_string)),
             )
             .take(5)
-        {
-            msg += &format!("\n  {e}");
-        }
-        return Err(msg);
+            .collect();
+        return Err(BenchError::Failed {
+            what: what.to_string(),
+            failed: report.failed(),
+            first,
+        });
     }
     Ok((report, runner.tb.mem.stats().read_beats))
 }
@@ -546,13 +665,14 @@ fn engine_row(
     w: Workload,
     latency: u32,
     cases: &[Case],
-) -> Result<ThroughputRow, String> {
+) -> Result<ThroughputRow, BenchError> {
     let data_bytes = crate::DATA_BYTES;
     let what = format!("{} at latency {latency}", w.name());
     let started = Instant::now();
     let traffic = ideal_traffic(latency);
     let (report, read_beats) = checked_run(cases, cmd.seed, traffic, cmd.in_flight, &what)?;
-    let s = StreamStats::of(&report.wire, data_bytes).ok_or(format!("{what}: no frames"))?;
+    let s = StreamStats::of(&report.wire, data_bytes)
+        .ok_or_else(|| BenchError::NoFrames(what.clone()))?;
     let samples = if w.is_ufo() {
         cmd.latency_samples.div_ceil(2)
     } else {
@@ -562,10 +682,11 @@ fn engine_row(
     let (lat_report, _) = checked_run(&cases[..samples], cmd.seed, traffic, 1, &what)?;
     let latencies = doorbell_latencies(&lat_report);
     if latencies.len() != samples {
-        return Err(format!(
-            "{what}: {} of {samples} packets have a doorbell and a first beat",
-            latencies.len()
-        ));
+        return Err(BenchError::Samples {
+            what,
+            got: latencies.len(),
+            samples,
+        });
     }
     let (lat_min, lat_mean, lat_max) = min_mean_max(&latencies);
     let min_read: f64 = cases
@@ -639,10 +760,10 @@ fn row_line(r: &ThroughputRow) -> String {
 }
 
 /// The simulator-speed measurement: harness against replay of the same run.
-fn speed_row(cmd: &BenchCmd) -> Result<SpeedRow, String> {
+fn speed_row(cmd: &BenchCmd) -> Result<SpeedRow, BenchError> {
     let mut cases = Vec::new();
-    for file in vectors::vector_files(&cmd.vectors).map_err(|e| e.to_string())? {
-        cases.extend(vectors::load_file(&file).map_err(|e| e.to_string())?);
+    for file in vectors::vector_files(&cmd.vectors)? {
+        cases.extend(vectors::load_file(&file)?);
     }
     let n_vectors = cases.len();
     for k in 0..cmd.speed_count {
@@ -658,20 +779,23 @@ fn speed_row(cmd: &BenchCmd) -> Result<SpeedRow, String> {
         traffic: Traffic::default(),
         max_in_flight: 8,
     };
-    let harness = |record: bool| -> Result<(f64, RunReport, Option<Runner>), String> {
+    let harness = |record: bool| -> Result<(f64, RunReport, Option<Runner>), BenchError> {
         let t0 = Instant::now();
         let mut runner = Runner::with_tb_config(cfg.clone(), |tb| tb.record_inputs = record)?;
         let report = runner.run(&cases, |_| {});
         let secs = t0.elapsed().as_secs_f64();
         if report.failed() > 0 {
-            return Err(format!(
-                "simulator-speed regression: {} failed (run `ufo-sim run --vectors {} --count {} \
-                 --seed {} --mtu 1500,576,1280,9000` to see them)",
-                report.failed(),
-                cmd.vectors.display(),
-                cmd.speed_count,
-                cmd.seed
-            ));
+            return Err(BenchError::Failed {
+                what: "simulator-speed regression".into(),
+                failed: report.failed(),
+                first: vec![format!(
+                    "run `ufo-sim run --vectors {} --count {} --seed {} --mtu 1500,576,1280,9000` \
+                     to see them",
+                    cmd.vectors.display(),
+                    cmd.speed_count,
+                    cmd.seed
+                )],
+            });
         }
         Ok((secs, report, record.then_some(runner)))
     };
@@ -687,14 +811,12 @@ fn speed_row(cmd: &BenchCmd) -> Result<SpeedRow, String> {
             trace: None,
         })
     };
-    let digest = fresh()
-        .replay(&rec, time_step, true)
-        .map_err(|e| e.to_string())?;
+    let digest = fresh()?.replay(&rec, time_step, true)?;
     if digest != Some(rec.digest) {
-        return Err(format!(
-            "the replay did not reproduce the recorded run (output digest {digest:?}, recorded {:#x})",
-            rec.digest
-        ));
+        return Err(BenchError::ReplayDigest {
+            got: digest,
+            want: rec.digest,
+        });
     }
     // Timed: harness and replay alternately, the best of each.
     let (mut best_harness, mut best_replay) = (f64::MAX, f64::MAX);
@@ -703,18 +825,16 @@ fn speed_row(cmd: &BenchCmd) -> Result<SpeedRow, String> {
         let (secs, r, _) = harness(false)?;
         best_harness = best_harness.min(secs);
         report = r;
-        let mut model = fresh();
+        let mut model = fresh()?;
         let t0 = Instant::now();
-        model
-            .replay(&rec, time_step, false)
-            .map_err(|e| e.to_string())?;
+        model.replay(&rec, time_step, false)?;
         best_replay = best_replay.min(t0.elapsed().as_secs_f64());
     }
     if 2 * report.cycles > rec.evals + 2 || 2 * report.cycles + 2 < rec.evals {
-        return Err(format!(
-            "the timed run took {} cycles, the recorded one {} evaluations",
-            report.cycles, rec.evals
-        ));
+        return Err(BenchError::RunLength {
+            cycles: report.cycles,
+            evals: rec.evals,
+        });
     }
     let wire_bytes: u64 = report.wire.iter().map(|f| f.data.len() as u64).sum();
     let cycles = report.cycles;
@@ -736,21 +856,30 @@ fn speed_row(cmd: &BenchCmd) -> Result<SpeedRow, String> {
     })
 }
 
-fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> Result<(), String> {
-    let fail = |e: &dyn std::fmt::Display| format!("write {}: {e}", path.display());
-    let mut w = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
-    for r in rows {
-        w.serialize(r).map_err(|e| fail(&e))?;
+fn csv_err(path: &Path) -> impl Fn(csv::Error) -> BenchError + '_ {
+    move |source| BenchError::Csv {
+        path: path.to_path_buf(),
+        source,
     }
-    w.flush().map_err(|e| fail(&e))
 }
 
-fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, String> {
-    let mut r = csv::Reader::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> Result<(), BenchError> {
+    let mut w = csv::Writer::from_path(path).map_err(csv_err(path))?;
+    for r in rows {
+        w.serialize(r).map_err(csv_err(path))?;
+    }
+    w.flush().map_err(|source| BenchError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The rows of a CSV file (the csv error names the record's line).
+fn read_csv<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, BenchError> {
+    let mut r = csv::Reader::from_path(path).map_err(csv_err(path))?;
     r.deserialize()
-        .enumerate()
-        .map(|(i, rec)| rec.map_err(|e| format!("{}: record {}: {e}", path.display(), i + 1)))
-        .collect()
+        .collect::<Result<_, _>>()
+        .map_err(csv_err(path))
 }
 
 /// Options of `ufo-sim bench-table`.
@@ -763,10 +892,13 @@ pub struct TableCmd {
 
 /// Prints the CSV files of every width side by side (Markdown tables) and writes them to
 /// `<dir>/summary.md`.
-pub fn table(cmd: &TableCmd) -> Result<(), String> {
+pub fn table(cmd: &TableCmd) -> Result<(), BenchError> {
     let mut rows: Vec<ThroughputRow> = Vec::new();
     let mut speed: Vec<SpeedRow> = Vec::new();
-    let entries = fs::read_dir(&cmd.dir).map_err(|e| format!("{}: {e}", cmd.dir.display()))?;
+    let entries = fs::read_dir(&cmd.dir).map_err(|source| BenchError::Io {
+        path: cmd.dir.clone(),
+        source,
+    })?;
     let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     files.sort();
     for f in &files {
@@ -782,12 +914,15 @@ pub fn table(cmd: &TableCmd) -> Result<(), String> {
         }
     }
     if rows.is_empty() && speed.is_empty() {
-        return Err(format!("{}: no bench CSV files", cmd.dir.display()));
+        return Err(BenchError::NoCsv(cmd.dir.clone()));
     }
     let text = summary(&rows, &speed);
     print!("{text}");
     let path = cmd.dir.join("summary.md");
-    fs::write(&path, &text).map_err(|e| format!("write {}: {e}", path.display()))?;
+    fs::write(&path, &text).map_err(|source| BenchError::Io {
+        path: path.clone(),
+        source,
+    })?;
     println!("wrote {}", path.display());
     Ok(())
 }
@@ -985,7 +1120,7 @@ mod tests {
     #[test]
     fn workload_names_round_trip() {
         for w in Workload::all() {
-            assert_eq!(Workload::parse(&w.name()), Ok(w));
+            assert_eq!(Workload::parse(&w.name()).ok(), Some(w));
         }
         assert!(Workload::parse("plain-20").is_err());
         assert!(Workload::parse("ufo5").is_err());

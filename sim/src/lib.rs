@@ -15,15 +15,16 @@
 //! ```
 //! use ufo_sim::{Tb, TbConfig};
 //!
-//! let mut tb = Tb::new(TbConfig { seed: 7, ..TbConfig::default() }); // trace: Some(path) for FST
+//! let mut tb = Tb::new(TbConfig { seed: 7, ..TbConfig::default() })?; // trace: Some(path) for FST
 //! tb.reset(8);
-//! assert_eq!(tb.reg_read(0x00), 0x5546_4F01); // ID, through the AXI4-Lite master
+//! assert_eq!(tb.reg_read(0x00)?, 0x5546_4F01); // ID, through the AXI4-Lite master
 //! tb.mem.write(0x1000, &[0u8; 32]); // host memory the DUT reads by DMA
-//! tb.reg_write(0x30, 0x3); // IRQ_MASK
+//! tb.reg_write(0x30, 0x3)?; // IRQ_MASK
 //! let waited = tb.run_until("IRQ_MASK settled", 100, |tb| !tb.irq()).unwrap(); // never hangs
 //! assert_eq!(waited, 0);
 //! assert!(tb.sink.pop_frame().is_none()); // frames the DUT sent on its AXI4-Stream
 //! tb.assert_clean(); // no assertion failure, no protocol violation
+//! # Ok::<(), ufo_sim::TbError>(())
 //! ```
 
 pub mod bench;

@@ -6,11 +6,17 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use ufo_sim::case::Case;
+use ufo_sim::bus::AxilFault;
+use ufo_sim::case::{Case, UnbuiltCase};
 use ufo_sim::junit::{Suite, TestCase};
-use ufo_sim::runner::{Outcome, RunConfig, RunReport, Runner, Traffic};
+use ufo_sim::pcap_io::PcapStream;
+use ufo_sim::runner::{
+    CaseFailure, Outcome, RunConfig, RunError, RunFailure, RunSink, RunSummary, Runner, SinkError,
+    Traffic, WireFrame,
+};
 use ufo_sim::{pcap_io, random, replay, vectors};
 
 #[derive(Parser)]
@@ -56,7 +62,7 @@ struct CaptureArgs {
 const DEFAULT_TREADY: f64 = 0.8;
 const DEFAULT_LATENCY: u32 = 20;
 const DEFAULT_REORDER: f64 = 0.3;
-const DEFAULT_IN_FLIGHT: usize = 8;
+const DEFAULT_IN_FLIGHT: u16 = 8;
 
 #[derive(Args)]
 struct BenchArgs {
@@ -67,19 +73,27 @@ struct BenchArgs {
     /// Write an FST waveform of the whole run here.
     #[arg(long, value_name = "FILE.fst")]
     trace: Option<PathBuf>,
-    /// Probability that the MAC accepts a beat in a cycle.
-    #[arg(long, default_value_t = DEFAULT_TREADY, value_parser = probability)]
+    /// Probability that the MAC accepts a beat in a cycle (above 0: a MAC that never takes a
+    /// beat is a hang by construction).
+    #[arg(long, default_value_t = DEFAULT_TREADY, value_parser = nonzero_probability)]
     tready: f64,
-    /// Host memory read latency in cycles (10 ns each).
-    #[arg(long, default_value_t = DEFAULT_LATENCY)]
+    /// Host memory read latency in cycles (10 ns each), 1 to 100000.
+    #[arg(long, default_value_t = DEFAULT_LATENCY,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
     latency: u32,
     /// Probability that host memory returns the next read beat of another AXI ID ahead of the
     /// oldest burst (read data out of order and interleaved across IDs; 0: strict AR order).
     #[arg(long = "reorder", value_name = "P", default_value_t = DEFAULT_REORDER, value_parser = probability)]
     reorder: f64,
-    /// Most packets posted to the engine and not yet completed.
-    #[arg(long, default_value_t = DEFAULT_IN_FLIGHT)]
-    in_flight: usize,
+    /// Most packets posted to the engine and not yet completed, 1 to 1024 (the descriptor
+    /// ring's entries).
+    #[arg(long, default_value_t = DEFAULT_IN_FLIGHT,
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    in_flight: u16,
+    /// Test hook for the harness itself: from the first packet on, accesses to one register
+    /// never complete (`no-response:OFFSET`) or answer SLVERR (`slverr:OFFSET`).
+    #[arg(long, hide = true, value_name = "KIND:OFFSET", value_parser = reg_fault)]
+    inject_reg_fault: Option<AxilFault>,
 }
 
 impl BenchArgs {
@@ -116,8 +130,10 @@ struct RunArgs {
     /// Only random packet number K of the seed (replays one failure on its own).
     #[arg(long, value_name = "K")]
     pick: Option<u64>,
-    /// MTUs for random UFO datagrams, one drawn per packet (vectors carry their own).
-    #[arg(long, value_delimiter = ',', default_value = "1500")]
+    /// MTUs for random UFO datagrams, one drawn per packet (vectors carry their own), 68 to
+    /// 65535.
+    #[arg(long, value_delimiter = ',', default_value = "1500",
+          value_parser = clap::value_parser!(u32).range(68..=65535))]
     mtu: Vec<u32>,
     /// Directory for wire.pcap (RTL output, each frame timestamped by the cycle its last beat
     /// left, 10 ns per cycle) and expected.pcap (golden model, in order; its timestamps only
@@ -135,8 +151,8 @@ struct RunArgs {
 struct ReplayArgs {
     /// Capture of unfragmented Ethernet frames, pcap or pcapng.
     input: PathBuf,
-    /// MTU of the UFO device.
-    #[arg(long)]
+    /// MTU of the UFO device, 68 to 65535.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(68..=65535))]
     mtu: u32,
     /// Where to write what went on the wire.
     #[arg(long, value_name = "OUT.pcap")]
@@ -157,8 +173,12 @@ fn main() -> ExitCode {
         Cmd::Run(a) => run(a),
         Cmd::Replay(a) => replay_cmd(a),
         Cmd::Capture(a) => capture_cmd(a),
-        Cmd::Bench(a) => ufo_sim::bench::bench(&a).map(|()| ExitCode::SUCCESS),
-        Cmd::BenchTable(a) => ufo_sim::bench::table(&a).map(|()| ExitCode::SUCCESS),
+        Cmd::Bench(a) => ufo_sim::bench::bench(&a)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(Into::into),
+        Cmd::BenchTable(a) => ufo_sim::bench::table(&a)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(Into::into),
     };
     match result {
         Ok(code) => code,
@@ -177,6 +197,30 @@ fn probability(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A probability flag that must not be 0.
+fn nonzero_probability(s: &str) -> Result<f64, String> {
+    match probability(s)? {
+        0.0 => Err(format!("'{s}': must be above 0")),
+        p => Ok(p),
+    }
+}
+
+/// `no-response:OFFSET` or `slverr:OFFSET` (decimal or 0x hex).
+fn reg_fault(s: &str) -> Result<AxilFault, String> {
+    let bad = || format!("'{s}': expected no-response:OFFSET or slverr:OFFSET");
+    let (kind, off) = s.split_once(':').ok_or_else(bad)?;
+    let addr = match off.strip_prefix("0x") {
+        Some(h) => u32::from_str_radix(h, 16),
+        None => off.parse(),
+    }
+    .map_err(|_| bad())?;
+    match kind {
+        "no-response" => Ok(AxilFault::NoResponse { addr }),
+        "slverr" => Ok(AxilFault::SlvErr { addr }),
+        _ => Err(bad()),
+    }
+}
+
 fn run_config(b: &BenchArgs, seed: u64) -> RunConfig {
     RunConfig {
         seed,
@@ -187,37 +231,29 @@ fn run_config(b: &BenchArgs, seed: u64) -> RunConfig {
             reorder_prob: b.reorder,
             ..Traffic::default()
         },
-        max_in_flight: b.in_flight.max(1),
+        max_in_flight: usize::from(b.in_flight),
     }
 }
 
-fn run(a: RunArgs) -> Result<ExitCode, String> {
+fn run(a: RunArgs) -> Result<ExitCode> {
     let seed = a.bench.seed.unwrap_or_else(rand::random);
-    if a.mtu.is_empty() {
-        return Err("--mtu needs at least one value".into());
-    }
-    let mut cases: Vec<Case> = Vec::new();
+    let mut vector_cases: Vec<Case> = Vec::new();
     if a.pick.is_none() {
         for path in &a.vectors {
-            for file in vectors::vector_files(path).map_err(|e| e.to_string())? {
-                cases.extend(vectors::load_file(&file).map_err(|e| e.to_string())?);
+            for file in vectors::vector_files(path)? {
+                vector_cases.extend(vectors::load_file(&file)?);
             }
         }
         if let Some(only) = &a.only {
-            cases.retain(|c| &c.name == only);
-            if cases.is_empty() {
-                return Err(format!("no vector named '{only}'"));
-            }
+            vector_cases.retain(|c| &c.name == only);
+            anyhow::ensure!(!vector_cases.is_empty(), "no vector named '{only}'");
         }
     }
-    let vector_count = cases.len();
-    let picks: Vec<u64> = match a.pick {
-        Some(k) => vec![k],
-        None => (0..a.count).collect(),
+    let vector_count = vector_cases.len();
+    let picks = match a.pick {
+        Some(k) => k..k + 1,
+        None => 0..a.count,
     };
-    for k in &picks {
-        cases.push(random::random_case(seed, *k, &a.mtu)?);
-    }
     let mtus = a
         .mtu
         .iter()
@@ -227,7 +263,7 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
     let bench = a.bench.non_default_flags();
     println!(
         "ufo-sim run: seed {seed}, {vector_count} vectors + {} random packets (MTU {mtus}), DATA_WIDTH {}, Verilator {}",
-        picks.len(),
+        picks.end - picks.start,
         ufo_sim::DATA_WIDTH,
         ufo_sim::VERILATOR_VERSION
     );
@@ -237,52 +273,66 @@ fn run(a: RunArgs) -> Result<ExitCode, String> {
         println!("  (from the Makefile: {make})");
     }
 
-    let (report, secs) = simulate(&a.bench, seed, &cases)?;
-    write_pcaps(&report, &a.out)?;
-    // Each failure with the command that replays it alone.
-    let hint = |i: usize, o: &Outcome| {
-        if i >= vector_count {
-            let k = picks[i - vector_count];
-            format!("target/release/ufo-sim run --seed {seed} --pick {k} --mtu {mtus}{bench}")
-        } else {
-            let file = o.origin.rsplit_once(':').map_or("testvectors", |x| x.0);
-            format!(
-                "target/release/ufo-sim run --seed {seed} --vectors {file} --only {} --count 0{bench}",
-                o.name
-            )
+    // Random cases are made when the engine has room for them, never all at once.
+    let total = vector_count as u64 + (picks.end - picks.start);
+    let first_pick = picks.start;
+    let mtu_list = a.mtu.clone();
+    let input = vector_cases
+        .into_iter()
+        .map(Ok)
+        .chain(picks.map(move |k| random::random_case(seed, k, &mtu_list)));
+    let replay_hint = {
+        let mtus = mtus.clone();
+        move |i: usize, o: &Outcome| {
+            if i >= vector_count {
+                let k = first_pick + (i - vector_count) as u64;
+                format!("target/release/ufo-sim run --seed {seed} --pick {k} --mtu {mtus}{bench}")
+            } else {
+                let file = o.origin.rsplit_once(':').map_or("testvectors", |x| x.0);
+                format!(
+                    "target/release/ufo-sim run --seed {seed} --vectors {file} --only {} --count 0{bench}",
+                    o.name
+                )
+            }
         }
     };
-    let mut junit_cases = Vec::new();
-    for (i, o) in report.outcomes.iter().enumerate() {
-        let failure = o.result.as_ref().err().map(|e| {
-            let text = format!("{e}\n  replay: {}", hint(i, o));
-            println!("FAIL {text}");
-            text
-        });
-        let classname = if i >= vector_count {
+    let classname = move |i: usize, o: &Outcome| {
+        if i >= vector_count {
             "random".to_string()
         } else {
             o.origin
                 .rsplit_once(':')
                 .map_or(&*o.origin, |x| x.0)
                 .to_string()
-        };
-        junit_cases.push(TestCase {
-            name: o.name.clone(),
-            classname,
-            failure,
-        });
-    }
-    if let Some(path) = &a.junit {
+        }
+    };
+    let wire = a.out.join("wire.pcap");
+    let expected = a.out.join("expected.pcap");
+    let mut sink = CliSink::new(
+        Some(&wire),
+        Some(&expected),
+        total,
+        Box::new(replay_hint),
+        a.junit.is_some().then_some(Box::new(classname) as Classify),
+    )?;
+    let (summary, secs) = simulate(&a.bench, seed, input, &mut sink)?;
+    let (wire_frames, expected_frames, junit_cases) = sink.close()?;
+    println!(
+        "wire output: {} ({wire_frames} frames); golden: {} ({expected_frames} frames; timestamps \
+         are frame numbers)",
+        wire.display(),
+        expected.display()
+    );
+    if let (Some(path), Some(cases)) = (&a.junit, junit_cases) {
         let properties = vec![
             ("seed".to_string(), seed.to_string()),
             ("mtu".to_string(), mtus.clone()),
             ("data_width".to_string(), ufo_sim::DATA_WIDTH.to_string()),
             ("replay".to_string(), replay),
         ];
-        write_junit(path, "ufo-sim run", secs, properties, junit_cases, &report)?;
+        write_junit(path, "ufo-sim run", secs, properties, cases)?;
     }
-    finish(&report, seed)
+    Ok(finish(&summary, seed))
 }
 
 /// The command that runs exactly this run again: every option that changes what is simulated.
@@ -318,7 +368,7 @@ fn make_command(a: &RunArgs, seed: u64, mtus: &str) -> Option<String> {
     plain.then(|| format!("make sim SEED={seed} COUNT={} MTU={mtus}", a.count))
 }
 
-fn replay_cmd(a: ReplayArgs) -> Result<ExitCode, String> {
+fn replay_cmd(a: ReplayArgs) -> Result<ExitCode> {
     let seed = a.bench.seed.unwrap_or(1);
     let frames = pcap_io::read_frames(&a.input)?;
     let (cases, errors) = replay::cases_from_frames(&frames, a.mtu);
@@ -340,35 +390,31 @@ fn replay_cmd(a: ReplayArgs) -> Result<ExitCode, String> {
         a.bench.non_default_flags()
     );
     println!("replay this run: {replay}");
-    let (report, secs) = simulate(&a.bench, seed, &cases)?;
-    pcap_io::write_frames(
-        &a.out,
-        report.wire.iter().map(|f| (f.cycle, f.data.as_slice())),
-    )?;
-    println!("wrote {} frames to {}", report.wire.len(), a.out.display());
     let capture = a.input.display().to_string();
-    let mut junit_cases = Vec::new();
-    for o in &report.outcomes {
-        if let Err(e) = &o.result {
-            println!("FAIL {e}");
+    let classname = {
+        let capture = capture.clone();
+        move |_: usize, _: &Outcome| capture.clone()
+    };
+    let mut sink = CliSink::new(
+        Some(&a.out),
+        None,
+        cases.len() as u64,
+        Box::new(|_, _| String::new()),
+        a.junit.is_some().then_some(Box::new(classname) as Classify),
+    )?;
+    let (summary, secs) = simulate(&a.bench, seed, cases.into_iter().map(Ok), &mut sink)?;
+    let (wire_frames, _, junit_cases) = sink.close()?;
+    println!("wrote {wire_frames} frames to {}", a.out.display());
+    if let (Some(path), Some(mut junit_cases)) = (&a.junit, junit_cases) {
+        if !a.skip_unsupported {
+            for e in &errors {
+                junit_cases.push(TestCase {
+                    name: format!("frame-{}", e.frame),
+                    classname: capture.clone(),
+                    failure: Some(format!("cannot be handled: {e}")),
+                });
+            }
         }
-        junit_cases.push(TestCase {
-            name: o.name.clone(),
-            classname: capture.clone(),
-            failure: o.result.as_ref().err().cloned(),
-        });
-    }
-    if !a.skip_unsupported {
-        for e in &errors {
-            let name = e.split_once(':').map_or(e.as_str(), |x| x.0);
-            junit_cases.push(TestCase {
-                name: name.replace(' ', "-"),
-                classname: capture.clone(),
-                failure: Some(format!("cannot be handled: {e}")),
-            });
-        }
-    }
-    if let Some(path) = &a.junit {
         let properties = vec![
             ("seed".to_string(), seed.to_string()),
             ("mtu".to_string(), a.mtu.to_string()),
@@ -376,16 +422,9 @@ fn replay_cmd(a: ReplayArgs) -> Result<ExitCode, String> {
             ("unsupported_frames".to_string(), errors.len().to_string()),
             ("replay".to_string(), replay),
         ];
-        write_junit(
-            path,
-            "ufo-sim replay",
-            secs,
-            properties,
-            junit_cases,
-            &report,
-        )?;
+        write_junit(path, "ufo-sim replay", secs, properties, junit_cases)?;
     }
-    let code = finish(&report, seed)?;
+    let code = finish(&summary, seed);
     if !errors.is_empty() && !a.skip_unsupported {
         println!(
             "{} frames could not be handled (see above; --skip-unsupported to accept)",
@@ -396,73 +435,193 @@ fn replay_cmd(a: ReplayArgs) -> Result<ExitCode, String> {
     Ok(code)
 }
 
-fn capture_cmd(a: CaptureArgs) -> Result<ExitCode, String> {
+fn capture_cmd(a: CaptureArgs) -> Result<ExitCode> {
     let seed = a.seed.unwrap_or_else(rand::random);
-    let frames = random::capture_frames(seed, a.count)?;
-    pcap_io::write_frames(
-        &a.out,
-        frames
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (i as u64 * 1000, f.as_slice())),
-    )?;
-    println!(
-        "wrote {} frames to {} (seed {seed})",
-        frames.len(),
-        a.out.display()
-    );
+    let mut out = PcapStream::create(&a.out)?;
+    for (i, frame) in random::capture_frames(seed, a.count).enumerate() {
+        out.write(i as u64 * 1000, &frame?)?;
+    }
+    let frames = out.finish()?;
+    println!("wrote {frames} frames to {} (seed {seed})", a.out.display());
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs `cases`; the report and the seconds it took.
-fn simulate(b: &BenchArgs, seed: u64, cases: &[Case]) -> Result<(RunReport, f64), String> {
-    let mut runner = Runner::new(run_config(b, seed))?;
-    let bar = progress_bar(cases.len() as u64);
+/// The command line that replays a failed case on its own (empty: none).
+type ReplayHint = Box<dyn Fn(usize, &Outcome) -> String>;
+/// The JUnit class of a case (its vector file, `random`, or the capture).
+type Classify = Box<dyn Fn(usize, &Outcome) -> String>;
+
+/// Writes the pcaps and prints every failure as the run finds it; keeps a JUnit test case per
+/// case only when a report is asked for (one short line per case: the one thing that grows
+/// with `--count`).
+struct CliSink {
+    wire: Option<PcapStream>,
+    expected: Option<PcapStream>,
+    bar: ProgressBar,
+    finished: u64,
+    replay_hint: ReplayHint,
+    junit: Option<(Classify, Vec<TestCase>)>,
+    /// Failures not tied to one case, for the report's end-of-run test case.
+    run_failures: Vec<String>,
+}
+
+impl CliSink {
+    fn new(
+        wire: Option<&Path>,
+        expected: Option<&Path>,
+        total: u64,
+        replay_hint: ReplayHint,
+        classify: Option<Classify>,
+    ) -> Result<CliSink> {
+        Ok(CliSink {
+            wire: wire.map(PcapStream::create).transpose()?,
+            expected: expected.map(PcapStream::create).transpose()?,
+            bar: progress_bar(total)?,
+            finished: 0,
+            replay_hint,
+            junit: classify.map(|c| (c, Vec::new())),
+            run_failures: Vec::new(),
+        })
+    }
+
+    fn say(&self, text: &str) {
+        self.bar.suspend(|| println!("{text}"));
+    }
+
+    /// Closes the pcaps; the frames in each, and the JUnit test cases (with one for the
+    /// end-of-run checks) if a report was asked for.
+    fn close(self) -> Result<(u64, u64, Option<Vec<TestCase>>)> {
+        self.bar.finish_and_clear();
+        let close = |w: Option<PcapStream>| w.map_or(Ok(0), PcapStream::finish);
+        let junit = self.junit.map(|(_, mut cases)| {
+            cases.push(TestCase {
+                name: "end-of-run checks".into(),
+                classname: "ufo-sim".into(),
+                failure: (!self.run_failures.is_empty()).then(|| self.run_failures.join("\n")),
+            });
+            cases
+        });
+        Ok((close(self.wire)?, close(self.expected)?, junit))
+    }
+}
+
+impl RunSink for CliSink {
+    fn wire_frame(&mut self, f: &WireFrame) -> Result<(), SinkError> {
+        if let Some(w) = &mut self.wire {
+            w.write(f.cycle, &f.data)?;
+        }
+        Ok(())
+    }
+
+    fn expected_frames(&mut self, frames: &[Vec<u8>]) -> Result<(), SinkError> {
+        if let Some(w) = &mut self.expected {
+            for f in frames {
+                w.write(w.frames(), f)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn outcome(&mut self, index: usize, o: &Outcome) -> Result<(), SinkError> {
+        self.finished += 1;
+        self.bar.set_position(self.finished);
+        // Each failure with the command that replays it alone; cases an abort left are counted
+        // once, under its cause.
+        let failure = match &o.result {
+            Err(CaseFailure::Unchecked) => Some("not checked: the run stopped".to_string()),
+            Err(e) => {
+                let hint = (self.replay_hint)(index, o);
+                let text = if hint.is_empty() {
+                    e.to_string()
+                } else {
+                    format!("{e}\n  replay: {hint}")
+                };
+                self.say(&format!("FAIL {text}"));
+                Some(text)
+            }
+            Ok(()) => None,
+        };
+        if let Some((classify, cases)) = &mut self.junit {
+            cases.push(TestCase {
+                name: o.name.clone(),
+                classname: classify(index, o),
+                failure,
+            });
+        }
+        Ok(())
+    }
+
+    fn failure(&mut self, f: &RunFailure) -> Result<(), SinkError> {
+        self.say(&format!("FAIL {f}"));
+        if self.junit.is_some() {
+            self.run_failures.push(f.to_string());
+        }
+        Ok(())
+    }
+}
+
+/// Runs the cases of `input`; the totals and the seconds it took.
+fn simulate(
+    b: &BenchArgs,
+    seed: u64,
+    input: impl Iterator<Item = Result<Case, UnbuiltCase>>,
+    sink: &mut CliSink,
+) -> Result<(RunSummary, f64)> {
+    let mut runner = match Runner::new(run_config(b, seed)) {
+        Ok(r) => r,
+        // The engine did not come up: a failure of the engine, not of the command line.
+        Err(RunError::Init(e)) => {
+            let f = format!("driver init: {e}");
+            sink.say(&format!("FAIL {f}"));
+            sink.run_failures.push(f);
+            let s = RunSummary {
+                failures: 1,
+                ..RunSummary::default()
+            };
+            return Ok((s, 0.0));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    runner.tb.axil.inject_fault(b.inject_reg_fault);
     let started = std::time::Instant::now();
-    let report = runner.run(cases, |n| bar.set_position(n as u64));
-    bar.finish_and_clear();
+    let s = runner.run_stream(input, sink)?;
     let secs = started.elapsed().as_secs_f64();
-    let wire_bytes: usize = report.wire.iter().map(|f| f.data.len()).sum();
     println!(
         "simulated {} cycles in {secs:.1} s ({:.0} ns per cycle); stream busy {:.1}% \
-         ({wire_bytes} bytes in {} frames)",
-        report.cycles,
-        secs * 1e9 / report.cycles.max(1) as f64,
-        100.0 * wire_bytes as f64 / (report.cycles.max(1) * ufo_sim::DATA_BYTES as u64) as f64,
-        report.wire.len()
+         ({} bytes in {} frames); longest bus stall {} cycles (hang limit {})",
+        s.cycles,
+        secs * 1e9 / s.cycles.max(1) as f64,
+        100.0 * s.wire_bytes as f64 / (s.cycles.max(1) * ufo_sim::DATA_BYTES as u64) as f64,
+        s.wire_bytes,
+        s.wire_frames,
+        s.longest_stall,
+        run_config(b, seed).traffic.stall_limit()
     );
-    Ok((report, secs))
+    Ok((s, secs))
 }
 
 /// A progress bar on the terminal; none when stdout or stderr goes to a file or a pipe (a CI
 /// log), where redrawn lines would only be noise.
-fn progress_bar(len: u64) -> ProgressBar {
+fn progress_bar(len: u64) -> Result<ProgressBar> {
     if !(std::io::stdout().is_terminal() && std::io::stderr().is_terminal()) {
-        return ProgressBar::hidden();
+        return Ok(ProgressBar::hidden());
     }
     let bar = ProgressBar::new(len);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} packets {elapsed} (eta {eta})")
-            .expect("valid template"),
+            .context("progress bar template")?,
     );
-    bar
+    Ok(bar)
 }
 
-/// Writes the JUnit report: the cases, then one for the end-of-run checks (hang, bus
-/// protocol, counter registers), failing with every error not tied to one case.
+/// Writes the JUnit report.
 fn write_junit(
     path: &Path,
     name: &str,
     secs: f64,
     properties: Vec<(String, String)>,
-    mut cases: Vec<TestCase>,
-    report: &RunReport,
-) -> Result<(), String> {
-    cases.push(TestCase {
-        name: "end-of-run checks".into(),
-        classname: "ufo-sim".into(),
-        failure: (!report.global_errors.is_empty()).then(|| report.global_errors.join("\n")),
-    });
+    cases: Vec<TestCase>,
+) -> Result<()> {
     let suite = Suite {
         name: name.into(),
         time_s: secs,
@@ -478,41 +637,25 @@ fn write_junit(
     Ok(())
 }
 
-fn write_pcaps(report: &RunReport, dir: &Path) -> Result<(), String> {
-    let wire = dir.join("wire.pcap");
-    pcap_io::write_frames(
-        &wire,
-        report.wire.iter().map(|f| (f.cycle, f.data.as_slice())),
-    )?;
-    let expected = dir.join("expected.pcap");
-    pcap_io::write_frames(
-        &expected,
-        report
-            .expected_wire
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (i as u64, f.as_slice())),
-    )?;
-    println!(
-        "wire output: {} ({} frames); golden: {}",
-        wire.display(),
-        report.wire.len(),
-        expected.display()
-    );
-    Ok(())
-}
-
-fn finish(report: &RunReport, seed: u64) -> Result<ExitCode, String> {
-    for e in &report.global_errors {
-        println!("FAIL {e}");
+fn finish(s: &RunSummary, seed: u64) -> ExitCode {
+    if let Some(a) = &s.abort {
+        // The cause was printed as it happened; say what it left unchecked.
+        println!("  {}", a.consequence());
     }
-    if report.failed() > 0 {
+    if !s.ok() {
         println!("seed {seed}: see the replay commands above");
     }
-    println!("{} passed, {} failed", report.passed(), report.failed());
-    Ok(if report.failed() == 0 {
+    let unchecked = s
+        .unchecked()
+        .map_or(String::new(), |n| format!(", {n} not checked"));
+    println!(
+        "{} passed, {} failed{unchecked}",
+        s.passed,
+        s.failed + s.failures
+    );
+    if s.ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
-    })
+    }
 }

@@ -5,6 +5,9 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
+use std::sync::Arc;
+
+use thiserror::Error;
 
 use crate::ports::RawPorts;
 
@@ -115,16 +118,37 @@ impl fmt::Display for SimStatus {
 }
 
 /// Creating the model failed.
-#[derive(Clone, Debug)]
-pub struct ModelError(pub String);
-
-impl fmt::Display for ModelError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot create the Verilator model: {}", self.0)
-    }
+#[derive(Clone, Debug, Error)]
+pub enum ModelError {
+    /// The trace file (or its directory) cannot be created.
+    #[error("cannot create the trace file {}: {source}", path.display())]
+    Trace {
+        /// The file asked for.
+        path: PathBuf,
+        /// Why not.
+        source: Arc<std::io::Error>,
+    },
+    /// The trace path cannot be passed to the C++ runtime.
+    #[error("trace path {} contains a NUL byte", .0.display())]
+    TracePathNul(PathBuf),
+    /// The Verilator runtime refused to build the model.
+    #[error("cannot create the Verilator model: {0}")]
+    Runtime(String),
+    /// [`Model::start_recording`] on a model already evaluated.
+    #[error("recording must start before the first evaluation")]
+    RecordingLate,
+    /// [`Model::replay`] on a model that is not fresh, or of a malformed recording.
+    #[error("replay: the model is not fresh or the recording is malformed")]
+    ReplayRefused,
+    /// The simulation reported an error during [`Model::replay`].
+    #[error("replay: the simulation reported {status}{}", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
+    ReplayFailed {
+        /// What the runtime reported.
+        status: SimStatus,
+        /// The fatal error's message, if any.
+        message: Option<String>,
+    },
 }
-
-impl std::error::Error for ModelError {}
 
 /// The input values of every evaluation of a model since it was created, kept by the shim
 /// ([`Model::start_recording`]); [`Model::replay`] feeds them to a fresh model with nothing else
@@ -164,27 +188,23 @@ pub struct Model {
 }
 
 impl Model {
-    /// Builds the model. Panics if the runtime refuses (e.g. the trace file cannot be created);
-    /// see [`Model::try_new`].
-    pub fn new(cfg: ModelConfig) -> Model {
-        Self::try_new(cfg).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    /// Builds the model, returning an error instead of panicking.
-    pub fn try_new(cfg: ModelConfig) -> Result<Model, ModelError> {
+    /// Builds the model; fails if the runtime refuses or the trace file cannot be created.
+    pub fn new(cfg: ModelConfig) -> Result<Model, ModelError> {
         let trace_c = match &cfg.trace {
             Some(p) => {
+                let trace_err = |e: std::io::Error| ModelError::Trace {
+                    path: p.clone(),
+                    source: Arc::new(e),
+                };
                 if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|e| ModelError(format!("create {}: {e}", dir.display())))?;
+                    std::fs::create_dir_all(dir).map_err(trace_err)?;
                 }
                 // Fail here with a clear message rather than inside the FST writer.
-                std::fs::File::create(p)
-                    .map_err(|e| ModelError(format!("create trace {}: {e}", p.display())))?;
+                std::fs::File::create(p).map_err(trace_err)?;
                 use std::os::unix::ffi::OsStrExt;
                 Some(
                     CString::new(p.as_os_str().as_bytes())
-                        .map_err(|_| ModelError("trace path contains NUL".into()))?,
+                        .map_err(|_| ModelError::TracePathNul(p.clone()))?,
                 )
             }
             None => None,
@@ -205,7 +225,7 @@ impl Model {
         let Some(sim) = NonNull::new(raw) else {
             // SAFETY: the shim NUL-terminates within the buffer.
             let msg = unsafe { std::ffi::CStr::from_ptr(err.as_ptr()) };
-            return Err(ModelError(msg.to_string_lossy().into_owned()));
+            return Err(ModelError::Runtime(msg.to_string_lossy().into_owned()));
         };
         let mut ports = RawPorts::null();
         // SAFETY: sim is live; the shim fills every pointer.
@@ -310,9 +330,7 @@ impl Model {
         // SAFETY: sim is live.
         match unsafe { ffi::ufo_sim_record_start(self.sim.as_ptr()) } {
             0 => Ok(()),
-            _ => Err(ModelError(
-                "recording must start before the first evaluation".into(),
-            )),
+            _ => Err(ModelError::RecordingLate),
         }
     }
 
@@ -360,16 +378,11 @@ impl Model {
             )
         };
         match n {
-            -1 => Err(ModelError(
-                "replay: the model is not fresh or the recording is malformed".into(),
-            )),
-            n if n < 0 => Err(ModelError(format!(
-                "replay: the simulation reported {}{}",
-                self.status(),
-                self.fatal_message()
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default()
-            ))),
+            -1 => Err(ModelError::ReplayRefused),
+            n if n < 0 => Err(ModelError::ReplayFailed {
+                status: self.status(),
+                message: self.fatal_message(),
+            }),
             _ => {
                 self.time = rec.evals * time_step;
                 Ok(check.then_some(digest))

@@ -1,39 +1,56 @@
 //! The regression runner: drives [`Case`]s back to back through the driver model and the RTL,
 //! matches every completion and every frame against the expectation, and never waits without
-//! a cycle limit.
+//! a limit.
+//!
+//! Cases stream through: [`Runner::run_stream`] takes them from an iterator as the engine has
+//! room, and hands every frame, expectation and outcome to a [`RunSink`] as it happens, so a
+//! run's memory does not grow with the number of cases. [`Runner::run`] collects everything
+//! into a [`RunReport`] for tests.
+//!
+//! A fault that stops the run (the engine makes no progress, a register access fails, the
+//! simulation reports an error) is reported once, as the run's [`Abort`], with a count of the
+//! cases it left unchecked, instead of one failure per case.
 
 use std::collections::VecDeque;
+use std::fmt;
 use std::path::PathBuf;
 
+use thiserror::Error;
 use ufo_driver::desc::{flags, regs, Completion, Status, TxDesc};
-use ufo_driver::driver::{Driver, DriverConfig, DriverError, XmitError};
+use ufo_driver::driver::{Driver, DriverConfig, DriverError, InitError, RegError, XmitError};
 
-use crate::case::{Case, Expect, Fault};
-use crate::checks::{independent_check, verify_checksums};
+use crate::bus::Violation;
+use crate::case::{Case, Expect, Fault, UnbuiltCase};
+use crate::checks::{independent_check, verify_checksums, CheckError};
 use crate::scoreboard;
-use crate::tb::{Tb, TbConfig};
+use crate::scoreboard::Mismatch;
+use crate::tb::{Tb, TbConfig, TbError};
 
 /// Host address range whose reads answer SLVERR: buffers of `dma_err` faults point here.
 pub const POISON_BASE: u64 = 0xDEAD_0000_0000;
 /// The engine's `MAX_DESC` (descriptors per packet).
 pub const MAX_DESC: usize = 32;
-/// Cycles without any completion after which the engine counts as hung.
-pub const HANG_CYCLES: u64 = 400_000;
+/// Cycles the engine may spend on its own between two bus beats (descriptor and header
+/// processing, completion write-back) with every bus ready at once; measured far below this
+/// (docs/performance.md, "Watchdog").
+pub const ENGINE_QUIET_CYCLES: u64 = 2_000;
+/// Cycles simulated between two looks at completions and the watchdog.
+const POLL_CYCLES: u64 = 16;
 
 /// Bus behaviour of a run.
 #[derive(Debug, Clone, Copy)]
 pub struct Traffic {
-    /// Probability that the MAC takes a beat in a cycle.
+    /// Probability that the MAC takes a beat in a cycle, in (0, 1].
     pub tready_prob: f64,
-    /// Probability of a gap before an R beat.
+    /// Probability of a gap before an R beat, in [0, 1).
     pub r_gap_prob: f64,
-    /// Probability that the host memory accepts an AR in a cycle.
+    /// Probability that the host memory accepts an AR in a cycle, in (0, 1].
     pub ar_accept_prob: f64,
     /// Host read latency in cycles.
     pub read_latency: u32,
     /// Probability that the host memory sends the next R beat of another ID ahead of the
     /// oldest burst (out-of-order and interleaved read data across IDs; see
-    /// [`crate::bus::HostMemConfig::reorder_prob`]).
+    /// [`crate::bus::HostMemConfig::reorder_prob`]), in [0, 1].
     pub reorder_prob: f64,
 }
 
@@ -50,6 +67,70 @@ impl Default for Traffic {
     }
 }
 
+/// Cycles a wait that succeeds with probability `p` per cycle lasts at most, but for a chance
+/// of e^-40 (never, in any run).
+fn geometric_tail(p: f64) -> u64 {
+    if p >= 1.0 {
+        0
+    } else {
+        (40.0 / -(1.0 - p).ln()).ceil() as u64
+    }
+}
+
+impl Traffic {
+    /// Checks every probability's range: a bus that never becomes ready is a hang by
+    /// construction, not a test.
+    pub fn validate(&self) -> Result<(), RunError> {
+        let check = |name: &'static str, v: f64, ok: bool, range: &'static str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(RunError::Traffic {
+                    name,
+                    value: v,
+                    range,
+                })
+            }
+        };
+        let p = self.tready_prob;
+        check("tready_prob", p, p > 0.0 && p <= 1.0, "(0, 1]")?;
+        let p = self.ar_accept_prob;
+        check("ar_accept_prob", p, p > 0.0 && p <= 1.0, "(0, 1]")?;
+        let p = self.r_gap_prob;
+        check("r_gap_prob", p, (0.0..1.0).contains(&p), "[0, 1)")?;
+        let p = self.reorder_prob;
+        check("reorder_prob", p, (0.0..=1.0).contains(&p), "[0, 1]")
+    }
+
+    /// The longest stretch of cycles in which a working engine may move no beat on any bus:
+    /// its own processing, a read's latency, and the longest wait for a ready signal that the
+    /// bus models' probabilities allow. The watchdog calls the engine hung after this.
+    pub fn stall_limit(&self) -> u64 {
+        ENGINE_QUIET_CYCLES
+            + 2 * u64::from(self.read_latency)
+            + geometric_tail(self.ar_accept_prob)
+            + geometric_tail(1.0 - self.r_gap_prob)
+            + geometric_tail(self.tready_prob)
+    }
+
+    /// Cycles within which a working engine completes one of the cases in flight, given what
+    /// all of them read and send together (`beats_in` read in `bursts` bursts, `beats_out`
+    /// sent): the stall limit plus four times their expected cost at these settings. A
+    /// pipelined engine may work on every case in flight before the oldest completes, so all of
+    /// them count (the budget grows with `--in-flight`); reordered read data changes the order
+    /// of that work, not its amount. A livelocked engine that keeps moving beats without ever
+    /// completing is caught by this.
+    pub fn completion_budget(&self, beats_in: u64, beats_out: u64, bursts: u64) -> u64 {
+        let per_read_beat = 1.0 / (1.0 - self.r_gap_prob);
+        let per_sent_beat = 1.0 / self.tready_prob;
+        let per_burst = f64::from(self.read_latency) + 1.0 / self.ar_accept_prob;
+        let expected = beats_in as f64 * per_read_beat
+            + beats_out as f64 * per_sent_beat
+            + bursts as f64 * per_burst;
+        self.stall_limit() + (4.0 * expected).ceil() as u64
+    }
+}
+
 /// How to run.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
@@ -59,8 +140,92 @@ pub struct RunConfig {
     pub trace: Option<PathBuf>,
     /// Bus behaviour.
     pub traffic: Traffic,
-    /// Most packets posted and not yet completed.
+    /// Most packets posted and not yet completed (at least 1).
     pub max_in_flight: usize,
+}
+
+/// A run that cannot start or cannot go on.
+#[derive(Debug, Error)]
+pub enum RunError {
+    /// A bus probability outside its range.
+    #[error("{name} = {value}: expected a probability in {range}")]
+    Traffic {
+        /// the field
+        name: &'static str,
+        /// its value
+        value: f64,
+        /// what is allowed
+        range: &'static str,
+    },
+    /// `max_in_flight` is 0.
+    #[error("max_in_flight must be at least 1")]
+    NoneInFlight,
+    /// The test bench cannot be built (e.g. the trace file cannot be created).
+    #[error(transparent)]
+    Bench(#[from] TbError),
+    /// The driver could not bring the engine up (an engine fault: the register bus, a wrong ID).
+    #[error("driver init: {0}")]
+    Init(#[from] InitError),
+    /// The [`RunSink`] failed (e.g. a pcap file could not be written).
+    #[error("output: {0}")]
+    Output(SinkError),
+}
+
+/// Why a case did not pass.
+#[derive(Debug, Clone, Error)]
+pub enum CaseFailure {
+    /// The case could not be built.
+    #[error("cannot build {0}")]
+    Unbuilt(#[from] UnbuiltCase),
+    /// The driver refused to post it.
+    #[error("'{name}': driver refused it: {error}")]
+    Refused {
+        /// the case
+        name: String,
+        /// why
+        error: XmitError,
+    },
+    /// The completions' statuses are not the expected ones.
+    #[error("datagram {label}: completions {got:?}, expected {expected}")]
+    Completions {
+        /// the case
+        label: String,
+        /// what came
+        got: Vec<Status>,
+        /// what should have
+        expected: String,
+    },
+    /// The frames differ from the golden model's.
+    #[error(transparent)]
+    Mismatch(#[from] Mismatch),
+    /// The completion's counts disagree with the golden model's frames.
+    #[error("datagram {label}: completion reports {frames} frames / {bytes} bytes, expected {expected_frames} / {expected_bytes}")]
+    Counts {
+        /// the case
+        label: String,
+        /// frames reported
+        frames: u16,
+        /// bytes reported
+        bytes: u32,
+        /// frames expected
+        expected_frames: usize,
+        /// bytes expected
+        expected_bytes: usize,
+    },
+    /// Frames went out for a packet that completed with an error.
+    #[error("datagram {label}: {frames} frames sent for an error")]
+    FramesOnError {
+        /// the case
+        label: String,
+        /// how many
+        frames: usize,
+    },
+    /// An independent check (etherparse's reassembly, every frame's checksums) disagrees.
+    #[error(transparent)]
+    Check(#[from] CheckError),
+    /// The run stopped before the case could be checked (see [`Abort`]).
+    #[error("not checked: the run stopped")]
+    Unchecked,
 }
 
 /// The result of one case.
@@ -71,7 +236,7 @@ pub struct Outcome {
     /// Where the case came from.
     pub origin: String,
     /// `Err` holds the precise failure report.
-    pub result: Result<(), String>,
+    pub result: Result<(), CaseFailure>,
     /// Edge of the response to the packet's `TX_TAIL` doorbell write (`None`: not posted).
     pub doorbell_cycle: Option<u64>,
     /// Edge of the first beat of the packet's first frame (`None`: no frame).
@@ -89,17 +254,232 @@ pub struct WireFrame {
     pub data: Vec<u8>,
 }
 
-/// Everything a run produced.
+/// What the engine looked like when the run stopped, read through its registers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineState {
+    /// Rising edges so far.
+    pub cycle: u64,
+    /// The STATUS register, `None` if it could not be read.
+    pub status: Option<u32>,
+    /// The TX_HEAD register, `None` if it could not be read.
+    pub tx_head: Option<u32>,
+    /// The driver's producer index (the last TX_TAIL written).
+    pub tail: u16,
+    /// Names of the cases posted and not completed.
+    pub waiting_for: Vec<String>,
+}
+
+impl fmt::Display for EngineState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let reg = |v: Option<u32>, hex: bool| match (v, hex) {
+            (Some(v), true) => format!("{v:#x}"),
+            (Some(v), false) => v.to_string(),
+            (None, _) => "unreadable".into(),
+        };
+        write!(
+            f,
+            "at cycle {}: STATUS={} TX_HEAD={} tail={}; waiting for {:?}",
+            self.cycle,
+            reg(self.status, true),
+            reg(self.tx_head, false),
+            self.tail,
+            self.waiting_for
+        )
+    }
+}
+
+/// A failure not tied to one case.
+#[derive(Debug, Clone, Error)]
+pub enum RunFailure {
+    /// No beat moved on any bus for longer than a working engine can be quiet.
+    #[error("engine hang: no beat on any bus for {stalled} cycles (limit {limit} for these bus settings) {state}")]
+    Hang {
+        /// cycles without a beat
+        stalled: u64,
+        /// the watchdog's limit
+        limit: u64,
+        /// registers and what was in flight
+        state: EngineState,
+    },
+    /// Beats kept moving, but no case completed within the budget of what is in flight.
+    #[error("engine stuck: '{name}' not complete after {waited} cycles (budget {budget} for the cases in flight and these bus settings) although beats still move {state}")]
+    NoCompletion {
+        /// the oldest case
+        name: String,
+        /// cycles since the last completion (or since it was posted)
+        waited: u64,
+        /// its budget
+        budget: u64,
+        /// registers and what was in flight
+        state: EngineState,
+    },
+    /// A register access failed.
+    #[error("register bus: {error} {state}")]
+    Register {
+        /// the access and its fault
+        error: RegError,
+        /// registers (if still readable) and what was in flight
+        state: EngineState,
+    },
+    /// The simulation runtime reported an error.
+    #[error("simulation: {0}")]
+    Simulation(TbError),
+    /// A completion whose tag the runner never posted.
+    #[error("completion for unknown tag {tag}: {completion}")]
+    UnknownTag {
+        /// the tag
+        tag: u64,
+        /// the completion
+        completion: Completion,
+    },
+    /// A completion counts more frames than the MAC received.
+    #[error("completion of '{name}' counts {frames} frames but the MAC saw fewer")]
+    MissingFrames {
+        /// the case
+        name: String,
+        /// frames counted
+        frames: u16,
+    },
+    /// The driver model found the device misbehaving.
+    #[error("driver: {0}")]
+    Driver(DriverError),
+    /// A frame no completion accounts for.
+    #[error("frame of {len} bytes at cycle {cycle} belongs to no completion")]
+    StrayFrame {
+        /// its length
+        len: usize,
+        /// its last beat
+        cycle: u64,
+    },
+    /// The bus models recorded protocol violations.
+    #[error("bus protocol: {first}{}", if *more > 0 { format!(" (and {more} more recorded)") } else { String::new() })]
+    Protocol {
+        /// the first
+        first: Violation,
+        /// how many after it
+        more: usize,
+    },
+    /// A counter register disagrees with the completions.
+    #[error("register {name} = {value}, but the completions add up to {want}")]
+    Counter {
+        /// the register
+        name: &'static str,
+        /// what it reads
+        value: u32,
+        /// what the completions say
+        want: u32,
+    },
+    /// A counter register could not be read.
+    #[error("register {name}: {error}")]
+    CounterUnreadable {
+        /// the register
+        name: &'static str,
+        /// why
+        error: TbError,
+    },
+}
+
+/// The fault that stopped a run, and what it left unchecked.
+#[derive(Debug, Clone)]
+pub struct Abort {
+    /// The first cause (reported once).
+    pub cause: RunFailure,
+    /// Cases posted to the engine and never checked.
+    pub in_flight: usize,
+    /// Cases never posted, when the input knows how many it had left.
+    pub not_started: Option<usize>,
+}
+
+impl fmt::Display for Abort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\n  {}", self.cause, self.consequence())
+    }
+}
+
+impl Abort {
+    /// What the cause left unchecked, in words.
+    pub fn consequence(&self) -> String {
+        let rest = self
+            .not_started
+            .map_or("the rest of the input".into(), |n| n.to_string());
+        format!(
+            "because of it, {} cases in flight and {rest} not yet started were not checked",
+            self.in_flight
+        )
+    }
+}
+
+/// What a sink can fail with (e.g. writing a file).
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Receives a run's results as they happen. Every method defaults to doing nothing.
+pub trait RunSink {
+    /// A frame the RTL sent, in wire order.
+    fn wire_frame(&mut self, _frame: &WireFrame) -> Result<(), SinkError> {
+        Ok(())
+    }
+    /// The golden model's frames for the next case posted, in case order.
+    fn expected_frames(&mut self, _frames: &[Vec<u8>]) -> Result<(), SinkError> {
+        Ok(())
+    }
+    /// A case finished (passed, failed or could not be posted); `index` counts the input from 0.
+    fn outcome(&mut self, _index: usize, _outcome: &Outcome) -> Result<(), SinkError> {
+        Ok(())
+    }
+    /// A failure not tied to one case, when it is found (the abort cause comes last).
+    fn failure(&mut self, _failure: &RunFailure) -> Result<(), SinkError> {
+        Ok(())
+    }
+}
+
+/// The totals of a streamed run.
+#[derive(Debug, Clone, Default)]
+pub struct RunSummary {
+    /// Cases that passed.
+    pub passed: u64,
+    /// Cases that failed their checks (or could not be built or posted).
+    pub failed: u64,
+    /// Failures not tied to one case, the abort cause included.
+    pub failures: u64,
+    /// The fault that stopped the run early.
+    pub abort: Option<Abort>,
+    /// Cycles simulated.
+    pub cycles: u64,
+    /// Frames the RTL sent.
+    pub wire_frames: u64,
+    /// Bytes in them.
+    pub wire_bytes: u64,
+    /// The longest stretch without a beat on any bus (compare with [`Traffic::stall_limit`]).
+    pub longest_stall: u64,
+}
+
+impl RunSummary {
+    /// `true` if every case passed and nothing else failed.
+    pub fn ok(&self) -> bool {
+        self.failed == 0 && self.failures == 0 && self.abort.is_none()
+    }
+
+    /// Cases not checked because of the abort, when known.
+    pub fn unchecked(&self) -> Option<usize> {
+        self.abort
+            .as_ref()
+            .map(|a| a.in_flight + a.not_started.unwrap_or(0))
+    }
+}
+
+/// Everything a run produced, collected ([`Runner::run`]).
 #[derive(Debug, Default)]
 pub struct RunReport {
-    /// One per case, in order.
+    /// One per case, in order; [`CaseFailure::Unchecked`] for cases an abort left.
     pub outcomes: Vec<Outcome>,
     /// Every frame the RTL sent.
     pub wire: Vec<WireFrame>,
     /// Every frame the golden model expected, in order.
     pub expected_wire: Vec<Vec<u8>>,
-    /// Failures not tied to one case (hang, bus protocol, register counters).
-    pub global_errors: Vec<String>,
+    /// Failures not tied to one case (the abort cause last).
+    pub global_errors: Vec<RunFailure>,
+    /// The totals.
+    pub summary: RunSummary,
     /// Cycles simulated.
     pub cycles: u64,
 }
@@ -109,20 +489,59 @@ impl RunReport {
     pub fn passed(&self) -> usize {
         self.outcomes.iter().filter(|o| o.result.is_ok()).count()
     }
-    /// Cases that failed, plus one for each global error.
+    /// Cases that did not pass, plus one for each global error.
     pub fn failed(&self) -> usize {
         self.outcomes.len() - self.passed() + self.global_errors.len()
+    }
+}
+
+/// The sink behind [`Runner::run`].
+#[derive(Default)]
+struct Collect {
+    report: RunReport,
+    progress: Option<Box<dyn FnMut(usize)>>,
+    finished: usize,
+}
+
+impl RunSink for Collect {
+    fn wire_frame(&mut self, frame: &WireFrame) -> Result<(), SinkError> {
+        self.report.wire.push(frame.clone());
+        Ok(())
+    }
+    fn expected_frames(&mut self, frames: &[Vec<u8>]) -> Result<(), SinkError> {
+        self.report.expected_wire.extend_from_slice(frames);
+        Ok(())
+    }
+    fn outcome(&mut self, index: usize, outcome: &Outcome) -> Result<(), SinkError> {
+        self.report.outcomes[index] = outcome.clone();
+        self.finished += 1;
+        if let Some(p) = &mut self.progress {
+            p(self.finished);
+        }
+        Ok(())
+    }
+    fn failure(&mut self, failure: &RunFailure) -> Result<(), SinkError> {
+        self.report.global_errors.push(failure.clone());
+        Ok(())
     }
 }
 
 /// A posted case waiting for its completions.
 struct Pending {
     index: usize,
+    case: Case,
     tag: u64,
     cpls: Vec<Completion>,
     frames: Vec<Vec<u8>>,
     descs_done: usize,
     desc_fault_range: Option<std::ops::Range<u64>>,
+    /// Edge of the doorbell's response, and of its first frame's first beat.
+    doorbell_cycle: Option<u64>,
+    first_beat_cycle: Option<u64>,
+    /// Beats it reads and sends, and its read bursts (for the completion budget).
+    beats_in: u64,
+    beats_out: u64,
+    bursts: u64,
 }
 
 /// Tallies to check the engine's counter registers against.
@@ -137,6 +556,15 @@ struct Tally {
     err_hdr: u32,
 }
 
+/// The watchdog's view of progress: beats on any bus, and how long the oldest case has waited.
+struct Watchdog {
+    stall_limit: u64,
+    beats_seen: u64,
+    stalled: u64,
+    longest_stall: u64,
+    oldest_since: u64,
+}
+
 /// Runs cases through the RTL.
 pub struct Runner {
     /// The test bench.
@@ -148,7 +576,7 @@ pub struct Runner {
 
 impl Runner {
     /// Builds the bench, resets the DUT and initialises the driver.
-    pub fn new(cfg: RunConfig) -> Result<Runner, String> {
+    pub fn new(cfg: RunConfig) -> Result<Runner, RunError> {
         Self::with_tb_config(cfg, |_| {})
     }
 
@@ -157,7 +585,11 @@ impl Runner {
     pub fn with_tb_config(
         cfg: RunConfig,
         adjust: impl FnOnce(&mut TbConfig),
-    ) -> Result<Runner, String> {
+    ) -> Result<Runner, RunError> {
+        cfg.traffic.validate()?;
+        if cfg.max_in_flight == 0 {
+            return Err(RunError::NoneInFlight);
+        }
         let mut tb_cfg = TbConfig {
             seed: cfg.seed,
             trace: cfg.trace.clone(),
@@ -169,11 +601,11 @@ impl Runner {
         tb_cfg.mem.read_latency = cfg.traffic.read_latency;
         tb_cfg.mem.reorder_prob = cfg.traffic.reorder_prob;
         adjust(&mut tb_cfg);
-        let mut tb = Tb::new(tb_cfg);
+        let mut tb = Tb::new(tb_cfg)?;
         tb.reset(10);
         tb.mem.add_read_error(POISON_BASE..POISON_BASE + 0x1_0000);
         let mut drv = Driver::new(DriverConfig::default());
-        drv.init(&mut tb).map_err(|e| format!("driver init: {e}"))?;
+        drv.init(&mut tb)?;
         Ok(Runner {
             tb,
             drv,
@@ -182,93 +614,242 @@ impl Runner {
         })
     }
 
-    /// Runs `cases` back to back, up to `max_in_flight` packets in the engine at once.
-    /// `progress` is called after each finished case.
-    pub fn run(&mut self, cases: &[Case], mut progress: impl FnMut(usize)) -> RunReport {
-        let mut report = RunReport {
-            outcomes: cases
-                .iter()
-                .map(|c| Outcome {
-                    name: c.name.clone(),
-                    origin: c.origin.clone(),
-                    result: Err("not run".into()),
-                    doorbell_cycle: None,
-                    first_beat_cycle: None,
-                })
-                .collect(),
-            ..RunReport::default()
+    /// Runs `cases` and collects everything they produce; `progress` is called with the number
+    /// of finished cases after each one.
+    pub fn run(&mut self, cases: &[Case], progress: impl FnMut(usize) + 'static) -> RunReport {
+        let mut sink = Collect {
+            progress: Some(Box::new(progress)),
+            ..Collect::default()
         };
-        for case in cases {
-            if let Expect::Frames(f) | Expect::ChainErrorThenFrames(f) = &case.expect {
-                report.expected_wire.extend(f.iter().cloned());
-            }
-        }
+        sink.report.outcomes = cases
+            .iter()
+            .map(|c| Outcome {
+                name: c.name.clone(),
+                origin: c.origin.clone(),
+                result: Err(CaseFailure::Unchecked),
+                doorbell_cycle: None,
+                first_beat_cycle: None,
+            })
+            .collect();
+        let summary = self
+            .run_stream(cases.iter().cloned().map(Ok), &mut sink)
+            .expect("collecting in memory cannot fail");
+        sink.report.cycles = summary.cycles;
+        sink.report.summary = summary;
+        sink.report
+    }
+
+    /// Runs the cases of `input` back to back, up to `max_in_flight` packets in the engine at
+    /// once, taking each case only when there is room for it; everything goes to `sink` as it
+    /// happens. Fails only if the sink does.
+    pub fn run_stream(
+        &mut self,
+        input: impl IntoIterator<Item = Result<Case, UnbuiltCase>>,
+        sink: &mut dyn RunSink,
+    ) -> Result<RunSummary, RunError> {
+        let mut input = input.into_iter();
+        let mut s = RunSummary::default();
+        let out = RunError::Output;
         let mut pending: VecDeque<Pending> = VecDeque::new();
-        let mut next = 0;
-        let mut completed = 0;
-        let mut idle_cycles = 0u64;
-        while next < cases.len() || !pending.is_empty() {
+        let mut held: Option<(usize, Case)> = None;
+        let mut next_index = 0;
+        let mut input_done = false;
+        let mut dog = Watchdog {
+            stall_limit: self.cfg.traffic.stall_limit(),
+            beats_seen: self.beats(),
+            stalled: 0,
+            longest_stall: 0,
+            oldest_since: self.tb.cycle(),
+        };
+        let mut abort: Option<RunFailure> = None;
+        'run: loop {
             // Post while there is room; a full ring is served by the loop below.
-            while next < cases.len() && pending.len() < self.cfg.max_in_flight {
-                match self.post(&cases[next], next) {
-                    Ok(p) => {
+            while pending.len() < self.cfg.max_in_flight {
+                let (index, case) = match held.take() {
+                    Some(h) => h,
+                    None => match input.next() {
+                        None => {
+                            input_done = true;
+                            break;
+                        }
+                        Some(item) => {
+                            next_index += 1;
+                            match item {
+                                Ok(case) => (next_index - 1, case),
+                                Err(e) => {
+                                    let o = Outcome {
+                                        name: e.name.clone(),
+                                        origin: e.origin.clone(),
+                                        result: Err(e.into()),
+                                        doorbell_cycle: None,
+                                        first_beat_cycle: None,
+                                    };
+                                    s.failed += 1;
+                                    sink.outcome(next_index - 1, &o).map_err(out)?;
+                                    continue;
+                                }
+                            }
+                        }
+                    },
+                };
+                match self.post(&case, index) {
+                    Ok(desc_fault_range) => {
+                        if let Expect::Frames(f) | Expect::ChainErrorThenFrames(f) = &case.expect {
+                            sink.expected_frames(f).map_err(out)?;
+                        }
+                        if pending.is_empty() {
+                            dog.oldest_since = self.tb.cycle();
+                        }
+                        let mut p = pending_for(case, index);
+                        p.desc_fault_range = desc_fault_range;
                         // The doorbell's response was the last edge stepped.
-                        report.outcomes[next].doorbell_cycle = self.tb.cycle().checked_sub(1);
+                        p.doorbell_cycle = self.tb.cycle().checked_sub(1);
                         pending.push_back(p);
-                        next += 1;
                     }
                     Err(XmitError::RingFull { .. }) | Err(XmitError::NoBufferSpace { .. })
                         if !pending.is_empty() =>
                     {
-                        break
+                        held = Some((index, case));
+                        break;
                     }
-                    Err(e) => {
-                        report.outcomes[next].result = Err(format!("driver refused it: {e}"));
-                        next += 1;
-                        completed += 1;
-                        progress(completed);
+                    Err(XmitError::Register(error)) => {
+                        // The chain is in the ring, the doorbell did not arrive: in flight.
+                        pending.push_back(pending_for(case, index));
+                        let state = self.engine_state(&pending);
+                        abort = Some(RunFailure::Register { error, state });
+                        break 'run;
+                    }
+                    Err(error) => {
+                        let o = Outcome {
+                            name: case.name.clone(),
+                            origin: case.origin.clone(),
+                            result: Err(CaseFailure::Refused {
+                                name: case.name.clone(),
+                                error,
+                            }),
+                            doorbell_cycle: None,
+                            first_beat_cycle: None,
+                        };
+                        s.failed += 1;
+                        sink.outcome(index, &o).map_err(out)?;
                     }
                 }
             }
-            self.tb.steps(16);
-            let finished = self.service(cases, &mut pending, &mut report);
+            if pending.is_empty() && held.is_none() && input_done {
+                break;
+            }
+            self.tb.steps(POLL_CYCLES);
+            let finished = self.service(&mut pending, &mut s, sink)?;
             if finished > 0 {
-                completed += finished;
-                progress(completed);
-                idle_cycles = 0;
-            } else {
-                idle_cycles += 16;
-                if idle_cycles >= HANG_CYCLES {
-                    let status = self.tb.try_reg_read(regs::STATUS).unwrap_or(0xFFFF_FFFF);
-                    let head = self.tb.try_reg_read(regs::TX_HEAD).unwrap_or(0xFFFF_FFFF);
-                    let names: Vec<&str> = pending
-                        .iter()
-                        .map(|p| cases[p.index].name.as_str())
-                        .collect();
-                    report.global_errors.push(format!(
-                        "engine hang: no completion for {HANG_CYCLES} cycles at cycle {}; \
-                         STATUS=0x{status:x} TX_HEAD={head} tail={}; waiting for {names:?}",
-                        self.tb.cycle(),
-                        self.drv.tail_index()
-                    ));
-                    for p in &pending {
-                        report.outcomes[p.index].result = Err("engine hang (see above)".into());
-                    }
-                    break;
-                }
+                dog.oldest_since = self.tb.cycle();
             }
             if let Some(e) = self.tb.sim_error() {
-                report.global_errors.push(format!("simulation: {e}"));
+                abort = Some(RunFailure::Simulation(e));
+                break;
+            }
+            if let Some(f) = self.watch(&mut dog, &pending) {
+                abort = Some(f);
                 break;
             }
         }
-        self.finish(&mut report);
-        report
+        s.longest_stall = dog.longest_stall;
+        if let Some(cause) = abort {
+            sink.failure(&cause).map_err(out)?;
+            s.failures += 1;
+            let in_flight = pending.len() + usize::from(held.is_some());
+            let left = pending
+                .iter()
+                .map(|p| (p.index, &p.case, p.doorbell_cycle, p.first_beat_cycle))
+                .chain(held.iter().map(|(i, c)| (*i, c, None, None)));
+            for (index, case, doorbell_cycle, first_beat_cycle) in left {
+                let o = Outcome {
+                    name: case.name.clone(),
+                    origin: case.origin.clone(),
+                    result: Err(CaseFailure::Unchecked),
+                    doorbell_cycle,
+                    first_beat_cycle,
+                };
+                sink.outcome(index, &o).map_err(out)?;
+            }
+            let not_started = match input.size_hint() {
+                (lo, Some(hi)) if lo == hi => Some(lo),
+                _ => None,
+            };
+            s.abort = Some(Abort {
+                cause,
+                in_flight,
+                not_started,
+            });
+            s.cycles = self.tb.cycle();
+            // What else went wrong may have followed from the cause: only the bus protocol,
+            // which may be the cause's origin, is still reported.
+            if let Some(f) = self.protocol_failure() {
+                sink.failure(&f).map_err(out)?;
+                s.failures += 1;
+            }
+        } else {
+            self.finish(&mut s, sink)?;
+        }
+        Ok(s)
     }
 
-    /// Posts one case, applying descriptor-chain faults.
-    fn post(&mut self, case: &Case, index: usize) -> Result<Pending, XmitError> {
-        let tag = index as u64;
+    /// Beats moved on any bus so far.
+    fn beats(&self) -> u64 {
+        let m = self.tb.mem.stats();
+        self.tb.sink.stats().beats + m.read_beats + m.write_beats
+    }
+
+    /// Checks for progress after a poll; returns the failure that stops the run, if any.
+    fn watch(&mut self, dog: &mut Watchdog, pending: &VecDeque<Pending>) -> Option<RunFailure> {
+        let beats = self.beats();
+        if beats != dog.beats_seen {
+            dog.beats_seen = beats;
+            dog.stalled = 0;
+        } else {
+            dog.stalled += POLL_CYCLES;
+            dog.longest_stall = dog.longest_stall.max(dog.stalled);
+        }
+        let oldest = pending.front()?;
+        if dog.stalled >= dog.stall_limit {
+            return Some(RunFailure::Hang {
+                stalled: dog.stalled,
+                limit: dog.stall_limit,
+                state: self.engine_state(pending),
+            });
+        }
+        let waited = self.tb.cycle() - dog.oldest_since;
+        let sum = |f: fn(&Pending) -> u64| pending.iter().map(f).sum();
+        let budget = self.cfg.traffic.completion_budget(
+            sum(|p| p.beats_in),
+            sum(|p| p.beats_out),
+            sum(|p| p.bursts),
+        );
+        (waited > budget).then(|| RunFailure::NoCompletion {
+            name: oldest.case.name.clone(),
+            waited,
+            budget,
+            state: self.engine_state(pending),
+        })
+    }
+
+    /// The engine's registers (as far as they can still be read) and what is in flight.
+    fn engine_state(&mut self, pending: &VecDeque<Pending>) -> EngineState {
+        EngineState {
+            cycle: self.tb.cycle(),
+            status: self.tb.reg_read(regs::STATUS).ok(),
+            tx_head: self.tb.reg_read(regs::TX_HEAD).ok(),
+            tail: self.drv.tail_index(),
+            waiting_for: pending.iter().map(|p| p.case.name.clone()).collect(),
+        }
+    }
+
+    /// Posts one case, applying descriptor-chain faults; returns the descriptor slot a
+    /// `desc_dma` fault poisoned.
+    fn post(
+        &mut self,
+        case: &Case,
+        index: usize,
+    ) -> Result<Option<std::ops::Range<u64>>, XmitError> {
         let mut desc_fault_range = None;
         if case.fault == Fault::DescDma {
             // A beat of DATA_BYTES holds several 32-byte slots and an error answers for the whole
@@ -294,7 +875,7 @@ impl Runner {
             });
         }
         self.drv
-            .xmit_edited(&mut self.tb, &case.skb, tag, |descs: &mut Vec<TxDesc>| {
+            .xmit_edited(&mut self.tb, &case.skb, index as u64, |descs| {
                 apply_chain_fault(descs, &fault, l4)
             })?;
         if let Some(r) = &desc_fault_range {
@@ -302,30 +883,33 @@ impl Runner {
             // descriptor prefetch reaches it, dozens of cycles later.
             self.tb.mem.add_read_error(r.clone());
         }
-        Ok(Pending {
-            index,
-            tag,
-            cpls: Vec::new(),
-            frames: Vec::new(),
-            descs_done: 0,
-            desc_fault_range,
-        })
+        Ok(desc_fault_range)
     }
 
     /// Polls completions; returns how many cases finished.
     fn service(
         &mut self,
-        cases: &[Case],
         pending: &mut VecDeque<Pending>,
-        report: &mut RunReport,
-    ) -> usize {
+        s: &mut RunSummary,
+        sink: &mut dyn RunSink,
+    ) -> Result<usize, RunError> {
+        let out = RunError::Output;
         let mut finished = 0;
+        // Faulty chains end in several completions: the driver's mismatch reports about them
+        // are expected, also for those that finish in this poll.
+        let faulty_tags: Vec<u64> = pending
+            .iter()
+            .filter(|p| p.case.fault != Fault::None)
+            .map(|p| p.tag)
+            .collect();
         for done in self.drv.poll(&mut self.tb) {
             let Some(pos) = pending.iter().position(|p| p.tag == done.tag) else {
-                report.global_errors.push(format!(
-                    "completion for unknown tag {}: {:?}",
-                    done.tag, done.completion
-                ));
+                s.failures += 1;
+                sink.failure(&RunFailure::UnknownTag {
+                    tag: done.tag,
+                    completion: done.completion,
+                })
+                .map_err(out)?;
                 continue;
             };
             let p = &mut pending[pos];
@@ -333,21 +917,24 @@ impl Runner {
             for _ in 0..c.frames {
                 match self.tb.sink.pop_frame() {
                     Some(f) => {
-                        report.outcomes[p.index]
-                            .first_beat_cycle
-                            .get_or_insert(f.first_cycle);
-                        report.wire.push(WireFrame {
+                        p.first_beat_cycle.get_or_insert(f.first_cycle);
+                        let w = WireFrame {
                             cycle: f.last_cycle,
                             first_cycle: f.first_cycle,
-                            data: f.data.clone(),
-                        });
-                        p.frames.push(f.data);
+                            data: f.data,
+                        };
+                        s.wire_frames += 1;
+                        s.wire_bytes += w.data.len() as u64;
+                        sink.wire_frame(&w).map_err(out)?;
+                        p.frames.push(w.data);
                     }
                     None => {
-                        report.global_errors.push(format!(
-                            "completion of '{}' counts {} frames but the MAC saw fewer",
-                            cases[p.index].name, c.frames
-                        ));
+                        s.failures += 1;
+                        sink.failure(&RunFailure::MissingFrames {
+                            name: p.case.name.clone(),
+                            frames: c.frames,
+                        })
+                        .map_err(out)?;
                         break;
                     }
                 }
@@ -356,27 +943,39 @@ impl Runner {
             p.descs_done += usize::from(c.desc_count);
             p.cpls.push(c);
             if p.descs_done >= usize::from(done.expected_count) {
-                let p = pending.remove(pos).expect("position is valid");
+                let Some(p) = pending.remove(pos) else {
+                    continue;
+                };
                 if let Some(r) = &p.desc_fault_range {
                     self.tb.mem.remove_read_error(r.clone());
                 }
-                report.outcomes[p.index].result = check_case(&cases[p.index], p.index, &p);
+                let result = check_case(&p.case, p.index, &p);
+                if result.is_ok() {
+                    s.passed += 1;
+                } else {
+                    s.failed += 1;
+                }
+                let o = Outcome {
+                    name: p.case.name,
+                    origin: p.case.origin,
+                    result,
+                    doorbell_cycle: p.doorbell_cycle,
+                    first_beat_cycle: p.first_beat_cycle,
+                };
+                sink.outcome(p.index, &o).map_err(out)?;
                 finished += 1;
             }
         }
         for e in self.drv.take_errors() {
-            // A faulty chain is expected to end in several completions.
             if let DriverError::CompletionMismatch { tag, .. } = &e {
-                if cases
-                    .get(*tag as usize)
-                    .is_some_and(|c| c.fault != Fault::None)
-                {
+                if faulty_tags.contains(tag) {
                     continue;
                 }
             }
-            report.global_errors.push(format!("driver: {e}"));
+            s.failures += 1;
+            sink.failure(&RunFailure::Driver(e)).map_err(out)?;
         }
-        finished
+        Ok(finished)
     }
 
     fn count(&mut self, c: &Completion) {
@@ -395,26 +994,38 @@ impl Runner {
         }
     }
 
+    /// Every protocol violation the bus models recorded, as one failure.
+    fn protocol_failure(&self) -> Option<RunFailure> {
+        let v = self.tb.violations();
+        let first = v.first()?.clone();
+        Some(RunFailure::Protocol {
+            first,
+            more: v.len() - 1,
+        })
+    }
+
     /// End-of-run checks: stray frames, bus protocol, counter registers.
-    fn finish(&mut self, report: &mut RunReport) {
+    fn finish(&mut self, s: &mut RunSummary, sink: &mut dyn RunSink) -> Result<(), RunError> {
+        let out = RunError::Output;
         self.tb.steps(64);
+        let mut failures = Vec::new();
         while let Some(f) = self.tb.sink.pop_frame() {
-            report.global_errors.push(format!(
-                "frame of {} bytes at cycle {} belongs to no completion",
-                f.data.len(),
-                f.last_cycle
-            ));
-            report.wire.push(WireFrame {
+            failures.push(RunFailure::StrayFrame {
+                len: f.data.len(),
+                cycle: f.last_cycle,
+            });
+            let w = WireFrame {
                 cycle: f.last_cycle,
                 first_cycle: f.first_cycle,
                 data: f.data,
-            });
+            };
+            s.wire_frames += 1;
+            s.wire_bytes += w.data.len() as u64;
+            sink.wire_frame(&w).map_err(out)?;
         }
-        for v in self.tb.violations() {
-            report.global_errors.push(format!("bus protocol: {v}"));
-        }
+        failures.extend(self.protocol_failure());
         let t = &self.tally;
-        for (name, off, want) in [
+        let counters = [
             ("CNT_PKTS", regs::CNT_PKTS, t.ok),
             ("CNT_FRAMES", regs::CNT_FRAMES, t.frames),
             ("CNT_BYTES", regs::CNT_BYTES, t.bytes),
@@ -422,16 +1033,51 @@ impl Runner {
             ("CNT_ERR_DMA", regs::CNT_ERR_DMA, t.err_dma),
             ("CNT_ERR_LEN", regs::CNT_ERR_LEN, t.err_len),
             ("CNT_ERR_HDR", regs::CNT_ERR_HDR, t.err_hdr),
-        ] {
-            match self.tb.try_reg_read(off) {
+        ];
+        for (name, off, want) in counters {
+            match self.tb.reg_read(off) {
                 Ok(v) if v == want => {}
-                Ok(v) => report.global_errors.push(format!(
-                    "register {name} = {v}, but the completions add up to {want}"
-                )),
-                Err(e) => report.global_errors.push(format!("register {name}: {e}")),
+                Ok(value) => failures.push(RunFailure::Counter { name, value, want }),
+                Err(error) => {
+                    // The register bus is broken: the other counters would say the same.
+                    failures.push(RunFailure::CounterUnreadable { name, error });
+                    break;
+                }
             }
         }
-        report.cycles = self.tb.cycle();
+        for f in &failures {
+            sink.failure(f).map_err(out)?;
+        }
+        s.failures += failures.len() as u64;
+        s.cycles = self.tb.cycle();
+        Ok(())
+    }
+}
+
+/// `case`, posted as input number `index`, waiting for its completions.
+fn pending_for(case: Case, index: usize) -> Pending {
+    let bytes_in = case.skb.to_bytes().len() as u64;
+    let bytes_out: usize = match &case.expect {
+        Expect::Frames(f) | Expect::ChainErrorThenFrames(f) => f.iter().map(Vec::len).sum(),
+        Expect::Error(_) => 0,
+    };
+    let beat = crate::DATA_BYTES as u64;
+    let buffers = 1 + case.skb.frags.len() as u64;
+    Pending {
+        index,
+        tag: index as u64,
+        case,
+        cpls: Vec::new(),
+        frames: Vec::new(),
+        descs_done: 0,
+        desc_fault_range: None,
+        doorbell_cycle: None,
+        first_beat_cycle: None,
+        // every buffer may start and end in a partial beat
+        beats_in: bytes_in.div_ceil(beat) + 2 * buffers + MAX_DESC as u64,
+        beats_out: (bytes_out as u64).div_ceil(beat) + 64,
+        // bursts of at most 16 beats that do not cross 4 KiB, plus descriptor reads
+        bursts: bytes_in.div_ceil(16 * beat) + 2 * buffers + MAX_DESC as u64,
     }
 }
 
@@ -504,41 +1150,40 @@ fn apply_chain_fault(descs: &mut Vec<TxDesc>, fault: &Fault, l4: usize) {
 }
 
 /// Checks a finished case's completions and frames against its expectation.
-fn check_case(case: &Case, index: usize, p: &Pending) -> Result<(), String> {
+fn check_case(case: &Case, index: usize, p: &Pending) -> Result<(), CaseFailure> {
     let label = format!("#{index} '{}' ({})", case.name, case.origin);
     let statuses: Vec<Status> = p.cpls.iter().map(|c| c.status).collect();
+    let wrong = |expected: String| CaseFailure::Completions {
+        label: label.clone(),
+        got: statuses.clone(),
+        expected,
+    };
     match &case.expect {
         Expect::Frames(exp) => {
             if statuses != [Status::Ok] {
-                return Err(format!(
-                    "datagram {label}: completions {statuses:?}, expected one OK"
-                ));
+                return Err(wrong("one OK".into()));
             }
-            scoreboard::compare(&label, exp, &p.frames).map_err(|m| m.to_string())?;
+            scoreboard::compare(&label, exp, &p.frames)?;
             check_counts(&label, &p.cpls[0], exp)?;
-            independent_checks(&label, case, &p.frames)
+            Ok(independent_checks(&label, case, &p.frames)?)
         }
         Expect::ChainErrorThenFrames(exp) => {
             if statuses != [Status::DescChain, Status::Ok] {
-                return Err(format!(
-                    "datagram {label}: completions {statuses:?}, expected DESC_CHAIN then OK"
-                ));
+                return Err(wrong("DESC_CHAIN then OK".into()));
             }
-            scoreboard::compare(&label, exp, &p.frames).map_err(|m| m.to_string())?;
+            scoreboard::compare(&label, exp, &p.frames)?;
             check_counts(&label, &p.cpls[1], exp)?;
-            independent_checks(&label, case, &p.frames)
+            Ok(independent_checks(&label, case, &p.frames)?)
         }
         Expect::Error(want) => {
             if statuses.first() != Some(want) || statuses.iter().any(|s| !s.is_error()) {
-                return Err(format!(
-                    "datagram {label}: completions {statuses:?}, expected {want} then only errors"
-                ));
+                return Err(wrong(format!("{want} then only errors")));
             }
             if !p.frames.is_empty() {
-                return Err(format!(
-                    "datagram {label}: {} frames sent for an error",
-                    p.frames.len()
-                ));
+                return Err(CaseFailure::FramesOnError {
+                    label,
+                    frames: p.frames.len(),
+                });
             }
             Ok(())
         }
@@ -547,7 +1192,7 @@ fn check_case(case: &Case, index: usize, p: &Pending) -> Result<(), String> {
 
 /// The checks that share no code with the golden model: etherparse's reassembly, and the
 /// checksum of every frame.
-fn independent_checks(label: &str, case: &Case, frames: &[Vec<u8>]) -> Result<(), String> {
+fn independent_checks(label: &str, case: &Case, frames: &[Vec<u8>]) -> Result<(), CheckError> {
     independent_check(label, case, frames)?;
     for (k, f) in frames.iter().enumerate() {
         verify_checksums(
@@ -559,15 +1204,16 @@ fn independent_checks(label: &str, case: &Case, frames: &[Vec<u8>]) -> Result<()
     Ok(())
 }
 
-fn check_counts(label: &str, c: &Completion, exp: &[Vec<u8>]) -> Result<(), String> {
+fn check_counts(label: &str, c: &Completion, exp: &[Vec<u8>]) -> Result<(), CaseFailure> {
     let bytes: usize = exp.iter().map(Vec::len).sum();
     if usize::from(c.frames) != exp.len() || c.wire_bytes as usize != bytes {
-        return Err(format!(
-            "datagram {label}: completion reports {} frames / {} bytes, expected {} / {bytes}",
-            c.frames,
-            c.wire_bytes,
-            exp.len()
-        ));
+        return Err(CaseFailure::Counts {
+            label: label.to_string(),
+            frames: c.frames,
+            bytes: c.wire_bytes,
+            expected_frames: exp.len(),
+            expected_bytes: bytes,
+        });
     }
     Ok(())
 }

@@ -15,11 +15,14 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use thiserror::Error;
+use ufo_driver::driver::{RegAccess, RegError, RegFault};
+
 use crate::bus::{
     mix_seed, AxilMaster, AxilOp, AxilResult, AxisSink, AxisSinkConfig, HostMem, HostMemConfig,
     Violation,
 };
-use crate::model::{Model, ModelConfig, SimStatus};
+use crate::model::{Model, ModelConfig, ModelError, SimStatus};
 
 /// Clock period shown in traces, in nanoseconds.
 pub use ufo_testbench::CLOCK_PERIOD_NS;
@@ -56,7 +59,8 @@ impl Default for TbConfig {
 }
 
 /// A wait ran out of cycles.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[error("timeout after {waited} cycles waiting for {what} (at cycle {cycle})")]
 pub struct Timeout {
     /// What was waited for.
     pub what: String,
@@ -66,24 +70,17 @@ pub struct Timeout {
     pub cycle: u64,
 }
 
-impl fmt::Display for Timeout {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "timeout after {} cycles waiting for {} (at cycle {})",
-            self.waited, self.what, self.cycle
-        )
-    }
-}
-
-impl std::error::Error for Timeout {}
-
 /// What went wrong in the test bench.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Error)]
 pub enum TbError {
+    /// The Verilated model could not be built (e.g. the trace file cannot be created).
+    #[error(transparent)]
+    Model(#[from] ModelError),
     /// A wait ran out of cycles.
-    Timeout(Timeout),
+    #[error(transparent)]
+    Timeout(#[from] Timeout),
     /// A register access got an error response.
+    #[error("register access {op:?} answered resp {resp}")]
     RegResp {
         /// The access.
         op: AxilOp,
@@ -91,6 +88,7 @@ pub enum TbError {
         resp: u8,
     },
     /// The simulation runtime reported an assertion failure, `$finish` or a fatal error.
+    #[error("simulation reported {status} by cycle {cycle}{}", message.as_ref().map_or(String::new(), |m| format!(": {m}")))]
     Sim {
         /// What was reported.
         status: SimStatus,
@@ -100,47 +98,19 @@ pub enum TbError {
         message: Option<String>,
     },
     /// Bus models recorded protocol violations.
+    #[error("{}", list_violations(.0))]
     Violations(Vec<Violation>),
 }
 
-impl fmt::Display for TbError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TbError::Timeout(t) => t.fmt(f),
-            TbError::RegResp { op, resp } => {
-                write!(f, "register access {op:?} answered resp {resp}")
-            }
-            TbError::Sim {
-                status,
-                cycle,
-                message,
-            } => {
-                write!(f, "simulation reported {status} by cycle {cycle}")?;
-                if let Some(m) = message {
-                    write!(f, ": {m}")?;
-                }
-                Ok(())
-            }
-            TbError::Violations(v) => {
-                write!(f, "{} protocol violation(s):", v.len())?;
-                for x in v.iter().take(20) {
-                    write!(f, "\n  {x}")?;
-                }
-                if v.len() > 20 {
-                    write!(f, "\n  ...")?;
-                }
-                Ok(())
-            }
-        }
+fn list_violations(v: &[Violation]) -> String {
+    let mut s = format!("{} protocol violation(s):", v.len());
+    for x in v.iter().take(20) {
+        s += &format!("\n  {x}");
     }
-}
-
-impl std::error::Error for TbError {}
-
-impl From<Timeout> for TbError {
-    fn from(t: Timeout) -> Self {
-        TbError::Timeout(t)
+    if v.len() > 20 {
+        s += "\n  ...";
     }
+    s
 }
 
 /// The test bench; see the module documentation. Fields are public so a test can reach any
@@ -165,16 +135,14 @@ pub struct Tb {
 impl Tb {
     /// Builds the model and bus models; inputs idle, `rst_n` low, time 0. Call [`Tb::reset`]
     /// before anything else: until then the bus models do not sample the DUT's (random)
-    /// outputs.
-    pub fn new(cfg: TbConfig) -> Tb {
+    /// outputs. Fails if the model cannot be built (e.g. the trace file cannot be created).
+    pub fn new(cfg: TbConfig) -> Result<Tb, TbError> {
         let mut model = Model::new(ModelConfig {
             seed: cfg.seed,
             trace: cfg.trace,
-        });
+        })?;
         if cfg.record_inputs {
-            model
-                .start_recording()
-                .expect("a model not yet evaluated can record");
+            model.start_recording()?;
         }
         let mem = HostMem::new(
             HostMemConfig {
@@ -207,7 +175,7 @@ impl Tb {
         tb.drive_all();
         tb.model.eval();
         tb.model.dump();
-        tb
+        Ok(tb)
     }
 
     /// The master seed this bench was built with.
@@ -333,18 +301,22 @@ impl Tb {
         }
     }
 
-    /// Runs one register operation to completion (after any already queued).
+    /// Runs one register operation to completion (after any already queued). An operation that
+    /// times out is abandoned, so the master is free for the next one.
     fn reg_op(&mut self, op: AxilOp) -> Result<AxilResult, TbError> {
         self.axil.push(op);
         let what = match op {
             AxilOp::Write { addr, data, .. } => format!("register write {addr:#04x} <- {data:#x}"),
             AxilOp::Read { addr } => format!("register read {addr:#04x}"),
         };
-        self.run_until(&what, self.reg_timeout, |tb| !tb.axil.busy())?;
+        if let Err(e) = self.run_until(&what, self.reg_timeout, |tb| !tb.axil.busy()) {
+            self.axil.abandon();
+            return Err(e);
+        }
         let r = self
             .axil
             .pop_result_back()
-            .expect("AXI4-Lite master idle without a result");
+            .expect("the AXI4-Lite master is idle only with a result");
         if r.resp != crate::bus::resp::OKAY {
             return Err(TbError::RegResp { op, resp: r.resp });
         }
@@ -352,7 +324,7 @@ impl Tb {
     }
 
     /// Writes a 32-bit register through the AXI4-Lite master, taking real cycles.
-    pub fn try_reg_write(&mut self, offset: u32, value: u32) -> Result<(), TbError> {
+    pub fn reg_write(&mut self, offset: u32, value: u32) -> Result<(), TbError> {
         self.reg_op(AxilOp::Write {
             addr: offset,
             data: value,
@@ -362,26 +334,8 @@ impl Tb {
     }
 
     /// Reads a 32-bit register through the AXI4-Lite master, taking real cycles.
-    pub fn try_reg_read(&mut self, offset: u32) -> Result<u32, TbError> {
+    pub fn reg_read(&mut self, offset: u32) -> Result<u32, TbError> {
         self.reg_op(AxilOp::Read { addr: offset }).map(|r| r.data)
-    }
-
-    /// [`Tb::try_reg_write`], panicking (with the seed) on timeout or an error response.
-    pub fn reg_write(&mut self, offset: u32, value: u32) {
-        if let Err(e) = self.try_reg_write(offset, value) {
-            panic!(
-                "reg_write({offset:#04x}, {value:#x}) failed: {e} (seed {})",
-                self.seed
-            );
-        }
-    }
-
-    /// [`Tb::try_reg_read`], panicking (with the seed) on timeout or an error response.
-    pub fn reg_read(&mut self, offset: u32) -> u32 {
-        match self.try_reg_read(offset) {
-            Ok(v) => v,
-            Err(e) => panic!("reg_read({offset:#04x}) failed: {e} (seed {})", self.seed),
-        }
     }
 
     /// All protocol violations recorded by the bus models, by cycle.
@@ -442,11 +396,22 @@ impl ufo_driver::driver::Host for Tb {
         self.mem.read(addr, len)
     }
 
-    fn reg_write(&mut self, offset: u32, value: u32) {
-        Tb::reg_write(self, offset, value);
+    fn reg_write(&mut self, offset: u32, value: u32) -> Result<(), RegError> {
+        Tb::reg_write(self, offset, value)
+            .map_err(|e| reg_error(RegAccess::Write { offset, value }, e))
     }
 
-    fn reg_read(&mut self, offset: u32) -> u32 {
-        Tb::reg_read(self, offset)
+    fn reg_read(&mut self, offset: u32) -> Result<u32, RegError> {
+        Tb::reg_read(self, offset).map_err(|e| reg_error(RegAccess::Read { offset }, e))
     }
+}
+
+/// A failed register access as the driver sees it.
+fn reg_error(access: RegAccess, e: TbError) -> RegError {
+    let fault = match e {
+        TbError::Timeout(t) => RegFault::NoResponse { cycles: t.waited },
+        TbError::RegResp { resp, .. } => RegFault::ErrorResponse { resp },
+        other => RegFault::DeviceStopped(other.to_string()),
+    };
+    RegError { access, fault }
 }

@@ -37,7 +37,7 @@ fn port_widths_follow_data_width() {
 
 #[test]
 fn wide_input_bytes_round_trip() {
-    let mut m = Model::new(ModelConfig::default());
+    let mut m = Model::new(ModelConfig::default()).unwrap();
     let bytes: Vec<u8> = (0..DATA_BYTES as u8)
         .map(|i| i.wrapping_mul(37) ^ 0x5a)
         .collect();
@@ -58,7 +58,7 @@ fn wide_input_bytes_round_trip() {
 
 #[test]
 fn reset_and_clock() {
-    let mut tb = Tb::new(TbConfig::default());
+    let mut tb = Tb::new(TbConfig::default()).unwrap();
     assert!(tb.in_reset());
     assert_eq!(tb.model.rst_n(), 0);
     tb.reset(8);
@@ -100,7 +100,8 @@ fn trace_written_only_when_asked() {
             let mut tb = Tb::new(TbConfig {
                 trace: Some(path.clone()),
                 ..TbConfig::default()
-            });
+            })
+            .unwrap();
             assert!(tb.model.is_tracing());
             tb.reset(4);
             tb.steps(cycles);
@@ -120,7 +121,7 @@ fn trace_written_only_when_asked() {
     let cwd = std::env::current_dir().unwrap();
     let before = fst_files(&cwd);
     {
-        let mut tb = Tb::new(TbConfig::default());
+        let mut tb = Tb::new(TbConfig::default()).unwrap();
         assert!(!tb.model.is_tracing());
         tb.reset(4);
         tb.steps(5000);
@@ -136,7 +137,7 @@ fn trace_written_only_when_asked() {
 
 #[test]
 fn run_until_times_out_naming_the_wait() {
-    let mut tb = Tb::new(TbConfig::default());
+    let mut tb = Tb::new(TbConfig::default()).unwrap();
     tb.reset(4);
     let err = tb
         .run_until("the moon", 50, |_| false)
@@ -167,7 +168,8 @@ fn same_seed_same_power_up_state() {
         let tb = Tb::new(TbConfig {
             seed,
             ..TbConfig::default()
-        });
+        })
+        .unwrap();
         let mut tdata = vec![0u8; DATA_BYTES];
         tb.model.m_axis_tdata_bytes(&mut tdata);
         let mut wdata = vec![0u8; DATA_BYTES];
@@ -195,7 +197,8 @@ fn models_in_parallel_threads() {
                 let mut tb = Tb::new(TbConfig {
                     seed: 100 + i,
                     ..TbConfig::default()
-                });
+                })
+                .unwrap();
                 tb.reset(4);
                 tb.steps(1000);
                 tb.assert_clean();
@@ -211,36 +214,36 @@ fn models_in_parallel_threads() {
 /// Register file identity (docs/architecture.md, "Registers").
 #[test]
 fn id_and_config_registers() {
-    let mut tb = Tb::new(TbConfig::default());
+    let mut tb = Tb::new(TbConfig::default()).unwrap();
     tb.reset(8);
-    assert_eq!(tb.reg_read(0x00), 0x5546_4F01, "ID");
-    let config = tb.reg_read(0x04);
+    assert_eq!(tb.reg_read(0x00).unwrap(), 0x5546_4F01, "ID");
+    let config = tb.reg_read(0x04).unwrap();
     assert_eq!(config & 0xffff, DATA_WIDTH as u32, "CONFIG.DATA_WIDTH");
     assert_eq!((config >> 16) & 0xff, 32, "CONFIG.MAX_DESC");
     assert_eq!(config >> 24, 128 / 8, "CONFIG.HDR_BYTES/8");
     // RW register round trip, RO register ignores writes, unmapped reads 0.
-    tb.reg_write(0x30, 0x3);
-    assert_eq!(tb.reg_read(0x30), 0x3, "IRQ_MASK");
-    tb.reg_write(0x00, 0xdead_beef);
-    assert_eq!(tb.reg_read(0x00), 0x5546_4F01, "ID is read-only");
-    assert_eq!(tb.reg_read(0xfc), 0, "unmapped");
+    tb.reg_write(0x30, 0x3).unwrap();
+    assert_eq!(tb.reg_read(0x30).unwrap(), 0x3, "IRQ_MASK");
+    tb.reg_write(0x00, 0xdead_beef).unwrap();
+    assert_eq!(tb.reg_read(0x00).unwrap(), 0x5546_4F01, "ID is read-only");
+    assert_eq!(tb.reg_read(0xfc).unwrap(), 0, "unmapped");
     tb.assert_clean();
 }
 
 #[test]
 fn host_trait_reaches_memory_and_registers() {
     use ufo_driver::driver::Host;
-    let mut tb = Tb::new(TbConfig::default());
+    let mut tb = Tb::new(TbConfig::default()).unwrap();
     tb.reset(4);
     Host::mem_write(&mut tb, 0x1_0000_0ffe, &[1, 2, 3, 4]);
     assert_eq!(Host::mem_read(&mut tb, 0x1_0000_0ffe, 4), vec![1, 2, 3, 4]);
-    assert_eq!(Host::reg_read(&mut tb, 0x00), 0x5546_4F01);
+    assert_eq!(Host::reg_read(&mut tb, 0x00), Ok(0x5546_4F01));
     tb.assert_clean();
 }
 
 #[test]
 fn unwritable_trace_is_an_error_not_a_crash() {
-    let err = Model::try_new(ModelConfig {
+    let err = Model::new(ModelConfig {
         seed: 1,
         trace: Some(std::env::temp_dir()),
     })
@@ -250,7 +253,7 @@ fn unwritable_trace_is_an_error_not_a_crash() {
 
 #[test]
 fn finish_and_fatal_do_not_end_the_process() {
-    let mut tb = Tb::new(TbConfig::default());
+    let mut tb = Tb::new(TbConfig::default()).unwrap();
     tb.reset(2);
     // A second $finish: Verilator's own runtime would exit(0) here.
     tb.model.selftest_runtime_hooks(1);

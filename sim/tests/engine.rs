@@ -31,8 +31,8 @@ fn assert_all_passed(report: &RunReport) {
     let failures: Vec<String> = report
         .outcomes
         .iter()
-        .filter_map(|o| o.result.as_ref().err().cloned())
-        .chain(report.global_errors.iter().cloned())
+        .filter_map(|o| o.result.as_ref().err().map(ToString::to_string))
+        .chain(report.global_errors.iter().map(ToString::to_string))
         .collect();
     assert!(
         failures.is_empty(),
@@ -120,7 +120,8 @@ fn scoreboard_reports_a_single_wrong_byte_precisely() {
     let err = report.outcomes[0]
         .result
         .clone()
-        .expect_err("the corrupted byte is caught");
+        .expect_err("the corrupted byte is caught")
+        .to_string();
     let want = format!(
         "fragment 1 of 3, byte 25 (IPv4 header checksum): expected 0x{:02x}, got 0x{right:02x}",
         right ^ 1
@@ -144,7 +145,7 @@ fn scoreboard_reports_a_single_wrong_byte_precisely() {
     };
     frames[2][100] = frames[2][100].wrapping_add(1);
     let report = run(4, Traffic::default(), &[case]);
-    let err = report.outcomes[0].result.clone().unwrap_err();
+    let err = report.outcomes[0].result.clone().unwrap_err().to_string();
     assert!(
         err.contains("fragment 2 of 3, byte 100 (UDP payload byte"),
         "{err}"
@@ -214,7 +215,7 @@ fn replay_capture(frames: &[Vec<u8>], mtu: u32) -> (RunReport, Vec<String>) {
     .unwrap();
     assert_eq!(pcap_io::read_frames(&out).unwrap().len(), report.wire.len());
     std::fs::remove_dir_all(&dir).ok();
-    (report, errors)
+    (report, errors.iter().map(ToString::to_string).collect())
 }
 
 #[test]

@@ -11,18 +11,19 @@ fn recorded_run(seed: u64, value: u32) -> (ufo_sim::Recording, u64) {
         seed,
         record_inputs: true,
         ..TbConfig::default()
-    });
+    })
+    .unwrap();
     tb.reset(8);
-    assert_eq!(tb.reg_read(regs::ID), regs::ID_VALUE);
-    tb.reg_write(regs::TX_RING_BASE_LO, value);
-    assert_eq!(tb.reg_read(regs::TX_RING_BASE_LO), value);
+    assert_eq!(tb.reg_read(regs::ID).unwrap(), regs::ID_VALUE);
+    tb.reg_write(regs::TX_RING_BASE_LO, value).unwrap();
+    assert_eq!(tb.reg_read(regs::TX_RING_BASE_LO).unwrap(), value);
     tb.steps(200);
     tb.assert_clean();
     (tb.model.recording(), tb.half_period())
 }
 
 fn fresh(seed: u64) -> Model {
-    Model::new(ModelConfig { seed, trace: None })
+    Model::new(ModelConfig { seed, trace: None }).unwrap()
 }
 
 #[test]

@@ -10,7 +10,7 @@ use ufo_sim::bus::{resp, AxilOp};
 use ufo_sim::{Tb, TbConfig, DATA_WIDTH, PORTS};
 
 fn bench() -> Tb {
-    let mut tb = Tb::new(TbConfig::default());
+    let mut tb = Tb::new(TbConfig::default()).unwrap();
     tb.reset(8);
     tb
 }
@@ -48,7 +48,7 @@ fn after_write(r: &Register, before: u32, written: u32) -> u32 {
 fn assert_all_at_reset(tb: &mut Tb, after: &str) {
     for r in REGISTERS {
         assert_eq!(
-            tb.reg_read(r.offset),
+            tb.reg_read(r.offset).unwrap(),
             expected_reset(r),
             "{} ({:#04x}) after {after}",
             r.name,
@@ -79,9 +79,9 @@ fn writes_follow_the_access_types_and_touch_no_other_register() {
     patterns.extend((0..32).map(|b| 1u32 << b));
     for r in REGISTERS {
         for &p in &patterns {
-            let before = tb.reg_read(r.offset);
-            tb.reg_write(r.offset, p);
-            let got = tb.reg_read(r.offset);
+            let before = tb.reg_read(r.offset).unwrap();
+            tb.reg_write(r.offset, p).unwrap();
+            let got = tb.reg_read(r.offset).unwrap();
             assert_eq!(
                 got,
                 after_write(r, before, p),
@@ -90,7 +90,7 @@ fn writes_follow_the_access_types_and_touch_no_other_register() {
                 r.offset
             );
         }
-        tb.reg_write(r.offset, expected_reset(r));
+        tb.reg_write(r.offset, expected_reset(r)).unwrap();
         assert_all_at_reset(&mut tb, &format!("writes to {}", r.name));
     }
     assert!(
@@ -117,18 +117,18 @@ fn byte_strobes_write_only_their_bytes() {
         for lane in 0..4 {
             let bytes = 0xFFu32 << (8 * lane);
             for (over, data) in [(0, u32::MAX), (u32::MAX, 0)] {
-                tb.reg_write(r.offset, over);
-                let before = tb.reg_read(r.offset);
+                tb.reg_write(r.offset, over).unwrap();
+                let before = tb.reg_read(r.offset).unwrap();
                 write_strobed(&mut tb, r.offset, data, 1 << lane);
                 assert_eq!(
-                    tb.reg_read(r.offset),
+                    tb.reg_read(r.offset).unwrap(),
                     after_strobed_write(r, before, data, bytes),
                     "{}: {data:#010x} written over {before:#010x} with strobe lane {lane} only",
                     r.name
                 );
             }
         }
-        tb.reg_write(r.offset, expected_reset(r));
+        tb.reg_write(r.offset, expected_reset(r)).unwrap();
     }
     assert_all_at_reset(&mut tb, "strobed writes");
     tb.assert_clean();
@@ -149,8 +149,8 @@ fn unmapped_offsets_read_zero_and_ignore_writes() {
         .collect();
     assert!(!unmapped.is_empty());
     for &o in &unmapped {
-        tb.reg_write(o, u32::MAX);
-        assert_eq!(tb.reg_read(o), 0, "unmapped offset {o:#04x}");
+        tb.reg_write(o, u32::MAX).unwrap();
+        assert_eq!(tb.reg_read(o).unwrap(), 0, "unmapped offset {o:#04x}");
     }
     assert_all_at_reset(&mut tb, "writes to every unmapped offset");
     tb.assert_clean();
@@ -166,15 +166,19 @@ fn provoke_error_completion(tb: &mut Tb) {
         ..TxDesc::default()
     };
     tb.mem.write(ring, &desc.encode());
-    tb.reg_write(regmap::TX_RING_BASE_LO, ring as u32);
-    tb.reg_write(regmap::CPL_RING_BASE_LO, cpl as u32);
-    tb.reg_write(regmap::TX_RING_LOG2, 2);
-    tb.reg_write(regmap::IRQ_MASK, u32::MAX);
-    tb.reg_write(regmap::TX_TAIL, 1);
-    tb.reg_write(regmap::CTRL, regmap::CTRL_ENABLE);
+    tb.reg_write(regmap::TX_RING_BASE_LO, ring as u32).unwrap();
+    tb.reg_write(regmap::CPL_RING_BASE_LO, cpl as u32).unwrap();
+    tb.reg_write(regmap::TX_RING_LOG2, 2).unwrap();
+    tb.reg_write(regmap::IRQ_MASK, u32::MAX).unwrap();
+    tb.reg_write(regmap::TX_TAIL, 1).unwrap();
+    tb.reg_write(regmap::CTRL, regmap::CTRL_ENABLE).unwrap();
     tb.run_until("the error completion's interrupt", 2_000, |tb| tb.irq())
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(tb.reg_read(regmap::TX_HEAD), 1, "descriptor consumed");
+    assert_eq!(
+        tb.reg_read(regmap::TX_HEAD).unwrap(),
+        1,
+        "descriptor consumed"
+    );
 }
 
 #[test]
@@ -187,7 +191,7 @@ fn w1c_bits_set_by_the_engine_clear_only_where_one_is_written() {
         .collect();
     assert!(!w1c.is_empty(), "the RDL has W1C fields");
     for r in &w1c {
-        let set = tb.reg_read(r.offset);
+        let set = tb.reg_read(r.offset).unwrap();
         for f in r.fields.iter().filter(|f| f.access == Access::Rw1c) {
             assert_ne!(
                 set & f.mask(),
@@ -197,18 +201,24 @@ fn w1c_bits_set_by_the_engine_clear_only_where_one_is_written() {
                 f.name
             );
         }
-        tb.reg_write(r.offset, 0);
+        tb.reg_write(r.offset, 0).unwrap();
         assert_eq!(
-            tb.reg_read(r.offset),
+            tb.reg_read(r.offset).unwrap(),
             set,
             "{}: writing 0 clears nothing",
             r.name
         );
         let mut now = set;
         for f in r.fields.iter().filter(|f| f.access == Access::Rw1c) {
-            tb.reg_write(r.offset, f.mask());
+            tb.reg_write(r.offset, f.mask()).unwrap();
             now = after_write(r, now, f.mask());
-            assert_eq!(tb.reg_read(r.offset), now, "{}: W1C of {}", r.name, f.name);
+            assert_eq!(
+                tb.reg_read(r.offset).unwrap(),
+                now,
+                "{}: W1C of {}",
+                r.name,
+                f.name
+            );
         }
         assert_eq!(now & r.mask(Access::Rw1c), 0);
     }

@@ -4,11 +4,14 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use thiserror::Error;
 use ufo_driver::checksum::{add_ipv4_pseudo_header, Checksum, IPPROTO_UDP};
 use ufo_driver::desc::Status;
-use ufo_driver::packet::{DatagramSpec, PacketSpec, TxPacket, UdpCsum};
+use ufo_driver::packet::{
+    DatagramSpec, PacketGoldenError, PacketSpec, SpecError, TxPacket, UdpCsum,
+};
 use ufo_driver::skb::{Skb, SkbFrag};
-use ufo_driver::skb_build::FragLayout;
+use ufo_driver::skb_build::{BuildError, FragLayout};
 
 /// Bytes of a page fragment's page.
 pub const PAGE_SIZE: usize = 4096;
@@ -92,6 +95,54 @@ pub enum Expect {
     ChainErrorThenFrames(Vec<Vec<u8>>),
 }
 
+/// A case that cannot be built from its description.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CaseError {
+    /// The driver's skb builder refused the packet.
+    #[error("skb: {0}")]
+    Skb(#[from] BuildError),
+    /// The golden model refused the packet.
+    #[error("golden model: {0}")]
+    Golden(#[from] PacketGoldenError),
+    /// The packet description cannot be emitted.
+    #[error("packet: {0}")]
+    Spec(#[from] SpecError),
+    /// `head_payload` asks for more payload bytes than there are.
+    #[error("head_payload {head_payload} is more than the {available} bytes after the headers")]
+    HeadPayload {
+        /// bytes asked for
+        head_payload: usize,
+        /// bytes there are
+        available: usize,
+    },
+    /// An explicit frag is longer than a page.
+    #[error("frag length {0} is more than a page")]
+    FragTooLong(usize),
+    /// An explicit page offset lies outside the page.
+    #[error("page offset {0} is not inside a page")]
+    PageOffset(u32),
+    /// A header fault needs the IPv4 header at `l3` in the skb's head.
+    #[error("the IPv4 header at {l3} is not in the {head_len}-byte head")]
+    HeaderOutsideHead {
+        /// where the header starts
+        l3: usize,
+        /// bytes in the head
+        head_len: usize,
+    },
+}
+
+/// A case that could not be built, with its name and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("'{name}' ({origin}): {source}")]
+pub struct UnbuiltCase {
+    /// The case's name.
+    pub name: String,
+    /// Where it came from.
+    pub origin: String,
+    /// Why it cannot be built.
+    pub source: CaseError,
+}
+
 /// A runnable case.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -119,9 +170,9 @@ impl Case {
         tx: &TxPacket,
         layout: &Layout,
         head_payload: usize,
-    ) -> Result<Case, String> {
+    ) -> Result<Case, CaseError> {
         let skb = build_skb(tx, layout, head_payload)?;
-        let frames = tx.golden().map_err(|e| format!("golden model: {e}"))?;
+        let frames = tx.golden()?;
         Ok(Case {
             name,
             origin,
@@ -136,8 +187,13 @@ impl Case {
     }
 }
 
-/// Fills `spec.payload` per `pattern` with `len` bytes.
-pub fn fill_payload(spec: &mut DatagramSpec, len: usize, pattern: &Pattern) {
+/// Fills `spec.payload` per `pattern` with `len` bytes. Fails only for [`Pattern::ChecksumZero`]
+/// on a datagram that cannot be emitted (its checksum needs the whole frame).
+pub fn fill_payload(
+    spec: &mut DatagramSpec,
+    len: usize,
+    pattern: &Pattern,
+) -> Result<(), SpecError> {
     spec.payload = match pattern {
         Pattern::Incrementing | Pattern::ChecksumZero => (0..len).map(|i| i as u8).collect(),
         Pattern::Zero => vec![0; len],
@@ -152,7 +208,7 @@ pub fn fill_payload(spec: &mut DatagramSpec, len: usize, pattern: &Pattern) {
         // one's-complement sum 0xFFFF, so the checksum (its complement) is 0.
         spec.payload[0] = 0;
         spec.payload[1] = 0;
-        let frame = spec.with_csum(UdpCsum::None).frame();
+        let frame = spec.with_csum(UdpCsum::None).try_frame()?;
         let l4 = spec.l4_offset();
         let mut sum = Checksum::new();
         add_ipv4_pseudo_header(
@@ -166,18 +222,19 @@ pub fn fill_payload(spec: &mut DatagramSpec, len: usize, pattern: &Pattern) {
         let fill = sum.checksum();
         spec.payload[..2].copy_from_slice(&fill.to_be_bytes());
     }
+    Ok(())
 }
 
 /// The skb the driver model builds for `tx`, with its bytes spread per `layout`: the driver
 /// crate's layouts directly, the explicit ones by re-spreading the seed-patch layout's bytes
 /// (head = headers + `head_payload` bytes).
-pub fn build_skb(tx: &TxPacket, layout: &Layout, head_payload: usize) -> Result<Skb, String> {
+pub fn build_skb(tx: &TxPacket, layout: &Layout, head_payload: usize) -> Result<Skb, CaseError> {
     let base = match layout {
         Layout::Random(seed) => FragLayout::Random { seed: *seed },
         Layout::Linear => FragLayout::Linear,
         _ => FragLayout::SeedPages,
     };
-    let mut skb = tx.skb(base).map_err(|e| e.to_string())?;
+    let mut skb = tx.skb(base)?;
     if matches!(layout, Layout::Random(_) | Layout::Linear)
         || (*layout == Layout::Pages && head_payload == 0)
     {
@@ -187,10 +244,10 @@ pub fn build_skb(tx: &TxPacket, layout: &Layout, head_payload: usize) -> Result<
     let bytes = skb.to_bytes();
     let head_len = skb.head.len() + head_payload;
     if head_len > bytes.len() {
-        return Err(format!(
-            "head_payload {head_payload} is more than the {} bytes after the headers",
-            bytes.len() - skb.head.len()
-        ));
+        return Err(CaseError::HeadPayload {
+            head_payload,
+            available: bytes.len() - skb.head.len(),
+        });
     }
     skb.head = bytes[..head_len].to_vec();
     skb.frags.clear();
@@ -207,14 +264,14 @@ pub fn build_skb(tx: &TxPacket, layout: &Layout, head_payload: usize) -> Result<
         Layout::Frags(lens) => {
             for &len in lens {
                 if len > PAGE_SIZE {
-                    return Err(format!("frag length {len} is more than a page"));
+                    return Err(CaseError::FragTooLong(len));
                 }
                 push(&mut rest, 0, len);
             }
         }
         Layout::Offset(off) => {
             if *off as usize >= PAGE_SIZE {
-                return Err(format!("page offset {off} is not inside a page"));
+                return Err(CaseError::PageOffset(*off));
             }
             if !rest.is_empty() {
                 push(&mut rest, *off, PAGE_SIZE - *off as usize);
@@ -229,8 +286,19 @@ pub fn build_skb(tx: &TxPacket, layout: &Layout, head_payload: usize) -> Result<
 }
 
 /// Applies a fault that changes the packet's bytes or offload fields (the rest are applied to the
-/// descriptor chain by the runner). `l3` is the IP header's offset.
-pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) {
+/// descriptor chain by the runner). `l3` is the IPv4 header's offset; the header must be in the
+/// skb's head.
+pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) -> Result<(), CaseError> {
+    let rewrites_header = matches!(
+        fault,
+        Fault::NotUdp | Fault::BadIhl | Fault::BadTotLen | Fault::NotIpv4
+    );
+    if rewrites_header && (l3 < 2 || skb.head.len() < l3 + 20) {
+        return Err(CaseError::HeaderOutsideHead {
+            l3,
+            head_len: skb.head.len(),
+        });
+    }
     match fault {
         Fault::NotUdp => skb.head[l3 + 9] = 6,
         Fault::BadIhl => skb.head[l3] = 0x44,
@@ -242,4 +310,5 @@ pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) {
         Fault::UfoSize(n) => skb.ufo_size = *n,
         _ => {}
     }
+    Ok(())
 }

@@ -11,10 +11,73 @@
 //!   fails here even when golden model and engine agree.
 
 use etherparse::checksum::Sum16BitWords;
+use thiserror::Error;
 
 use crate::case::Case;
 use crate::headers::{self, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
-use crate::reassemble::{reassemble, L4Checksum, ReassembleOptions};
+use crate::reassemble::{reassemble, L4Checksum, ReassembleError, ReassembleOptions};
+
+/// What an independent check found wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CheckError {
+    /// etherparse cannot reassemble the frames into the packet that was sent.
+    #[error("datagram {label}: independent reassembly: {error}")]
+    Reassembly {
+        /// the case
+        label: String,
+        /// what etherparse or the comparison found
+        error: ReassembleError,
+    },
+    /// The reassembled packet's UDP or TCP checksum is wrong.
+    #[error("datagram {label}: independent reassembly: checksum {checksum:?}")]
+    Checksum {
+        /// the case
+        label: String,
+        /// what was found
+        checksum: L4Checksum,
+    },
+    /// A frame leaves with a checksum that does not verify.
+    #[error("{label}: {problem}")]
+    Frame {
+        /// the frame
+        label: String,
+        /// which checksum, and how
+        problem: ChecksumProblem,
+    },
+}
+
+/// A frame's checksum that does not verify ([`verify_checksums`]).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ChecksumProblem {
+    /// The frame ends inside the IPv4 header.
+    #[error("truncated IPv4 header")]
+    TruncatedIpv4,
+    /// Version or IHL are wrong, or the header runs past the frame.
+    #[error("malformed IPv4 header (version/IHL {0:#04x})")]
+    MalformedIpv4(u8),
+    /// The IPv4 header checksum.
+    #[error("IPv4 header checksum {0:#06x} does not verify")]
+    Ipv4Header(u16),
+    /// The UDP-Lite checksum coverage field.
+    #[error("UDP-Lite checksum coverage {0} is not 0 or 8..length")]
+    UdpLiteCoverage(usize),
+    /// The frame ends inside the upper-layer header.
+    #[error("truncated {0} header")]
+    TruncatedL4(&'static str),
+    /// A UDP check field of 0 where a checksum was asked of the device.
+    #[error("UDP check field 0 (no checksum) where one was asked for")]
+    UdpZero,
+    /// The upper layer's checksum.
+    #[error(
+        "{protocol} checksum {found:#06x} does not verify (an unfinished seed or a wrong sum)"
+    )]
+    L4 {
+        /// TCP, UDP, UDP-Lite, ICMP or ICMPv6
+        protocol: &'static str,
+        /// the check field
+        found: u16,
+    },
+}
 
 const IPPROTO_ICMP: u8 = 1;
 const IPPROTO_TCP: u8 = 6;
@@ -24,7 +87,7 @@ const IPPROTO_UDPLITE: u8 = 136;
 
 /// etherparse's reassembly (UDP) or parse (TCP) of `frames`, compared with the packet of
 /// `case` and its checksum verified. Other protocols are left to [`verify_checksums`].
-pub fn independent_check(label: &str, case: &Case, frames: &[Vec<u8>]) -> Result<(), String> {
+pub fn independent_check(label: &str, case: &Case, frames: &[Vec<u8>]) -> Result<(), CheckError> {
     let sent = case.skb.to_bytes();
     if !matches!(upper_protocol(&sent), Some(IPPROTO_UDP | IPPROTO_TCP)) {
         return Ok(());
@@ -33,14 +96,20 @@ pub fn independent_check(label: &str, case: &Case, frames: &[Vec<u8>]) -> Result
         inserted_vlan: case.skb.vlan_insert,
         ipv6_pseudo_dst: case.ipv6_final_dst,
     };
-    let fail = |e: &dyn std::fmt::Display| format!("datagram {label}: independent reassembly: {e}");
-    let r = reassemble(frames, &opts).map_err(|e| fail(&e))?;
-    r.check_against_sent(&sent).map_err(|e| fail(&e))?;
+    let fail = |error| CheckError::Reassembly {
+        label: label.to_string(),
+        error,
+    };
+    let r = reassemble(frames, &opts).map_err(fail)?;
+    r.check_against_sent(&sent).map_err(fail)?;
     match r.l4_checksum {
         L4Checksum::Valid(_) => Ok(()),
         // A zero UDP check field is right only when nobody asked for a checksum.
         L4Checksum::Zero if case.skb.csum.is_none() => Ok(()),
-        other => Err(fail(&format!("checksum {other:?}"))),
+        checksum => Err(CheckError::Checksum {
+            label: label.to_string(),
+            checksum,
+        }),
     }
 }
 
@@ -58,8 +127,13 @@ pub fn upper_protocol(frame: &[u8]) -> Option<u8> {
 /// frame in the message. A UDP check field of 0 ("no checksum") passes only with
 /// `udp_zero_ok` (no checksum was asked of the device). Frames that are not IP, and the upper
 /// layer of IP fragments, carry nothing checkable and pass.
-pub fn verify_checksums(label: &str, frame: &[u8], udp_zero_ok: bool) -> Result<(), String> {
-    let fail = |what: String| Err(format!("{label}: {what}"));
+pub fn verify_checksums(label: &str, frame: &[u8], udp_zero_ok: bool) -> Result<(), CheckError> {
+    let fail = |problem| {
+        Err(CheckError::Frame {
+            label: label.to_string(),
+            problem,
+        })
+    };
     let Ok(link) = headers::link(frame) else {
         return Ok(());
     };
@@ -67,18 +141,15 @@ pub fn verify_checksums(label: &str, frame: &[u8], udp_zero_ok: bool) -> Result<
     let (l4, l4_end, protocol, pseudo) = match link.ethertype {
         ETHERTYPE_IPV4 => {
             let Some(&vihl) = frame.get(l3) else {
-                return fail("truncated IPv4 header".into());
+                return fail(ChecksumProblem::TruncatedIpv4);
             };
             let hlen = usize::from(vihl & 0x0F) * 4;
             if vihl >> 4 != 4 || hlen < 20 || frame.len() < l3 + hlen {
-                return fail(format!("malformed IPv4 header (version/IHL {vihl:#04x})"));
+                return fail(ChecksumProblem::MalformedIpv4(vihl));
             }
             let header = &frame[l3..l3 + hlen];
             if Sum16BitWords::new().add_slice(header).ones_complement() != 0 {
-                return fail(format!(
-                    "IPv4 header checksum {:#06x} does not verify",
-                    headers::be16(header, 10)
-                ));
+                return fail(ChecksumProblem::Ipv4Header(headers::be16(header, 10)));
             }
             let end = l3 + usize::from(headers::be16(frame, l3 + 2));
             if headers::be16(frame, l3 + 6) & 0x3FFF != 0 || end > frame.len() || end < l3 + hlen {
@@ -86,8 +157,8 @@ pub fn verify_checksums(label: &str, frame: &[u8], udp_zero_ok: bool) -> Result<
             }
             let protocol = frame[l3 + 9];
             let len = (end - l3 - hlen) as u64;
-            let src: [u8; 4] = header[12..16].try_into().expect("4 bytes");
-            let dst: [u8; 4] = header[16..20].try_into().expect("4 bytes");
+            let src: [u8; 4] = addr(&header[12..16]);
+            let dst: [u8; 4] = addr(&header[16..20]);
             let pseudo = Sum16BitWords::new()
                 .add_4bytes(src)
                 .add_4bytes(dst)
@@ -103,10 +174,8 @@ pub fn verify_checksums(label: &str, frame: &[u8], udp_zero_ok: bool) -> Result<
             if up.protocol == 44 || end > frame.len() || end < up.offset {
                 return Ok(()); // a fragment
             }
-            let src: [u8; 16] = frame[l3 + 8..l3 + 24].try_into().expect("16 bytes");
-            let dst = up
-                .final_dst
-                .unwrap_or(frame[l3 + 24..l3 + 40].try_into().expect("16 bytes"));
+            let src: [u8; 16] = addr(&frame[l3 + 8..l3 + 24]);
+            let dst = up.final_dst.unwrap_or(addr(&frame[l3 + 24..l3 + 40]));
             let len = (end - up.offset) as u32;
             let pseudo = Sum16BitWords::new()
                 .add_16bytes(src)
@@ -125,16 +194,12 @@ pub fn verify_checksums(label: &str, frame: &[u8], udp_zero_ok: bool) -> Result<
             // RFC 3828: checksum coverage 0 means the whole datagram, else at least the header.
             let coverage = match l4_bytes.get(4..6) {
                 Some(c) => usize::from(u16::from_be_bytes([c[0], c[1]])),
-                None => return fail("truncated UDP-Lite header".into()),
+                None => return fail(ChecksumProblem::TruncatedL4("UDP-Lite")),
             };
             match coverage {
                 0 => ("UDP-Lite", 6, l4_bytes.len(), true),
                 c if (8..=l4_bytes.len()).contains(&c) => ("UDP-Lite", 6, c, true),
-                c => {
-                    return fail(format!(
-                        "UDP-Lite checksum coverage {c} is not 0 or 8..length"
-                    ))
-                }
+                c => return fail(ChecksumProblem::UdpLiteCoverage(c)),
             }
         }
         (IPPROTO_ICMP, ETHERTYPE_IPV4) => ("ICMP", 2, l4_bytes.len(), false),
@@ -142,14 +207,14 @@ pub fn verify_checksums(label: &str, frame: &[u8], udp_zero_ok: bool) -> Result<
         _ => return Ok(()),
     };
     if l4_bytes.len() < field + 2 {
-        return fail(format!("truncated {name} header"));
+        return fail(ChecksumProblem::TruncatedL4(name));
     }
     let found = headers::be16(l4_bytes, field);
     if protocol == IPPROTO_UDP && found == 0 {
         return if udp_zero_ok {
             Ok(())
         } else {
-            fail("UDP check field 0 (no checksum) where one was asked for".into())
+            fail(ChecksumProblem::UdpZero)
         };
     }
     // UDP-Lite's pseudo-header length is the datagram's length, not the coverage (RFC 3828).
@@ -159,11 +224,19 @@ pub fn verify_checksums(label: &str, frame: &[u8], udp_zero_ok: bool) -> Result<
         Sum16BitWords::new()
     };
     if sum.add_slice(&l4_bytes[..covered]).ones_complement() != 0 {
-        return fail(format!(
-            "{name} checksum {found:#06x} does not verify (an unfinished seed or a wrong sum)"
-        ));
+        return fail(ChecksumProblem::L4 {
+            protocol: name,
+            found,
+        });
     }
     Ok(())
+}
+
+/// An address field (the slice has its length by construction).
+fn addr<const N: usize>(b: &[u8]) -> [u8; N] {
+    let mut a = [0; N];
+    a.copy_from_slice(b);
+    a
 }
 
 #[cfg(test)]
@@ -225,7 +298,7 @@ mod tests {
             let full = plain(l3.clone(), p.clone(), PlainCsum::Full { offset });
             assert_eq!(verify_checksums("f", &full, false), Ok(()), "{name}");
             let seed = plain(l3.clone(), p.clone(), PlainCsum::Partial { offset });
-            let e = verify_checksums("f", &seed, false).unwrap_err();
+            let e = verify_checksums("f", &seed, false).unwrap_err().to_string();
             assert!(e.contains(&format!("{name} checksum")), "{name}: {e}");
         }
     }
@@ -243,6 +316,7 @@ mod tests {
         bad[n - 1] ^= 1;
         assert!(verify_checksums("f", &bad, false)
             .unwrap_err()
+            .to_string()
             .contains("ICMP checksum"));
     }
 
@@ -276,6 +350,7 @@ mod tests {
         bad[l4 + 4..l4 + 6].copy_from_slice(&3u16.to_be_bytes());
         assert!(verify_checksums("f", &bad, false)
             .unwrap_err()
+            .to_string()
             .contains("coverage 3"));
     }
 
@@ -290,15 +365,18 @@ mod tests {
         assert_eq!(verify_checksums("f", &none, true), Ok(()));
         assert!(verify_checksums("f", &none, false)
             .unwrap_err()
+            .to_string()
             .contains("check field 0"));
         let seed = spec.with_csum(UdpCsum::Seed).frame();
         assert!(verify_checksums("f", &seed, true)
             .unwrap_err()
+            .to_string()
             .contains("UDP checksum"));
         let mut bad_ip = spec.frame();
         bad_ip[14 + 8] ^= 1; // TTL
         assert!(verify_checksums("frame 3", &bad_ip, true)
             .unwrap_err()
+            .to_string()
             .starts_with("frame 3: IPv4 header checksum"));
     }
 

@@ -8,7 +8,19 @@
 //! return) are written as `\u{..}`, so any failure text gives a well-formed file.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+/// A report that cannot be written.
+#[derive(Debug, Error)]
+#[error("{}: {source}", path.display())]
+pub struct JunitError {
+    /// The file.
+    pub path: PathBuf,
+    /// Why not.
+    pub source: std::io::Error,
+}
 
 /// One test case of a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,8 +104,11 @@ impl Suite {
     }
 
     /// Writes [`Self::to_xml`] to `path`, creating its directory.
-    pub fn write(&self, path: &Path) -> Result<(), String> {
-        let err = |e: std::io::Error| format!("{}: {e}", path.display());
+    pub fn write(&self, path: &Path) -> Result<(), JunitError> {
+        let err = |source| JunitError {
+            path: path.to_path_buf(),
+            source,
+        };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(err)?;
         }

@@ -5,7 +5,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use ufo_driver::gen::{random_packet, MixConfig};
 
-use crate::case::{Case, Layout};
+use thiserror::Error;
+use ufo_driver::packet::SpecError;
+
+use crate::case::{Case, Layout, UnbuiltCase};
 
 /// SplitMix64 step: independent per-case seeds from one master seed.
 pub fn mix_seed(seed: u64, index: u64) -> u64 {
@@ -18,7 +21,7 @@ pub fn mix_seed(seed: u64, index: u64) -> u64 {
 /// Random case number `index` of `seed`: a packet of the whole mix (IPv4 and IPv6 UFO with
 /// options, extension headers and VLAN tags, plain checksum offload, pass-through), UFO
 /// datagrams at one of `mtus`.
-pub fn random_case(seed: u64, index: u64, mtus: &[u32]) -> Result<Case, String> {
+pub fn random_case(seed: u64, index: u64, mtus: &[u32]) -> Result<Case, UnbuiltCase> {
     let mut rng = ChaCha8Rng::seed_from_u64(mix_seed(seed, index));
     let cfg = MixConfig {
         mtus: mtus.to_vec(),
@@ -30,25 +33,46 @@ pub fn random_case(seed: u64, index: u64, mtus: &[u32]) -> Result<Case, String> 
     } else {
         Layout::Random(rng.gen())
     };
+    let name = format!("random-{index}");
     let origin = format!("seed {seed} index {index}");
-    Case::from_tx(format!("random-{index}"), origin.clone(), &tx, &layout, 0)
-        .map_err(|e| format!("{origin}: {e}"))
+    Case::from_tx(name.clone(), origin.clone(), &tx, &layout, 0).map_err(|source| UnbuiltCase {
+        name,
+        origin,
+        source,
+    })
+}
+
+/// A capture frame the generator could not emit (a generator bug).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("seed {seed} frame {index}: {source}")]
+pub struct CaptureError {
+    /// The master seed.
+    pub seed: u64,
+    /// The frame's index.
+    pub index: u64,
+    /// Why it cannot be emitted.
+    pub source: SpecError,
 }
 
 /// `count` unfragmented frames of the whole mix as a capture on the sending host shows them:
 /// the bytes of each packet's skb (UFO datagrams whole, checksum seeds in place; a tag the
-/// device would insert is not there, as the host never saw it).
-pub fn capture_frames(seed: u64, count: u64) -> Result<Vec<Vec<u8>>, String> {
+/// device would insert is not there, as the host never saw it). Generated one at a time.
+pub fn capture_frames(
+    seed: u64,
+    count: u64,
+) -> impl Iterator<Item = Result<Vec<u8>, CaptureError>> {
     let cfg = MixConfig {
         vlan_insert_probability: 0.0,
         ..MixConfig::default()
     };
-    (0..count)
-        .map(|k| {
-            let mut rng = ChaCha8Rng::seed_from_u64(mix_seed(seed, k));
-            random_packet(&mut rng, &cfg)
-                .skb_frame()
-                .map_err(|e| format!("seed {seed} frame {k}: {e}"))
-        })
-        .collect()
+    (0..count).map(move |k| {
+        let mut rng = ChaCha8Rng::seed_from_u64(mix_seed(seed, k));
+        random_packet(&mut rng, &cfg)
+            .skb_frame()
+            .map_err(|source| CaptureError {
+                seed,
+                index: k,
+                source,
+            })
+    })
 }

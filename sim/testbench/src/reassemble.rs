@@ -147,7 +147,7 @@ fn strip_inserted(frame: &[u8], k: usize, tci: Option<u16>) -> Result<Vec<u8>, R
 
 /// Ethernet header and tags, by the test bench's walker: (L2 length, EtherType).
 fn link(frame: &[u8], k: usize) -> Result<(usize, u16), ReassembleError> {
-    let l = headers::link(frame).map_err(|e| frame_err(k, e))?;
+    let l = headers::link(frame).map_err(|e| frame_err(k, e.to_string()))?;
     Ok((l.l3, l.ethertype))
 }
 

@@ -17,19 +17,88 @@
 //! checksum" and stays 0. Ethernet padding after an IP packet is dropped (the MAC adds it back);
 //! 802.1Q / 802.1ad tags in the frame stay where they are.
 
+use thiserror::Error;
 use ufo_driver::checksum::{add_ipv4_pseudo_header, add_ipv6_pseudo_header, Checksum};
 use ufo_driver::skb::{CsumOffload, Skb};
-use ufo_driver::skb_build::{from_frame, FragLayout};
+use ufo_driver::skb_build::{from_frame, BuildError, FragLayout};
+use ufo_golden::GoldenError;
 
 use crate::case::{Case, Expect, Fault};
-use crate::headers::{be16, ethertype, ipv6_upper, Ipv6Upper};
+use crate::headers::{be16, ethertype, ipv6_upper, HeaderError, Ipv6Upper};
+
+/// Why a captured frame cannot be replayed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ReplayError {
+    /// Its headers cannot be walked.
+    #[error(transparent)]
+    Header(#[from] HeaderError),
+    /// The frame ends inside the IPv4 header.
+    #[error("truncated IPv4 header")]
+    TruncatedIpv4,
+    /// Version, IHL or total length do not fit the frame.
+    #[error("malformed IPv4 header (version/IHL {version_ihl:#04x}, total length {total_len}, {frame_len}-byte frame)")]
+    MalformedIpv4 {
+        /// byte 0 of the header
+        version_ihl: u8,
+        /// the total length field
+        total_len: usize,
+        /// bytes in the frame
+        frame_len: usize,
+    },
+    /// The IPv6 version field is not 6, or the frame ends inside the header.
+    #[error("truncated or malformed IPv6 header")]
+    MalformedIpv6,
+    /// The IPv6 payload length does not fit the frame (or is 0, a jumbogram).
+    #[error("IPv6 payload length {payload_len} does not fit the {frame_len}-byte frame (jumbograms are not handled)")]
+    Ipv6PayloadLength {
+        /// the payload length field
+        payload_len: usize,
+        /// bytes in the frame
+        frame_len: usize,
+    },
+    /// The frame ends inside the UDP or TCP header.
+    #[error("truncated {0} header")]
+    TruncatedL4(&'static str),
+    /// The UDP length is not the rest of the IP packet.
+    #[error("UDP length {udp_len} is not the IP payload length {ip_payload_len}")]
+    UdpLength {
+        /// the UDP length field
+        udp_len: usize,
+        /// what the IP header leaves
+        ip_payload_len: usize,
+    },
+    /// The MTU leaves no room for a fragment's payload.
+    #[error("MTU {mtu} leaves no room after {header_len} header bytes")]
+    MtuTooSmall {
+        /// the MTU
+        mtu: u32,
+        /// IP header (IPv6: unfragmentable part) bytes
+        header_len: usize,
+    },
+    /// The skb builder refused the frame.
+    #[error("skb: {0}")]
+    Skb(#[from] BuildError),
+    /// The golden model refused the frame.
+    #[error("golden model: {0}")]
+    Golden(#[from] GoldenError),
+}
+
+/// A frame of the capture that cannot be replayed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("frame {frame}: {source}")]
+pub struct FrameError {
+    /// 1-based, as Wireshark numbers them.
+    pub frame: usize,
+    /// Why not.
+    pub source: ReplayError,
+}
 
 const IPPROTO_TCP: u8 = 6;
 const IPPROTO_UDP: u8 = 17;
 
 /// Builds one case per frame it can handle; the others get an error naming the frame
 /// (numbered from 1, as Wireshark does).
-pub fn cases_from_frames(frames: &[Vec<u8>], mtu: u32) -> (Vec<Case>, Vec<String>) {
+pub fn cases_from_frames(frames: &[Vec<u8>], mtu: u32) -> (Vec<Case>, Vec<FrameError>) {
     let mut cases = Vec::new();
     let mut errors = Vec::new();
     let mut next_frag_id = 1u32;
@@ -41,7 +110,7 @@ pub fn cases_from_frames(frames: &[Vec<u8>], mtu: u32) -> (Vec<Case>, Vec<String
                 c.origin = format!("pcap frame {n}");
                 cases.push(c);
             }
-            Err(e) => errors.push(format!("frame {n}: {e}")),
+            Err(source) => errors.push(FrameError { frame: n, source }),
         }
     }
     (cases, errors)
@@ -70,14 +139,13 @@ impl Plan {
     }
 }
 
-fn case_from_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Case, String> {
+fn case_from_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Case, ReplayError> {
     let plan = plan_frame(frame, mtu, next_frag_id)?;
-    let mut skb: Skb =
-        from_frame(&plan.bytes, plan.head_len, FragLayout::SeedPages).map_err(|e| e.to_string())?;
+    let mut skb: Skb = from_frame(&plan.bytes, plan.head_len, FragLayout::SeedPages)?;
     skb.ufo_size = plan.ufo_size;
     skb.ip6_frag_id = plan.ip6_frag_id;
     skb.csum = plan.csum;
-    let expected = skb.golden().map_err(|e| format!("golden model: {e}"))?;
+    let expected = skb.golden()?;
     Ok(Case {
         name: String::new(),
         origin: String::new(),
@@ -88,7 +156,7 @@ fn case_from_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Cas
     })
 }
 
-fn plan_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Plan, String> {
+fn plan_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Plan, ReplayError> {
     let (ethertype, l3) = ethertype(frame)?;
     match ethertype {
         0x0800 => plan_ipv4(frame, l3, mtu),
@@ -97,18 +165,18 @@ fn plan_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Plan, St
     }
 }
 
-fn plan_ipv4(frame: &[u8], l3: usize, mtu: u32) -> Result<Plan, String> {
+fn plan_ipv4(frame: &[u8], l3: usize, mtu: u32) -> Result<Plan, ReplayError> {
     if frame.len() < l3 + 20 {
-        return Err("truncated IPv4 header".into());
+        return Err(ReplayError::TruncatedIpv4);
     }
     let ihl = usize::from(frame[l3] & 0x0F) * 4;
     let tot_len = usize::from(be16(frame, l3 + 2));
     if frame[l3] >> 4 != 4 || ihl < 20 || tot_len < ihl || l3 + tot_len > frame.len() {
-        return Err(format!(
-            "malformed IPv4 header (version/IHL {:#04x}, total length {tot_len}, {}-byte frame)",
-            frame[l3],
-            frame.len()
-        ));
+        return Err(ReplayError::MalformedIpv4 {
+            version_ihl: frame[l3],
+            total_len: tot_len,
+            frame_len: frame.len(),
+        });
     }
     let frame = &frame[..l3 + tot_len]; // drop Ethernet padding
     let proto = frame[l3 + 9];
@@ -119,10 +187,11 @@ fn plan_ipv4(frame: &[u8], l3: usize, mtu: u32) -> Result<Plan, String> {
     let l4_len = tot_len - ihl;
     let check_at = if proto == IPPROTO_UDP { 6 } else { 16 };
     if l4_len < check_at + 2 {
-        return Err(format!(
-            "truncated {} header",
-            if proto == IPPROTO_UDP { "UDP" } else { "TCP" }
-        ));
+        return Err(ReplayError::TruncatedL4(if proto == IPPROTO_UDP {
+            "UDP"
+        } else {
+            "TCP"
+        }));
     }
     let mut bytes = frame.to_vec();
     let mut plan = Plan::as_is(frame);
@@ -130,13 +199,7 @@ fn plan_ipv4(frame: &[u8], l3: usize, mtu: u32) -> Result<Plan, String> {
     if checksummed {
         let mut sum = Checksum::new();
         let (src, dst) = (&frame[l3 + 12..l3 + 16], &frame[l3 + 16..l3 + 20]);
-        add_ipv4_pseudo_header(
-            &mut sum,
-            src.try_into().expect("4 bytes"),
-            dst.try_into().expect("4 bytes"),
-            proto,
-            l4_len as u16,
-        );
+        add_ipv4_pseudo_header(&mut sum, addr(src), addr(dst), proto, l4_len as u16);
         bytes[l4 + check_at..l4 + check_at + 2].copy_from_slice(&sum.folded().to_be_bytes());
         plan.csum = Some(CsumOffload {
             start: l4 as u16,
@@ -146,29 +209,41 @@ fn plan_ipv4(frame: &[u8], l3: usize, mtu: u32) -> Result<Plan, String> {
     plan.bytes = bytes;
     plan.head_len = l4 + check_at + 2;
     if proto == IPPROTO_UDP && tot_len as u32 > mtu {
-        let udp_len = be16(frame, l4 + 4);
-        if usize::from(udp_len) != l4_len {
-            return Err(format!(
-                "UDP length {udp_len} is not the IP payload length {l4_len}"
-            ));
+        let udp_len = usize::from(be16(frame, l4 + 4));
+        if udp_len != l4_len {
+            return Err(ReplayError::UdpLength {
+                udp_len,
+                ip_payload_len: l4_len,
+            });
         }
-        let ufo_size = mtu
-            .checked_sub(ihl as u32)
-            .filter(|s| *s >= 8)
-            .ok_or_else(|| format!("MTU {mtu} leaves no room after a {ihl}-byte IP header"))?;
+        let ufo_size =
+            mtu.checked_sub(ihl as u32)
+                .filter(|s| *s >= 8)
+                .ok_or(ReplayError::MtuTooSmall {
+                    mtu,
+                    header_len: ihl,
+                })?;
         plan.ufo_size = ufo_size.min(0xFFFF) as u16;
         plan.head_len = l4 + 8;
     }
     Ok(plan)
 }
 
-fn plan_ipv6(frame: &[u8], l3: usize, mtu: u32, next_frag_id: &mut u32) -> Result<Plan, String> {
+fn plan_ipv6(
+    frame: &[u8],
+    l3: usize,
+    mtu: u32,
+    next_frag_id: &mut u32,
+) -> Result<Plan, ReplayError> {
     if frame.len() < l3 + 40 || frame[l3] >> 4 != 6 {
-        return Err("truncated or malformed IPv6 header".into());
+        return Err(ReplayError::MalformedIpv6);
     }
     let plen = usize::from(be16(frame, l3 + 4));
     if plen == 0 || l3 + 40 + plen > frame.len() {
-        return Err(format!("IPv6 payload length {plen} does not fit the {}-byte frame (jumbograms are not handled)", frame.len()));
+        return Err(ReplayError::Ipv6PayloadLength {
+            payload_len: plen,
+            frame_len: frame.len(),
+        });
     }
     let frame = &frame[..l3 + 40 + plen];
     let Ipv6Upper {
@@ -184,10 +259,14 @@ fn plan_ipv6(frame: &[u8], l3: usize, mtu: u32, next_frag_id: &mut u32) -> Resul
     let l4_len = frame.len() - l4;
     let check_at = if nh == IPPROTO_UDP { 6 } else { 16 };
     if l4_len < check_at + 2 {
-        return Err("truncated UDP/TCP header".into());
+        return Err(ReplayError::TruncatedL4(if nh == IPPROTO_UDP {
+            "UDP"
+        } else {
+            "TCP"
+        }));
     }
-    let src: [u8; 16] = frame[l3 + 8..l3 + 24].try_into().expect("16 bytes");
-    let dst: [u8; 16] = final_dst.unwrap_or(frame[l3 + 24..l3 + 40].try_into().expect("16 bytes"));
+    let src: [u8; 16] = addr(&frame[l3 + 8..l3 + 24]);
+    let dst: [u8; 16] = final_dst.unwrap_or(addr(&frame[l3 + 24..l3 + 40]));
     let mut sum = Checksum::new();
     add_ipv6_pseudo_header(&mut sum, src, dst, nh, l4_len as u32);
     let mut bytes = frame.to_vec();
@@ -204,14 +283,19 @@ fn plan_ipv6(frame: &[u8], l3: usize, mtu: u32, next_frag_id: &mut u32) -> Resul
         ipv6_final_dst: final_dst,
     };
     if nh == IPPROTO_UDP && (40 + plen) as u32 > mtu {
-        if usize::from(be16(frame, l4 + 4)) != l4_len {
-            return Err("UDP length is not the rest of the IPv6 packet".into());
+        let udp_len = usize::from(be16(frame, l4 + 4));
+        if udp_len != l4_len {
+            return Err(ReplayError::UdpLength {
+                udp_len,
+                ip_payload_len: l4_len,
+            });
         }
         let ufo_size = mtu
             .checked_sub(unfrag as u32 + 8)
             .filter(|s| *s >= 8)
-            .ok_or_else(|| {
-                format!("MTU {mtu} leaves no room after {unfrag} unfragmentable bytes")
+            .ok_or(ReplayError::MtuTooSmall {
+                mtu,
+                header_len: unfrag + 8,
             })?;
         plan.ufo_size = ufo_size.min(0xFFFF) as u16;
         plan.ip6_frag_id = *next_frag_id;
@@ -219,4 +303,11 @@ fn plan_ipv6(frame: &[u8], l3: usize, mtu: u32, next_frag_id: &mut u32) -> Resul
         plan.head_len = l4 + 8;
     }
     Ok(plan)
+}
+
+/// An address field (the slice has its length by construction).
+fn addr<const N: usize>(b: &[u8]) -> [u8; N] {
+    let mut a = [0; N];
+    a.copy_from_slice(b);
+    a
 }

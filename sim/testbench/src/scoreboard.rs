@@ -67,6 +67,8 @@ impl fmt::Display for Mismatch {
     }
 }
 
+impl std::error::Error for Mismatch {}
+
 /// Compares one datagram's frames. Byte differences are reported before length differences so
 /// that a shifted frame shows where it went wrong.
 pub fn compare(datagram: &str, expected: &[Vec<u8>], actual: &[Vec<u8>]) -> Result<(), Mismatch> {

@@ -1,18 +1,19 @@
 //! Test vectors: CSV files read with serde + csv (format in `testvectors/README.md`). Every
 //! error names the file, the line and the field.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use thiserror::Error;
 use ufo_driver::desc::Status;
 use ufo_driver::packet::{
-    DatagramSpec, Ipv6DatagramSpec, Ipv6ExtHeader, Ipv6ExtKind, PacketSpec, PlainSpec, TxPacket,
-    UdpCsum,
+    DatagramSpec, Ipv6DatagramSpec, Ipv6ExtHeader, Ipv6ExtKind, PacketSpec, PlainSpec, SpecError,
+    TxPacket, UdpCsum,
 };
+use ufo_driver::skb_build::BuildError;
 
 use crate::case::{
-    apply_packet_fault, build_skb, fill_payload, Case, Expect, Fault, Layout, Pattern,
+    apply_packet_fault, build_skb, fill_payload, Case, CaseError, Expect, Fault, Layout, Pattern,
 };
 
 /// One CSV row, as written.
@@ -51,8 +52,9 @@ struct Row {
     proto: String,
 }
 
-/// A vector file that cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A vector file that cannot be used: where, and what is wrong.
+#[derive(Debug, Error)]
+#[error("{}:{line}{}: {problem}", file.display(), field.as_ref().map_or(String::new(), |f| format!(": field '{f}'")))]
 pub struct VectorError {
     /// The file.
     pub file: PathBuf,
@@ -61,32 +63,92 @@ pub struct VectorError {
     /// The column, when one is at fault.
     pub field: Option<String>,
     /// What is wrong.
-    pub message: String,
+    pub problem: Problem,
 }
 
-impl fmt::Display for VectorError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file.display(), self.line)?;
-        if let Some(field) = &self.field {
-            write!(f, ": field '{field}'")?;
-        }
-        write!(f, ": {}", self.message)
-    }
+/// What is wrong with a vector file or row.
+#[derive(Debug, Error)]
+pub enum Problem {
+    /// The path does not exist.
+    #[error("no such file or directory")]
+    Missing,
+    /// A directory cannot be listed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The CSV reader or the row's deserialisation failed.
+    #[error("{0}")]
+    Csv(#[from] csv::Error),
+    /// One field's value is wrong.
+    #[error(transparent)]
+    Field(#[from] FieldError),
 }
 
-impl std::error::Error for VectorError {}
+/// A field value the loader cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum FieldError {
+    /// Not a number.
+    #[error("'{text}': {source}")]
+    Number {
+        /// the value
+        text: String,
+        /// why it is not a number
+        source: std::num::ParseIntError,
+    },
+    /// A number outside the allowed range.
+    #[error("'{text}': expected {range}")]
+    Range {
+        /// the value
+        text: String,
+        /// what is allowed
+        range: &'static str,
+    },
+    /// Not one of the known words.
+    #[error("'{text}': expected {expected}")]
+    Unknown {
+        /// the value
+        text: String,
+        /// what is allowed
+        expected: &'static str,
+    },
+    /// Not an even number of hex digits.
+    #[error("'{0}': expected an even number of hex digits")]
+    Hex(String),
+    /// A value only IPv4 UDP rows take.
+    #[error("'{0}' is for IPv4 UDP rows")]
+    Ipv4UdpOnly(String),
+    /// The packet would be longer than its length field allows.
+    #[error("{payload} payload bytes: {what} over 65535")]
+    TooLong {
+        /// the `payload` column
+        payload: usize,
+        /// which length field
+        what: &'static str,
+    },
+    /// An error status without a fault.
+    #[error("{0} without a fault: a correct packet must be ok")]
+    ErrorWithoutFault(Status),
+    /// A fault that expects OK.
+    #[error("a fault cannot expect ok")]
+    FaultExpectsOk,
+    /// The packet description cannot be emitted.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// The case cannot be built.
+    #[error(transparent)]
+    Case(#[from] CaseError),
+}
 
 /// The `.csv` files of `path` (a file, or a directory read in name order).
 pub fn vector_files(path: &Path) -> Result<Vec<PathBuf>, VectorError> {
-    let err = |message: String| VectorError {
+    let err = |problem: Problem| VectorError {
         file: path.to_path_buf(),
         line: 0,
         field: None,
-        message,
+        problem,
     };
     if path.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| err(e.to_string()))?
+            .map_err(|e| err(e.into()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "csv"))
             .collect();
@@ -95,36 +157,56 @@ pub fn vector_files(path: &Path) -> Result<Vec<PathBuf>, VectorError> {
     } else if path.exists() {
         Ok(vec![path.to_path_buf()])
     } else {
-        Err(err("no such file or directory".into()))
+        Err(err(Problem::Missing))
     }
 }
 
 /// Reads every case of one CSV file.
 pub fn load_file(file: &Path) -> Result<Vec<Case>, VectorError> {
-    let mut rdr = csv::ReaderBuilder::new()
+    let rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(file)
         .map_err(|e| VectorError {
             file: file.to_path_buf(),
             line: 0,
             field: None,
-            message: e.to_string(),
+            problem: e.into(),
         })?;
-    let headers = rdr.headers().cloned().unwrap_or_default();
+    load(rdr, file)
+}
+
+/// Reads every case of CSV text; `file` names it in errors.
+pub fn load_str(text: &str, file: &Path) -> Result<Vec<Case>, VectorError> {
+    let rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    load(rdr, file)
+}
+
+fn load<R: std::io::Read>(mut rdr: csv::Reader<R>, file: &Path) -> Result<Vec<Case>, VectorError> {
+    let headers = rdr.headers().cloned().map_err(|e| VectorError {
+        file: file.to_path_buf(),
+        line: 1,
+        field: None,
+        problem: e.into(),
+    })?;
     let mut cases = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| VectorError {
             file: file.to_path_buf(),
             line: e.position().map_or(0, |p| p.line()),
             field: None,
-            message: e.to_string(),
+            problem: e.into(),
         })?;
         let line = rec.position().map_or(0, |p| p.line());
-        let at = |field: &str, message: String| VectorError {
-            file: file.to_path_buf(),
-            line,
-            field: Some(field.to_string()),
-            message,
+        let at = |field: &str| {
+            let field = Some(field.to_string());
+            move |e: FieldError| VectorError {
+                file: file.to_path_buf(),
+                line,
+                field,
+                problem: e.into(),
+            }
         };
         let row: Row = rec.deserialize(Some(&headers)).map_err(|e| {
             let field = match e.kind() {
@@ -135,32 +217,74 @@ pub fn load_file(file: &Path) -> Result<Vec<Case>, VectorError> {
                     .to_string(),
                 _ => "?".to_string(),
             };
-            at(&field, e.to_string())
+            VectorError {
+                file: file.to_path_buf(),
+                line,
+                field: Some(field),
+                problem: e.into(),
+            }
         })?;
-        cases.push(row_to_case(
-            &row,
-            &format!("{}:{line}", file.display()),
-            &at,
-        )?);
+        let origin = format!("{}:{line}", file.display());
+        cases.push(row_to_case(&row, &origin).map_err(|(field, e)| at(field)(e))?);
     }
     Ok(cases)
 }
 
-fn row_to_case(
-    row: &Row,
-    origin: &str,
-    at: &dyn Fn(&str, String) -> VectorError,
-) -> Result<Case, VectorError> {
-    let layout = parse_layout(&row.layout).map_err(|m| at("layout", m))?;
-    let pattern = parse_pattern(&row.pattern).map_err(|m| at("pattern", m))?;
-    let fault = parse_fault(&row.fault).map_err(|m| at("fault", m))?;
-    let ip_id = parse_u16(&row.ip_id).map_err(|m| at("ip_id", m))?;
-    let ufo = match row.ufo {
-        0 => false,
-        1 => true,
-        n => return Err(at("ufo", format!("{n}: expected 0 or 1"))),
-    };
-    let expect_status = parse_status(&row.expect).map_err(|m| at("expect", m))?;
+/// A field error and the column it belongs to.
+type RowError = (&'static str, FieldError);
+
+/// Tags a field error with its column.
+fn col<T, E: Into<FieldError>>(field: &'static str, r: Result<T, E>) -> Result<T, RowError> {
+    r.map_err(|e| (field, e.into()))
+}
+
+/// The column a case-building error belongs to.
+fn case_error_column(e: &CaseError) -> &'static str {
+    match e {
+        CaseError::Skb(BuildError::MtuTooSmall { .. } | BuildError::MtuTooLarge { .. }) => "mtu",
+        CaseError::HeadPayload { .. } => "head_payload",
+        _ => "layout",
+    }
+}
+
+/// The fault columns that rewrite IPv4 header fields of a UDP datagram.
+fn ipv4_udp_fault(f: &Fault) -> bool {
+    matches!(
+        f,
+        Fault::NotUdp | Fault::BadIhl | Fault::BadTotLen | Fault::NotIpv4
+    )
+}
+
+/// The longest IP packet the 16-bit length fields allow.
+const MAX_IP_LEN: usize = 65535;
+
+fn row_to_case(row: &Row, origin: &str) -> Result<Case, RowError> {
+    let layout = col("layout", parse_layout(&row.layout))?;
+    let pattern = col("pattern", parse_pattern(&row.pattern))?;
+    let fault = col("fault", parse_fault(&row.fault))?;
+    let ip_id = col("ip_id", parse_u16(&row.ip_id))?;
+    let ufo = col("ufo", parse_bool(row.ufo))?;
+    let df = col("df", parse_bool(row.df))?;
+    let expect_status = col("expect", parse_status(&row.expect))?;
+    if !(68..=65535).contains(&row.mtu) {
+        return Err((
+            "mtu",
+            FieldError::Range {
+                text: row.mtu.to_string(),
+                range: "68..65535",
+            },
+        ));
+    }
+    // Checked before any payload is allocated: a typo such as 9e9 must not allocate gigabytes.
+    if row.payload > MAX_IP_LEN {
+        return Err((
+            "payload",
+            FieldError::TooLong {
+                payload: row.payload,
+                what: "IP packet length",
+            },
+        ));
+    }
     // Plain packets: `full` asks the device for the checksum (the frame carries the seed),
     // `sw` carries the checksum software computed and asks nothing.
     let udp_csum = match (row.udp_csum.as_str(), ufo) {
@@ -168,24 +292,27 @@ fn row_to_case(
         ("full", false) => UdpCsum::Seed,
         ("none", _) => UdpCsum::None,
         (other, _) => {
-            return Err(at(
+            return Err((
                 "udp_csum",
-                format!("'{other}': expected full, none, or sw (plain only)"),
+                FieldError::Unknown {
+                    text: other.to_string(),
+                    expected: "full, none, or sw (plain only)",
+                },
             ))
         }
     };
-    let vlan = parse_list(&row.vlan, parse_u16).map_err(|m| at("vlan", m))?;
+    let vlan = col("vlan", parse_list(&row.vlan, parse_u16))?;
     let vlan_insert = if row.vlan_insert.is_empty() {
         None
     } else {
-        Some(parse_u16(&row.vlan_insert).map_err(|m| at("vlan_insert", m))?)
+        Some(col("vlan_insert", parse_u16(&row.vlan_insert))?)
     };
     let ip6_frag_id = if row.frag_id.is_empty() {
         0x1234_5678
     } else {
-        parse_u32(&row.frag_id).map_err(|m| at("frag_id", m))?
+        col("frag_id", parse_u32(&row.frag_id))?
     };
-    let ip_options = parse_hex(&row.ip_options).map_err(|m| at("ip_options", m))?;
+    let ip_options = col("ip_options", parse_hex(&row.ip_options))?;
     let mut pattern_spec = DatagramSpec {
         dst_mac: [0x02, 0x00, 0x00, 0x00, 0x00, 0x02],
         src_mac: [0x02, 0x00, 0x00, 0x00, 0x00, 0x01],
@@ -195,7 +322,7 @@ fn row_to_case(
         ip_id,
         tos: 0,
         ttl: 64,
-        df: row.df != 0,
+        df,
         ip_options,
         src_port: 40000,
         dst_port: 9,
@@ -203,28 +330,70 @@ fn row_to_case(
         udp_csum,
     };
     let ip = row.ip.unwrap_or(4);
+    let is_ipv4_udp = ip == 4 && matches!(row.proto.as_str(), "" | "udp");
+    if !is_ipv4_udp {
+        if !pattern_spec.ip_options.is_empty() {
+            return Err((
+                "ip_options",
+                FieldError::Ipv4UdpOnly(row.ip_options.clone()),
+            ));
+        }
+        if pattern == Pattern::ChecksumZero {
+            return Err(("pattern", FieldError::Ipv4UdpOnly(row.pattern.clone())));
+        }
+        if ipv4_udp_fault(&fault) {
+            return Err(("fault", FieldError::Ipv4UdpOnly(row.fault.clone())));
+        }
+    }
+    if ip == 4 && !row.ext.is_empty() {
+        return Err((
+            "ext",
+            FieldError::Unknown {
+                text: row.ext.clone(),
+                expected: "nothing: extension headers are for IPv6 rows",
+            },
+        ));
+    }
     let spec = match (ip, row.proto.as_str()) {
         (4, "" | "udp") => {
-            if pattern_spec.ip_header_len() + 8 + row.payload > 65535 {
-                return Err(at(
+            col("ip_options", pattern_spec.validate())?;
+            if pattern_spec.ip_header_len() + 8 + row.payload > MAX_IP_LEN {
+                return Err((
                     "payload",
-                    format!("{}: IPv4 total length over 65535", row.payload),
+                    FieldError::TooLong {
+                        payload: row.payload,
+                        what: "IPv4 total length",
+                    },
                 ));
             }
-            fill_payload(&mut pattern_spec, row.payload, &pattern);
+            col(
+                "pattern",
+                fill_payload(&mut pattern_spec, row.payload, &pattern),
+            )?;
             PacketSpec::Udp4(pattern_spec)
         }
         (6, "" | "udp") => {
-            if pattern == Pattern::ChecksumZero {
-                return Err(at("pattern", "csum0 is for IPv4 rows".into()));
+            let ext_headers = col("ext", parse_ext(&row.ext))?;
+            let ext_len: usize = ext_headers.iter().map(Ipv6ExtHeader::len).sum();
+            if ext_len + 8 + row.payload > MAX_IP_LEN {
+                return Err((
+                    "payload",
+                    FieldError::TooLong {
+                        payload: row.payload,
+                        what: "IPv6 payload length",
+                    },
+                ));
             }
-            fill_payload(&mut pattern_spec, row.payload, &pattern);
-            let ext_headers = parse_ext(&row.ext).map_err(|m| at("ext", m))?;
+            col(
+                "pattern",
+                fill_payload(&mut pattern_spec, row.payload, &pattern),
+            )?;
             let final_dst = ext_headers
                 .iter()
                 .rev()
-                .find(|h| h.kind == Ipv6ExtKind::Routing && h.body.len() >= 22)
-                .map(|h| h.body[h.body.len() - 16..].try_into().expect("16 bytes"));
+                .filter(|h| h.kind == Ipv6ExtKind::Routing)
+                .find_map(|h| h.body.get(h.body.len().checked_sub(16)?..))
+                .and_then(|a| <[u8; 16]>::try_from(a).ok());
             let spec6 = Ipv6DatagramSpec {
                 dst_mac: pattern_spec.dst_mac,
                 src_mac: pattern_spec.src_mac,
@@ -241,16 +410,23 @@ fn row_to_case(
                 payload: pattern_spec.payload,
                 udp_csum,
             };
-            if spec6.payload_len() > 65535 {
-                return Err(at(
-                    "payload",
-                    format!("{}: IPv6 payload length over 65535", row.payload),
-                ));
-            }
+            col("ext", spec6.validate())?;
             PacketSpec::Udp6(spec6)
         }
         (4, "tcp") if !ufo => {
-            fill_payload(&mut pattern_spec, row.payload, &pattern);
+            if 20 + 20 + row.payload > MAX_IP_LEN {
+                return Err((
+                    "payload",
+                    FieldError::TooLong {
+                        payload: row.payload,
+                        what: "IPv4 total length",
+                    },
+                ));
+            }
+            col(
+                "pattern",
+                fill_payload(&mut pattern_spec, row.payload, &pattern),
+            )?;
             let mut t = PlainSpec::tcp_ipv4_partial(
                 pattern_spec.src_ip,
                 pattern_spec.dst_ip,
@@ -261,12 +437,23 @@ fn row_to_case(
             PacketSpec::Plain(t)
         }
         (4 | 6, p) => {
-            return Err(at(
+            return Err((
                 "proto",
-                format!("'{p}': expected udp, or tcp (IPv4, ufo 0)"),
+                FieldError::Unknown {
+                    text: p.to_string(),
+                    expected: "udp, or tcp (IPv4, ufo 0)",
+                },
             ))
         }
-        (n, _) => return Err(at("ip", format!("{n}: expected 4 or 6"))),
+        (n, _) => {
+            return Err((
+                "ip",
+                FieldError::Range {
+                    text: n.to_string(),
+                    range: "4 or 6",
+                },
+            ))
+        }
     };
     let tx = TxPacket {
         spec,
@@ -275,20 +462,16 @@ fn row_to_case(
         vlan_insert,
     };
     let name = row.name.clone();
+    let built = |e: CaseError| (case_error_column(&e), FieldError::Case(e));
     let mut case = match (&fault, expect_status) {
         (Fault::None, Status::Ok) | (Fault::SopInside, Status::DescChain) => {
             Case::from_tx(name, origin.to_string(), &tx, &layout, row.head_payload)
-                .map_err(|m| at("layout", m))?
+                .map_err(built)?
         }
-        (Fault::None, s) => {
-            return Err(at(
-                "expect",
-                format!("{s} without a fault: a correct packet must be ok"),
-            ))
-        }
-        (_, Status::Ok) => return Err(at("expect", "a fault cannot expect ok".into())),
+        (Fault::None, s) => return Err(("expect", FieldError::ErrorWithoutFault(s))),
+        (_, Status::Ok) => return Err(("expect", FieldError::FaultExpectsOk)),
         (_, s) => {
-            let skb = build_skb(&tx, &layout, row.head_payload).map_err(|m| at("layout", m))?;
+            let skb = build_skb(&tx, &layout, row.head_payload).map_err(built)?;
             Case {
                 name,
                 origin: origin.to_string(),
@@ -300,51 +483,94 @@ fn row_to_case(
         }
     };
     if fault == Fault::SopInside {
-        let Expect::Frames(frames) = case.expect else {
-            unreachable!("from_tx expects frames")
-        };
-        case.expect = Expect::ChainErrorThenFrames(frames);
+        if let Expect::Frames(frames) =
+            std::mem::replace(&mut case.expect, Expect::Error(Status::Ok))
+        {
+            case.expect = Expect::ChainErrorThenFrames(frames);
+        }
     }
-    let l3 = 14 + 4 * row.vlan.split('/').filter(|t| !t.is_empty()).count();
-    apply_packet_fault(&mut case.skb, l3, &fault);
+    let l3 = 14 + 4 * vlan_count(&row.vlan);
+    col("fault", apply_packet_fault(&mut case.skb, l3, &fault))?;
     case.fault = fault;
     Ok(case)
 }
 
-fn parse_list<T>(s: &str, f: fn(&str) -> Result<T, String>) -> Result<Vec<T>, String> {
+fn vlan_count(s: &str) -> usize {
+    s.split('/').filter(|t| !t.is_empty()).count()
+}
+
+fn parse_bool(n: u8) -> Result<bool, FieldError> {
+    match n {
+        0 => Ok(false),
+        1 => Ok(true),
+        n => Err(FieldError::Range {
+            text: n.to_string(),
+            range: "0 or 1",
+        }),
+    }
+}
+
+fn parse_list<T>(s: &str, f: fn(&str) -> Result<T, FieldError>) -> Result<Vec<T>, FieldError> {
     s.split('/').filter(|x| !x.is_empty()).map(f).collect()
 }
 
-fn parse_u32(s: &str) -> Result<u32, String> {
-    let r = match s.strip_prefix("0x") {
-        Some(hex) => u32::from_str_radix(hex, 16),
-        None => s.parse(),
-    };
-    r.map_err(|e| format!("'{s}': {e}"))
+fn number<T: std::str::FromStr<Err = std::num::ParseIntError>>(s: &str) -> Result<T, FieldError> {
+    s.parse().map_err(|source| FieldError::Number {
+        text: s.to_string(),
+        source,
+    })
 }
 
-fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
-    let s = s.strip_prefix("0x").unwrap_or(s);
-    if !s.len().is_multiple_of(2) {
-        return Err(format!("'{s}': an even number of hex digits"));
+fn parse_u32(s: &str) -> Result<u32, FieldError> {
+    match s.strip_prefix("0x") {
+        Some(hex) => u32::from_str_radix(hex, 16).map_err(|source| FieldError::Number {
+            text: s.to_string(),
+            source,
+        }),
+        None => number(s),
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|e| format!("'{s}': {e}")))
-        .collect()
 }
+
+fn parse_u16(s: &str) -> Result<u16, FieldError> {
+    u16::try_from(parse_u32(s)?).map_err(|_| FieldError::Range {
+        text: s.to_string(),
+        range: "0..65535",
+    })
+}
+
+fn parse_hex(s: &str) -> Result<Vec<u8>, FieldError> {
+    let digits = s.strip_prefix("0x").unwrap_or(s).as_bytes();
+    if !digits.len().is_multiple_of(2) || !digits.iter().all(u8::is_ascii_hexdigit) {
+        return Err(FieldError::Hex(s.to_string()));
+    }
+    let nibble = |d: u8| (d as char).to_digit(16).unwrap_or(0) as u8;
+    Ok(digits
+        .chunks(2)
+        .map(|p| nibble(p[0]) << 4 | nibble(p[1]))
+        .collect())
+}
+
+/// Longest skippable option `hop:N`/`dest:N` can carry: type, length byte, 255 data bytes.
+const MAX_TLV: usize = 2 + 255;
+/// Most addresses of a Routing header: its length byte counts 8-byte units after the first 8
+/// bytes, so 8 + 16 K <= 8 + 255 * 8.
+const MAX_ROUTE_ADDRS: usize = 127;
 
 /// IPv6 extension headers: `hop`, `dest` (options headers padded to 8 bytes; `hop:N` /
-/// `dest:N` carry an N-byte skippable TLV), `route:K` (Routing type 0 with K addresses, the
-/// last one the final destination), separated by `/`, in wire order.
-fn parse_ext(s: &str) -> Result<Vec<Ipv6ExtHeader>, String> {
+/// `dest:N` carry an N-byte skippable TLV, N from 2 to 257), `route:K` (Routing type 0 with K
+/// addresses, 1 to 127, the last one the final destination), separated by `/`, in wire order.
+fn parse_ext(s: &str) -> Result<Vec<Ipv6ExtHeader>, FieldError> {
     let mut out = Vec::new();
     for item in s.split('/').filter(|x| !x.is_empty()) {
         let (kind, arg) = item.split_once(':').unwrap_or((item, ""));
-        let n: usize = if arg.is_empty() {
-            0
+        let n: Option<usize> = if arg.is_empty() {
+            None
         } else {
-            arg.parse().map_err(|e| format!("'{item}': {e}"))?
+            Some(number(arg)?)
+        };
+        let range = |range| FieldError::Range {
+            text: item.to_string(),
+            range,
         };
         out.push(match kind {
             "hop" | "dest" => {
@@ -354,84 +580,79 @@ fn parse_ext(s: &str) -> Result<Vec<Ipv6ExtHeader>, String> {
                     Ipv6ExtKind::DestOptions
                 };
                 // an unknown option whose type's top bits say "skip" (RFC 8200 4.2): 0x1E
-                let tlv = if n >= 2 {
-                    let mut t = vec![0x1E, (n - 2) as u8];
-                    t.resize(n, 0xA5);
-                    t
-                } else {
-                    Vec::new()
+                let tlv = match n {
+                    None => Vec::new(),
+                    Some(n @ 2..=MAX_TLV) => {
+                        let mut t = vec![0x1E, (n - 2) as u8];
+                        t.resize(n, 0xA5);
+                        t
+                    }
+                    Some(_) => return Err(range("an option length N from 2 to 257")),
                 };
                 Ipv6ExtHeader::options(k, &tlv)
             }
             "route" => {
-                let addrs: Vec<[u8; 16]> = (0..n.max(1))
+                let k = match n {
+                    None => 1,
+                    Some(k @ 1..=MAX_ROUTE_ADDRS) => k,
+                    Some(_) => return Err(range("K from 1 to 127 addresses")),
+                };
+                let addrs: Vec<[u8; 16]> = (1..=k as u8)
                     .map(|i| {
-                        let mut a = [
-                            0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0,
-                        ];
-                        a[15] = i as u8 + 1;
-                        a
+                        [
+                            0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, i,
+                        ]
                     })
                     .collect();
-                Ipv6ExtHeader::routing(0, addrs.len() as u8, &addrs)
+                Ipv6ExtHeader::routing(0, k as u8, &addrs)
             }
             _ => {
-                return Err(format!(
-                    "'{item}': expected hop, dest, route with optional :N"
-                ))
+                return Err(FieldError::Unknown {
+                    text: item.to_string(),
+                    expected: "hop, dest, route with optional :N",
+                })
             }
         });
     }
     Ok(out)
 }
 
-fn parse_u16(s: &str) -> Result<u16, String> {
-    u16::try_from(parse_u32(s)?).map_err(|_| format!("'{s}': more than 65535"))
-}
-
-fn parse_layout(s: &str) -> Result<Layout, String> {
+fn parse_layout(s: &str) -> Result<Layout, FieldError> {
     let (kind, arg) = s.split_once(':').unwrap_or((s, ""));
     match kind {
         "pages" => Ok(Layout::Pages),
         "linear" => Ok(Layout::Linear),
-        "random" => arg
-            .parse()
-            .map(Layout::Random)
-            .map_err(|e| format!("'{s}': {e}")),
-        "offset" => arg
-            .parse()
-            .map(Layout::Offset)
-            .map_err(|e| format!("'{s}': {e}")),
+        "random" => number(arg).map(Layout::Random),
+        "offset" => number(arg).map(Layout::Offset),
         "frags" => arg
             .split('/')
-            .map(|x| x.parse::<usize>().map_err(|e| format!("'{s}': '{x}': {e}")))
+            .map(number)
             .collect::<Result<Vec<_>, _>>()
             .map(Layout::Frags),
-        _ => Err(format!(
-            "'{s}': expected pages, linear, random:SEED, offset:N or frags:L1/L2/..."
-        )),
+        _ => Err(FieldError::Unknown {
+            text: s.to_string(),
+            expected: "pages, linear, random:SEED, offset:N or frags:L1/L2/...",
+        }),
     }
 }
 
-fn parse_pattern(s: &str) -> Result<Pattern, String> {
+fn parse_pattern(s: &str) -> Result<Pattern, FieldError> {
     match s.split_once(':') {
-        Some(("random", seed)) => seed
-            .parse()
-            .map(Pattern::Random)
-            .map_err(|e| format!("'{s}': {e}")),
+        Some(("random", seed)) => number(seed).map(Pattern::Random),
         _ => match s {
             "inc" => Ok(Pattern::Incrementing),
             "zero" => Ok(Pattern::Zero),
             "ff" => Ok(Pattern::Ones),
             "csum0" => Ok(Pattern::ChecksumZero),
-            _ => Err(format!(
-                "'{s}': expected inc, zero, ff, csum0 or random:SEED"
-            )),
+            _ => Err(FieldError::Unknown {
+                text: s.to_string(),
+                expected: "inc, zero, ff, csum0 or random:SEED",
+            }),
         },
     }
 }
 
-fn parse_fault(s: &str) -> Result<Fault, String> {
+fn parse_fault(s: &str) -> Result<Fault, FieldError> {
     if let Some(n) = s.strip_prefix("ufo_size:") {
         return parse_u16(n).map(Fault::UfoSize);
     }
@@ -451,15 +672,17 @@ fn parse_fault(s: &str) -> Result<Fault, String> {
         "not_ipv4" => Fault::NotIpv4,
         "limit" => Fault::Limit,
         _ => {
-            return Err(format!(
-                "'{s}': expected none, no_sop, sop_inside, no_eop, desc_dma, dma_err, too_long, \
-                 zero_len, hdr_split, not_udp, bad_ihl, bad_tot_len, not_ipv4, limit or ufo_size:N"
-            ))
+            return Err(FieldError::Unknown {
+                text: s.to_string(),
+                expected: "none, no_sop, sop_inside, no_eop, desc_dma, dma_err, too_long, \
+                           zero_len, hdr_split, not_udp, bad_ihl, bad_tot_len, not_ipv4, limit \
+                           or ufo_size:N",
+            })
         }
     })
 }
 
-fn parse_status(s: &str) -> Result<Status, String> {
+fn parse_status(s: &str) -> Result<Status, FieldError> {
     Ok(match s {
         "ok" => Status::Ok,
         "desc_chain" => Status::DescChain,
@@ -469,9 +692,10 @@ fn parse_status(s: &str) -> Result<Status, String> {
         "header" => Status::Header,
         "ufo_size" => Status::UfoSize,
         _ => {
-            return Err(format!(
-                "'{s}': expected ok, desc_chain, desc_dma, dma_read, length, header or ufo_size"
-            ))
+            return Err(FieldError::Unknown {
+                text: s.to_string(),
+                expected: "ok, desc_chain, desc_dma, dma_read, length, header or ufo_size",
+            })
         }
     })
 }

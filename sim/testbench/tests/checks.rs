@@ -59,7 +59,9 @@ fn golden_frames_of_the_random_mix_pass_both_checks() {
 /// software checksums a Linux host computes for them).
 #[test]
 fn a_replayed_capture_puts_only_complete_checksums_on_the_wire() {
-    let frames = random::capture_frames(7, 300).unwrap();
+    let frames = random::capture_frames(7, 300)
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
     let (cases, errors) = replay::cases_from_frames(&frames, 1500);
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(cases.len(), frames.len());
@@ -81,7 +83,9 @@ fn independent_reassembly_check_catches_what_it_should() {
         let mut bad = frames.clone();
         let last = bad[2].len() - 1;
         bad[2][last] ^= 0x40;
-        let err = independent_check("corrupt", case, &bad).expect_err("payload corruption");
+        let err = independent_check("corrupt", case, &bad)
+            .expect_err("payload corruption")
+            .to_string();
         assert!(err.contains("independent reassembly"), "{err}");
         // a missing fragment
         let mut short = frames.clone();
@@ -118,7 +122,9 @@ fn plain_checksum_offload_is_checked_independently() {
         // The seed the host left, as if the device had not completed it.
         let mut seed = frames.clone();
         seed[0][wire_at..wire_at + 2].copy_from_slice(&case.skb.to_bytes()[sent_at..sent_at + 2]);
-        let err = independent_check("seed", case, &seed).expect_err("seed left in place");
+        let err = independent_check("seed", case, &seed)
+            .expect_err("seed left in place")
+            .to_string();
         assert!(err.contains("Invalid"), "{}: {err}", case.name);
         assert!(
             verify_checksums("seed", &seed[0], false).is_err(),

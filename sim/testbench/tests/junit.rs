@@ -90,5 +90,5 @@ fn written_to_a_new_directory() {
     let e = suite()
         .write(std::path::Path::new("/proc/nope/junit.xml"))
         .unwrap_err();
-    assert!(e.contains("/proc/nope"), "{e}");
+    assert!(e.to_string().contains("/proc/nope"), "{e}");
 }

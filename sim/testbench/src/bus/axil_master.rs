@@ -44,6 +44,22 @@ pub struct AxilResult {
     pub end_cycle: u64,
 }
 
+/// A register-bus fault to inject, to test how the harness reports one: the slave's answer to
+/// accesses of one register is lost or turned into an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AxilFault {
+    /// Accesses to this byte address never complete (the master ignores the response).
+    NoResponse {
+        /// Register byte address.
+        addr: u32,
+    },
+    /// Accesses to this byte address answer `SLVERR`.
+    SlvErr {
+        /// Register byte address.
+        addr: u32,
+    },
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     Idle,
@@ -71,6 +87,7 @@ pub struct AxilMaster {
     d_rready: bool,
     results: VecDeque<AxilResult>,
     violations: Vec<Violation>,
+    fault: Option<AxilFault>,
 }
 
 impl Default for AxilMaster {
@@ -93,7 +110,13 @@ impl AxilMaster {
             d_rready: false,
             results: VecDeque::new(),
             violations: Vec::new(),
+            fault: None,
         }
+    }
+
+    /// Injects a register-bus fault from now on (`None`: a faultless bus again).
+    pub fn inject_fault(&mut self, fault: Option<AxilFault>) {
+        self.fault = fault;
     }
 
     /// Queues a full-word write.
@@ -138,6 +161,12 @@ impl AxilMaster {
     /// Takes the violations seen so far.
     pub fn take_violations(&mut self) -> Vec<Violation> {
         std::mem::take(&mut self.violations)
+    }
+
+    /// Gives up the operation in flight (its response never came), so the next one can start.
+    pub fn abandon(&mut self) {
+        self.op = None;
+        self.phase = Phase::Idle;
     }
 
     /// Drops queued and in-flight operations and results (for a DUT reset).
@@ -232,7 +261,15 @@ impl AxilMaster {
                 (self.d_rready && rvalid).then(|| (p.rdata(), p.rresp()))
             }
         };
-        if let Some((data, resp)) = done {
+        if let Some((data, mut resp)) = done {
+            let addr = match op {
+                AxilOp::Write { addr, .. } | AxilOp::Read { addr } => addr,
+            };
+            match self.fault {
+                Some(AxilFault::NoResponse { addr: a }) if a == addr => return,
+                Some(AxilFault::SlvErr { addr: a }) if a == addr => resp = resp::SLVERR,
+                _ => {}
+            }
             self.results.push_back(AxilResult {
                 op,
                 data,

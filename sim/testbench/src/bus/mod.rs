@@ -19,7 +19,7 @@ pub mod axis_sink;
 pub mod host_mem;
 pub mod wires;
 
-pub use axil_master::{AxilMaster, AxilOp, AxilResult};
+pub use axil_master::{AxilFault, AxilMaster, AxilOp, AxilResult};
 pub use axis_sink::{AxisSink, AxisSinkConfig, AxisSinkStats, Frame};
 pub use host_mem::{BurstRecord, HostMem, HostMemConfig, HostMemStats};
 

@@ -1,0 +1,217 @@
+//! Engine and bus faults the harness must report as one FAIL naming the cause, never as a panic
+//! or a cascade: a register access that never completes or answers SLVERR, a MAC that stops,
+//! a trace file that cannot be created; and a slow MAC that is not a fault at all.
+
+use std::path::{Path, PathBuf};
+
+use ufo_driver::desc::regs;
+use ufo_sim::bus::AxilFault;
+use ufo_sim::case::Case;
+use ufo_sim::model::ModelError;
+use ufo_sim::runner::{CaseFailure, RunConfig, RunError, RunFailure, RunReport, Runner, Traffic};
+use ufo_sim::{random, vectors, TbError};
+
+fn config(seed: u64, traffic: Traffic) -> RunConfig {
+    RunConfig {
+        seed,
+        trace: None,
+        traffic,
+        max_in_flight: 8,
+    }
+}
+
+fn randoms(seed: u64, n: u64) -> Vec<Case> {
+    (0..n)
+        .map(|k| random::random_case(seed, k, &[1500]).unwrap())
+        .collect()
+}
+
+/// The report of a run that stopped: exactly one failure (the cause), every case unchecked.
+fn assert_one_cause(report: &RunReport) -> &RunFailure {
+    let abort = report.summary.abort.as_ref().expect("the run stopped");
+    assert_eq!(
+        report.global_errors.len(),
+        1,
+        "one cause, reported once: {:#?}",
+        report.global_errors
+    );
+    assert!(report
+        .outcomes
+        .iter()
+        .all(|o| matches!(o.result, Err(CaseFailure::Unchecked))));
+    assert_eq!(
+        abort.in_flight + abort.not_started.unwrap(),
+        report.outcomes.len(),
+        "the count names every case the cause left"
+    );
+    &report.global_errors[0]
+}
+
+#[test]
+fn doorbell_without_response_is_one_fail_with_the_register_state() {
+    let mut runner = Runner::new(config(1, Traffic::default())).unwrap();
+    runner.tb.axil.inject_fault(Some(AxilFault::NoResponse {
+        addr: regs::TX_TAIL,
+    }));
+    let report = runner.run(&randoms(1, 5), |_| {});
+    let cause = assert_one_cause(&report);
+    let RunFailure::Register { error, state } = cause else {
+        panic!("a register failure, got {cause}")
+    };
+    assert_eq!(state.waiting_for, ["random-0"]);
+    assert!(state.status.is_some(), "STATUS still reads: {cause}");
+    let msg = cause.to_string();
+    assert!(msg.starts_with("register bus: register write of "), "{msg}");
+    assert!(
+        msg.contains(" to TX_TAIL (0x1c): no response within 1000 cycles"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("STATUS=0x") && msg.contains("TX_HEAD="),
+        "{msg}"
+    );
+    assert_eq!(format!("{:?}", error.fault), "NoResponse { cycles: 1000 }");
+    let abort = report.summary.abort.as_ref().unwrap();
+    assert_eq!((abort.in_flight, abort.not_started), (1, Some(4)));
+}
+
+#[test]
+fn slverr_on_a_register_is_one_fail_with_the_register_state() {
+    let mut runner = Runner::new(config(2, Traffic::default())).unwrap();
+    // Let two packets through, then break the doorbell.
+    let cases = randoms(2, 6);
+    let first = runner.run(&cases[..2], |_| {});
+    assert_eq!(first.passed(), 2, "{:?}", first.global_errors);
+    runner.tb.axil.inject_fault(Some(AxilFault::SlvErr {
+        addr: regs::TX_TAIL,
+    }));
+    let report = runner.run(&cases[2..], |_| {});
+    let msg = assert_one_cause(&report).to_string();
+    assert!(
+        msg.contains("TX_TAIL (0x1c): error response 2 (SLVERR)"),
+        "{msg}"
+    );
+    assert!(msg.contains("STATUS=0x"), "{msg}");
+}
+
+#[test]
+fn a_mac_that_stops_is_one_hang_not_a_cascade() {
+    let traffic = Traffic::default();
+    let mut runner = Runner::new(config(3, traffic)).unwrap();
+    runner.tb.sink.set_tready_prob(0.0); // the MAC stops taking beats
+    let start = runner.tb.cycle();
+    let report = runner.run(&randoms(3, 20), |_| {});
+    let cause = assert_one_cause(&report);
+    let RunFailure::Hang { limit, state, .. } = cause else {
+        panic!("a hang, got {cause}")
+    };
+    assert_eq!(*limit, traffic.stall_limit());
+    assert!(!state.waiting_for.is_empty());
+    // found within the limit of the last beat, not after a fixed 400,000 cycles
+    assert!(
+        report.cycles - start < 20 * limit,
+        "{} cycles",
+        report.cycles - start
+    );
+    let msg = cause.to_string();
+    assert!(
+        msg.starts_with("engine hang: no beat on any bus for"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("STATUS=0x") && msg.contains("waiting for"),
+        "{msg}"
+    );
+    // no counter or protocol complaints that only follow from the hang
+    assert!(report
+        .global_errors
+        .iter()
+        .all(|e| !matches!(e, RunFailure::Counter { .. })));
+}
+
+fn vector(name: &str) -> Case {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testvectors");
+    let mut all = Vec::new();
+    for f in vectors::vector_files(&dir).unwrap() {
+        all.extend(vectors::load_file(&f).unwrap());
+    }
+    all.into_iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("vector {name}"))
+}
+
+#[test]
+fn a_slow_mac_is_not_a_hang_while_frames_leave() {
+    // One beat in 100 cycles: the 65,507-byte datagram takes about 850,000 cycles to leave,
+    // more than twice the old fixed 400,000-cycle limit, and passes.
+    let traffic = Traffic {
+        tready_prob: 0.01,
+        ..Traffic::default()
+    };
+    let mut runner = Runner::new(config(4, traffic)).unwrap();
+    let report = runner.run(&[vector("v4-max"), vector("v6-max-1500")], |_| {});
+    assert!(report.summary.abort.is_none(), "{:?}", report.global_errors);
+    assert_eq!(report.passed(), 2, "{:?}", report.global_errors);
+    assert!(report.cycles > 800_000, "{} cycles", report.cycles);
+    assert!(report.summary.longest_stall < traffic.stall_limit());
+}
+
+#[test]
+fn the_hang_limit_follows_the_bus_settings() {
+    let base = Traffic::default();
+    let slow_host = Traffic {
+        read_latency: 5_000,
+        ..base
+    };
+    let slow_mac = Traffic {
+        tready_prob: 0.001,
+        ..base
+    };
+    assert!(slow_host.stall_limit() >= base.stall_limit() + 2 * 5_000 - 2 * 20);
+    assert!(slow_mac.stall_limit() > base.stall_limit() + 30_000);
+    // the completion budget grows with what is in flight and with a slower MAC or host
+    let b = |t: Traffic, beats_out| t.completion_budget(100, beats_out, 10);
+    assert!(b(base, 8 * 1_000) > b(base, 1_000));
+    assert!(b(slow_mac, 1_000) > b(base, 1_000));
+    assert!(slow_host.completion_budget(100, 0, 10) > base.completion_budget(100, 0, 10));
+    // a bus that is never ready is refused, not simulated into a hang
+    for bad in [
+        Traffic {
+            tready_prob: 0.0,
+            ..base
+        },
+        Traffic {
+            ar_accept_prob: 0.0,
+            ..base
+        },
+        Traffic {
+            r_gap_prob: 1.0,
+            ..base
+        },
+        Traffic {
+            reorder_prob: 1.5,
+            ..base
+        },
+    ] {
+        assert!(matches!(bad.validate(), Err(RunError::Traffic { .. })));
+        assert!(Runner::new(config(1, bad)).is_err());
+    }
+}
+
+#[test]
+fn an_uncreatable_trace_is_an_error_not_a_panic() {
+    let file = PathBuf::from("/proc/ufo-sim-no/trace.fst");
+    let err = Runner::new(RunConfig {
+        trace: Some(file.clone()),
+        ..config(1, Traffic::default())
+    })
+    .err()
+    .expect("cannot create it");
+    assert!(
+        matches!(&err, RunError::Bench(TbError::Model(ModelError::Trace { path, .. })) if *path == file),
+        "{err}"
+    );
+    assert!(err
+        .to_string()
+        .starts_with("cannot create the trace file /proc/ufo-sim-no/trace.fst: "));
+}
