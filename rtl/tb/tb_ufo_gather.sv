@@ -21,7 +21,7 @@
 //     beats returned an error), r_ptr; hdr_ptr when its header window (min(HDR_BYTES, packet)
 //     bytes) has landed, and the window's words in its header slot;
 //   - unsolicited exactly for beats with no burst outstanding; no beat lost;
-//   - with an always-ready slave, a ring of two largest packets and OUTSTANDING_BEATS >= 32, the
+//   - with an always-ready slave, a ring of 2+ largest packets and OUTSTANDING_BEATS >= 32, the
 //     R channel busy >= 85% of the cycles (markers take a cycle each and the bench keeps at most
 //     16 packets in flight, which small packets at 512 bits do not quite fill).
 `default_nettype none
@@ -33,7 +33,7 @@ module tb_ufo_gather #(
     parameter int OUTSTANDING_BEATS  = 64,
     parameter int OUTSTANDING_BURSTS = 8,
     parameter int NUM_HDR            = 4,
-    parameter int RING_MULT          = 2,     // packet ring size in largest packets
+    parameter int RING_MULT          = 4,     // packet ring size in largest packets
     parameter int N_PKTS             = 500
 ) (
     input  logic clk,
