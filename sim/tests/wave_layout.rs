@@ -20,6 +20,7 @@ const FST_ST_GEN_ATTRBEGIN: u8 = 252;
 const FST_ST_GEN_ATTREND: u8 = 253;
 const FST_ST_VCD_SCOPE: u8 = 254;
 const FST_ST_VCD_UPSCOPE: u8 = 255;
+const FST_MT_ENUMTABLE: u8 = 7;
 
 fn u64_be(b: &[u8], at: usize) -> u64 {
     u64::from_be_bytes(b[at..at + 8].try_into().expect("8 bytes"))
@@ -70,6 +71,7 @@ fn varint(b: &[u8], at: &mut usize) -> u64 {
 }
 
 /// Every variable of the hierarchy as `scope.scope.name[msb:lsb]` (GTKWave's spelling).
+/// and the names of the enumeration tables (attribute FST_MT_ENUMTABLE) among them.
 fn signal_names(hier: &[u8]) -> BTreeSet<String> {
     let (mut names, mut scope, mut at) = (BTreeSet::new(), Vec::<String>::new(), 0);
     while at < hier.len() {
@@ -85,9 +87,15 @@ fn signal_names(hier: &[u8]) -> BTreeSet<String> {
                 scope.pop();
             }
             FST_ST_GEN_ATTRBEGIN => {
+                let subtype = hier[at + 1];
                 at += 2; // attribute type and subtype
-                cstr(hier, &mut at);
+                let name = cstr(hier, &mut at);
                 varint(hier, &mut at);
+                if subtype == FST_MT_ENUMTABLE && !name.is_empty() {
+                    // "type_name count literal... value...": keep the type's name
+                    let ty = name.split(' ').next().unwrap_or_default();
+                    names.insert(format!("enum {ty}"));
+                }
             }
             FST_ST_GEN_ATTREND => {}
             _ => {
@@ -166,8 +174,18 @@ fn every_signal_of_the_gtkwave_layout_is_in_a_trace() {
         .collect::<Vec<_>>()
         .join(" ");
     assert!(
-        layout.contains(&format!("-Parser state: {legend}\n")),
+        layout.contains(&format!("-Parser (names from the enum table; legend) {legend}\n")),
         "the layout's parser state legend must read: {legend}"
+    );
+    // ... and the waveform shows the names: Verilator writes the enum's table into the FST, and
+    // the layout displays the state with GTKWave's enum flag (bit 32) in binary, the table's radix
+    assert!(
+        names.contains("enum ufo_hdr_parse.state_e"),
+        "no enum table for the parser state in the trace"
+    );
+    assert!(
+        layout.contains("@100000028\nTOP.ufo_nic_top.u_parse.state_q[3:0]\n"),
+        "the parser state must be shown through its enum table (flags @100000028)"
     );
 }
 
