@@ -174,7 +174,9 @@ fn every_signal_of_the_gtkwave_layout_is_in_a_trace() {
         .collect::<Vec<_>>()
         .join(" ");
     assert!(
-        layout.contains(&format!("-Parser (names from the enum table; legend) {legend}\n")),
+        layout.contains(&format!(
+            "-Parser (names from the enum table; legend) {legend}\n"
+        )),
         "the layout's parser state legend must read: {legend}"
     );
     // ... and the waveform shows the names: Verilator writes the enum's table into the FST, and
