@@ -197,7 +197,8 @@ module ufo_fragmenter #(
   assign tx_wr.wire_bytes  = cur.null_cmd ? 32'd0 : (first ? 32'd0 : bytes_q) + 32'(frame_bytes);
 
   // ---------------------------------------------------------------- stage 2: patches
-  ctx_t        s2_ctx_q;
+  // The context of the frame in this stage is ctx_q: both are loaded with `cur` when a frame is
+  // issued, so stage 2 needs no copy of its own.
   logic        s2_first_q, s2_last_q;
   logic [15:0] s2_off_q, s2_len_q;
 
@@ -208,7 +209,6 @@ module ufo_fragmenter #(
 
   always_ff @(posedge clk) begin
     if (go) begin
-      s2_ctx_q   <= cur;
       s2_first_q <= first;
       s2_last_q  <= last;
       s2_off_q   <= off;
@@ -222,14 +222,14 @@ module ufo_fragmenter #(
   logic [15:0]          ip_base;
   logic                 more;
   always_comb begin
-    unfrag_end    = ufo_pkg::LEN_WIDTH'(s2_ctx_q.copy_len);
-    l3_out        = ufo_pkg::LEN_WIDTH'(s2_ctx_q.l3_off) + (s2_ctx_q.vlan_ins ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0);
-    fh_out        = unfrag_end + (s2_ctx_q.vlan_ins ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0);
+    unfrag_end    = ufo_pkg::LEN_WIDTH'(ctx_q.copy_len);
+    l3_out        = ufo_pkg::LEN_WIDTH'(ctx_q.l3_off) + (ctx_q.vlan_ins ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0);
+    fh_out        = unfrag_end + (ctx_q.vlan_ins ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0);
     more          = !s2_last_q;
-    ip_base       = s2_first_q ? s2_ctx_q.ip_base_first : s2_ctx_q.ip_base_later;
-    unfrag_ip_len = 16'(s2_ctx_q.copy_len) - 16'(s2_ctx_q.l3_off);   // IP header(s) in every fragment
+    ip_base       = s2_first_q ? ctx_q.ip_base_first : ctx_q.ip_base_later;
+    unfrag_ip_len = 16'(ctx_q.copy_len) - 16'(ctx_q.l3_off);   // IP header(s) in every fragment
     v4_tot_len    = unfrag_ip_len + s2_len_q;
-    v4_frag       = {2'b00, more || s2_ctx_q.in_mf, 13'((s2_ctx_q.frag_base + s2_off_q) >> 3)};
+    v4_frag       = {2'b00, more || ctx_q.in_mf, 13'((ctx_q.frag_base + s2_off_q) >> 3)};
     v4_sum        = ufo_pkg::csum_fold(32'(ip_base) + 32'(v4_tot_len) + 32'(v4_frag));
     v4_csum       = ~v4_sum;
     v6_plen       = unfrag_ip_len - 16'(ufo_pkg::IPV6_HDR_LEN) + 16'(ufo_pkg::FRAG_HDR_LEN) + s2_len_q;
@@ -239,27 +239,27 @@ module ufo_fragmenter #(
   ufo_pkg::frame_cmd_t new_cmd;
   always_comb begin
     new_cmd              = '0;
-    new_cmd.null_cmd     = s2_ctx_q.null_cmd;
+    new_cmd.null_cmd     = ctx_q.null_cmd;
     new_cmd.pkt_first    = s2_first_q;
     new_cmd.pkt_last     = s2_last_q;
-    new_cmd.tmpl_release = s2_last_q && s2_ctx_q.tmpl_used;
-    new_cmd.tmpl_slot    = 4'(s2_ctx_q.tmpl_slot);
-    new_cmd.tmpl_len     = s2_ctx_q.null_cmd ? 8'd0 : s2_ctx_q.tmpl_len;
+    new_cmd.tmpl_release = s2_last_q && ctx_q.tmpl_used;
+    new_cmd.tmpl_slot    = 4'(ctx_q.tmpl_slot);
+    new_cmd.tmpl_len     = ctx_q.null_cmd ? 8'd0 : ctx_q.tmpl_len;
     // ip_options_fragment runs only when the input itself starts at offset 0
-    new_cmd.noop         = s2_ctx_q.frag_mode && !s2_ctx_q.is_v6 && !s2_first_q && s2_ctx_q.frag_base == '0;
-    new_cmd.b_start      = s2_ctx_q.base + ufo_pkg::RING_AW'(s2_ctx_q.copy_len) +
-                       (s2_ctx_q.frag_mode ? ufo_pkg::RING_AW'(s2_off_q) : '0);
-    new_cmd.b_len        = s2_ctx_q.null_cmd ? '0
-                     : s2_ctx_q.frag_mode ? ufo_pkg::LEN_WIDTH'(s2_len_q)
-                     : s2_ctx_q.total - ufo_pkg::LEN_WIDTH'(s2_ctx_q.copy_len);
-    new_cmd.pkt_end      = s2_ctx_q.pkt_end;
+    new_cmd.noop         = ctx_q.frag_mode && !ctx_q.is_v6 && !s2_first_q && ctx_q.frag_base == '0;
+    new_cmd.b_start      = ctx_q.base + ufo_pkg::RING_AW'(ctx_q.copy_len) +
+                       (ctx_q.frag_mode ? ufo_pkg::RING_AW'(s2_off_q) : '0);
+    new_cmd.b_len        = ctx_q.null_cmd ? '0
+                     : ctx_q.frag_mode ? ufo_pkg::LEN_WIDTH'(s2_len_q)
+                     : ctx_q.total - ufo_pkg::LEN_WIDTH'(ctx_q.copy_len);
+    new_cmd.pkt_end      = ctx_q.pkt_end;
     // patch 3: the transport checksum (fragment 0, or the only frame)
-    new_cmd.patch_en[3]  = !s2_ctx_q.null_cmd && s2_ctx_q.csum_en && s2_first_q;
-    new_cmd.patch_pos[3] = s2_ctx_q.csum_pos;
-    new_cmd.patch_val[3] = s2_ctx_q.csum_val;
-    if (s2_ctx_q.null_cmd) begin
+    new_cmd.patch_en[3]  = !ctx_q.null_cmd && ctx_q.csum_en && s2_first_q;
+    new_cmd.patch_pos[3] = ctx_q.csum_pos;
+    new_cmd.patch_val[3] = ctx_q.csum_val;
+    if (ctx_q.null_cmd) begin
       // nothing to patch
-    end else if (s2_ctx_q.frag_mode && !s2_ctx_q.is_v6) begin
+    end else if (ctx_q.frag_mode && !ctx_q.is_v6) begin
       new_cmd.patch_en[2:0] = 3'b111;
       new_cmd.patch_pos[0]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_TOT_LEN);
       new_cmd.patch_pos[1]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_FRAG_OFF);
@@ -267,7 +267,7 @@ module ufo_fragmenter #(
       new_cmd.patch_val[0]  = v4_tot_len;
       new_cmd.patch_val[1]  = v4_frag;
       new_cmd.patch_val[2]  = v4_csum;
-    end else if (s2_ctx_q.frag_mode) begin
+    end else if (ctx_q.frag_mode) begin
       new_cmd.patch_en[1:0] = 2'b11;
       new_cmd.patch_pos[0]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV6_PLEN);
       new_cmd.patch_pos[1]  = fh_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::FRAG_HDR_OFF);
