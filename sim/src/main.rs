@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use ufo_sim::bus::AxilFault;
+use ufo_sim::bus::{AxilFault, BusFaults};
 use ufo_sim::case::{Case, UnbuiltCase};
 use ufo_sim::junit::{Suite, TestCase};
 use ufo_sim::pcap_io::PcapStream;
@@ -63,6 +63,8 @@ const DEFAULT_TREADY: f64 = 0.8;
 const DEFAULT_LATENCY: u32 = 20;
 const DEFAULT_REORDER: f64 = 0.3;
 const DEFAULT_IN_FLIGHT: u16 = 8;
+const DEFAULT_STALL: f64 = 0.001;
+const DEFAULT_STALL_MAX: u32 = 200;
 
 #[derive(Args)]
 struct BenchArgs {
@@ -90,6 +92,18 @@ struct BenchArgs {
     #[arg(long, default_value_t = DEFAULT_IN_FLIGHT,
           value_parser = clap::value_parser!(u16).range(1..=1024))]
     in_flight: u16,
+    /// Probability per cycle that a long stall starts on each host memory channel (AR, AW, W
+    /// ready; R, B valid) and on the MAC's TREADY (0: none).
+    #[arg(long, value_name = "P", default_value_t = DEFAULT_STALL, value_parser = below_one)]
+    stall: f64,
+    /// Longest stall in cycles (each lasts 1 to this many, uniform), up to 100000.
+    #[arg(long, value_name = "CYCLES", default_value_t = DEFAULT_STALL_MAX,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    stall_max: u32,
+    /// Probability per cycle that host memory sends an R beat (ID 0 or 1) or a B response that
+    /// nothing asked for; the engine must drop and count them (ERR_CNT UNSOLICITED_R/_B).
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability)]
+    unsolicited: f64,
     /// Test hook for the harness itself: from the first packet on, accesses to one register
     /// never complete (`no-response:OFFSET`) or answer SLVERR (`slverr:OFFSET`).
     #[arg(long, hide = true, value_name = "KIND:OFFSET", value_parser = reg_fault)]
@@ -111,6 +125,15 @@ impl BenchArgs {
         }
         if self.in_flight != DEFAULT_IN_FLIGHT {
             f += &format!(" --in-flight {}", self.in_flight);
+        }
+        if self.stall != DEFAULT_STALL {
+            f += &format!(" --stall {}", self.stall);
+        }
+        if self.stall_max != DEFAULT_STALL_MAX {
+            f += &format!(" --stall-max {}", self.stall_max);
+        }
+        if self.unsolicited != 0.0 {
+            f += &format!(" --unsolicited {}", self.unsolicited);
         }
         f
     }
@@ -197,6 +220,14 @@ fn probability(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A probability flag below 1.
+fn below_one(s: &str) -> Result<f64, String> {
+    match probability(s)? {
+        p if p < 1.0 => Ok(p),
+        _ => Err(format!("'{s}': must be below 1")),
+    }
+}
+
 /// A probability flag that must not be 0.
 fn nonzero_probability(s: &str) -> Result<f64, String> {
     match probability(s)? {
@@ -229,6 +260,13 @@ fn run_config(b: &BenchArgs, seed: u64) -> RunConfig {
             tready_prob: b.tready,
             read_latency: b.latency,
             reorder_prob: b.reorder,
+            stall_prob: b.stall,
+            stall_max: b.stall_max,
+            faults: BusFaults {
+                unsolicited_r_prob: b.unsolicited,
+                unsolicited_b_prob: b.unsolicited,
+                ..BusFaults::default()
+            },
             ..Traffic::default()
         },
         max_in_flight: usize::from(b.in_flight),

@@ -16,10 +16,10 @@ use std::fmt;
 use std::path::PathBuf;
 
 use thiserror::Error;
-use ufo_driver::desc::{flags, regs, Completion, Status, TxDesc};
+use ufo_driver::desc::{flags, regs, Completion, Status, TxDesc, CPL_BYTES, DESC_BYTES};
 use ufo_driver::driver::{Driver, DriverConfig, DriverError, InitError, RegError, XmitError};
 
-use crate::bus::Violation;
+use crate::bus::{BusFaults, Violation};
 use crate::case::{Case, Expect, Fault, UnbuiltCase};
 use crate::checks::{independent_check, verify_checksums, CheckError};
 use crate::scoreboard;
@@ -52,10 +52,22 @@ pub struct Traffic {
     /// oldest burst (out-of-order and interleaved read data across IDs; see
     /// [`crate::bus::HostMemConfig::reorder_prob`]), in [0, 1].
     pub reorder_prob: f64,
+    /// Probability that the host memory accepts an AW, and a W beat, in a cycle, in (0, 1].
+    pub aw_accept_prob: f64,
+    /// See `aw_accept_prob`.
+    pub w_accept_prob: f64,
+    /// Probability per cycle that a long stall burst starts on a host memory channel (AR, AW,
+    /// W ready; R, B valid; each on its own) or on the MAC's `TREADY`, in [0, 1).
+    pub stall_prob: f64,
+    /// Longest stall burst in cycles (uniform from 1), at most 100,000.
+    pub stall_max: u32,
+    /// Random error responses, dropped responses and unsolicited beats of the host memory.
+    pub faults: BusFaults,
 }
 
 impl Default for Traffic {
-    /// Moderate, irregular back-pressure everywhere.
+    /// Moderate, irregular back-pressure everywhere, with a long stall now and then
+    /// (about 1 cycle in 1,000 starts one on each channel); no injected errors.
     fn default() -> Self {
         Self {
             tready_prob: 0.8,
@@ -63,6 +75,11 @@ impl Default for Traffic {
             ar_accept_prob: 0.8,
             read_latency: 20,
             reorder_prob: 0.3,
+            aw_accept_prob: 0.8,
+            w_accept_prob: 0.8,
+            stall_prob: 0.001,
+            stall_max: 200,
+            faults: BusFaults::default(),
         }
     }
 }
@@ -78,6 +95,27 @@ fn geometric_tail(p: f64) -> u64 {
 }
 
 impl Traffic {
+    /// Every bus always ready, no gaps, stalls, reordering or faults; read latency 20.
+    pub const IDEAL: Traffic = Traffic {
+        tready_prob: 1.0,
+        r_gap_prob: 0.0,
+        ar_accept_prob: 1.0,
+        read_latency: 20,
+        reorder_prob: 0.0,
+        aw_accept_prob: 1.0,
+        w_accept_prob: 1.0,
+        stall_prob: 0.0,
+        stall_max: 0,
+        faults: BusFaults {
+            read_error_prob: 0.0,
+            write_error_prob: 0.0,
+            read_drop_prob: 0.0,
+            write_drop_prob: 0.0,
+            unsolicited_r_prob: 0.0,
+            unsolicited_b_prob: 0.0,
+        },
+    };
+
     /// Checks every probability's range: a bus that never becomes ready is a hang by
     /// construction, not a test.
     pub fn validate(&self) -> Result<(), RunError> {
@@ -99,7 +137,42 @@ impl Traffic {
         let p = self.r_gap_prob;
         check("r_gap_prob", p, (0.0..1.0).contains(&p), "[0, 1)")?;
         let p = self.reorder_prob;
-        check("reorder_prob", p, (0.0..=1.0).contains(&p), "[0, 1]")
+        check("reorder_prob", p, (0.0..=1.0).contains(&p), "[0, 1]")?;
+        let p = self.aw_accept_prob;
+        check("aw_accept_prob", p, p > 0.0 && p <= 1.0, "(0, 1]")?;
+        let p = self.w_accept_prob;
+        check("w_accept_prob", p, p > 0.0 && p <= 1.0, "(0, 1]")?;
+        let p = self.stall_prob;
+        check("stall_prob", p, (0.0..1.0).contains(&p), "[0, 1)")?;
+        let m = f64::from(self.stall_max);
+        check(
+            "stall_max",
+            m,
+            self.stall_max <= 100_000,
+            "0..=100000 cycles",
+        )?;
+        let f = &self.faults;
+        for (name, p) in [
+            ("read_error_prob", f.read_error_prob),
+            ("write_error_prob", f.write_error_prob),
+            ("read_drop_prob", f.read_drop_prob),
+            ("write_drop_prob", f.write_drop_prob),
+            ("unsolicited_r_prob", f.unsolicited_r_prob),
+            ("unsolicited_b_prob", f.unsolicited_b_prob),
+        ] {
+            check(name, p, (0.0..=1.0).contains(&p), "[0, 1]")?;
+        }
+        Ok(())
+    }
+
+    /// Cycles the stall bursts may hold the buses: two bursts in a row on each of the six
+    /// channels (host AR, R, AW, W, B and the MAC), one after the other.
+    fn stall_allowance(&self) -> u64 {
+        if self.stall_prob > 0.0 {
+            2 * 6 * u64::from(self.stall_max)
+        } else {
+            0
+        }
     }
 
     /// The longest stretch of cycles in which a working engine may move no beat on any bus:
@@ -111,6 +184,9 @@ impl Traffic {
             + geometric_tail(self.ar_accept_prob)
             + geometric_tail(1.0 - self.r_gap_prob)
             + geometric_tail(self.tready_prob)
+            + geometric_tail(self.aw_accept_prob)
+            + geometric_tail(self.w_accept_prob)
+            + self.stall_allowance()
     }
 
     /// Cycles within which a working engine completes one of the cases in flight, given what
@@ -127,7 +203,9 @@ impl Traffic {
         let expected = beats_in as f64 * per_read_beat
             + beats_out as f64 * per_sent_beat
             + bursts as f64 * per_burst;
-        self.stall_limit() + (4.0 * expected).ceil() as u64
+        // Stall bursts hold each channel about stall_prob * stall_max / 2 of the time.
+        let stalls = 1.0 + 3.0 * self.stall_prob * f64::from(self.stall_max);
+        self.stall_limit() + (4.0 * expected * stalls).ceil() as u64
     }
 }
 
@@ -241,6 +319,10 @@ pub struct Outcome {
     pub doorbell_cycle: Option<u64>,
     /// Edge of the first beat of the packet's first frame (`None`: no frame).
     pub first_beat_cycle: Option<u64>,
+    /// The statuses of its completions, in order (empty: none came).
+    pub statuses: Vec<Status>,
+    /// Frames the MAC received for it (without `TUSER`).
+    pub wire_frames: usize,
 }
 
 /// A frame as the sink received it.
@@ -267,6 +349,11 @@ pub struct EngineState {
     pub tail: u16,
     /// Names of the cases posted and not completed.
     pub waiting_for: Vec<String>,
+    /// Every register of the map by name, as far as it could be read (`None` from the first
+    /// access that failed on).
+    pub registers: Vec<(&'static str, Option<u32>)>,
+    /// The bus models' counters (host memory, MAC), for the record.
+    pub bus: String,
 }
 
 impl fmt::Display for EngineState {
@@ -284,7 +371,18 @@ impl fmt::Display for EngineState {
             reg(self.tx_head, false),
             self.tail,
             self.waiting_for
-        )
+        )?;
+        if !self.registers.is_empty() {
+            f.write_str("\n  registers:")?;
+            for (i, (name, v)) in self.registers.iter().enumerate() {
+                let sep = if i % 6 == 0 { "\n   " } else { "" };
+                write!(f, "{sep} {name}={}", reg(*v, true))?;
+            }
+        }
+        if !self.bus.is_empty() {
+            write!(f, "\n  {}", self.bus)?;
+        }
+        Ok(())
     }
 }
 
@@ -451,6 +549,9 @@ pub struct RunSummary {
     pub wire_bytes: u64,
     /// The longest stretch without a beat on any bus (compare with [`Traffic::stall_limit`]).
     pub longest_stall: u64,
+    /// Frames that ended with `TUSER` (cut short: the MAC drops them); never matched against
+    /// a case.
+    pub cut_frames: u64,
 }
 
 impl RunSummary {
@@ -572,6 +673,8 @@ pub struct Runner {
     drv: Driver,
     cfg: RunConfig,
     tally: Tally,
+    /// Completions read so far (the next one goes to this slot, modulo the ring size).
+    cpls_seen: u64,
 }
 
 impl Runner {
@@ -600,6 +703,13 @@ impl Runner {
         tb_cfg.mem.ar_accept_prob = cfg.traffic.ar_accept_prob;
         tb_cfg.mem.read_latency = cfg.traffic.read_latency;
         tb_cfg.mem.reorder_prob = cfg.traffic.reorder_prob;
+        tb_cfg.mem.aw_accept_prob = cfg.traffic.aw_accept_prob;
+        tb_cfg.mem.w_accept_prob = cfg.traffic.w_accept_prob;
+        tb_cfg.mem.stall_prob = cfg.traffic.stall_prob;
+        tb_cfg.mem.stall_max = cfg.traffic.stall_max;
+        tb_cfg.mem.faults = cfg.traffic.faults;
+        tb_cfg.axis.stall_prob = cfg.traffic.stall_prob;
+        tb_cfg.axis.stall_max = cfg.traffic.stall_max;
         adjust(&mut tb_cfg);
         let mut tb = Tb::new(tb_cfg)?;
         tb.reset(10);
@@ -611,6 +721,7 @@ impl Runner {
             drv,
             cfg,
             tally: Tally::default(),
+            cpls_seen: 0,
         })
     }
 
@@ -629,6 +740,8 @@ impl Runner {
                 result: Err(CaseFailure::Unchecked),
                 doorbell_cycle: None,
                 first_beat_cycle: None,
+                statuses: Vec::new(),
+                wire_frames: 0,
             })
             .collect();
         let summary = self
@@ -663,8 +776,13 @@ impl Runner {
         };
         let mut abort: Option<RunFailure> = None;
         'run: loop {
-            // Post while there is room; a full ring is served by the loop below.
-            while pending.len() < self.cfg.max_in_flight {
+            // Post while there is room; a full ring is served by the loop below. A case whose
+            // fault needs isolation is in flight alone.
+            while pending.len() < self.cfg.max_in_flight
+                && !pending
+                    .back()
+                    .is_some_and(|p| p.case.fault.needs_isolation())
+            {
                 let (index, case) = match held.take() {
                     Some(h) => h,
                     None => match input.next() {
@@ -683,6 +801,8 @@ impl Runner {
                                         result: Err(e.into()),
                                         doorbell_cycle: None,
                                         first_beat_cycle: None,
+                                        statuses: Vec::new(),
+                                        wire_frames: 0,
                                     };
                                     s.failed += 1;
                                     sink.outcome(next_index - 1, &o).map_err(out)?;
@@ -692,6 +812,10 @@ impl Runner {
                         }
                     },
                 };
+                if case.fault.needs_isolation() && !pending.is_empty() {
+                    held = Some((index, case));
+                    break;
+                }
                 match self.post(&case, index) {
                     Ok(desc_fault_range) => {
                         if let Expect::Frames(f) | Expect::ChainErrorThenFrames(f) = &case.expect {
@@ -729,6 +853,8 @@ impl Runner {
                             }),
                             doorbell_cycle: None,
                             first_beat_cycle: None,
+                            statuses: Vec::new(),
+                            wire_frames: 0,
                         };
                         s.failed += 1;
                         sink.outcome(index, &o).map_err(out)?;
@@ -768,6 +894,8 @@ impl Runner {
                     result: Err(CaseFailure::Unchecked),
                     doorbell_cycle,
                     first_beat_cycle,
+                    statuses: Vec::new(),
+                    wire_frames: 0,
                 };
                 sink.outcome(index, &o).map_err(out)?;
             }
@@ -834,12 +962,30 @@ impl Runner {
 
     /// The engine's registers (as far as they can still be read) and what is in flight.
     fn engine_state(&mut self, pending: &VecDeque<Pending>) -> EngineState {
+        let cycle = self.tb.cycle();
+        let status = self.tb.reg_read(regs::STATUS).ok();
+        let tx_head = status.and_then(|_| self.tb.reg_read(regs::TX_HEAD).ok());
+        let mut readable = status.is_some();
+        let registers = regs::REGISTERS
+            .iter()
+            .map(|r| {
+                let v = readable.then(|| self.tb.reg_read(r.offset).ok()).flatten();
+                readable &= v.is_some();
+                (r.name, v)
+            })
+            .collect();
         EngineState {
-            cycle: self.tb.cycle(),
-            status: self.tb.reg_read(regs::STATUS).ok(),
-            tx_head: self.tb.reg_read(regs::TX_HEAD).ok(),
+            cycle,
+            status,
+            tx_head,
             tail: self.drv.tail_index(),
             waiting_for: pending.iter().map(|p| p.case.name.clone()).collect(),
+            registers,
+            bus: format!(
+                "host memory: {:?}\n  MAC: {:?}",
+                self.tb.mem.stats(),
+                self.tb.sink.stats()
+            ),
         }
     }
 
@@ -874,6 +1020,7 @@ impl Runner {
                 free: self.drv.free_slots(),
             });
         }
+        let first_slot = self.drv.tail_index() & (self.drv.ring_size() as u16 - 1);
         self.drv
             .xmit_edited(&mut self.tb, &case.skb, index as u64, |descs| {
                 apply_chain_fault(descs, &fault, l4)
@@ -883,7 +1030,47 @@ impl Runner {
             // descriptor prefetch reaches it, dozens of cycles later.
             self.tb.mem.add_read_error(r.clone());
         }
+        self.arm_bus_fault(&fault, first_slot);
         Ok(desc_fault_range)
+    }
+
+    /// Arms the host memory for a bus fault of the case just posted at ring slot `first`. The
+    /// faults aimed at one read or at the completion slot are posted alone (see
+    /// [`Fault::needs_isolation`]), so they hit this case and no other.
+    fn arm_bus_fault(&mut self, fault: &Fault, first: u16) {
+        let cfg = self.drv.config();
+        let slot_addr = |ring: u64, bytes: usize, slot: u64| ring + bytes as u64 * slot;
+        let mem = &mut self.tb.mem;
+        match fault {
+            Fault::UnsolicitedR(id) => mem.inject_unsolicited_r(*id),
+            Fault::UnsolicitedB => mem.inject_unsolicited_b(0),
+            Fault::DescDrop => {
+                let a = slot_addr(cfg.tx_ring_base, DESC_BYTES, u64::from(first));
+                mem.drop_reads_in(a..a + DESC_BYTES as u64, 1);
+            }
+            Fault::BufDrop => {
+                let d = self.tb.mem.read(
+                    slot_addr(cfg.tx_ring_base, DESC_BYTES, u64::from(first)),
+                    DESC_BYTES,
+                );
+                let desc = TxDesc::decode(&d.try_into().expect("32 bytes"));
+                let a = desc.buf_addr;
+                self.tb
+                    .mem
+                    .drop_reads_in(a..a + u64::from(desc.buf_len.max(1)), 1);
+            }
+            Fault::CplWriteErr | Fault::CplDrop => {
+                let slot = self.cpls_seen % self.drv.ring_size() as u64;
+                let a = slot_addr(cfg.cpl_ring_base, CPL_BYTES, slot);
+                if *fault == Fault::CplDrop {
+                    mem.drop_writes_in(a..a + CPL_BYTES as u64, 1);
+                } else {
+                    // Taken out again when the case finishes (the slot comes round again).
+                    mem.add_write_error(a..a + CPL_BYTES as u64);
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Polls completions; returns how many cases finished.
@@ -915,7 +1102,7 @@ impl Runner {
             let p = &mut pending[pos];
             let c = done.completion;
             for _ in 0..c.frames {
-                match self.tb.sink.pop_frame() {
+                match self.pop_good_frame(s) {
                     Some(f) => {
                         p.first_beat_cycle.get_or_insert(f.first_cycle);
                         let w = WireFrame {
@@ -940,6 +1127,7 @@ impl Runner {
                 }
             }
             self.count(&c);
+            self.cpls_seen += 1;
             p.descs_done += usize::from(c.desc_count);
             p.cpls.push(c);
             if p.descs_done >= usize::from(done.expected_count) {
@@ -948,6 +1136,9 @@ impl Runner {
                 };
                 if let Some(r) = &p.desc_fault_range {
                     self.tb.mem.remove_read_error(r.clone());
+                }
+                if p.case.fault == Fault::CplWriteErr {
+                    self.tb.mem.clear_write_errors();
                 }
                 let result = check_case(&p.case, p.index, &p);
                 if result.is_ok() {
@@ -961,6 +1152,8 @@ impl Runner {
                     result,
                     doorbell_cycle: p.doorbell_cycle,
                     first_beat_cycle: p.first_beat_cycle,
+                    statuses: p.cpls.iter().map(|c| c.status).collect(),
+                    wire_frames: p.frames.len(),
                 };
                 sink.outcome(p.index, &o).map_err(out)?;
                 finished += 1;
@@ -976,6 +1169,18 @@ impl Runner {
             sink.failure(&RunFailure::Driver(e)).map_err(out)?;
         }
         Ok(finished)
+    }
+
+    /// The oldest frame the MAC kept: frames cut short with `TUSER` are dropped (and counted),
+    /// as a MAC drops them.
+    fn pop_good_frame(&mut self, s: &mut RunSummary) -> Option<crate::bus::Frame> {
+        loop {
+            let f = self.tb.sink.pop_frame()?;
+            if !f.tuser {
+                return Some(f);
+            }
+            s.cut_frames += 1;
+        }
     }
 
     fn count(&mut self, c: &Completion) {
@@ -1009,7 +1214,7 @@ impl Runner {
         let out = RunError::Output;
         self.tb.steps(64);
         let mut failures = Vec::new();
-        while let Some(f) = self.tb.sink.pop_frame() {
+        while let Some(f) = self.pop_good_frame(s) {
             failures.push(RunFailure::StrayFrame {
                 len: f.data.len(),
                 cycle: f.last_cycle,

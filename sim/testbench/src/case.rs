@@ -82,6 +82,52 @@ pub enum Fault {
     /// Nothing is changed, but the packet is beyond the engine's documented limits (header
     /// window, extension headers): a legal packet the engine must refuse with an error.
     Limit,
+    /// A correct packet, with an R beat on this AXI ID that nothing asked for sent while it is
+    /// in flight: the engine must drop the beat (and count it) and send the packet intact.
+    UnsolicitedR(u32),
+    /// A correct packet, with a B response that nothing asked for sent while it is in flight.
+    UnsolicitedB,
+    /// The packet's completion write answers SLVERR (nothing written): its frames go out, its
+    /// completion is lost, the engine counts CPL_WRITE_ERR and still advances its indices.
+    CplWriteErr,
+    /// A read of one of the packet's descriptors never gets its R beats.
+    DescDrop,
+    /// A read of the packet's first buffer never gets its R beats.
+    BufDrop,
+    /// The B response to the packet's completion write never comes.
+    CplDrop,
+}
+
+impl Fault {
+    /// Faults of the bus rather than of the packet: the packet itself is correct.
+    pub fn is_bus_fault(&self) -> bool {
+        matches!(
+            self,
+            Fault::DescDma
+                | Fault::DmaErr
+                | Fault::UnsolicitedR(_)
+                | Fault::UnsolicitedB
+                | Fault::CplWriteErr
+                | Fault::DescDrop
+                | Fault::BufDrop
+                | Fault::CplDrop
+        )
+    }
+
+    /// Faults that leave the packet's outcome as if nothing happened (the engine must drop the
+    /// stray response).
+    pub fn is_harmless(&self) -> bool {
+        matches!(self, Fault::UnsolicitedR(_) | Fault::UnsolicitedB)
+    }
+
+    /// Faults aimed at one read or at the completion slot of the packet: it must be in
+    /// flight alone, so that the fault hits it and no other packet.
+    pub fn needs_isolation(&self) -> bool {
+        matches!(
+            self,
+            Fault::CplWriteErr | Fault::CplDrop | Fault::DescDrop | Fault::BufDrop
+        )
+    }
 }
 
 /// What the engine must do with a case.

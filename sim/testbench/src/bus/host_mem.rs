@@ -452,6 +452,11 @@ impl HostMem {
         self.read_errors.retain(|r| *r != range);
     }
 
+    /// Removes the write error ranges.
+    pub fn clear_write_errors(&mut self) {
+        self.write_errors.clear();
+    }
+
     /// Removes all error ranges and drop requests.
     pub fn clear_errors(&mut self) {
         self.read_errors.clear();
