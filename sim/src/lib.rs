@@ -29,6 +29,7 @@
 
 pub mod bench;
 mod bus_ports;
+pub mod fuzz;
 pub mod model;
 mod ports;
 pub mod runner;

@@ -40,6 +40,9 @@ enum Cmd {
     /// Write a capture to replay: random unfragmented frames of the whole mix, as tcpdump shows
     /// them on a host with offloads (large datagrams whole, pseudo-header seeds in check fields).
     Capture(CaptureArgs),
+    /// Long random mixtures of valid packets, malformed packets and bus faults; every packet's
+    /// expected outcome derived from its fault; a table of counts per class.
+    Fuzz(FuzzArgs),
     /// Line-rate figures at this binary's DATA_WIDTH (workload x host latency, every packet
     /// checked) and the simulator's speed against a bare replay; CSV files for bench-table.
     Bench(ufo_sim::bench::BenchCmd),
@@ -171,6 +174,35 @@ struct RunArgs {
 }
 
 #[derive(Args)]
+struct FuzzArgs {
+    /// Packets to send.
+    #[arg(long, default_value_t = 2000)]
+    count: u64,
+    /// Only packet K of the seed (replays one failure on its own).
+    #[arg(long, value_name = "K")]
+    pick: Option<u64>,
+    /// Share of the packets that carry a fault (the rest are valid packets of the whole mix).
+    #[arg(long, value_name = "P", default_value_t = 0.5, value_parser = probability)]
+    fault_share: f64,
+    /// Only packet faults: no bus fault classes (descriptor/buffer read errors, unsolicited
+    /// beats, dropped responses).
+    #[arg(long)]
+    no_bus_faults: bool,
+    /// MTUs for UFO datagrams, one drawn per packet, 68 to 65535.
+    #[arg(long, value_delimiter = ',', default_value = "1500,576,1280,9000",
+          value_parser = clap::value_parser!(u32).range(68..=65535))]
+    mtu: Vec<u32>,
+    /// Directory for wire.pcap and expected.pcap.
+    #[arg(long, default_value = "out/fuzz")]
+    out: PathBuf,
+    /// Write a JUnit XML report here: one test case per packet.
+    #[arg(long, value_name = "FILE.xml")]
+    junit: Option<PathBuf>,
+    #[command(flatten)]
+    bench: BenchArgs,
+}
+
+#[derive(Args)]
 struct ReplayArgs {
     /// Capture of unfragmented Ethernet frames, pcap or pcapng.
     input: PathBuf,
@@ -196,6 +228,7 @@ fn main() -> ExitCode {
         Cmd::Run(a) => run(a),
         Cmd::Replay(a) => replay_cmd(a),
         Cmd::Capture(a) => capture_cmd(a),
+        Cmd::Fuzz(a) => fuzz_cmd(a),
         Cmd::Bench(a) => ufo_sim::bench::bench(&a)
             .map(|()| ExitCode::SUCCESS)
             .map_err(Into::into),
@@ -353,7 +386,7 @@ fn run(a: RunArgs) -> Result<ExitCode> {
         Box::new(replay_hint),
         a.junit.is_some().then_some(Box::new(classname) as Classify),
     )?;
-    let (summary, secs) = simulate(&a.bench, seed, input, &mut sink)?;
+    let (summary, secs) = simulate_with(&a.bench, seed, input, &mut sink)?;
     let (wire_frames, expected_frames, junit_cases) = sink.close()?;
     println!(
         "wire output: {} ({wire_frames} frames); golden: {} ({expected_frames} frames; timestamps \
@@ -440,7 +473,7 @@ fn replay_cmd(a: ReplayArgs) -> Result<ExitCode> {
         Box::new(|_, _| String::new()),
         a.junit.is_some().then_some(Box::new(classname) as Classify),
     )?;
-    let (summary, secs) = simulate(&a.bench, seed, cases.into_iter().map(Ok), &mut sink)?;
+    let (summary, secs) = simulate_with(&a.bench, seed, cases.into_iter().map(Ok), &mut sink)?;
     let (wire_frames, _, junit_cases) = sink.close()?;
     println!("wrote {wire_frames} frames to {}", a.out.display());
     if let (Some(path), Some(mut junit_cases)) = (&a.junit, junit_cases) {
@@ -471,6 +504,143 @@ fn replay_cmd(a: ReplayArgs) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(code)
+}
+
+fn fuzz_cmd(a: FuzzArgs) -> Result<ExitCode> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use ufo_sim::fuzz::{available_classes, fuzz_case, FuzzClass, FuzzTally};
+
+    let seed = a.bench.seed.unwrap_or_else(rand::random);
+    let mtus = a
+        .mtu
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let classes = available_classes(!a.no_bus_faults);
+    let picks = match a.pick {
+        Some(k) => k..k + 1,
+        None => 0..a.count,
+    };
+    println!(
+        "ufo-sim fuzz: seed {seed}, {} packets, {:.0}% with a fault from {} classes (MTU {mtus}), \
+         DATA_WIDTH {}, Verilator {}",
+        picks.end - picks.start,
+        100.0 * a.fault_share,
+        classes.len(),
+        ufo_sim::DATA_WIDTH,
+        ufo_sim::VERILATOR_VERSION
+    );
+    for c in FuzzClass::ALL {
+        if let Some(why) = c.missing() {
+            println!("  class {} not run: {why}", c.name());
+        }
+    }
+    let mut common = format!(" --mtu {mtus}");
+    if a.fault_share != 0.5 {
+        common += &format!(" --fault-share {}", a.fault_share);
+    }
+    if a.no_bus_faults {
+        common += " --no-bus-faults";
+    }
+    common += &a.bench.non_default_flags();
+    let replay = match a.pick {
+        Some(k) => format!("target/release/ufo-sim fuzz --seed {seed} --pick {k}{common}"),
+        None => format!(
+            "target/release/ufo-sim fuzz --seed {seed} --count {}{common}",
+            a.count
+        ),
+    };
+    println!("replay this run: {replay}");
+
+    // The class of every input index, filled in as the cases are made.
+    let drawn: Rc<RefCell<Vec<FuzzClass>>> = Rc::default();
+    let input = {
+        let (drawn, mtus, classes) = (drawn.clone(), a.mtu.clone(), classes.clone());
+        let share = a.fault_share;
+        picks.clone().map(move |k| {
+            let (class, case) = fuzz_case(seed, k, &mtus, share, &classes);
+            drawn.borrow_mut().push(class);
+            case
+        })
+    };
+    let first = picks.start;
+    let hint = {
+        let common = common.clone();
+        move |i: usize, _: &Outcome| {
+            let k = first + i as u64;
+            format!("target/release/ufo-sim fuzz --seed {seed} --pick {k}{common}")
+        }
+    };
+    let classify = {
+        let drawn = drawn.clone();
+        move |i: usize, _: &Outcome| drawn.borrow()[i].name().to_string()
+    };
+    let wire = a.out.join("wire.pcap");
+    let expected = a.out.join("expected.pcap");
+    let inner = CliSink::new(
+        Some(&wire),
+        Some(&expected),
+        picks.end - picks.start,
+        Box::new(hint),
+        a.junit.is_some().then_some(Box::new(classify) as Classify),
+    )?;
+    let mut sink = FuzzSink {
+        inner,
+        drawn,
+        tally: FuzzTally::default(),
+    };
+    let (summary, secs) = simulate_with(&a.bench, seed, input, &mut sink)?;
+    let FuzzSink { inner, tally, .. } = sink;
+    let (_, _, junit_cases) = inner.close()?;
+    println!("{}", tally.table());
+    if summary.cut_frames > 0 {
+        println!(
+            "{} frames cut short with TUSER (dropped by the MAC)",
+            summary.cut_frames
+        );
+    }
+    if let (Some(path), Some(cases)) = (&a.junit, junit_cases) {
+        let properties = vec![
+            ("seed".to_string(), seed.to_string()),
+            ("mtu".to_string(), mtus.clone()),
+            ("data_width".to_string(), ufo_sim::DATA_WIDTH.to_string()),
+            ("replay".to_string(), replay),
+        ];
+        write_junit(path, "ufo-sim fuzz", secs, properties, cases)?;
+    }
+    let code = finish(&summary, seed);
+    if !tally.ok() {
+        println!("fuzz: FAILED (see the table)");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(code)
+}
+
+/// [`CliSink`] plus the fuzz's counts per class.
+struct FuzzSink {
+    inner: CliSink,
+    drawn: std::rc::Rc<std::cell::RefCell<Vec<ufo_sim::fuzz::FuzzClass>>>,
+    tally: ufo_sim::fuzz::FuzzTally,
+}
+
+impl RunSink for FuzzSink {
+    fn wire_frame(&mut self, f: &WireFrame) -> Result<(), SinkError> {
+        self.inner.wire_frame(f)
+    }
+    fn expected_frames(&mut self, frames: &[Vec<u8>]) -> Result<(), SinkError> {
+        self.inner.expected_frames(frames)
+    }
+    fn outcome(&mut self, index: usize, o: &Outcome) -> Result<(), SinkError> {
+        let class = self.drawn.borrow()[index];
+        self.tally.outcome(class, o);
+        self.inner.outcome(index, o)
+    }
+    fn failure(&mut self, f: &RunFailure) -> Result<(), SinkError> {
+        self.tally.failure(f);
+        self.inner.failure(f)
+    }
 }
 
 fn capture_cmd(a: CaptureArgs) -> Result<ExitCode> {
@@ -598,20 +768,38 @@ impl RunSink for CliSink {
     }
 }
 
-/// Runs the cases of `input`; the totals and the seconds it took.
-fn simulate(
+/// A sink that can report a failure before the run starts.
+trait CliRunSink: RunSink {
+    fn cli(&mut self) -> &mut CliSink;
+}
+
+impl CliRunSink for CliSink {
+    fn cli(&mut self) -> &mut CliSink {
+        self
+    }
+}
+
+impl CliRunSink for FuzzSink {
+    fn cli(&mut self) -> &mut CliSink {
+        &mut self.inner
+    }
+}
+
+/// Runs the cases of `input` into any sink built on a [`CliSink`]; the totals and the seconds
+/// it took.
+fn simulate_with(
     b: &BenchArgs,
     seed: u64,
     input: impl Iterator<Item = Result<Case, UnbuiltCase>>,
-    sink: &mut CliSink,
+    sink: &mut impl CliRunSink,
 ) -> Result<(RunSummary, f64)> {
     let mut runner = match Runner::new(run_config(b, seed)) {
         Ok(r) => r,
         // The engine did not come up: a failure of the engine, not of the command line.
         Err(RunError::Init(e)) => {
             let f = format!("driver init: {e}");
-            sink.say(&format!("FAIL {f}"));
-            sink.run_failures.push(f);
+            sink.cli().say(&format!("FAIL {f}"));
+            sink.cli().run_failures.push(f);
             let s = RunSummary {
                 failures: 1,
                 ..RunSummary::default()
@@ -634,6 +822,19 @@ fn simulate(
         s.wire_frames,
         s.longest_stall,
         run_config(b, seed).traffic.stall_limit()
+    );
+    let (m, mac) = (runner.tb.mem.stats(), runner.tb.sink.stats());
+    println!(
+        "bus faults injected: {} stall bursts ({} cycles) on host memory, {} on the MAC; \
+         unsolicited R {} / B {}; dropped reads {} / writes {}; {} frames cut with TUSER",
+        m.stall_bursts,
+        m.stall_cycles,
+        mac.stall_bursts,
+        m.unsolicited_r,
+        m.unsolicited_b,
+        m.dropped_reads,
+        m.dropped_writes,
+        s.cut_frames
     );
     Ok((s, secs))
 }

@@ -1321,7 +1321,12 @@ fn apply_chain_fault(descs: &mut Vec<TxDesc>, fault: &Fault, l4: usize) {
             }
         }
         Fault::DmaErr => {
-            let i = descs.len().min(2) - 1;
+            // The second buffer (the first when alone), or the nearest one that is read at all.
+            let i = (0..descs.len().min(2))
+                .rev()
+                .chain(2..descs.len())
+                .find(|&i| descs[i].buf_len > 0)
+                .unwrap_or(0);
             descs[i].buf_addr = POISON_BASE + 0x100;
         }
         Fault::TooLong => {
