@@ -65,6 +65,17 @@ sim: build
 	$(BIN) run --vectors testvectors --count $(COUNT) --mtu $(MTU) $(SEED_ARG) --out $(OUT)/sim \
 	  --junit $(OUT)/sim/junit.xml
 
+# Fuzz: FUZZ_COUNT random packets, half of them malformed or hit by a bus fault, every outcome
+# checked against what the fault must produce; a table of counts per class (docs/verification.md).
+FUZZ_COUNT ?= 20000
+fuzz: build
+	$(BIN) fuzz --count $(FUZZ_COUNT) $(SEED_ARG) --out $(OUT)/fuzz --junit $(OUT)/fuzz/junit.xml
+
+# The short fuzz of `make test` (fixed seed, about 15 s).
+FUZZ_SEED ?= 2026
+test-fuzz: build
+	$(BIN) fuzz --count 2000 --seed $(FUZZ_SEED) --out $(OUT)/test-fuzz
+
 # One test vector with an FST trace, and the GTKWave layout to open it with.
 wave: build
 	$(BIN) run --vectors testvectors --only $(TEST) --count 0 $(SEED_ARG) --trace $(OUT)/wave.fst --out $(OUT)/wave
