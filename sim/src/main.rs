@@ -107,6 +107,10 @@ struct BenchArgs {
     /// nothing asked for; the engine must drop and count them (ERR_CNT UNSOLICITED_R/_B).
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability)]
     unsolicited: f64,
+    /// Probability that host memory answers a read burst (descriptors or buffers) with SLVERR or
+    /// DECERR; the packets it hits must end in errors only (DESC_DMA or DMA_READ), no frame.
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability)]
+    read_errors: f64,
     /// Test hook for the harness itself: from the first packet on, accesses to one register
     /// never complete (`no-response:OFFSET`) or answer SLVERR (`slverr:OFFSET`).
     #[arg(long, hide = true, value_name = "KIND:OFFSET", value_parser = reg_fault)]
@@ -137,6 +141,9 @@ impl BenchArgs {
         }
         if self.unsolicited != 0.0 {
             f += &format!(" --unsolicited {}", self.unsolicited);
+        }
+        if self.read_errors != 0.0 {
+            f += &format!(" --read-errors {}", self.read_errors);
         }
         f
     }
@@ -298,6 +305,7 @@ fn run_config(b: &BenchArgs, seed: u64) -> RunConfig {
             faults: BusFaults {
                 unsolicited_r_prob: b.unsolicited,
                 unsolicited_b_prob: b.unsolicited,
+                read_error_prob: b.read_errors,
                 ..BusFaults::default()
             },
             ..Traffic::default()
@@ -809,6 +817,12 @@ fn simulate_with(
         Err(e) => return Err(e.into()),
     };
     runner.tb.axil.inject_fault(b.inject_reg_fault);
+    if b.unsolicited > 0.0 && ufo_driver::desc::regs::register("ERR_CNT").is_none() {
+        println!(
+            "warning: --unsolicited on an RTL without bus guards (no ERR_CNT register): the \
+             engine takes the beats as data, failures are expected"
+        );
+    }
     let started = std::time::Instant::now();
     let s = runner.run_stream(input, sink)?;
     let secs = started.elapsed().as_secs_f64();
@@ -826,10 +840,12 @@ fn simulate_with(
     let (m, mac) = (runner.tb.mem.stats(), runner.tb.sink.stats());
     println!(
         "bus faults injected: {} stall bursts ({} cycles) on host memory, {} on the MAC; \
-         unsolicited R {} / B {}; dropped reads {} / writes {}; {} frames cut with TUSER",
+         read errors {}; unsolicited R {} / B {}; dropped reads {} / writes {}; {} frames cut \
+         with TUSER",
         m.stall_bursts,
         m.stall_cycles,
         mac.stall_bursts,
+        m.injected_read_errors,
         m.unsolicited_r,
         m.unsolicited_b,
         m.dropped_reads,

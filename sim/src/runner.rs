@@ -636,6 +636,10 @@ struct Pending {
     frames: Vec<Vec<u8>>,
     descs_done: usize,
     desc_fault_range: Option<std::ops::Range<u64>>,
+    /// Host memory the engine reads for it: its descriptor slots and buffers.
+    reads: Vec<std::ops::Range<u64>>,
+    /// A read of it was answered with an error the host memory injected at random.
+    read_error_hit: bool,
     /// Edge of the doorbell's response, and of its first frame's first beat.
     doorbell_cycle: Option<u64>,
     first_beat_cycle: Option<u64>,
@@ -817,7 +821,7 @@ impl Runner {
                     break;
                 }
                 match self.post(&case, index) {
-                    Ok(desc_fault_range) => {
+                    Ok((desc_fault_range, reads)) => {
                         if let Expect::Frames(f) | Expect::ChainErrorThenFrames(f) = &case.expect {
                             sink.expected_frames(f).map_err(out)?;
                         }
@@ -826,6 +830,7 @@ impl Runner {
                         }
                         let mut p = pending_for(case, index);
                         p.desc_fault_range = desc_fault_range;
+                        p.reads = reads;
                         // The doorbell's response was the last edge stepped.
                         p.doorbell_cycle = self.tb.cycle().checked_sub(1);
                         pending.push_back(p);
@@ -990,12 +995,8 @@ impl Runner {
     }
 
     /// Posts one case, applying descriptor-chain faults; returns the descriptor slot a
-    /// `desc_dma` fault poisoned.
-    fn post(
-        &mut self,
-        case: &Case,
-        index: usize,
-    ) -> Result<Option<std::ops::Range<u64>>, XmitError> {
+    /// `desc_dma` fault poisoned, and the host memory the engine reads for the case.
+    fn post(&mut self, case: &Case, index: usize) -> Result<Posted, XmitError> {
         let mut desc_fault_range = None;
         if case.fault == Fault::DescDma {
             // A beat of DATA_BYTES holds several 32-byte slots and an error answers for the whole
@@ -1031,7 +1032,38 @@ impl Runner {
             self.tb.mem.add_read_error(r.clone());
         }
         self.arm_bus_fault(&fault, first_slot);
-        Ok(desc_fault_range)
+        Ok((desc_fault_range, self.chain_reads(first_slot)))
+    }
+
+    /// The descriptor slots from ring slot `first` to the tail, and the buffers they point to.
+    fn chain_reads(&self, first: u16) -> Vec<std::ops::Range<u64>> {
+        let mask = self.drv.ring_size() as u16 - 1;
+        let count = self.drv.tail_index().wrapping_sub(first) & mask;
+        let base = self.drv.config().tx_ring_base;
+        let mut reads = Vec::with_capacity(2 * usize::from(count));
+        for i in 0..count {
+            let slot = base + DESC_BYTES as u64 * u64::from(first.wrapping_add(i) & mask);
+            let bytes = self.tb.mem.read(slot, DESC_BYTES);
+            let d = TxDesc::decode(&bytes.try_into().expect("a descriptor is 32 bytes"));
+            reads.push(slot..slot + DESC_BYTES as u64);
+            reads.push(d.buf_addr..d.buf_addr + u64::from(d.buf_len));
+        }
+        reads
+    }
+
+    /// Marks the cases in flight whose reads a randomly injected read error hit.
+    fn attribute_injected(&mut self, pending: &mut VecDeque<Pending>) {
+        for inj in self.tb.mem.take_injected() {
+            if inj.write || inj.dropped {
+                continue; // not attributed: refused by the flags until the runner recovers
+            }
+            let r = &inj.range;
+            for p in pending.iter_mut() {
+                if p.reads.iter().any(|x| x.start < r.end && r.start < x.end) {
+                    p.read_error_hit = true;
+                }
+            }
+        }
     }
 
     /// Arms the host memory for a bus fault of the case just posted at ring slot `first`. The
@@ -1082,11 +1114,12 @@ impl Runner {
     ) -> Result<usize, RunError> {
         let out = RunError::Output;
         let mut finished = 0;
+        self.attribute_injected(pending);
         // Faulty chains end in several completions: the driver's mismatch reports about them
         // are expected, also for those that finish in this poll.
         let faulty_tags: Vec<u64> = pending
             .iter()
-            .filter(|p| p.case.fault != Fault::None)
+            .filter(|p| p.case.fault != Fault::None || p.read_error_hit)
             .map(|p| p.tag)
             .collect();
         for done in self.drv.poll(&mut self.tb) {
@@ -1276,6 +1309,8 @@ fn pending_for(case: Case, index: usize) -> Pending {
         frames: Vec::new(),
         descs_done: 0,
         desc_fault_range: None,
+        reads: Vec::new(),
+        read_error_hit: false,
         doorbell_cycle: None,
         first_beat_cycle: None,
         // every buffer may start and end in a partial beat
@@ -1359,8 +1394,41 @@ fn apply_chain_fault(descs: &mut Vec<TxDesc>, fault: &Fault, l4: usize) {
     }
 }
 
-/// Checks a finished case's completions and frames against its expectation.
+/// What [`Runner::post`] returns: the slot a `desc_dma` fault poisoned, the case's reads.
+type Posted = (Option<std::ops::Range<u64>>, Vec<std::ops::Range<u64>>);
+
+/// Checks a finished case's completions and frames against its expectation. A case hit by a
+/// random read error may instead end in errors only, one of them DESC_DMA or DMA_READ, with no
+/// frame.
 fn check_case(case: &Case, index: usize, p: &Pending) -> Result<(), CaseFailure> {
+    let expected = check_expected(case, index, p);
+    if expected.is_err() && p.read_error_hit {
+        let statuses: Vec<Status> = p.cpls.iter().map(|c| c.status).collect();
+        let read_error = statuses
+            .iter()
+            .any(|s| matches!(s, Status::DescDma | Status::DmaRead));
+        if !read_error || statuses.iter().any(|s| !s.is_error()) {
+            return Err(CaseFailure::Completions {
+                label: format!("#{index} '{}' ({})", case.name, case.origin),
+                got: statuses,
+                expected: "its own outcome, or (a read answered with an injected error) only \
+                           errors, DESC_DMA or DMA_READ among them"
+                    .into(),
+            });
+        }
+        if !p.frames.is_empty() {
+            return Err(CaseFailure::FramesOnError {
+                label: format!("#{index} '{}' ({})", case.name, case.origin),
+                frames: p.frames.len(),
+            });
+        }
+        return Ok(());
+    }
+    expected
+}
+
+/// Checks a finished case against its own expectation.
+fn check_expected(case: &Case, index: usize, p: &Pending) -> Result<(), CaseFailure> {
     let label = format!("#{index} '{}' ({})", case.name, case.origin);
     let statuses: Vec<Status> = p.cpls.iter().map(|c| c.status).collect();
     let wrong = |expected: String| CaseFailure::Completions {

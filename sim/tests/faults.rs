@@ -250,3 +250,38 @@ fn an_uncreatable_trace_is_an_error_not_a_panic() {
         .to_string()
         .starts_with("cannot create the trace file /proc/ufo-sim-no/trace.fst: "));
 }
+
+#[test]
+fn random_read_errors_fail_exactly_the_packets_they_hit() {
+    use ufo_driver::desc::Status;
+    let traffic = Traffic {
+        faults: ufo_sim::bus::BusFaults {
+            read_error_prob: 0.003,
+            ..Default::default()
+        },
+        ..Traffic::default()
+    };
+    let mut runner = Runner::new(config(6, traffic)).unwrap();
+    let report = runner.run(&randoms(6, 300), |_| {});
+    assert_eq!(report.failed(), 0, "{:#?}", report.global_errors);
+    let hit = |o: &&ufo_sim::runner::Outcome| {
+        o.statuses
+            .iter()
+            .any(|s| matches!(s, Status::DescDma | Status::DmaRead))
+    };
+    let failed: Vec<_> = report.outcomes.iter().filter(hit).collect();
+    let injected = runner.tb.mem.stats().injected_read_errors;
+    println!(
+        "{injected} read errors injected, {} packets hit",
+        failed.len()
+    );
+    // Some packets were hit (and sent nothing), most went out intact.
+    assert!(!failed.is_empty() && failed.len() < 150, "{}", failed.len());
+    assert!(failed.iter().all(|o| o.wire_frames == 0));
+    assert!(injected as usize >= failed.len());
+    let ok = report
+        .outcomes
+        .iter()
+        .filter(|o| o.statuses == [Status::Ok]);
+    assert!(ok.count() > 150);
+}

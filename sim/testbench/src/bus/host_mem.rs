@@ -156,6 +156,20 @@ pub struct BurstRecord {
     pub beats: u32,
 }
 
+/// A fault the model injected on its own (a random error or drop, or a drop rule), for a test
+/// bench that works out which packet it hit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Injected {
+    /// Edge of the address handshake.
+    pub cycle: u64,
+    /// A write burst (else a read burst).
+    pub write: bool,
+    /// The response never comes (else it is an error response).
+    pub dropped: bool,
+    /// The bytes the burst covers (whole beats).
+    pub range: Range<u64>,
+}
+
 /// Counters of [`HostMem`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HostMemStats {
@@ -327,6 +341,7 @@ pub struct HostMem {
     /// whether a dropped write may still be waited for: no unsolicited beat goes there.
     dropped_read_ids: u64,
     dropped_write: bool,
+    injected: Vec<Injected>,
 }
 
 impl HostMem {
@@ -367,6 +382,7 @@ impl HostMem {
             unsolicited_b_req: VecDeque::new(),
             dropped_read_ids: 0,
             dropped_write: false,
+            injected: Vec::new(),
         }
     }
 
@@ -485,6 +501,12 @@ impl HostMem {
     /// and no write is outstanding.
     pub fn inject_unsolicited_b(&mut self, id: u32) {
         self.unsolicited_b_req.push_back(id);
+    }
+
+    /// The faults injected since the last call (random errors and drops, drop rules), oldest
+    /// first.
+    pub fn take_injected(&mut self) -> Vec<Injected> {
+        std::mem::take(&mut self.injected)
     }
 
     /// Unsolicited beats asked for and not yet sent.
@@ -734,17 +756,26 @@ impl HostMem {
                 beats,
             });
         }
-        let end = (r.addr & !(bytes - 1)) + u64::from(beats) * bytes;
+        let base = r.addr & !(bytes - 1);
+        let end = base + u64::from(beats) * bytes;
+        let injected = |dropped| Injected {
+            cycle: edge,
+            write: false,
+            dropped,
+            range: base..end,
+        };
         if Self::take_drop(&mut self.drop_reads, r.addr, end)
             || self.roll(self.cfg.faults.read_drop_prob)
         {
             self.stats.dropped_reads += 1;
             self.dropped_read_ids |= 1 << (r.id % 64);
+            self.injected.push(injected(true));
             return;
         }
         let resp = self.injected_error(self.cfg.faults.read_error_prob);
         if resp != resp::OKAY {
             self.stats.injected_read_errors += 1;
+            self.injected.push(injected(false));
         }
         self.reads.push_back(ReadBurst {
             id: r.id,
@@ -797,8 +828,15 @@ impl HostMem {
             .iter()
             .any(|e| e.start < end && r.addr < e.end);
         let injected = self.injected_error(self.cfg.faults.write_error_prob);
+        let record = |dropped| Injected {
+            cycle: edge,
+            write: true,
+            dropped,
+            range: base..end,
+        };
         if injected != resp::OKAY {
             self.stats.injected_write_errors += 1;
+            self.injected.push(record(false));
         }
         let resp = if in_range { resp::SLVERR } else { injected };
         let drop_b = Self::take_drop(&mut self.drop_writes, r.addr, end)
@@ -806,6 +844,7 @@ impl HostMem {
         if drop_b {
             self.stats.dropped_writes += 1;
             self.dropped_write = true;
+            self.injected.push(record(true));
         }
         self.writes.push_back(WriteBurst {
             id: r.id,
