@@ -422,6 +422,16 @@ pub enum RunFailure {
     /// The simulation runtime reported an error.
     #[error("simulation: {0}")]
     Simulation(TbError),
+    /// The engine did not come back from a reset the runner injected.
+    #[error("recovery after a {kind:?} reset: {what} {state}")]
+    Recovery {
+        /// the reset
+        kind: ResetKind,
+        /// the step that failed and why
+        what: String,
+        /// registers and what was in flight
+        state: EngineState,
+    },
     /// A completion whose tag the runner never posted.
     #[error("completion for unknown tag {tag}: {completion}")]
     UnknownTag {
@@ -670,6 +680,60 @@ struct Watchdog {
     oldest_since: u64,
 }
 
+/// How a reset reaches the engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResetKind {
+    /// `rst_n` pulsed low for a few cycles: every register back to its reset value.
+    RstN,
+    /// `CTRL.SOFT_RESET` written: the datapath resets, configuration and counters stay.
+    Soft,
+    /// The ring reset sequence: clear `CTRL.ENABLE`, wait for `STATUS.IDLE` (no packet in
+    /// flight, nothing outstanding on the bus), rewrite the ring size (which resets the ring
+    /// indices and drops prefetched descriptors).
+    Ring,
+}
+
+/// When a scheduled reset fires (the first cycle from `after_cycle` on that meets `when`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResetWhen {
+    /// Reads and writes outstanding on the AXI4 port at once (mid-datagram).
+    ReadsAndWritesOutstanding,
+    /// A frame started and not ended on the stream.
+    MidFrame,
+}
+
+/// A reset the runner is to inject while cases are in flight, then recover from as a driver
+/// does: re-initialise the rings and resend every packet that did not complete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScheduledReset {
+    /// Not before this cycle.
+    pub after_cycle: u64,
+    /// The condition to wait for.
+    pub when: ResetWhen,
+    /// How.
+    pub kind: ResetKind,
+}
+
+/// A reset the runner injected, and what it cut off.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResetRecord {
+    /// How.
+    pub kind: ResetKind,
+    /// Edge at which it was asserted.
+    pub cycle: u64,
+    /// Read bursts and write bursts outstanding at the host memory then.
+    pub reads_outstanding: usize,
+    /// See `reads_outstanding`.
+    pub writes_outstanding: usize,
+    /// A frame was half sent.
+    pub mid_frame: bool,
+    /// Cases posted and not complete, resent after it.
+    pub resent: usize,
+    /// Frames the MAC received without `TUSER` that no completion accounts for (packets the
+    /// reset dropped after some of their frames had left: a receiver sees them twice).
+    pub orphan_frames: usize,
+}
+
 /// Runs cases through the RTL.
 pub struct Runner {
     /// The test bench.
@@ -679,6 +743,10 @@ pub struct Runner {
     tally: Tally,
     /// Completions read so far (the next one goes to this slot, modulo the ring size).
     cpls_seen: u64,
+    /// Resets still to inject, in order.
+    resets: VecDeque<ScheduledReset>,
+    /// Resets injected so far.
+    reset_log: Vec<ResetRecord>,
 }
 
 impl Runner {
@@ -726,7 +794,19 @@ impl Runner {
             cfg,
             tally: Tally::default(),
             cpls_seen: 0,
+            resets: VecDeque::new(),
+            reset_log: Vec::new(),
         })
+    }
+
+    /// Schedules a reset to inject during the next run (see [`ScheduledReset`]).
+    pub fn schedule_reset(&mut self, r: ScheduledReset) {
+        self.resets.push_back(r);
+    }
+
+    /// The resets injected so far.
+    pub fn resets(&self) -> &[ResetRecord] {
+        &self.reset_log
     }
 
     /// Runs `cases` and collects everything they produce; `progress` is called with the number
@@ -869,7 +949,14 @@ impl Runner {
             if pending.is_empty() && held.is_none() && input_done {
                 break;
             }
-            self.tb.steps(POLL_CYCLES);
+            match self.step_or_reset(&mut pending, &mut s, sink) {
+                Ok(()) => {}
+                Err(ResetFailure::Sink(e)) => return Err(e),
+                Err(ResetFailure::Run(f)) => {
+                    abort = Some(f);
+                    break;
+                }
+            }
             let finished = self.service(&mut pending, &mut s, sink)?;
             if finished > 0 {
                 dog.oldest_since = self.tb.cycle();
@@ -924,6 +1011,174 @@ impl Runner {
             self.finish(&mut s, sink)?;
         }
         Ok(s)
+    }
+
+    /// Simulates the next poll interval, or up to a scheduled reset's moment and through the
+    /// reset and the recovery.
+    fn step_or_reset(
+        &mut self,
+        pending: &mut VecDeque<Pending>,
+        s: &mut RunSummary,
+        sink: &mut dyn RunSink,
+    ) -> Result<(), ResetFailure> {
+        let Some(r) = self.resets.front().copied() else {
+            self.tb.steps(POLL_CYCLES);
+            return Ok(());
+        };
+        for _ in 0..POLL_CYCLES {
+            let due = self.tb.cycle() >= r.after_cycle
+                && match r.when {
+                    ResetWhen::ReadsAndWritesOutstanding => {
+                        self.tb.mem.reads_outstanding() > 0 && self.tb.mem.writes_outstanding() > 0
+                    }
+                    ResetWhen::MidFrame => self.tb.sink.in_frame(),
+                };
+            if due {
+                self.resets.pop_front();
+                return self.reset_and_recover(r.kind, pending, s, sink);
+            }
+            self.tb.step();
+        }
+        Ok(())
+    }
+
+    /// Resets the engine now, then recovers as a driver does: credits the completions already
+    /// written, re-initialises the rings (after `rst_n`, or after a soft reset and STATUS.IDLE),
+    /// drops the frames of packets that did not complete, and resends those packets.
+    fn reset_and_recover(
+        &mut self,
+        kind: ResetKind,
+        pending: &mut VecDeque<Pending>,
+        s: &mut RunSummary,
+        sink: &mut dyn RunSink,
+    ) -> Result<(), ResetFailure> {
+        let mut record = ResetRecord {
+            kind,
+            cycle: self.tb.cycle(),
+            reads_outstanding: self.tb.mem.reads_outstanding(),
+            writes_outstanding: self.tb.mem.writes_outstanding(),
+            mid_frame: self.tb.sink.in_frame(),
+            resent: 0,
+            orphan_frames: 0,
+        };
+        match kind {
+            ResetKind::RstN => {
+                self.tb.reset(10);
+                // Every counter register is back at 0.
+                self.tally = Tally::default();
+            }
+            ResetKind::Soft => {
+                let ctrl = regs::register("CTRL").expect("CTRL is in the map");
+                let Some(bit) = ctrl.field("SOFT_RESET") else {
+                    return Err(self.recovery_failure(
+                        kind,
+                        "this RTL has no CTRL.SOFT_RESET",
+                        pending,
+                    ));
+                };
+                let write = |tb: &mut Tb, v| tb.reg_write(regs::CTRL, v);
+                let quiesce = write(&mut self.tb, 1 << bit.lsb)
+                    .and_then(|()| write(&mut self.tb, 0))
+                    .and_then(|()| self.wait_idle());
+                if let Err(e) = quiesce {
+                    return Err(self.recovery_failure(kind, &format!("soft reset: {e}"), pending));
+                }
+                self.tb.mem.forget_dropped();
+            }
+            ResetKind::Ring => {
+                let quiesce = self
+                    .tb
+                    .reg_write(regs::CTRL, 0)
+                    .and_then(|()| self.wait_idle());
+                if let Err(e) = quiesce {
+                    return Err(self.recovery_failure(kind, &format!("quiesce: {e}"), pending));
+                }
+                if !self.tb.mem.idle() || self.tb.sink.in_frame() {
+                    let what = format!(
+                        "STATUS.IDLE with {} reads and {} writes outstanding, mid-frame {}",
+                        self.tb.mem.reads_outstanding(),
+                        self.tb.mem.writes_outstanding(),
+                        self.tb.sink.in_frame()
+                    );
+                    return Err(self.recovery_failure(kind, &what, pending));
+                }
+                let log2 = u32::from(self.drv.config().ring_log2);
+                if let Err(e) = self.tb.reg_write(regs::TX_RING_LOG2, log2) {
+                    return Err(self.recovery_failure(kind, &format!("ring size: {e}"), pending));
+                }
+            }
+        }
+        // Completions written before the reset still count; what is left is resent.
+        self.service(pending, s, sink).map_err(ResetFailure::Sink)?;
+        while let Some(f) = self.tb.sink.pop_frame() {
+            if f.tuser {
+                s.cut_frames += 1;
+            } else {
+                record.orphan_frames += 1;
+            }
+        }
+        if let Err(e) = self.drv.init(&mut self.tb) {
+            return Err(self.recovery_failure(kind, &format!("driver init: {e}"), pending));
+        }
+        self.cpls_seen = 0;
+        let again: Vec<Pending> = pending.drain(..).collect();
+        record.resent = again.len();
+        for old in again {
+            let index = old.index;
+            if let Some(r) = &old.desc_fault_range {
+                self.tb.mem.remove_read_error(r.clone());
+            }
+            if old.case.fault == Fault::CplWriteErr {
+                self.tb.mem.clear_write_errors();
+            }
+            match self.post(&old.case, index) {
+                Ok((desc_fault_range, reads)) => {
+                    let mut p = pending_for(old.case, index);
+                    p.desc_fault_range = desc_fault_range;
+                    p.reads = reads;
+                    p.doorbell_cycle = old.doorbell_cycle;
+                    pending.push_back(p);
+                }
+                Err(e) => {
+                    let what = format!("resending '{}': {e}", old.case.name);
+                    return Err(self.recovery_failure(kind, &what, pending));
+                }
+            }
+        }
+        self.reset_log.push(record);
+        Ok(())
+    }
+
+    fn recovery_failure(
+        &mut self,
+        kind: ResetKind,
+        what: &str,
+        pending: &VecDeque<Pending>,
+    ) -> ResetFailure {
+        ResetFailure::Run(RunFailure::Recovery {
+            kind,
+            what: what.to_string(),
+            state: self.engine_state(pending),
+        })
+    }
+
+    /// Waits (bounded) for STATUS.IDLE.
+    fn wait_idle(&mut self) -> Result<(), TbError> {
+        let limit = self.cfg.traffic.stall_limit();
+        let start = self.tb.cycle();
+        loop {
+            if self.tb.reg_read(regs::STATUS)? & regs::STATUS_IDLE != 0 {
+                return Ok(());
+            }
+            if self.tb.cycle() - start > limit {
+                return Err(TbError::Timeout(crate::tb::Timeout {
+                    what: "STATUS.IDLE".into(),
+                    waited: self.tb.cycle() - start,
+                    cycle: self.tb.cycle(),
+                }));
+            }
+            self.tb.steps(POLL_CYCLES);
+        }
     }
 
     /// Beats moved on any bus so far.
@@ -1392,6 +1647,14 @@ fn apply_chain_fault(descs: &mut Vec<TxDesc>, fault: &Fault, l4: usize) {
         }
         _ => {}
     }
+}
+
+/// Why a reset and its recovery stopped a run.
+enum ResetFailure {
+    /// The sink failed.
+    Sink(RunError),
+    /// The engine did not come back.
+    Run(RunFailure),
 }
 
 /// What [`Runner::post`] returns: the slot a `desc_dma` fault poisoned, the case's reads.

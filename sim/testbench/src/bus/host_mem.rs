@@ -548,6 +548,16 @@ impl HostMem {
         &self.bursts
     }
 
+    /// Read bursts accepted and not yet fully answered (dropped ones excluded).
+    pub fn reads_outstanding(&self) -> usize {
+        self.reads.len()
+    }
+
+    /// Write bursts accepted and not yet answered on B (dropped ones excluded).
+    pub fn writes_outstanding(&self) -> usize {
+        self.writes.len() + self.b_queue.len()
+    }
+
     /// `true` when no burst is outstanding on any channel.
     pub fn idle(&self) -> bool {
         self.reads.is_empty()
