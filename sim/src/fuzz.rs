@@ -185,14 +185,15 @@ impl FuzzClass {
             FuzzClass::UfoSize => Some(Status::UfoSize),
             FuzzClass::DescReadError => Some(Status::DescDma),
             FuzzClass::BufReadError => Some(Status::DmaRead),
+            // The contract's DESC_TIMEOUT (19) and READ_TIMEOUT (20).
+            FuzzClass::DescReadDropped => Some(Status::from_code(19)),
+            FuzzClass::BufReadDropped => Some(Status::from_code(20)),
             FuzzClass::Valid
             | FuzzClass::SopInside
             | FuzzClass::UnsolicitedR0
             | FuzzClass::UnsolicitedR1
             | FuzzClass::UnsolicitedB
             | FuzzClass::CplWriteError
-            | FuzzClass::DescReadDropped
-            | FuzzClass::BufReadDropped
             | FuzzClass::CplWriteDropped => None,
         }
     }
@@ -211,16 +212,23 @@ impl FuzzClass {
             FuzzClass::CplWriteError => {
                 Some("the runner does not yet resynchronise a driver whose completion was lost (CPL_HEAD)")
             }
-            FuzzClass::DescReadDropped | FuzzClass::BufReadDropped | FuzzClass::CplWriteDropped => {
-                if has("READ_TIMEOUT") {
-                    Some("the runner does not yet recover from STATUS.FAULT (soft reset and resend)")
-                } else {
-                    Some("the RTL has no response timeout (no READ_TIMEOUT register): the engine waits forever")
-                }
+            FuzzClass::DescReadDropped | FuzzClass::BufReadDropped | FuzzClass::CplWriteDropped
+                if !has("READ_TIMEOUT") =>
+            {
+                Some("the RTL has no response timeout (no READ_TIMEOUT register): the engine waits forever")
             }
             _ => None,
         }
     }
+}
+
+/// `true` for the classes whose response never comes: the run needs the engine's response
+/// timeout programmed ([`crate::runner::Runner::set_response_timeout`]).
+pub fn drops_responses(c: FuzzClass) -> bool {
+    matches!(
+        c,
+        FuzzClass::DescReadDropped | FuzzClass::BufReadDropped | FuzzClass::CplWriteDropped
+    )
 }
 
 /// The classes the fuzz draws from: every class the RTL supports (`bus_faults` false: only

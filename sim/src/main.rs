@@ -394,7 +394,7 @@ fn run(a: RunArgs) -> Result<ExitCode> {
         Box::new(replay_hint),
         a.junit.is_some().then_some(Box::new(classname) as Classify),
     )?;
-    let (summary, secs) = simulate_with(&a.bench, seed, input, &mut sink)?;
+    let (summary, secs) = simulate_with(&a.bench, seed, input, &mut sink, |_| Ok(()))?;
     let (wire_frames, expected_frames, junit_cases) = sink.close()?;
     println!(
         "wire output: {} ({wire_frames} frames); golden: {} ({expected_frames} frames; timestamps \
@@ -481,7 +481,10 @@ fn replay_cmd(a: ReplayArgs) -> Result<ExitCode> {
         Box::new(|_, _| String::new()),
         a.junit.is_some().then_some(Box::new(classname) as Classify),
     )?;
-    let (summary, secs) = simulate_with(&a.bench, seed, cases.into_iter().map(Ok), &mut sink)?;
+    let (summary, secs) =
+        simulate_with(&a.bench, seed, cases.into_iter().map(Ok), &mut sink, |_| {
+            Ok(())
+        })?;
     let (wire_frames, _, junit_cases) = sink.close()?;
     println!("wrote {wire_frames} frames to {}", a.out.display());
     if let (Some(path), Some(mut junit_cases)) = (&a.junit, junit_cases) {
@@ -599,7 +602,22 @@ fn fuzz_cmd(a: FuzzArgs) -> Result<ExitCode> {
         drawn,
         tally: FuzzTally::default(),
     };
-    let (summary, secs) = simulate_with(&a.bench, seed, input, &mut sink)?;
+    // A dropped response ends in the engine's own timeout: short enough for the watchdog,
+    // far above any wait the bus settings allow.
+    let timeout = classes
+        .iter()
+        .any(|c| ufo_sim::fuzz::drops_responses(*c))
+        .then(|| {
+            (4 * run_config(&a.bench, seed).traffic.stall_limit()).min(u64::from(u32::MAX)) as u32
+        });
+    let setup = move |r: &mut Runner| match timeout {
+        Some(t) => r
+            .set_response_timeout(t)
+            .unwrap_or(Ok(()))
+            .map_err(|e| anyhow::anyhow!("READ_TIMEOUT: {e}")),
+        None => Ok(()),
+    };
+    let (summary, secs) = simulate_with(&a.bench, seed, input, &mut sink, setup)?;
     let FuzzSink { inner, tally, .. } = sink;
     let (_, _, junit_cases) = inner.close()?;
     println!("{}", tally.table());
@@ -800,6 +818,7 @@ fn simulate_with(
     seed: u64,
     input: impl Iterator<Item = Result<Case, UnbuiltCase>>,
     sink: &mut impl CliRunSink,
+    setup: impl FnOnce(&mut Runner) -> Result<()>,
 ) -> Result<(RunSummary, f64)> {
     let mut runner = match Runner::new(run_config(b, seed)) {
         Ok(r) => r,
@@ -816,6 +835,7 @@ fn simulate_with(
         }
         Err(e) => return Err(e.into()),
     };
+    setup(&mut runner)?;
     runner.tb.axil.inject_fault(b.inject_reg_fault);
     if b.unsolicited > 0.0 && ufo_driver::desc::regs::register("ERR_CNT").is_none() {
         println!(

@@ -747,6 +747,11 @@ pub struct Runner {
     resets: VecDeque<ScheduledReset>,
     /// Resets injected so far.
     reset_log: Vec<ResetRecord>,
+    /// The engine's bus response timeout as programmed by [`Runner::set_response_timeout`]:
+    /// the watchdog allows a dropped response this long.
+    response_timeout: Option<u64>,
+    /// A case whose response was dropped finished: look at STATUS.FAULT.
+    check_fault: bool,
 }
 
 impl Runner {
@@ -796,7 +801,18 @@ impl Runner {
             cpls_seen: 0,
             resets: VecDeque::new(),
             reset_log: Vec::new(),
+            response_timeout: None,
+            check_fault: false,
         })
+    }
+
+    /// Programs the engine's bus response timeout (`READ_TIMEOUT`, cycles) for runs with
+    /// dropped responses, and lets the watchdog wait that long on top of its limit. Fails with
+    /// `None` if the RTL has no such register.
+    pub fn set_response_timeout(&mut self, cycles: u32) -> Option<Result<(), TbError>> {
+        let r = regs::register("READ_TIMEOUT")?;
+        self.response_timeout = Some(u64::from(cycles));
+        Some(self.tb.reg_write(r.offset, cycles))
     }
 
     /// Schedules a reset to inject during the next run (see [`ScheduledReset`]).
@@ -852,7 +868,7 @@ impl Runner {
         let mut next_index = 0;
         let mut input_done = false;
         let mut dog = Watchdog {
-            stall_limit: self.cfg.traffic.stall_limit(),
+            stall_limit: self.cfg.traffic.stall_limit() + self.response_timeout.unwrap_or(0),
             beats_seen: self.beats(),
             stalled: 0,
             longest_stall: 0,
@@ -953,11 +969,23 @@ impl Runner {
                 Ok(()) => {}
                 Err(ResetFailure::Sink(e)) => return Err(e),
                 Err(ResetFailure::Run(f)) => {
-                    abort = Some(f);
+                    abort = Some(*f);
                     break;
                 }
             }
             let finished = self.service(&mut pending, &mut s, sink)?;
+            if std::mem::take(&mut self.check_fault) {
+                // A dropped response: the engine answered it itself and holds STATUS.FAULT
+                // until a soft reset.
+                match self.clear_fault(&mut pending, &mut s, sink) {
+                    Ok(()) => {}
+                    Err(ResetFailure::Sink(e)) => return Err(e),
+                    Err(ResetFailure::Run(f)) => {
+                        abort = Some(*f);
+                        break;
+                    }
+                }
+            }
             if finished > 0 {
                 dog.oldest_since = self.tb.cycle();
             }
@@ -1155,11 +1183,43 @@ impl Runner {
         what: &str,
         pending: &VecDeque<Pending>,
     ) -> ResetFailure {
-        ResetFailure::Run(RunFailure::Recovery {
+        ResetFailure::Run(Box::new(RunFailure::Recovery {
             kind,
             what: what.to_string(),
             state: self.engine_state(pending),
-        })
+        }))
+    }
+
+    /// After a dropped response: waits (bounded by the response timeout) for STATUS.FAULT, then
+    /// soft-resets the engine and recovers. A FAULT that never comes is a failure.
+    fn clear_fault(
+        &mut self,
+        pending: &mut VecDeque<Pending>,
+        s: &mut RunSummary,
+        sink: &mut dyn RunSink,
+    ) -> Result<(), ResetFailure> {
+        let Some(fault) = regs::register("STATUS").and_then(|r| r.field("FAULT")) else {
+            return Ok(());
+        };
+        let limit = self.response_timeout.unwrap_or(0) + self.cfg.traffic.stall_limit();
+        let start = self.tb.cycle();
+        loop {
+            match self.tb.reg_read(regs::STATUS) {
+                Ok(v) if v & fault.mask() != 0 => {
+                    return self.reset_and_recover(ResetKind::Soft, pending, s, sink);
+                }
+                Ok(_) if self.tb.cycle() - start > limit => {
+                    let what =
+                        format!("STATUS.FAULT not set {limit} cycles after a dropped response");
+                    return Err(self.recovery_failure(ResetKind::Soft, &what, pending));
+                }
+                Ok(_) => self.tb.steps(POLL_CYCLES),
+                Err(e) => {
+                    let what = format!("reading STATUS.FAULT: {e}");
+                    return Err(self.recovery_failure(ResetKind::Soft, &what, pending));
+                }
+            }
+        }
     }
 
     /// Waits (bounded) for STATUS.IDLE.
@@ -1428,6 +1488,12 @@ impl Runner {
                 if p.case.fault == Fault::CplWriteErr {
                     self.tb.mem.clear_write_errors();
                 }
+                if matches!(
+                    p.case.fault,
+                    Fault::DescDrop | Fault::BufDrop | Fault::CplDrop
+                ) {
+                    self.check_fault = true;
+                }
                 let result = check_case(&p.case, p.index, &p);
                 if result.is_ok() {
                     s.passed += 1;
@@ -1654,7 +1720,7 @@ enum ResetFailure {
     /// The sink failed.
     Sink(RunError),
     /// The engine did not come back.
-    Run(RunFailure),
+    Run(Box<RunFailure>),
 }
 
 /// What [`Runner::post`] returns: the slot a `desc_dma` fault poisoned, the case's reads.
