@@ -202,7 +202,7 @@ impl FuzzClass {
     /// classes whose contract needs the bus guards, and those whose recovery the runner does not
     /// do yet.
     pub fn missing(self) -> Option<&'static str> {
-        let has = |name: &str| regs::register(name).is_some();
+        let has = has_register;
         match self {
             FuzzClass::UnsolicitedR0 | FuzzClass::UnsolicitedR1 | FuzzClass::UnsolicitedB
                 if !has("ERR_CNT") =>
@@ -220,6 +220,11 @@ impl FuzzClass {
             _ => None,
         }
     }
+}
+
+/// `true` if the register map has `name` (a register, or an array of them).
+pub fn has_register(name: &str) -> bool {
+    regs::register(name).is_some() || regs::register(&format!("{name}[0]")).is_some()
 }
 
 /// `true` for the classes whose response never comes: the run needs the engine's response
@@ -393,9 +398,10 @@ impl FuzzTally {
             .collect();
         statuses.sort();
         statuses.dedup();
+        let width: Vec<usize> = statuses.iter().map(|s| s.len().max(10) + 1).collect();
         let mut out = format!("{:<16}{:>7}", "class", "sent");
-        for s in &statuses {
-            let _ = write!(out, "{s:>11}");
+        for (s, w) in statuses.iter().zip(&width) {
+            let _ = write!(out, "{s:>w$}");
         }
         let _ = writeln!(
             out,
@@ -405,8 +411,9 @@ impl FuzzTally {
         let mut total = ClassTally::default();
         let row = |name: &str, t: &ClassTally, out: &mut String| {
             let _ = write!(out, "{name:<16}{:>7}", t.sent);
-            for s in &statuses {
-                let _ = write!(out, "{:>11}", t.statuses.get(*s).copied().unwrap_or(0));
+            for (s, w) in statuses.iter().zip(&width) {
+                let n = t.statuses.get(*s).copied().unwrap_or(0);
+                let _ = write!(out, "{n:>w$}");
             }
             let _ = writeln!(
                 out,

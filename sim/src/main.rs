@@ -837,7 +837,7 @@ fn simulate_with(
     };
     setup(&mut runner)?;
     runner.tb.axil.inject_fault(b.inject_reg_fault);
-    if b.unsolicited > 0.0 && ufo_driver::desc::regs::register("ERR_CNT").is_none() {
+    if b.unsolicited > 0.0 && !ufo_sim::fuzz::has_register("ERR_CNT") {
         println!(
             "warning: --unsolicited on an RTL without bus guards (no ERR_CNT register): the \
              engine takes the beats as data, failures are expected"

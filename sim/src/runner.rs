@@ -1271,7 +1271,7 @@ impl Runner {
             sum(|p| p.beats_in),
             sum(|p| p.beats_out),
             sum(|p| p.bursts),
-        );
+        ) + self.response_timeout.unwrap_or(0);
         (waited > budget).then(|| RunFailure::NoCompletion {
             name: oldest.case.name.clone(),
             waited,
