@@ -1059,7 +1059,8 @@ fn dropped_read_burst_never_answers_and_others_go_on() {
     let ars = [
         incr(0, 0x1000, 2, bytes),
         incr(0, 0x2000, 2, bytes), // dropped
-        incr(0, 0x1100, 2, bytes),
+        incr(1, 0x1100, 2, bytes), // another ID: answered
+        incr(0, 0x1200, 2, bytes), // same ID after the drop: dropped too
     ];
     let mut mem = HostMem::new(cfg, 5);
     mem.write(0x1000, &pattern(0x1000, 0x3000));
@@ -1069,11 +1070,23 @@ fn dropped_read_burst_never_answers_and_others_go_on() {
     for edge in 0..200 {
         f.cycle(&mut mem, &mut w, edge);
     }
-    assert_eq!(f.accepted.len(), 3, "all three ARs accepted");
-    assert_eq!(f.beats.len(), 4, "the dropped burst's 2 beats never come");
+    assert_eq!(f.accepted.len(), 4, "all four ARs accepted");
+    assert_eq!(
+        f.beats.len(),
+        4,
+        "the ID 0 bursts from the dropped one on never come"
+    );
     assert_eq!(f.beats[2].data, pattern(0x1100, 8));
-    assert_eq!(mem.stats().dropped_reads, 1);
+    assert_eq!(f.beats[2].id, 1);
+    assert_eq!(mem.stats().dropped_reads, 2);
     assert!(mem.idle(), "nothing left in the model");
+    // After the master gave up (soft reset), ID 0 is answered again.
+    mem.forget_dropped();
+    let mut f = FakeReader::new(&[incr(0, 0x1300, 1, bytes)]);
+    for edge in 200..260 {
+        f.cycle(&mut mem, &mut w, edge);
+    }
+    assert_eq!(f.beats.len(), 1);
 }
 
 #[test]
@@ -1186,17 +1199,26 @@ fn unsolicited_b_dropped_b_and_random_write_errors() {
         s.cycle(&mut mem, &mut wires, edge);
     }
     // The unsolicited B came first, with nothing outstanding; the dropped write is written
-    // but has no B; the other one is answered.
-    assert_eq!(s.b.len(), 2, "{:?}", s.b);
+    // but has no B, nor has the write after it.
+    assert_eq!(s.b.len(), 1, "{:?}", s.b);
     assert_eq!((s.b[0].0, s.b[0].1), (1, resp::OKAY));
     assert!(s.b[0].2 < 5);
     assert_eq!(mem.read(0x8000, 16), [[1u8; 8], [2; 8]].concat());
     let st = mem.stats();
     assert_eq!(
         (st.unsolicited_b, st.dropped_writes, st.write_responses),
-        (1, 1, 1)
+        (1, 2, 0)
     );
     assert!(mem.violations().is_empty());
+    // Once the master gave up on them, writes are answered again.
+    mem.forget_dropped();
+    s.aw.push_back(incr(0, 0x8010, 1, bytes));
+    s.w.push_back((vec![3; 8], 0xff, true));
+    for edge in 60..100 {
+        s.cycle(&mut mem, &mut wires, edge);
+    }
+    assert_eq!(s.b.len(), 2, "{:?}", s.b);
+    assert_eq!(mem.stats().write_responses, 1);
 
     // Random write errors: SLVERR or DECERR, nothing written, counted.
     let mut mem = HostMem::new(

@@ -14,7 +14,8 @@
 //! Fault injection ([`BusFaults`], [`HostMem::drop_reads_in`] and friends), all seeded and
 //! counted in [`HostMemStats`]: long stall bursts on every channel (ready or valid held low for
 //! up to `stall_max` cycles), error responses (SLVERR or DECERR) on whole bursts at random,
-//! responses that never come (a read burst without R beats, a write without B), and unsolicited
+//! responses that never come (a read burst without R beats, and every later burst of its ID; a
+//! write without B, and every later write), and unsolicited
 //! R beats and B responses. An unsolicited beat is sent only on an ID with nothing outstanding
 //! (and nothing dropped since the last [`HostMem::forget_dropped`]), with `ARREADY`/`AWREADY`
 //! held low while it waits, so it is unsolicited whatever the master does. A probability of 0
@@ -481,12 +482,14 @@ impl HostMem {
         self.drop_writes.clear();
     }
 
-    /// The next `count` read bursts touching `range` get no R beat at all.
+    /// The next `count` read bursts touching `range` get no R beat at all, nor does any later
+    /// burst of the same ID until [`Self::forget_dropped`] (or a reset).
     pub fn drop_reads_in(&mut self, range: Range<u64>, count: u32) {
         self.drop_reads.push(DropRule { range, count });
     }
 
-    /// The next `count` write bursts touching `range` are written but get no B response.
+    /// The next `count` write bursts touching `range` are written but get no B response, nor
+    /// does any later write until [`Self::forget_dropped`] (or a reset).
     pub fn drop_writes_in(&mut self, range: Range<u64>, count: u32) {
         self.drop_writes.push(DropRule { range, count });
     }
@@ -515,7 +518,8 @@ impl HostMem {
     }
 
     /// Forgets the dropped responses the master may still wait for (after the master gave up on
-    /// them, e.g. a soft reset), so unsolicited beats may use those IDs again.
+    /// them, e.g. a soft reset): later bursts of those IDs are answered again, and unsolicited
+    /// beats may use them.
     pub fn forget_dropped(&mut self) {
         self.dropped_read_ids = 0;
         self.dropped_write = false;
@@ -774,7 +778,11 @@ impl HostMem {
             dropped,
             range: base..end,
         };
-        if Self::take_drop(&mut self.drop_reads, r.addr, end)
+        // Once a burst of an ID is dropped, every later one of that ID is too (until
+        // `forget_dropped`): same-ID responses come in order, so answering a later burst would
+        // only look like the lost one's data.
+        if self.dropped_read_ids & (1 << (r.id % 64)) != 0
+            || Self::take_drop(&mut self.drop_reads, r.addr, end)
             || self.roll(self.cfg.faults.read_drop_prob)
         {
             self.stats.dropped_reads += 1;
@@ -849,7 +857,9 @@ impl HostMem {
             self.injected.push(record(false));
         }
         let resp = if in_range { resp::SLVERR } else { injected };
-        let drop_b = Self::take_drop(&mut self.drop_writes, r.addr, end)
+        // As for reads: after a lost B, no later B comes until `forget_dropped`.
+        let drop_b = self.dropped_write
+            || Self::take_drop(&mut self.drop_writes, r.addr, end)
             || self.roll(self.cfg.faults.write_drop_prob);
         if drop_b {
             self.stats.dropped_writes += 1;
