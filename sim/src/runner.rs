@@ -1089,6 +1089,8 @@ impl Runner {
             resent: 0,
             orphan_frames: 0,
         };
+        // Completions written so far count (and are in the counters a reset may clear).
+        self.service(pending, s, sink).map_err(ResetFailure::Sink)?;
         match kind {
             ResetKind::RstN => {
                 self.tb.reset(10);
@@ -1105,19 +1107,22 @@ impl Runner {
                     ));
                 };
                 let write = |tb: &mut Tb, v| tb.reg_write(regs::CTRL, v);
+                let limit = self.cfg.traffic.stall_limit() + self.response_timeout.unwrap_or(0);
                 let quiesce = write(&mut self.tb, 1 << bit.lsb)
                     .and_then(|()| write(&mut self.tb, 0))
-                    .and_then(|()| self.wait_idle());
+                    .and_then(|()| self.wait_idle(limit));
                 if let Err(e) = quiesce {
                     return Err(self.recovery_failure(kind, &format!("soft reset: {e}"), pending));
                 }
                 self.tb.mem.forget_dropped();
             }
             ResetKind::Ring => {
+                // The packets in flight finish first: allow them their completion budget.
+                let limit = self.completion_budget(pending);
                 let quiesce = self
                     .tb
                     .reg_write(regs::CTRL, 0)
-                    .and_then(|()| self.wait_idle());
+                    .and_then(|()| self.wait_idle(limit));
                 if let Err(e) = quiesce {
                     return Err(self.recovery_failure(kind, &format!("quiesce: {e}"), pending));
                 }
@@ -1136,13 +1141,19 @@ impl Runner {
                 }
             }
         }
-        // Completions written before the reset still count; what is left is resent.
+        // Completions written while a soft reset or quiesce took its cycles count too; what is
+        // left is resent.
         self.service(pending, s, sink).map_err(ResetFailure::Sink)?;
         while let Some(f) = self.tb.sink.pop_frame() {
             if f.tuser {
                 s.cut_frames += 1;
             } else {
+                // Sent on the stream, so in CNT_FRAMES/CNT_BYTES (unless rst_n cleared them).
                 record.orphan_frames += 1;
+                if kind != ResetKind::RstN {
+                    self.tally.frames += 1;
+                    self.tally.bytes = self.tally.bytes.wrapping_add(f.data.len() as u32);
+                }
             }
         }
         if let Err(e) = self.drv.init(&mut self.tb) {
@@ -1222,9 +1233,8 @@ impl Runner {
         }
     }
 
-    /// Waits (bounded) for STATUS.IDLE.
-    fn wait_idle(&mut self) -> Result<(), TbError> {
-        let limit = self.cfg.traffic.stall_limit();
+    /// Waits (at most `limit` cycles) for STATUS.IDLE.
+    fn wait_idle(&mut self, limit: u64) -> Result<(), TbError> {
         let start = self.tb.cycle();
         loop {
             if self.tb.reg_read(regs::STATUS)? & regs::STATUS_IDLE != 0 {
@@ -1266,18 +1276,24 @@ impl Runner {
             });
         }
         let waited = self.tb.cycle() - dog.oldest_since;
-        let sum = |f: fn(&Pending) -> u64| pending.iter().map(f).sum();
-        let budget = self.cfg.traffic.completion_budget(
-            sum(|p| p.beats_in),
-            sum(|p| p.beats_out),
-            sum(|p| p.bursts),
-        ) + self.response_timeout.unwrap_or(0);
+        let budget = self.completion_budget(pending);
         (waited > budget).then(|| RunFailure::NoCompletion {
             name: oldest.case.name.clone(),
             waited,
             budget,
             state: self.engine_state(pending),
         })
+    }
+
+    /// Cycles within which one of the cases in flight must complete (see
+    /// [`Traffic::completion_budget`]), a dropped response's timeout included.
+    fn completion_budget(&self, pending: &VecDeque<Pending>) -> u64 {
+        let sum = |f: fn(&Pending) -> u64| pending.iter().map(f).sum();
+        self.cfg.traffic.completion_budget(
+            sum(|p| p.beats_in),
+            sum(|p| p.beats_out),
+            sum(|p| p.bursts),
+        ) + self.response_timeout.unwrap_or(0)
     }
 
     /// The engine's registers (as far as they can still be read) and what is in flight.
