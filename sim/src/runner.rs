@@ -1128,19 +1128,28 @@ fn apply_chain_fault(descs: &mut Vec<TxDesc>, fault: &Fault, l4: usize) {
             }
         }
         Fault::DescDma => {
-            // room for a whole beat-aligned group of slots after the first (see post)
+            // room for a whole beat-aligned group of slots after the first (see post): empty
+            // buffers after the SOP one, the EOP on the last descriptor
             let filler = TxDesc {
                 buf_len: 0,
                 flags: 0,
                 ..descs[0]
             };
             while descs.len() < 1 + 2 * crate::DATA_BYTES.div_ceil(32) {
-                let at = descs.len() - 1;
-                descs.insert(at, filler);
+                descs.insert(1, filler);
+            }
+            if descs[0].eop() {
+                descs[0].flags &= !flags::EOP;
+                if let Some(last) = descs.last_mut() {
+                    last.flags |= flags::EOP;
+                }
             }
         }
         Fault::DmaErr => {
-            let i = descs.len().min(2) - 1;
+            // a buffer the engine reads: the first non-empty one after the head, else the head
+            let i = (1..descs.len())
+                .find(|&i| descs[i].buf_len > 0)
+                .unwrap_or(0);
             descs[i].buf_addr = POISON_BASE + 0x100;
         }
         Fault::TooLong => {
