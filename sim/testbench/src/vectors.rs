@@ -12,9 +12,7 @@ use ufo_driver::packet::{
 };
 use ufo_driver::skb_build::BuildError;
 
-use crate::case::{
-    fill_payload, Case, CaseError, Fault, Layout, Pattern,
-};
+use crate::case::{fill_payload, Case, CaseError, Fault, Layout, Pattern};
 
 /// One CSV row, as written.
 #[derive(Debug, Deserialize)]
@@ -125,7 +123,9 @@ pub enum FieldError {
         what: &'static str,
     },
     /// `expect` is not the status the `fault` column's fault ends in.
-    #[error("'{expect}': fault '{fault}' ends in {derived} (docs/architecture.md \"Status codes\")")]
+    #[error(
+        "'{expect}': fault '{fault}' ends in {derived} (docs/architecture.md \"Status codes\")"
+    )]
     ExpectMismatch {
         /// the `expect` column
         expect: String,
@@ -471,13 +471,20 @@ fn row_to_case(row: &Row, origin: &str) -> Result<Case, RowError> {
     };
     let name = row.name.clone();
     let built = |e: CaseError| (case_error_column(&e), FieldError::Case(e));
-    let case = Case::with_fault(name, origin.to_string(), &tx, &layout, row.head_payload, fault)
-        .map_err(|e| match e {
-            e @ (CaseError::HeaderOutsideHead { .. } | CaseError::FaultNotApplicable { .. }) => {
-                ("fault", FieldError::Case(e))
-            }
-            e => built(e),
-        })?;
+    let case = Case::with_fault(
+        name,
+        origin.to_string(),
+        &tx,
+        &layout,
+        row.head_payload,
+        fault,
+    )
+    .map_err(|e| match e {
+        e @ (CaseError::HeaderOutsideHead { .. } | CaseError::FaultNotApplicable { .. }) => {
+            ("fault", FieldError::Case(e))
+        }
+        e => built(e),
+    })?;
     Ok(case)
 }
 
