@@ -220,8 +220,8 @@ fn rtl_status_codes_match() {
         };
         // only the numbered codes (the transitional aliases name another constant)
         if let Some(code) = value.trim().strip_prefix("8'd") {
-            let code: u8 = code
-                .trim_end_matches(|c: char| !c.is_ascii_digit())
+            let digits: String = code.chars().take_while(char::is_ascii_digit).collect();
+            let code: u8 = digits
                 .parse()
                 .unwrap_or_else(|e| panic!("ST_{}: {e}", name.trim()));
             rtl.insert((code, name.trim().to_string()));

@@ -437,14 +437,14 @@ pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) -> Result<(),
         Fault::UfoSize(n) => skb.ufo_size = *n,
         Fault::UfoSizeOver => skb.ufo_size = ufo_driver::desc::MAX_FRAME_LEN_DEFAULT,
         Fault::CsumPos | Fault::VlanInsCsum => {
-            let len = skb.to_bytes().len() as u16;
+            let len = u16::try_from(skb.to_bytes().len()).unwrap_or(u16::MAX);
             let Some(c) = skb.csum.as_mut().filter(|_| skb.ufo_size == 0) else {
                 return Err(not_applicable("a plain packet with checksum offload"));
             };
             if *fault == Fault::CsumPos {
                 c.offset = len.saturating_sub(c.start).saturating_sub(1);
             } else {
-                c.offset += c.start - c.start.min(10);
+                c.offset = c.offset.saturating_add(c.start - c.start.min(10));
                 c.start = c.start.min(10);
                 skb.vlan_insert.get_or_insert(0x0123);
             }
