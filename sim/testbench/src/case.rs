@@ -434,6 +434,10 @@ pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) -> Result<(),
                 _ => return Err(not_applicable("an IPv4 option other than NOOP before EOL")),
             }
         }
+        // the runner cuts the head in two: one more descriptor
+        Fault::HdrSplit if 1 + skb.frags.len() >= ufo_driver::skb::MAX_BUFFERS => {
+            return Err(not_applicable("fewer buffers than MAX_DESC"));
+        }
         Fault::UfoSize(n) => skb.ufo_size = *n,
         Fault::UfoSizeOver => skb.ufo_size = ufo_driver::desc::MAX_FRAME_LEN_DEFAULT,
         Fault::CsumPos | Fault::VlanInsCsum => {
