@@ -29,8 +29,10 @@
 //  plain packets: CSUM_POS (checksum field outside the packet or csum_start past the window),
 //  VLAN_INS (insertion into a packet < 14 bytes, or with csum_start < 12), FRAME_SIZE (wire
 //  frame, inserted tag included, longer than cfg_max_frame_len).
-// Every error goes to S_DECIDE through the same transitions as before the classes were split;
-// only the constant written into status_d differs, so the walk's logic depth is unchanged.
+// Each class is a constant written into status_d on a transition to S_DECIDE that the checks
+// already took; the new comparisons (frame lengths against cfg_max_frame_len, the IPv6
+// extension-header numbers) use registers and the packet record or one window byte, in
+// parallel with the checks of the same state, never after them.
 //
 // Sums (16-bit words aligned to even frame offsets, unfolded until the end):
 //  - prefix_sum: bytes before the UDP header, so that sum from there = frame sum - prefix;
