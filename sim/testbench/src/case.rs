@@ -95,6 +95,11 @@ pub enum Fault {
     NotIpv4,
     /// The first IPv4 option (not NOOP) has length 1.
     BadIpOption,
+    /// The IPv6 header's next header (UDP, no extension headers) becomes TCP.
+    Ipv6NotUdp,
+    /// The IPv6 header's next header (UDP, no extension headers) becomes AH (51): an
+    /// extension header the engine does not walk.
+    Ipv6Ah,
     /// `ufo_size` is this value.
     UfoSize(u16),
     /// `ufo_size` is MAX_FRAME_LEN: every fragment frame would be longer than MAX_FRAME_LEN.
@@ -129,11 +134,11 @@ impl Fault {
             Fault::TooLong => Status::LengthMax,
             Fault::ZeroLen => Status::LengthZero,
             Fault::HdrSplit | Fault::HdrWindow => Status::HdrSpan,
-            Fault::NotUdp => Status::HdrL4,
+            Fault::NotUdp | Fault::Ipv6NotUdp => Status::HdrL4,
             Fault::BadIhl | Fault::BadIpVersion => Status::HdrIp,
             Fault::BadTotLen | Fault::BadUdpLen => Status::HdrLen,
             Fault::NotIpv4 | Fault::TooManyTags => Status::HdrL2,
-            Fault::BadIpOption | Fault::TooManyExt => Status::HdrExt,
+            Fault::BadIpOption | Fault::TooManyExt | Fault::Ipv6Ah => Status::HdrExt,
             Fault::UfoSize(_) | Fault::UfoSizeOver => Status::UfoSize,
             Fault::CsumPos => Status::CsumPos,
             Fault::VlanInsCsum => Status::VlanIns,
@@ -401,6 +406,9 @@ pub fn build_skb(tx: &TxPacket, layout: &Layout, head_payload: usize) -> Result<
     Ok(skb)
 }
 
+/// Offset of the next-header byte in the IPv6 header.
+const IPV6_NEXT_HEADER: usize = 6;
+
 /// Applies a fault that changes the packet's bytes or offload fields (the rest are applied to the
 /// descriptor chain by the runner). `l3` is the IPv4 header's offset; the IPv4 and UDP headers
 /// must be in the skb's head.
@@ -427,6 +435,17 @@ pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) -> Result<(),
         Fault::BadTotLen => add_one(&mut skb.head[l3 + 2..l3 + 4]),
         Fault::BadUdpLen => add_one(&mut skb.head[l4 + 4..l4 + 6]),
         Fault::NotIpv4 => skb.head[l3 - 2..l3].copy_from_slice(&0x0806u16.to_be_bytes()),
+        Fault::Ipv6NotUdp | Fault::Ipv6Ah => {
+            let next = l3 + IPV6_NEXT_HEADER;
+            let is_v6_udp = l3 >= 2
+                && skb.head.len() > next
+                && skb.head[l3 - 2..l3] == [0x86, 0xDD]
+                && skb.head[next] == 17;
+            if !is_v6_udp {
+                return Err(not_applicable("an IPv6 header followed by UDP in the head"));
+            }
+            skb.head[next] = if *fault == Fault::Ipv6Ah { 51 } else { 6 };
+        }
         Fault::BadIpOption => {
             let first = (l3 + 20..l4).find(|&i| skb.head[i] != 1); // past the NOOPs
             match first {

@@ -87,7 +87,8 @@ fn random_case_with(
 const FAULT_SALT: u64 = 0xFA17_FA17_FA17_FA17;
 
 /// A fault `tx` can carry: chain faults for every packet; header faults for UFO datagrams
-/// (IPv4 header rewrites for IPv4 ones); checksum-position faults for plain checksum offload.
+/// (IPv4 or IPv6 header rewrites by version; a rewrite the packet cannot take leaves it good);
+/// checksum-position faults for plain checksum offload.
 pub fn random_fault(rng: &mut impl Rng, tx: &TxPacket) -> Fault {
     let ufo = tx.ufo_mtu.is_some();
     let mut kinds = vec![
@@ -120,6 +121,8 @@ pub fn random_fault(rng: &mut impl Rng, tx: &TxPacket) -> Fault {
                 Fault::NotIpv4,
                 Fault::BadIpOption,
             ]);
+        } else {
+            kinds.extend([Fault::Ipv6NotUdp, Fault::Ipv6Ah]);
         }
     } else if tx.csum_request().is_some() {
         kinds.extend([Fault::CsumPos, Fault::VlanInsCsum]);

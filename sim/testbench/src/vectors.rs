@@ -674,6 +674,8 @@ fn parse_fault(s: &str) -> Result<Fault, FieldError> {
         "bad_udp_len" => Fault::BadUdpLen,
         "not_ipv4" => Fault::NotIpv4,
         "bad_ip_option" => Fault::BadIpOption,
+        "v6_not_udp" => Fault::Ipv6NotUdp,
+        "v6_ah" => Fault::Ipv6Ah,
         "ufo_size_over" => Fault::UfoSizeOver,
         "csum_pos" => Fault::CsumPos,
         "vlan_ins_csum" => Fault::VlanInsCsum,
@@ -687,7 +689,7 @@ fn parse_fault(s: &str) -> Result<Fault, FieldError> {
                 expected: "none, no_sop, sop_inside, no_eop, reserved_flag:N, \
                            reserved_flag_last:N, ufo_uso, desc_dma, dma_err, too_long, zero_len, \
                            hdr_split, not_udp, bad_ihl, bad_ip_version, bad_tot_len, bad_udp_len, \
-                           not_ipv4, bad_ip_option, ufo_size:N, ufo_size_over, csum_pos, \
+                           not_ipv4, bad_ip_option, v6_not_udp, v6_ah, ufo_size:N, ufo_size_over, csum_pos, \
                            vlan_ins_csum, oversize, too_many_tags, too_many_ext or hdr_window",
             })
         }
