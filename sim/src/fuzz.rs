@@ -25,7 +25,7 @@ const FUZZ_SALT: u64 = 0xF022_F022_F022_F022;
 /// One class of the fuzz: valid packets, or one fault.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FuzzClass {
-    /// A correct packet of the whole mix.
+    /// A packet of `run`'s random mix (correct, or with the random faults `random_case` draws).
     Valid,
     /// [`Fault::NoSop`].
     NoSop,
@@ -98,7 +98,7 @@ impl FuzzClass {
     /// Short name for the table.
     pub fn name(self) -> &'static str {
         match self {
-            FuzzClass::Valid => "valid",
+            FuzzClass::Valid => "run_mix",
             FuzzClass::NoSop => "no_sop",
             FuzzClass::SopInside => "sop_inside",
             FuzzClass::NoEop => "no_eop",
@@ -169,33 +169,18 @@ impl FuzzClass {
         }
     }
 
-    /// What the engine must do with a packet of this class, from the contract's status table
-    /// (`docs/architecture.md`): `None` for the classes whose packet is correct (valid and
-    /// harmless bus faults: the golden model's frames) or whose outcome is a chain error then
-    /// the frames (SOP inside).
+    /// What the engine must do with a packet of this class: the status its fault must end in
+    /// (`Fault::expected_status`, the contract's status table), or `None` for the classes whose
+    /// packet must go out intact (valid packets, stray or lost responses the engine absorbs) or
+    /// after a chain error (SOP inside).
     pub fn expected_error(self) -> Option<Status> {
-        match self {
-            FuzzClass::NoSop | FuzzClass::NoEop => Some(Status::DescChain),
-            FuzzClass::TooLong | FuzzClass::ZeroLen => Some(Status::Length),
-            FuzzClass::HdrSplit
-            | FuzzClass::NotUdp
-            | FuzzClass::BadIhl
-            | FuzzClass::BadTotLen
-            | FuzzClass::NotIpv4 => Some(Status::Header),
-            FuzzClass::UfoSize => Some(Status::UfoSize),
-            FuzzClass::DescReadError => Some(Status::DescDma),
-            FuzzClass::BufReadError => Some(Status::DmaRead),
-            // The contract's DESC_TIMEOUT (19) and READ_TIMEOUT (20).
-            FuzzClass::DescReadDropped => Some(Status::from_code(19)),
-            FuzzClass::BufReadDropped => Some(Status::from_code(20)),
-            FuzzClass::Valid
-            | FuzzClass::SopInside
-            | FuzzClass::UnsolicitedR0
-            | FuzzClass::UnsolicitedR1
-            | FuzzClass::UnsolicitedB
-            | FuzzClass::CplWriteError
-            | FuzzClass::CplWriteDropped => None,
+        if self == FuzzClass::SopInside {
+            return None;
         }
+        let status = self
+            .fault(&mut ChaCha8Rng::seed_from_u64(0))
+            .expected_status();
+        (status != Status::Ok).then_some(status)
     }
 
     /// Why the RTL under test (or this test bench) cannot run this class yet, if it cannot: the

@@ -857,6 +857,12 @@ fn simulate_with(
         s.longest_stall,
         run_config(b, seed).traffic.stall_limit()
     );
+    let by_status: Vec<String> = s
+        .completions
+        .iter()
+        .map(|(status, n)| format!("{status} {n}"))
+        .collect();
+    println!("completions by status: {}", by_status.join(", "));
     let (m, mac) = (runner.tb.mem.stats(), runner.tb.sink.stats());
     println!(
         "bus faults injected: {} stall bursts ({} cycles) on host memory, {} on the MAC; \
