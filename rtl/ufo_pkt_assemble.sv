@@ -6,7 +6,8 @@
 //  - writes the packet's record into the packet table at the next tag and advances alloc_ptr.
 // Every packet, good or broken, gets a tag and flows through every later stage in order, so
 // completions stay in packet order and every error ends in exactly one completion.
-// A new packet is started only while a tag is free (alloc_ptr - free_ptr < NUM_PKTS).
+// A new packet is started only while a tag is free (alloc_ptr - free_ptr < NUM_PKTS) and
+// `enable` (CTRL.ENABLE) is set; a chain already started is finished whatever `enable` says.
 `default_nettype none
 `timescale 1ns / 1ps
 
@@ -20,6 +21,8 @@ module ufo_pkt_assemble #(
 ) (
     input  wire logic             clk,
     input  wire logic             rst_n,
+
+    input  wire logic             enable,        // start new packets
 
     input  wire logic             desc_valid,
     output      logic             desc_ready,
@@ -72,7 +75,7 @@ module ufo_pkt_assemble #(
   logic [BPTR_W:0] spec_q, commit_q, rd_q;
   assign queue_room = (BPTR_W+1)'(spec_q - rd_q) < (BPTR_W+1)'(BUF_DEPTH);
 
-  assign desc_ready = desc_valid && tag_free && queue_room && !sop_inside;
+  assign desc_ready = desc_valid && tag_free && queue_room && !sop_inside && (enable || n_q != '0);
   assign fire       = desc_ready;
 
   // ---------------------------------------------------------------- decisions
@@ -98,7 +101,7 @@ module ufo_pkt_assemble #(
     end else if (fire) begin
       if (desc.err) begin
         end_pkt    = 1'b1;
-        end_status = ufo_pkg::ST_DESC_DMA;
+        end_status = desc.timeout ? ufo_pkg::ST_DESC_TIMEOUT : ufo_pkg::ST_DESC_DMA;
       end else if (n_q == '0 && !sop) begin
         end_pkt    = 1'b1;
         end_status = ufo_pkg::ST_DESC_CHAIN;

@@ -12,6 +12,13 @@ pub enum Access {
     Rw,
     /// Read, write 1 to clear (the hardware sets it).
     Rw1c,
+    /// Writing 1 starts an action (CTRL.SOFT_RESET); reads 0.
+    Pulse,
+    /// Read/write while the engine is quiesced (ENABLE clear, STATUS.IDLE); other writes are
+    /// ignored and counted (ring base and size).
+    RwQuiesced,
+    /// Read/write, but writes that break the field's rule are ignored and counted (TX_TAIL).
+    RwChecked,
 }
 
 /// One field of a register.

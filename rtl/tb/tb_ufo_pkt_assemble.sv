@@ -43,6 +43,7 @@ module tb_ufo_pkt_assemble #(
   ufo_pkg::pkt_rec_t    tbl_wr_rec;
   logic [TAG_W:0]       alloc_ptr, free_ptr = '0;
   logic                 buf_valid, buf_pop = 1'b0, busy;
+  logic                 enable = 1'b1;   // CTRL.ENABLE: toggled at random
   ufo_pkg::gather_buf_t buf_head;
 
   ufo_pkt_assemble #(
@@ -50,6 +51,7 @@ module tb_ufo_pkt_assemble #(
       .BUF_DEPTH(BUF_DEPTH)
   ) dut (
       .clk, .rst_n,
+      .enable,
       .desc_valid, .desc_ready, .desc,
       .tbl_wr_en, .tbl_wr_tag, .tbl_wr_rec, .alloc_ptr, .free_ptr,
       .buf_valid, .buf_pop, .buf_head,
@@ -236,6 +238,7 @@ module tb_ufo_pkt_assemble #(
   int   n_wr = 0, n_consumed = 0, n_counted = 0, n_pops = 0, n_tags_full = 0, n_queue_full = 0;
   int   free_pct = 50, pop_pct = 50, valid_pct = 80;
   int   idle = 0;
+  int   n_held_disabled = 0;   // cycles a packet's first descriptor waited for ENABLE
 
   always @(posedge clk) begin
     if (rst_n) begin
@@ -253,6 +256,10 @@ module tb_ufo_pkt_assemble #(
                        buf_head.first_beat, buf_head.beats, buf_head.first_lane, buf_head.last_lane,
                        committed[0].first_beat, committed[0].beats, committed[0].first_lane, committed[0].last_lane));
       if (committed.size() >= BUF_DEPTH) n_queue_full++;
+      // ENABLE: no new chain starts while it is clear; a chain already open goes on
+      if (desc_valid && desc_ready && !enable && !busy) fail("a packet started while ENABLE was clear");
+      if (desc_valid && !enable && !busy) n_held_disabled++;
+      enable <= idle > 0 || !chance(15, 100);
 
       // -------- this edge's transfers
       if (tbl_wr_en) begin
@@ -330,7 +337,8 @@ module tb_ufo_pkt_assemble #(
           $display("  %0d descriptors, %0d packets: OK %0d, DESC_CHAIN %0d, DESC_DMA %0d, LENGTH %0d; %0d buffers; tags full %0d cycles, buffer queue full %0d cycles",
                    n_consumed, n_wr, n_status[0], n_status[1], n_status[2], n_status[4], n_pops,
                    n_tags_full, n_queue_full);
-          if (n_status[1] < 20 || n_status[2] < 10 || n_status[4] < 10 || n_tags_full < 100 || n_queue_full < 20)
+          $display("  %0d cycles a first descriptor waited for ENABLE", n_held_disabled);
+          if (n_held_disabled < 20 || n_status[1] < 20 || n_status[2] < 10 || n_status[4] < 10 || n_tags_full < 100 || n_queue_full < 20)
             fail("scenario not covered");
           finish();
         end
