@@ -141,13 +141,14 @@ module ufo_axi_rd_guard #(
       logic [OUT_W-1:0] o, d;
       o = cnt(out_q, i);
       d = cnt(drop_q, i);
-      if (ar_fire && 32'(s_arid) == i) begin
-        o = o + OUT_W'(s_arlen) + OUT_W'(1);
-        if (stale_ar_q) d = d + OUT_W'(s_arlen) + OUT_W'(1);
-      end
+      // the beat taken is dropped exactly when drop_q says so (before this cycle's request)
       if (take && known && 32'(src_ix) == i) begin
         o = o - OUT_W'(1);
         if (d != '0) d = d - OUT_W'(1);
+      end
+      if (ar_fire && 32'(s_arid) == i) begin
+        o = o + OUT_W'(s_arlen) + OUT_W'(1);
+        if (stale_ar_q) d = d + OUT_W'(s_arlen) + OUT_W'(1);
       end
       if (flush) d = o;
       out_d[i*OUT_W +: OUT_W]  = o;

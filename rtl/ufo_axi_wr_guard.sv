@@ -96,14 +96,15 @@ module ufo_axi_wr_guard #(
     fault_d    = fault_q;
     timeout    = 1'b0;
 
+    // the response taken is dropped exactly when drop_q says so (before this cycle's AW)
+    if (take && known) begin
+      out_d = out_d - OUT_W'(1);
+      if (drop_d != '0) drop_d = drop_d - OUT_W'(1);
+    end
     if (aw_fire) begin
       out_d = out_d + OUT_W'(1);
       if (stale_aw_q) drop_d = drop_d + OUT_W'(1);
       stale_aw_d = 1'b0;
-    end
-    if (take && known) begin
-      out_d = out_d - OUT_W'(1);
-      if (drop_d != '0) drop_d = drop_d - OUT_W'(1);
     end
     if (flush) begin
       drop_d     = out_d;

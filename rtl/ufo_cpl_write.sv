@@ -228,8 +228,9 @@ module ufo_cpl_write #(
   ufo_vr_check #(.WIDTH(DATA_WIDTH + KEEP_WIDTH + 1)) u_chk_w (
       .clk, .rst_n, .valid(m_axi_wvalid), .ready(m_axi_wready),
       .payload({m_axi_wdata, m_axi_wstrb, m_axi_wlast}));
+  // (a flush resets the requester too: its request may go)
   ufo_vr_check #(.WIDTH(16 + 16 + 8 + 16 + 32)) u_chk_req (
-      .clk, .rst_n, .valid(req_valid), .ready(req_ready),
+      .clk, .rst_n(pending_rst_n), .valid(req_valid), .ready(req_ready),
       .payload({req_desc_index, req_desc_count, req_status, req_frames, req_wire_bytes}));
 `endif
 endmodule

@@ -280,8 +280,9 @@ module ufo_desc_fetch #(
       if (ring_reset && (!info_empty || arvalid_q)) $error("%m: ring reset with reads in flight at %0t", $time);
     end
   end
+  // (a ring reset empties the FIFO: the descriptor on offer goes)
   ufo_vr_check #(.WIDTH($bits(desc))) u_chk_desc (
-      .clk, .rst_n, .valid(desc_valid), .ready(desc_ready), .payload(desc));
+      .clk, .rst_n(rst_n && !ring_reset), .valid(desc_valid), .ready(desc_ready), .payload(desc));
   ufo_vr_check #(.WIDTH(ADDR_WIDTH + 8)) u_chk_ar (
       .clk, .rst_n, .valid(ar_valid), .ready(ar_ready), .payload({ar_addr, ar_len}));
 `endif

@@ -455,7 +455,7 @@ module ufo_nic_top #(
     behind = d <= (TAG_W+1)'(NUM_PKTS);
   endfunction
   always_ff @(posedge clk) begin
-    if (rst_n) begin
+    if (dp_rst_n) begin
       if (!behind(cpl_ptr, alloc_ptr))  $error("%m: more than NUM_PKTS packets in flight at %0t", $time);
       if (!behind(hdr_ptr, alloc_ptr))  $error("%m: header landed for an unassembled packet at %0t", $time);
       if (!behind(r_ptr, hdr_ptr))      $error("%m: packet gathered before its header landed at %0t", $time);
@@ -466,9 +466,9 @@ module ufo_nic_top #(
     end
   end
   ufo_vr_check #(.WIDTH($bits(buf_head))) u_chk_buf (
-      .clk, .rst_n, .valid(buf_valid), .ready(buf_pop), .payload(buf_head));
+      .clk, .rst_n(dp_rst_n), .valid(buf_valid), .ready(buf_pop), .payload(buf_head));
   ufo_vr_check #(.WIDTH(64)) u_chk_cpl_req (
-      .clk, .rst_n, .valid(cpl_req_valid), .ready(cpl_req_ready),
+      .clk, .rst_n(dp_rst_n), .valid(cpl_req_valid), .ready(cpl_req_ready),
       .payload({cpl_desc_index, cpl_desc_count, cpl_status, cpl_frames, cpl_wire_bytes[7:0]}));
 `endif
 
