@@ -129,9 +129,9 @@ def rust(regs, src):
     return "\n".join(out) + "\n"
 
 
-def c_name(reg):
-    """NAME, or NAME_i for an element of a register array (a C identifier)."""
-    return f"{reg.inst_name}_{reg.current_idx[0]}" if reg.is_array else reg.inst_name
+def c_field_reg(reg):
+    """The register part of PeakRDL's field macros: NAME, or NAMEX for a register array."""
+    return f"{reg.inst_name}X" if reg.is_array else reg.inst_name
 
 
 def c_access(acc):
@@ -145,7 +145,9 @@ def c_list(regs, src, top):
     out = [
         f"/* {GENERATED.format(src=src)} */",
         f"/* X-macro lists of the registers and fields of {top.inst_name}_regs.h, for register dumps:",
-        f" *   #define {prefix}_REG(name, offset) ...        then {prefix}_REGISTERS",
+        f" *   #define {prefix}_REG(name, offset) ...        then {prefix}_REGISTERS (an element of a",
+        f" *     register array is named NAME[i], its fields are listed once under NAMEX, as PeakRDL",
+        f" *     names their macros)",
         f" *   #define {prefix}_FIELD(reg, field, access) ...  then {prefix}_FIELDS",
         " * `access` is RO, RW, RW1C, PULSE, RW_QUIESCED or RW_CHECKED (regs/ufo_nic.rdl). */",
         f"#ifndef {guard}",
@@ -153,12 +155,13 @@ def c_list(regs, src, top):
         "",
         f"#define {prefix}_REGISTERS \\",
     ]
-    out += [f"    {prefix}_REG({c_name(r)}, {r.address_offset:#04x}) \\" for r, _ in regs]
+    # (an array element as the C member designator NAME[i])
+    out += [f"    {prefix}_REG({table_name(r)}, {r.address_offset:#04x}) \\" for r, _ in regs]
     out += ["", f"#define {prefix}_FIELDS \\"]
     for r, fields in regs:
         if r.is_array and r.current_idx[0] != 0:
             continue   # the fields of an array are listed once
-        out += [f"    {prefix}_FIELD({r.inst_name}, {f.inst_name}, {c_access(acc)}) \\" for f, acc, _ in fields]
+        out += [f"    {prefix}_FIELD({c_field_reg(r)}, {f.inst_name}, {c_access(acc)}) \\" for f, acc, _ in fields]
     out += ["", f"#endif /* {guard} */"]
     return "\n".join(out) + "\n"
 

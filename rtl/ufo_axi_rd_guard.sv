@@ -57,7 +57,7 @@ module ufo_axi_rd_guard #(
     input  wire logic                  s_rready,
 
     output      logic                  unsolicited,   // pulse: an R beat was dropped
-    output      logic                  timeout,       // pulse: a read's beats timed out (FAULT)
+    output      logic                  timeout,       // pulse, the answer's first cycle: FAULT
     output      logic                  idle           // nothing outstanding or waiting to drain
 );
   localparam int IW = (NUM_IDS > 1) ? $clog2(NUM_IDS) : 1;
@@ -78,6 +78,7 @@ module ufo_axi_rd_guard #(
   logic                     stale_ar_q, stale_ar_d;   // the request at the input predates a flush
   logic                     offered_q;        // m_arvalid was high without m_arready
   logic                     synth_q, synth_d; // answering a timed-out ID
+  logic                     timeout_q, timeout_d;
   logic [IW-1:0]            synth_id_q, synth_id_d;
 
   function automatic logic [OUT_W-1:0] cnt(input logic [NUM_IDS*OUT_W-1:0] v, input int i);
@@ -135,7 +136,7 @@ module ufo_axi_rd_guard #(
     stale_ar_d = stale_ar_q;
     synth_d    = synth_q;
     synth_id_d = synth_id_q;
-    timeout    = 1'b0;
+    timeout_d  = 1'b0;
 
     for (int i = 0; i < NUM_IDS; i++) begin
       logic [OUT_W-1:0] o, d;
@@ -167,7 +168,7 @@ module ufo_axi_rd_guard #(
       synth_d    = 1'b1;
       synth_id_d = expire_id;
       // beats still owed to a live request: FAULT (a drain that times out only ends the drain)
-      timeout    = cnt(out_q, 32'(expire_id)) != cnt(drop_q, 32'(expire_id));
+      timeout_d  = cnt(out_q, 32'(expire_id)) != cnt(drop_q, 32'(expire_id));
     end
   end
 
@@ -180,6 +181,7 @@ module ufo_axi_rd_guard #(
       offered_q  <= 1'b0;
       synth_q    <= 1'b0;
       synth_id_q <= '0;
+      timeout_q  <= 1'b0;
     end else begin
       out_q      <= out_d;
       drop_q     <= drop_d;
@@ -188,8 +190,10 @@ module ufo_axi_rd_guard #(
       offered_q  <= m_arvalid && !m_arready;
       synth_q    <= synth_d;
       synth_id_q <= synth_id_d;
+      timeout_q  <= timeout_d;
     end
   end
+  assign timeout = timeout_q;
 
   assign idle = out_q == '0 && !stale_ar_q && !synth_q;
 
@@ -208,8 +212,9 @@ module ufo_axi_rd_guard #(
       .clk, .rst_n, .valid(s_arvalid), .ready(s_arready), .payload({s_arid, s_arlen}));
   ufo_vr_check #(.WIDTH(ID_WIDTH + 8)) u_chk_ar_out (
       .clk, .rst_n, .valid(m_arvalid), .ready(m_arready), .payload({s_arid, s_arlen}));
+  // (a flush resets the requester too: the beat on offer may go)
   ufo_vr_check #(.WIDTH(ID_WIDTH + DATA_WIDTH + 4)) u_chk_r_out (
-      .clk, .rst_n, .valid(s_rvalid), .ready(s_rready),
+      .clk, .rst_n(rst_n && !flush), .valid(s_rvalid), .ready(s_rready),
       .payload({s_rid, s_rdata, s_rresp, s_rlast, s_rtmo}));
 `endif
 endmodule

@@ -47,7 +47,7 @@ module ufo_axi_wr_guard #(
     input  wire logic                s_bready,
 
     output      logic                unsolicited,   // pulse: a B was dropped
-    output      logic                timeout,       // pulse: writes timed out (FAULT)
+    output      logic                timeout,       // pulse, the answer's first cycle: FAULT
     output      logic                idle           // nothing outstanding or waiting to drain
 );
   if (OUT_W < 2 || OUT_W > 32) begin : g_bad_out
@@ -63,6 +63,7 @@ module ufo_axi_wr_guard #(
   logic             offered_q;
   logic             synth_q, synth_d;
   logic             fault_q, fault_d;  // a B timed out: no new writes until flush
+  logic             timeout_q, timeout_d;
 
   // ---------------------------------------------------------------- AW
   logic draining, pass, aw_fire;
@@ -94,7 +95,7 @@ module ufo_axi_wr_guard #(
     stale_aw_d = stale_aw_q;
     synth_d    = synth_q;
     fault_d    = fault_q;
-    timeout    = 1'b0;
+    timeout_d  = 1'b0;
 
     // the response taken is dropped exactly when drop_q says so (before this cycle's AW)
     if (take && known) begin
@@ -119,8 +120,8 @@ module ufo_axi_wr_guard #(
       if (out_d == '0) synth_d = 1'b0;
     end else if (cfg_timeout != '0 && out_q != '0 && timer_q >= cfg_timeout && (!m_bvalid || take)) begin
       synth_d = 1'b1;
-      timeout = out_q != drop_q;   // a drain that times out only ends the drain
-      if (timeout && !flush) fault_d = 1'b1;
+      timeout_d = out_q != drop_q;   // a drain that times out only ends the drain
+      if (timeout_d && !flush) fault_d = 1'b1;
     end
   end
 
@@ -133,6 +134,7 @@ module ufo_axi_wr_guard #(
       offered_q  <= 1'b0;
       synth_q    <= 1'b0;
       fault_q    <= 1'b0;
+      timeout_q  <= 1'b0;
     end else begin
       out_q      <= out_d;
       drop_q     <= drop_d;
@@ -141,8 +143,10 @@ module ufo_axi_wr_guard #(
       offered_q  <= m_awvalid && !m_awready;
       synth_q    <= synth_d;
       fault_q    <= fault_d;
+      timeout_q  <= timeout_d;
     end
   end
+  assign timeout = timeout_q;
 
   assign idle = out_q == '0 && !stale_aw_q && !synth_q;
 
@@ -155,8 +159,9 @@ module ufo_axi_wr_guard #(
   end
   ufo_vr_check #(.WIDTH(1)) u_chk_aw_out (
       .clk, .rst_n, .valid(m_awvalid), .ready(m_awready), .payload(1'b0));
+  // (a flush resets the writer too: the response on offer may go)
   ufo_vr_check #(.WIDTH(3)) u_chk_b_out (
-      .clk, .rst_n, .valid(s_bvalid), .ready(s_bready), .payload({s_bresp, s_btmo}));
+      .clk, .rst_n(rst_n && !flush), .valid(s_bvalid), .ready(s_bready), .payload({s_bresp, s_btmo}));
 `endif
 endmodule
 

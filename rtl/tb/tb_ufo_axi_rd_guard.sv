@@ -156,7 +156,7 @@ module tb_ufo_axi_rd_guard #(
         id = synth ? int'(s_rid) : int'(m_rid);
         known = id < 2 && out_m[id < 2 ? id : 0] != 0;
         drop  = !known || drop_m[id < 2 ? id : 0] != 0;
-        if (!synth && m_rvalid) last_offer[id < 2 ? id : 0] = int'(cycle);
+        if (!synth && m_rvalid && id < 2) last_offer[id] = int'(cycle);
         if (drop || s_rready) begin   // taken
           if (!synth) begin
             // the slave's beat is gone
@@ -237,10 +237,6 @@ module tb_ufo_axi_rd_guard #(
           drop_m[i] = out_m[i];
           req_tag[i].delete(); req_beats[i].delete();
           req_got[i] = 0;
-          if (dead[i]) begin
-            // the slave comes back to life but never answers what it dropped
-            dead[i] = 1'b0;
-          end
         end
         stale_ar_m = s_arvalid && !ar_fire;
         req_stale  = s_arvalid && !ar_fire;
@@ -270,13 +266,17 @@ module tb_ufo_axi_rd_guard #(
           if (phase_cycles == 600) begin
             if (!block) fail("an ID stopped answering and FAULT never came");
             flush_next = 1'b1;
+            // the slave comes back to life (what it dropped was answered by the guard)
+            dead[0] = 1'b0;
+            dead[1] = 1'b0;
           end
           if (phase_cycles == 1200) begin phase = P_FLUSH; phase_cycles = 0; end
         end
         P_FLUSH: begin   // soft resets mid-traffic (drained by real beats), one with a dead ID
           if (phase_cycles % 150 == 75) flush_next = 1'b1;
-          if (phase_cycles == 400) dead[rnd(2)] = 1'b1;   // this flush drains by timeout
+          if (phase_cycles == 400) dead[rnd(2)] = 1'b1;   // the flush at 425 drains by timeout
           if (phase_cycles == 425) flush_next = 1'b1;
+          if (phase_cycles == 700) begin dead[0] = 1'b0; dead[1] = 1'b0; end
           if (phase_cycles == 900) begin
             rounds++;
             phase = (rounds < 3) ? P_NORMAL : P_QUIET;
@@ -324,7 +324,8 @@ module tb_ufo_axi_rd_guard #(
       if (ar_fire) req_stale = 1'b0;
       if (s_arvalid && !s_arready) begin
         // hold
-      end else if (!flush_next && phase != P_QUIET && phase != P_DONE && (fast || chance(ar_pct, 100))) begin
+      end else if (!flush_next && phase != P_QUIET && phase != P_DONE && out_m[0] + out_m[1] < 64 &&
+                   (fast || chance(ar_pct, 100))) begin   // (a requester's reads in flight are bounded)
         s_arvalid <= 1'b1;
         s_arid    <= fast ? '0 : ID_WIDTH'(rnd(2));
         s_arlen   <= fast ? 8'd7 : 8'(rnd(8));

@@ -74,6 +74,7 @@ module tb_ufo_axi_wr_guard (
     if (rst_n) begin
       logic aw_fire, synth, known, drop, pass, draining, flush_next;
       // ================= checks of this cycle =================
+      if (timeout) fault_m = 1'b1;   // (set in the cycle the pulse shows)
       aw_fire  = m_awvalid && m_awready;
       draining = drop_m != 0 || stale_aw_m;
       pass     = offered_m || (!flush && (stale_aw_m || !(fault_m || draining)));
@@ -162,7 +163,6 @@ module tb_ufo_axi_wr_guard (
       if (out_m == 0 || synth) last_b = int'(cycle);
       if (cfg_timeout != 0 && out_m != 0 && int'(cycle) - last_b > int'(cfg_timeout) + 64 && !synth)
         fail($sformatf("no B for %0d cycles and no timeout", int'(cycle) - last_b));
-      if (timeout) fault_m = 1'b1;
       offered_m = m_awvalid && !m_awready;
       if (flush) begin
         drop_m     = out_m;
@@ -170,7 +170,6 @@ module tb_ufo_axi_wr_guard (
         wr_stale   = s_awvalid && !aw_fire;
         wr_exp.delete();
         fault_m    = 1'b0;
-        dead       = 1'b0;
         n_flush++;
       end
 
@@ -194,12 +193,14 @@ module tb_ufo_axi_wr_guard (
           if (phase_cycles == 500) begin
             if (!fault_m) fail("the slave stopped answering and the guard never timed out");
             flush_next = 1'b1;
+            dead = 1'b0;   // the slave comes back to life
           end
           if (phase_cycles == 1000) begin phase = P_FLUSH; phase_cycles = 0; end
         end
         P_FLUSH: begin
           if (phase_cycles % 150 == 75) flush_next = 1'b1;
           if (phase_cycles == 400) dead = 1'b1;   // the flush at 525 drains by timeout
+          if (phase_cycles == 780) dead = 1'b0;
           if (phase_cycles == 800) begin
             rounds++;
             phase = (rounds < 3) ? P_NORMAL : P_QUIET;
