@@ -5,8 +5,9 @@
 //  - An R beat with no beat outstanding on its RID (or an RID never issued) is unsolicited: it
 //    is taken (rready 1) and dropped, never passed on; `unsolicited` pulses.
 //  - Bounded wait: when an ID has beats outstanding and none of its beats has been offered for
-//    `cfg_timeout` cycles (0: wait forever), the guard answers the missing beats itself, one per
-//    cycle, as SLVERR with `s_rtmo` set (rdata 0, rlast on the last), so the requester finishes
+//    `cfg_timeout` cycles (0: wait forever), the guard answers the beats then outstanding on it
+//    itself, one per cycle, as SLVERR with `s_rtmo` set (rdata 0, rlast on the last; a read
+//    issued meanwhile waits for its own timeout), so the requester finishes
 //    its bursts through its error path. `timeout` pulses when it starts (the engine's FAULT).
 //    A late beat of such a read is unsolicited.
 //  - `block` (FAULT) holds new requests: arready low toward the requester, never a withdrawn
@@ -80,6 +81,7 @@ module ufo_axi_rd_guard #(
   logic                     synth_q, synth_d; // answering a timed-out ID
   logic                     timeout_q, timeout_d;
   logic [IW-1:0]            synth_id_q, synth_id_d;
+  logic [OUT_W-1:0]         synth_left_q, synth_left_d;   // beats still to answer
 
   function automatic logic [OUT_W-1:0] cnt(input logic [NUM_IDS*OUT_W-1:0] v, input int i);
     cnt = v[i*OUT_W +: OUT_W];
@@ -108,7 +110,7 @@ module ufo_axi_rd_guard #(
   assign s_rid    = src_id;
   assign s_rdata  = synth_q ? '0 : m_rdata;
   assign s_rresp  = synth_q ? RESP_SLVERR : m_rresp;
-  assign s_rlast  = synth_q ? cnt(out_q, 32'(synth_id_q)) == OUT_W'(1) : m_rlast;
+  assign s_rlast  = synth_q ? synth_left_q == OUT_W'(1) : m_rlast;
   assign s_rtmo   = synth_q;
   assign s_rvalid = src_valid && !drop;
   assign m_rready = !synth_q && (drop || s_rready);
@@ -136,6 +138,7 @@ module ufo_axi_rd_guard #(
     stale_ar_d = stale_ar_q;
     synth_d    = synth_q;
     synth_id_d = synth_id_q;
+    synth_left_d = synth_left_q;
     timeout_d  = 1'b0;
 
     for (int i = 0; i < NUM_IDS; i++) begin
@@ -163,12 +166,14 @@ module ufo_axi_rd_guard #(
     if (flush)   stale_ar_d = s_arvalid && !ar_fire;
 
     if (synth_q) begin
-      if (cnt(out_d, 32'(synth_id_q)) == '0) synth_d = 1'b0;
+      if (take) synth_left_d = synth_left_q - OUT_W'(1);
+      if (synth_left_d == '0) synth_d = 1'b0;
     end else if (expire && (!m_rvalid || take)) begin   // never replace a beat being offered
-      synth_d    = 1'b1;
-      synth_id_d = expire_id;
+      synth_d      = 1'b1;
+      synth_id_d   = expire_id;
+      synth_left_d = cnt(out_q, 32'(expire_id));
       // beats still owed to a live request: FAULT (a drain that times out only ends the drain)
-      timeout_d  = cnt(out_q, 32'(expire_id)) != cnt(drop_q, 32'(expire_id));
+      timeout_d  = cnt(out_q, 32'(expire_id)) != cnt(drop_q, 32'(expire_id)) && !flush;
     end
   end
 
@@ -181,6 +186,7 @@ module ufo_axi_rd_guard #(
       offered_q  <= 1'b0;
       synth_q    <= 1'b0;
       synth_id_q <= '0;
+      synth_left_q <= '0;
       timeout_q  <= 1'b0;
     end else begin
       out_q      <= out_d;
@@ -190,6 +196,7 @@ module ufo_axi_rd_guard #(
       offered_q  <= m_arvalid && !m_arready;
       synth_q    <= synth_d;
       synth_id_q <= synth_id_d;
+      synth_left_q <= synth_left_d;
       timeout_q  <= timeout_d;
     end
   end

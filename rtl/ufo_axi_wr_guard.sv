@@ -6,8 +6,8 @@
 //  - A B with none outstanding, or with a BID other than 0, is unsolicited: taken and dropped,
 //    never passed on; `unsolicited` pulses.
 //  - Bounded wait: when writes are outstanding and no B has been offered for `cfg_timeout`
-//    cycles (0: wait forever), the guard answers the missing ones itself, one per cycle, as
-//    SLVERR with `s_btmo` set; `timeout` pulses (the engine's FAULT) and new writes are held
+//    cycles (0: wait forever), the guard answers the writes then outstanding itself, one per
+//    cycle, as SLVERR with `s_btmo` set (a write issued meanwhile waits for its own timeout); `timeout` pulses (the engine's FAULT) and new writes are held
 //    from then on (`fault` stays set until `flush` or rst_n). A late B is unsolicited.
 //    Holding means awready low toward the writer; an AW already offered at the port is let
 //    through. W is not held: the writer offers each record's W with its AW. A read timeout does
@@ -62,6 +62,7 @@ module ufo_axi_wr_guard #(
   logic             stale_aw_q, stale_aw_d;
   logic             offered_q;
   logic             synth_q, synth_d;
+  logic [OUT_W-1:0] synth_left_q, synth_left_d;   // responses still to answer
   logic             fault_q, fault_d;  // a B timed out: no new writes until flush
   logic             timeout_q, timeout_d;
 
@@ -94,6 +95,7 @@ module ufo_axi_wr_guard #(
     timer_d    = timer_q;
     stale_aw_d = stale_aw_q;
     synth_d    = synth_q;
+    synth_left_d = synth_left_q;
     fault_d    = fault_q;
     timeout_d  = 1'b0;
 
@@ -117,11 +119,13 @@ module ufo_axi_wr_guard #(
     else if (timer_q != '1)                 timer_d = timer_q + 32'd1;
 
     if (synth_q) begin
-      if (out_d == '0) synth_d = 1'b0;
+      if (take) synth_left_d = synth_left_q - OUT_W'(1);
+      if (synth_left_d == '0) synth_d = 1'b0;
     end else if (cfg_timeout != '0 && out_q != '0 && timer_q >= cfg_timeout && (!m_bvalid || take)) begin
-      synth_d = 1'b1;
-      timeout_d = out_q != drop_q;   // a drain that times out only ends the drain
-      if (timeout_d && !flush) fault_d = 1'b1;
+      synth_d      = 1'b1;
+      synth_left_d = out_q;
+      timeout_d = out_q != drop_q && !flush;   // a drain that times out only ends the drain
+      if (timeout_d) fault_d = 1'b1;
     end
   end
 
@@ -133,6 +137,7 @@ module ufo_axi_wr_guard #(
       stale_aw_q <= 1'b0;
       offered_q  <= 1'b0;
       synth_q    <= 1'b0;
+      synth_left_q <= '0;
       fault_q    <= 1'b0;
       timeout_q  <= 1'b0;
     end else begin
@@ -142,6 +147,7 @@ module ufo_axi_wr_guard #(
       stale_aw_q <= stale_aw_d;
       offered_q  <= m_awvalid && !m_awready;
       synth_q    <= synth_d;
+      synth_left_q <= synth_left_d;
       fault_q    <= fault_d;
       timeout_q  <= timeout_d;
     end
