@@ -38,9 +38,8 @@ pub mod regs {
     pub const IRQ_ERR: u32 = IRQ_STATUS_ERR;
     /// IRQ bit 2: `STATUS.FAULT` was set (a bus response never came).
     pub const IRQ_FAULT: u32 = IRQ_STATUS_FAULT;
-    const _: () = assert!(
-        IRQ_MASK_CPL == IRQ_CPL && IRQ_MASK_ERR == IRQ_ERR && IRQ_MASK_FAULT == IRQ_FAULT
-    );
+    const _: () =
+        assert!(IRQ_MASK_CPL == IRQ_CPL && IRQ_MASK_ERR == IRQ_ERR && IRQ_MASK_FAULT == IRQ_FAULT);
     /// `ERR_CNT[i]`, the counter of completion status code `i` (1..31) or event `i` (32..47).
     pub const fn err_cnt(i: usize) -> u32 {
         ERR_CNT + i as u32 * ERR_CNT_STRIDE

@@ -541,8 +541,14 @@ impl Driver {
         // true after reset.
         host.reg_write(regs::CTRL, 0)?;
         self.write_rings(host)?;
-        host.reg_write(regs::IRQ_STATUS, regs::IRQ_CPL | regs::IRQ_ERR | regs::IRQ_FAULT)?;
-        host.reg_write(regs::IRQ_MASK, regs::IRQ_CPL | regs::IRQ_ERR | regs::IRQ_FAULT)?;
+        host.reg_write(
+            regs::IRQ_STATUS,
+            regs::IRQ_CPL | regs::IRQ_ERR | regs::IRQ_FAULT,
+        )?;
+        host.reg_write(
+            regs::IRQ_MASK,
+            regs::IRQ_CPL | regs::IRQ_ERR | regs::IRQ_FAULT,
+        )?;
         host.reg_write(regs::CTRL, regs::CTRL_ENABLE)?;
 
         self.restart_rings();
@@ -600,7 +606,11 @@ impl Driver {
     /// rewrites the ring registers (which resets the engine's indices and drops the descriptors
     /// it prefetched), zeroes the completion ring and enables again. The chains posted and
     /// never completed come back in [`Restart::lost`] (their buffers are reclaimed: resend them).
-    pub fn ring_reset(&mut self, host: &mut impl Host, polls: u32) -> Result<Restart, ControlError> {
+    pub fn ring_reset(
+        &mut self,
+        host: &mut impl Host,
+        polls: u32,
+    ) -> Result<Restart, ControlError> {
         self.quiesce(host, polls)?;
         self.restart(host)
     }
@@ -609,7 +619,11 @@ impl Driver {
     /// drops every packet in flight without a completion and clears STATUS.FAULT, waits for
     /// STATUS.IDLE (the bus responses still outstanding have come or timed out), then restarts
     /// both rings as [`Self::ring_reset`] does. Returns the tags never completed.
-    pub fn soft_reset(&mut self, host: &mut impl Host, polls: u32) -> Result<Restart, ControlError> {
+    pub fn soft_reset(
+        &mut self,
+        host: &mut impl Host,
+        polls: u32,
+    ) -> Result<Restart, ControlError> {
         if !self.initialized {
             return Err(ControlError::NotInitialized);
         }

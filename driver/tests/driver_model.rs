@@ -308,9 +308,16 @@ fn init_programs_the_device() {
     assert_eq!(dev.cpl_base, 0x2_0000);
     assert_eq!(dev.log2, 6);
     assert_eq!(dev.ctrl, regs::CTRL_ENABLE);
-    assert_eq!(dev.irq_mask, regs::IRQ_CPL | regs::IRQ_ERR | regs::IRQ_FAULT);
+    assert_eq!(
+        dev.irq_mask,
+        regs::IRQ_CPL | regs::IRQ_ERR | regs::IRQ_FAULT
+    );
     assert_eq!(drv.ring_size(), 64);
-    assert_eq!(drv.free_slots(), 63, "the ring holds N - 1 posted descriptors");
+    assert_eq!(
+        drv.free_slots(),
+        63,
+        "the ring holds N - 1 posted descriptors"
+    );
     assert_eq!(drv.max_desc(), 32);
     assert_eq!(drv.in_flight(), 0);
 

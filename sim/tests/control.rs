@@ -84,15 +84,26 @@ fn tail_writes_out_of_the_ring_or_backwards_are_ignored_and_counted() {
     tb.reg_write(regs::TX_TAIL, 5).unwrap();
     assert_eq!(tb.reg_read(regs::TX_TAIL).unwrap(), 5);
     tb.reg_write(regs::TX_TAIL, 16).unwrap();
-    assert_eq!(tb.reg_read(regs::TX_TAIL).unwrap(), 5, "16 is outside the ring");
+    assert_eq!(
+        tb.reg_read(regs::TX_TAIL).unwrap(),
+        5,
+        "16 is outside the ring"
+    );
     assert_eq!(err_cnt(&mut tb, TAIL_RANGE), 1);
     tb.reg_write(regs::TX_TAIL, 4).unwrap();
-    assert_eq!(tb.reg_read(regs::TX_TAIL).unwrap(), 5, "4 would un-post slot 4");
+    assert_eq!(
+        tb.reg_read(regs::TX_TAIL).unwrap(),
+        5,
+        "4 would un-post slot 4"
+    );
     assert_eq!(err_cnt(&mut tb, TAIL_BACK), 1);
     tb.reg_write(regs::TX_TAIL, 5).unwrap(); // the same value: no change, no event
     tb.reg_write(regs::TX_TAIL, 15).unwrap();
     assert_eq!(tb.reg_read(regs::TX_TAIL).unwrap(), 15);
-    assert_eq!(err_cnt(&mut tb, TAIL_RANGE) + err_cnt(&mut tb, TAIL_BACK), 2);
+    assert_eq!(
+        err_cnt(&mut tb, TAIL_RANGE) + err_cnt(&mut tb, TAIL_BACK),
+        2
+    );
     assert_ne!(tb.reg_read(regs::IRQ_STATUS).unwrap() & regs::IRQ_ERR, 0);
     // the tail is back at the head after a ring reset (quiesced: ENABLE clear, nothing posted
     // was started)
@@ -113,13 +124,17 @@ fn ring_reset_restarts_both_rings_and_traffic_goes_on() {
         sent.push(bytes);
     }
     assert_eq!(complete(&mut tb, &mut drv, 5, 20_000), vec![Status::Ok; 5]);
-    // not quiesced: the ring registers refuse writes
+    tb.steps(200); // the last record's write response: TX_HEAD and CPL_HEAD advance on it
+                   // not quiesced: the ring registers refuse writes
     let base = tb.reg_read(regs::TX_RING_BASE_LO).unwrap();
     tb.reg_write(regs::TX_RING_BASE_LO, base + 0x1000).unwrap();
     assert_eq!(tb.reg_read(regs::TX_RING_BASE_LO).unwrap(), base);
     assert_eq!(err_cnt(&mut tb, RING_CFG_BUSY), 1);
     assert_eq!(tb.reg_read(regs::TX_HEAD).unwrap(), 5);
-    assert_eq!(tb.reg_read(regs::CPL_HEAD).unwrap(), 5 | regs::CPL_HEAD_PHASE);
+    assert_eq!(
+        tb.reg_read(regs::CPL_HEAD).unwrap(),
+        5 | regs::CPL_HEAD_PHASE
+    );
 
     let r = drv.ring_reset(&mut tb, POLLS).unwrap();
     assert!(r.lost.is_empty() && r.done.is_empty(), "{r:?}");
@@ -138,6 +153,7 @@ fn ring_reset_restarts_both_rings_and_traffic_goes_on() {
         assert_eq!(&f.data, s);
     }
     // 12 completions after the reset: slot 4 of the second lap (PHASE 0)
+    tb.steps(200);
     assert_eq!(drv.cpl_head(&mut tb).unwrap(), (4, false));
     tb.assert_clean();
 }
@@ -152,7 +168,11 @@ fn soft_reset_cuts_the_frame_on_the_wire_and_the_driver_resends() {
         tb.sink.stats().beats >= 8
     })
     .unwrap();
-    assert_eq!(tb.sink.stats().frames, 0, "the frame has started, not ended");
+    assert_eq!(
+        tb.sink.stats().frames,
+        0,
+        "the frame has started, not ended"
+    );
     let r = drv.soft_reset(&mut tb, POLLS).unwrap();
     assert_eq!(r.lost, vec![1], "{r:?}");
     tb.steps(200);
