@@ -87,6 +87,15 @@ module tb_ufo_axi_rd_guard #(
     end
   end
 
+  // a beat of the oldest burst the slave holds on this ID was sent (or answered by the guard)
+  function automatic void slave_beat_done(input int id);
+    sl_sent[id]++;
+    if (sl_sent[id] == sl_beats[id][0]) begin
+      void'(sl_tag[id].pop_front()); void'(sl_beats[id].pop_front()); void'(sl_dead[id].pop_front());
+      sl_sent[id] = 0;
+    end
+  endfunction
+
   int n_ar = 0, n_beats = 0, n_tmo_beats = 0, n_timeouts = 0, n_drain_timeouts = 0, n_unsol = 0;
   int n_flush = 0, n_stale_dropped = 0, n_err_beats = 0, n_blocked = 0;
 
@@ -159,18 +168,9 @@ module tb_ufo_axi_rd_guard #(
         drop  = !known || drop_m[id < 2 ? id : 0] != 0;
         if (!synth && m_rvalid && id < 2) last_offer[id] = int'(cycle);
         if (drop || s_rready) begin   // taken
-          if (!synth) begin
-            // the slave's beat is gone
-            if (sl_bogus) begin
-              n_unsol++;
-            end else begin
-              sl_sent[id]++;
-              if (sl_sent[id] == sl_beats[id][0]) begin
-                void'(sl_tag[id].pop_front()); void'(sl_beats[id].pop_front()); void'(sl_dead[id].pop_front());
-                sl_sent[id] = 0;
-              end
-            end
-          end
+          // the slave's beat is gone (or the guard answered one of the oldest burst it holds)
+          if (!synth && sl_bogus) n_unsol++;
+          else if (!synth || known) slave_beat_done(id);
           if (known) begin
             out_m[id]--;
             if (drop_m[id] != 0) begin
@@ -195,14 +195,6 @@ module tb_ufo_axi_rd_guard #(
               end
             end
             if (out_m[id] == 0) last_offer[id] = int'(cycle);
-            // the guard answered a beat of the oldest burst the dead slave holds
-            if (synth) begin
-              sl_sent[id]++;
-              if (sl_sent[id] == sl_beats[id][0]) begin
-                void'(sl_tag[id].pop_front()); void'(sl_beats[id].pop_front()); void'(sl_dead[id].pop_front());
-                sl_sent[id] = 0;
-              end
-            end
           end
           progress();
         end

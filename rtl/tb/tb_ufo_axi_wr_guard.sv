@@ -38,7 +38,7 @@ module tb_ufo_axi_wr_guard (
   logic                s_btmo, s_bvalid, s_bready = 1'b0;
   logic                unsolicited, timeout, idle;
 
-  ufo_axi_wr_guard #(.ID_WIDTH(ID_WIDTH), .OUT_W(8)) dut (
+  ufo_axi_wr_guard #(.ID_WIDTH(ID_WIDTH), .OUT_W(9)) dut (
       .clk, .rst_n, .cfg_timeout, .flush,
       .s_awvalid, .s_awready, .m_awvalid, .m_awready,
       .m_bid, .m_bresp, .m_bvalid, .m_bready,
@@ -74,7 +74,6 @@ module tb_ufo_axi_wr_guard (
     if (rst_n) begin
       logic aw_fire, synth, known, drop, pass, draining, flush_next;
       // ================= checks of this cycle =================
-      if (timeout) fault_m = 1'b1;   // (set in the cycle the pulse shows)
       aw_fire  = m_awvalid && m_awready;
       draining = drop_m != 0 || stale_aw_m;
       pass     = offered_m || (!flush && (stale_aw_m || !(fault_m || draining)));
@@ -164,6 +163,7 @@ module tb_ufo_axi_wr_guard (
       if (out_m == 0 || synth) last_b = int'(cycle);
       if (cfg_timeout != 0 && out_m != 0 && int'(cycle) - last_b > int'(cfg_timeout) + 64 && !synth)
         fail($sformatf("no B for %0d cycles and no timeout", int'(cycle) - last_b));
+      if (timeout) fault_m = 1'b1;   // holds from the cycle after the pulse
       offered_m = m_awvalid && !m_awready;
       if (flush) begin
         drop_m     = out_m;

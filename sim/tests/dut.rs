@@ -30,7 +30,7 @@ fn port_widths_follow_data_width() {
     assert_eq!(port("m_axis_tkeep"), (DATA_BYTES as u32, false));
     assert_eq!(port("m_axi_wstrb"), (DATA_BYTES as u32, false));
     assert_eq!(port("m_axi_araddr"), (64, false));
-    assert_eq!(port("s_axil_awaddr"), (8, true));
+    assert_eq!(port("s_axil_awaddr"), (9, true));
     assert_eq!(port("clk"), (1, true));
     assert_eq!(port("irq"), (1, false));
 }
@@ -50,8 +50,8 @@ fn wide_input_bytes_round_trip() {
     m.m_axi_rdata_bytes(&mut first);
     assert_eq!(first[0], bytes[0]);
     // Narrow inputs drop bits above their width.
-    m.set_s_axil_awaddr_u64(0x1_23);
-    assert_eq!(m.s_axil_awaddr(), 0x23);
+    m.set_s_axil_awaddr_u64(0x3_23);
+    assert_eq!(m.s_axil_awaddr(), 0x123);
     m.set_m_axi_rresp(0xff);
     assert_eq!(m.m_axi_rresp(), 0x3);
 }
