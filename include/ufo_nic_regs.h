@@ -141,9 +141,9 @@ extern "C" {
 #define UFO_NIC__READ_TIMEOUT__CYCLES_reset 0x10000
 
 // reg - ufo_nic.MAX_FRAME_LEN
-#define UFO_NIC__MAX_FRAME_LEN__LEN_bm 0x1ffff
+#define UFO_NIC__MAX_FRAME_LEN__LEN_bm 0xffff
 #define UFO_NIC__MAX_FRAME_LEN__LEN_bp 0
-#define UFO_NIC__MAX_FRAME_LEN__LEN_bw 17
+#define UFO_NIC__MAX_FRAME_LEN__LEN_bw 16
 #define UFO_NIC__MAX_FRAME_LEN__LEN_reset 0x233e
 
 // reg - ufo_nic.CNT_PKTS

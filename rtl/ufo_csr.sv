@@ -62,7 +62,7 @@ module ufo_csr #(
     output      logic [63:0]                cpl_ring_base,  // CPL_RING_BASE_HI:LO as written
     output      logic                       fault,          // STATUS.FAULT
     output      logic [31:0]                read_timeout,   // READ_TIMEOUT
-    output      logic [ufo_pkg::LEN_WIDTH-1:0] max_frame_len, // MAX_FRAME_LEN
+    output      logic [15:0]                max_frame_len,  // MAX_FRAME_LEN
 
     // Engine status
     input  wire logic                       engine_idle,    // no packet in flight, no bus transaction
@@ -148,7 +148,7 @@ module ufo_csr #(
   localparam int EV_RING_CFG_BUSY = 6;
 
   localparam logic [31:0] READ_TIMEOUT_RESET  = 32'd65536;
-  localparam logic [16:0] MAX_FRAME_LEN_RESET = 17'd9022;   // 9000 + 14 + two VLAN tags
+  localparam logic [15:0] MAX_FRAME_LEN_RESET = 16'd9022;   // 9000 + 14 + two VLAN tags
 
   // IRQ_STATUS / IRQ_MASK bits
   localparam int IRQ_CPL   = 0;
@@ -208,7 +208,7 @@ module ufo_csr #(
   logic [2:0]  irq_mask_q, irq_mask_d;
   logic        irq_q, irq_d;
   logic [31:0] read_timeout_q, read_timeout_d;
-  logic [16:0] max_frame_q, max_frame_d;
+  logic [15:0] max_frame_q, max_frame_d;
   logic [31:0] cnt_pkts_q, cnt_pkts_d;
   logic [31:0] cnt_frames_q, cnt_frames_d;
   logic [31:0] cnt_bytes_q, cnt_bytes_d;
@@ -292,7 +292,7 @@ module ufo_csr #(
       REG_IRQ_MASK:         rd_word = {29'h0, irq_mask_q};
       REG_CPL_HEAD:         rd_word = {15'h0, cpl_phase, cpl_slot};
       REG_READ_TIMEOUT:     rd_word = read_timeout_q;
-      REG_MAX_FRAME_LEN:    rd_word = {15'h0, max_frame_q};
+      REG_MAX_FRAME_LEN:    rd_word = {16'h0, max_frame_q};
       REG_CNT_PKTS:         rd_word = cnt_pkts_q;
       REG_CNT_FRAMES:       rd_word = cnt_frames_q;
       REG_CNT_BYTES:        rd_word = cnt_bytes_q;
@@ -401,7 +401,7 @@ module ufo_csr #(
         REG_IRQ_STATUS:    irq_status_d   = irq_status_q & ~wr_irq_clear;
         REG_IRQ_MASK:      irq_mask_d     = wr_irq_mask;
         REG_READ_TIMEOUT:  read_timeout_d = strb_merge(read_timeout_q, wr_data, wr_strb);
-        REG_MAX_FRAME_LEN: max_frame_d    = 17'(strb_merge({15'h0, max_frame_q}, wr_data, wr_strb));
+        REG_MAX_FRAME_LEN: max_frame_d    = 16'(strb_merge({16'h0, max_frame_q}, wr_data, wr_strb));
         default: ;
       endcase
     end

@@ -132,7 +132,7 @@ module ufo_nic_top #(
   logic [3:0]  ring_log2;
   logic [15:0] tx_tail;
   logic [31:0] read_timeout;
-  logic [ufo_pkg::LEN_WIDTH-1:0] cfg_max_frame_len;
+  logic [15:0] cfg_max_frame_len;   // MAX_FRAME_LEN, for the parser's frame-size checks
   logic        cpl_done, cpl_write_err, cpl_write_tmo, unsolicited_r, unsolicited_b;
   logic [7:0]  cpl_done_status;
   logic [15:0] cpl_done_count;

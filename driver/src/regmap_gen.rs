@@ -157,8 +157,8 @@ pub const READ_TIMEOUT_CYCLES_SHIFT: u32 = 0;
 pub const MAX_FRAME_LEN: u32 = 0x3c;
 /// Reset value of `MAX_FRAME_LEN`.
 pub const MAX_FRAME_LEN_RESET: u32 = 0x233e;
-/// `MAX_FRAME_LEN.LEN` (bits 16:0, RW): Largest frame on the wire in bytes (default 9022 = 9000 + 14 + two VLAN tags): a plain packet whose frame would be longer ends with FRAME_SIZE, a UFO/USO packet whose fragments would be longer with UFO_SIZE.
-pub const MAX_FRAME_LEN_LEN_MASK: u32 = 0x1ffff;
+/// `MAX_FRAME_LEN.LEN` (bits 15:0, RW): Largest frame on the wire in bytes (default 9022 = 9000 + 14 + two VLAN tags): a plain packet whose frame would be longer ends with FRAME_SIZE, a UFO/USO packet whose fragments would be longer with UFO_SIZE.
+pub const MAX_FRAME_LEN_LEN_MASK: u32 = 0xffff;
 /// Shift of `MAX_FRAME_LEN.LEN`.
 pub const MAX_FRAME_LEN_LEN_SHIFT: u32 = 0;
 
@@ -260,7 +260,7 @@ pub const REGISTERS: &[Register] = &[
         Field { name: "CYCLES", lsb: 0, width: 32, access: Access::Rw, reset: 0x10000 },
     ] },
     Register { name: "MAX_FRAME_LEN", offset: 0x3c, fields: &[
-        Field { name: "LEN", lsb: 0, width: 17, access: Access::Rw, reset: 0x233e },
+        Field { name: "LEN", lsb: 0, width: 16, access: Access::Rw, reset: 0x233e },
     ] },
     Register { name: "CNT_PKTS", offset: 0x40, fields: &[
         Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },

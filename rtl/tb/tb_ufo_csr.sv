@@ -49,7 +49,7 @@ module tb_ufo_csr #(
   logic [3:0]  ring_log2;
   logic [15:0] tx_tail;
   logic [31:0] read_timeout;
-  logic [16:0] max_frame_len;
+  logic [15:0] max_frame_len;
   logic        irq;
   logic        engine_idle = 1'b1, fault_set = 1'b0;
   logic        cpl_done = 1'b0, cpl_write_err = 1'b0, cpl_write_tmo = 1'b0;
@@ -85,7 +85,7 @@ module tb_ufo_csr #(
   logic [15:0] m_tail = '0, m_head = '0, m_cpl = '0;   // free-running
   logic [2:0]  m_irqs = '0, m_mask = '0;
   logic [31:0] m_timeout = 32'd65536;
-  logic [16:0] m_maxlen = 17'd9022;
+  logic [15:0] m_maxlen = 16'd9022;
   logic [31:0] m_pkts = '0, m_frames = '0, m_bytes = '0;
   logic [31:0] m_err [NUM_CNT];
   logic [15:0] m_events;        // events of this edge (ERR_CNT[32 + k])
@@ -125,7 +125,7 @@ module tb_ufo_csr #(
       'h30: return {29'h0, m_mask};
       'h34: return {15'h0, !m_cpl[m_log2], m_cpl & ring_mask()};
       'h38: return m_timeout;
-      'h3C: return {15'h0, m_maxlen};
+      'h3C: return {16'h0, m_maxlen};
       'h40: return m_pkts;
       'h44: return m_frames;
       'h48: return m_bytes;
@@ -174,7 +174,7 @@ module tb_ufo_csr #(
       'h2C: if (s[0]) m_irqs = m_irqs & ~d[2:0];
       'h30: if (s[0]) m_mask = d[2:0];
       'h38: m_timeout = merge(m_timeout, d, s);
-      'h3C: begin t = merge({15'h0, m_maxlen}, d, s); m_maxlen = t[16:0]; end
+      'h3C: begin t = merge({16'h0, m_maxlen}, d, s); m_maxlen = t[15:0]; end
       default: ;
     endcase
   endfunction
