@@ -1,6 +1,6 @@
 // Language: SystemVerilog (IEEE 1800-2017), synthesizable subset.
 // ufo_axis_abort: the engine's AXI4-Stream output, which a soft reset may cut. In normal
-// operation it is a wire (no register, no bubble) and tuser is 0. On `abort` (the cycle the
+// operation it is a wire (no register, no bubble) and tuser is 0. On `cut` (the cycle the
 // datapath behind it is reset) a frame that has started on the stream is ended at once with an
 // extra beat carrying tlast = 1 and tuser = 1 (one byte, 0x00), which tells the MAC to drop it.
 // A beat already offered (tvalid without tready) cannot be withdrawn or changed, so it is held
@@ -15,7 +15,7 @@ module ufo_axis_abort #(
 ) (
     input  wire logic                  clk,
     input  wire logic                  rst_n,
-    input  wire logic                  abort,      // pulse: the source is being reset
+    input  wire logic                  cut,        // pulse: the source is being reset
 
     input  wire logic [DATA_WIDTH-1:0] s_tdata,
     input  wire logic [KEEP_WIDTH-1:0] s_tkeep,
@@ -57,7 +57,7 @@ module ufo_axis_abort #(
       term_q     <= 1'b0;
     end else begin
       in_frame_q <= in_frame_d;
-      if (pass && abort) begin
+      if (pass && cut) begin
         held_q <= s_tvalid && !m_tready;
         term_q <= !(s_tvalid && !m_tready) && in_frame_d;
       end else if (held_q && m_tready) begin
@@ -70,7 +70,7 @@ module ufo_axis_abort #(
   end
 
   always_ff @(posedge clk) begin
-    if (pass && abort) begin
+    if (pass && cut) begin
       hdata_q <= s_tdata;
       hkeep_q <= s_tkeep;
       hlast_q <= s_tlast;

@@ -387,7 +387,7 @@ module ufo_nic_top #(
   // Store-and-forward: a frame starts only once its packet is complete and checked, so only a
   // soft reset cuts a frame; it ends with a tuser beat.
   ufo_axis_abort #(.DATA_WIDTH(DATA_WIDTH)) u_axis_abort (
-      .clk, .rst_n, .abort(soft_reset),
+      .clk, .rst_n, .cut(soft_reset),
       .s_tdata(fr_tdata), .s_tkeep(fr_tkeep), .s_tlast(fr_tlast), .s_tvalid(fr_tvalid),
       .s_tready(fr_tready),
       .m_tdata(m_axis_tdata), .m_tkeep(m_axis_tkeep), .m_tlast(m_axis_tlast), .m_tuser(m_axis_tuser),
