@@ -116,7 +116,7 @@ module tb_ufo_axi_wr_guard (
       if (synth || m_bvalid) begin
         known = out_m != 0 && (synth || m_bid == '0);
         drop  = !known || drop_m != 0;
-        if (!synth) last_b = int'(cycle);
+        if (!synth && m_bid == '0) last_b = int'(cycle);   // (a B on another BID is not an answer)
         if (drop || s_bready) begin
           if (!synth) begin
             if (sl_bogus) n_unsol++;
