@@ -3,9 +3,10 @@
 //! move the tail back are ignored and counted; ring registers take writes only while quiesced
 //! and then reset the ring indices; a soft reset cuts a frame already on the wire with `tuser`
 //! and the driver recovers and resends; a read that never completes ends in DESC_TIMEOUT and
-//! FAULT, which the soft reset clears.
+//! FAULT, which the soft reset clears; ENABLE cleared inside a chain lets the chain finish and
+//! starts nothing new.
 
-use ufo_driver::desc::{regs, Status};
+use ufo_driver::desc::{flags, regs, Completion, Status, TxDesc};
 use ufo_driver::driver::{Driver, DriverConfig};
 use ufo_driver::skb::Skb;
 use ufo_driver::skb_build::{from_frame, FragLayout};
@@ -234,5 +235,52 @@ fn a_read_that_never_completes_ends_in_desc_timeout_and_fault_until_soft_reset()
     let frames = tb.sink.take_frames();
     assert_eq!(frames.len(), 1);
     assert_eq!(frames[0].data, bytes);
+    tb.assert_clean();
+}
+
+#[test]
+fn enable_cleared_mid_chain_finishes_the_chain_and_starts_no_other() {
+    let mut tb = bench(1.0);
+    let (ring, cpl, buf) = (0x1_0000u64, 0x2_0000u64, 0x3_0000u64);
+    let data: Vec<u8> = (0..300u32).map(|i| (i * 7) as u8).collect();
+    tb.mem.write(buf, &data);
+    let desc = |flags, off: u64, len: u16| TxDesc {
+        buf_addr: buf + off,
+        buf_len: len,
+        flags,
+        ..TxDesc::default()
+    };
+    // a two-descriptor chain, then a one-descriptor packet
+    tb.mem.write(ring, &desc(flags::SOP, 0, 100).encode());
+    tb.mem.write(ring + 32, &desc(flags::EOP, 100, 150).encode());
+    tb.mem.write(ring + 64, &desc(flags::SOP | flags::EOP, 250, 50).encode());
+    tb.reg_write(regs::TX_RING_BASE_LO, ring as u32).unwrap();
+    tb.reg_write(regs::CPL_RING_BASE_LO, cpl as u32).unwrap();
+    tb.reg_write(regs::TX_RING_LOG2, 3).unwrap();
+    tb.reg_write(regs::CTRL, regs::CTRL_ENABLE).unwrap();
+    tb.reg_write(regs::TX_TAIL, 1).unwrap(); // only the chain's first descriptor
+    tb.steps(300);
+    assert_ne!(
+        tb.reg_read(regs::STATUS).unwrap() & regs::STATUS_BUSY,
+        0,
+        "the chain is open"
+    );
+    tb.reg_write(regs::CTRL, 0).unwrap();
+    tb.reg_write(regs::TX_TAIL, 3).unwrap(); // the chain's end and the next packet
+    tb.steps(1_000);
+    // the chain completed; the next packet did not start; the engine is quiesced
+    assert_eq!(tb.reg_read(regs::TX_HEAD).unwrap(), 2);
+    let status = tb.reg_read(regs::STATUS).unwrap();
+    assert_eq!(status & (regs::STATUS_IDLE | regs::STATUS_BUSY), regs::STATUS_IDLE);
+    let c = Completion::decode(&tb.mem.read(cpl, 16).try_into().unwrap());
+    assert_eq!((c.desc_index, c.desc_count, c.status), (0, 2, Status::Ok));
+    let frames = tb.sink.take_frames();
+    assert_eq!(frames.len(), 1);
+    assert_eq!(frames[0].data, data[..250]);
+    // enabled again, the next packet goes
+    tb.reg_write(regs::CTRL, regs::CTRL_ENABLE).unwrap();
+    tb.steps(1_000);
+    assert_eq!(tb.reg_read(regs::TX_HEAD).unwrap(), 3);
+    assert_eq!(tb.sink.take_frames()[0].data, data[250..]);
     tb.assert_clean();
 }

@@ -216,7 +216,7 @@ fn models_in_parallel_threads() {
 fn id_and_config_registers() {
     let mut tb = Tb::new(TbConfig::default()).unwrap();
     tb.reset(8);
-    assert_eq!(tb.reg_read(0x00).unwrap(), 0x5546_4F01, "ID");
+    assert_eq!(tb.reg_read(0x00).unwrap(), 0x5546_4F02, "ID");
     let config = tb.reg_read(0x04).unwrap();
     assert_eq!(config & 0xffff, DATA_WIDTH as u32, "CONFIG.DATA_WIDTH");
     assert_eq!((config >> 16) & 0xff, 32, "CONFIG.MAX_DESC");
@@ -225,7 +225,7 @@ fn id_and_config_registers() {
     tb.reg_write(0x30, 0x3).unwrap();
     assert_eq!(tb.reg_read(0x30).unwrap(), 0x3, "IRQ_MASK");
     tb.reg_write(0x00, 0xdead_beef).unwrap();
-    assert_eq!(tb.reg_read(0x00).unwrap(), 0x5546_4F01, "ID is read-only");
+    assert_eq!(tb.reg_read(0x00).unwrap(), 0x5546_4F02, "ID is read-only");
     assert_eq!(tb.reg_read(0xfc).unwrap(), 0, "unmapped");
     tb.assert_clean();
 }
@@ -237,7 +237,7 @@ fn host_trait_reaches_memory_and_registers() {
     tb.reset(4);
     Host::mem_write(&mut tb, 0x1_0000_0ffe, &[1, 2, 3, 4]);
     assert_eq!(Host::mem_read(&mut tb, 0x1_0000_0ffe, 4), vec![1, 2, 3, 4]);
-    assert_eq!(Host::reg_read(&mut tb, 0x00), Ok(0x5546_4F01));
+    assert_eq!(Host::reg_read(&mut tb, 0x00), Ok(0x5546_4F02));
     tb.assert_clean();
 }
 
