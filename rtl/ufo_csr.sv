@@ -212,7 +212,7 @@ module ufo_csr #(
   logic [31:0] cnt_pkts_q, cnt_pkts_d;
   logic [31:0] cnt_frames_q, cnt_frames_d;
   logic [31:0] cnt_bytes_q, cnt_bytes_d;
-  logic [NUM_CNT*32-1:0] err_cnt_q, err_cnt_d;   // ERR_CNT[i] at [32*i +: 32]
+  (* mem2reg *) logic [31:0] err_cnt_q [NUM_CNT];   // ERR_CNT[i]: flip-flops, indexed as an array
 
   // ---------------------------------------------------------------------------------------
   // AXI4-Lite handshakes
@@ -297,7 +297,7 @@ module ufo_csr #(
       REG_CNT_FRAMES:       rd_word = cnt_frames_q;
       REG_CNT_BYTES:        rd_word = cnt_bytes_q;
       default: begin
-        if (err_cnt_off < 32'(4 * NUM_CNT)) rd_word = err_cnt_q[32 * 32'(err_cnt_off[7:2]) +: 32];
+        if (err_cnt_off < 32'(4 * NUM_CNT)) rd_word = err_cnt_q[err_cnt_off[7:2]];
       end
     endcase
   end
@@ -445,11 +445,14 @@ module ufo_csr #(
   // ERR_CNT: completions by status code (1..31; OK is CNT_PKTS), then the events; saturating
   always_comb begin
     count = '0;
-    for (int c = 1; c < 32; c++) count[c] = cpl_done && 32'(cpl_status) == c;
+    if (cpl_done && cpl_status != 8'd0 && cpl_status < 8'd32) count[6'(cpl_status[4:0])] = 1'b1;
     count[NUM_CNT-1:32] = events;
-    err_cnt_d = err_cnt_q;
+  end
+
+  always_ff @(posedge clk) begin
     for (int i = 0; i < NUM_CNT; i++) begin
-      if (count[i] && err_cnt_q[32*i +: 32] != '1) err_cnt_d[32*i +: 32] = err_cnt_q[32*i +: 32] + 32'd1;
+      if (!rst_n)                                err_cnt_q[i] <= '0;
+      else if (count[i] && err_cnt_q[i] != '1)   err_cnt_q[i] <= err_cnt_q[i] + 32'd1;
     end
   end
 
@@ -482,7 +485,6 @@ module ufo_csr #(
       cnt_pkts_q     <= 32'h0;
       cnt_frames_q   <= 32'h0;
       cnt_bytes_q    <= 32'h0;
-      err_cnt_q      <= '0;
     end else begin
       aw_held_q      <= aw_held_d;
       w_held_q       <= w_held_d;
@@ -508,7 +510,6 @@ module ufo_csr #(
       cnt_pkts_q     <= cnt_pkts_d;
       cnt_frames_q   <= cnt_frames_d;
       cnt_bytes_q    <= cnt_bytes_d;
-      err_cnt_q      <= err_cnt_d;
     end
   end
 
