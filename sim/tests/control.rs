@@ -252,8 +252,10 @@ fn enable_cleared_mid_chain_finishes_the_chain_and_starts_no_other() {
     };
     // a two-descriptor chain, then a one-descriptor packet
     tb.mem.write(ring, &desc(flags::SOP, 0, 100).encode());
-    tb.mem.write(ring + 32, &desc(flags::EOP, 100, 150).encode());
-    tb.mem.write(ring + 64, &desc(flags::SOP | flags::EOP, 250, 50).encode());
+    tb.mem
+        .write(ring + 32, &desc(flags::EOP, 100, 150).encode());
+    tb.mem
+        .write(ring + 64, &desc(flags::SOP | flags::EOP, 250, 50).encode());
     tb.reg_write(regs::TX_RING_BASE_LO, ring as u32).unwrap();
     tb.reg_write(regs::CPL_RING_BASE_LO, cpl as u32).unwrap();
     tb.reg_write(regs::TX_RING_LOG2, 3).unwrap();
@@ -271,7 +273,10 @@ fn enable_cleared_mid_chain_finishes_the_chain_and_starts_no_other() {
     // the chain completed; the next packet did not start; the engine is quiesced
     assert_eq!(tb.reg_read(regs::TX_HEAD).unwrap(), 2);
     let status = tb.reg_read(regs::STATUS).unwrap();
-    assert_eq!(status & (regs::STATUS_IDLE | regs::STATUS_BUSY), regs::STATUS_IDLE);
+    assert_eq!(
+        status & (regs::STATUS_IDLE | regs::STATUS_BUSY),
+        regs::STATUS_IDLE
+    );
     let c = Completion::decode(&tb.mem.read(cpl, 16).try_into().unwrap());
     assert_eq!((c.desc_index, c.desc_count, c.status), (0, 2, Status::Ok));
     let frames = tb.sink.take_frames();
