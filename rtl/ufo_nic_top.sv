@@ -339,7 +339,8 @@ module ufo_nic_top #(
       .hdr_ptr, .tbl_rd_tag(parse_tag), .tbl_rd_rec(parse_rec),
       .hdr_rd_slot, .hdr_rd_word, .hdr_rd_data, .hdr_free_ptr,
       .tmpl_wr_en, .tmpl_wr_slot, .tmpl_wr_word, .tmpl_wr_data, .tmpl_wr_noop, .tmpl_free_ptr,
-      .res_wr_en(pres_wr_en), .res_wr_tag(pres_wr_tag), .res_wr(pres_wr), .parse_ptr
+      .res_wr_en(pres_wr_en), .res_wr_tag(pres_wr_tag), .res_wr(pres_wr), .parse_ptr,
+      .cfg_max_frame_len
   );
 
   ufo_tag_table #(.WIDTH($bits(pres)), .DEPTH(NUM_PKTS), .NUM_RD(1)) u_pres_tbl (
@@ -471,11 +472,6 @@ module ufo_nic_top #(
       .clk, .rst_n(dp_rst_n), .valid(cpl_req_valid), .ready(cpl_req_ready),
       .payload({cpl_desc_index, cpl_desc_count, cpl_status, cpl_frames, cpl_wire_bytes[7:0]}));
 `endif
-
-  // MAX_FRAME_LEN is for the parser's frame-size checks (rtl-classes work, issue 7): not wired
-  // until its port exists.
-  logic unused;
-  assign unused = ^{cfg_max_frame_len};
 endmodule
 
 `default_nettype wire

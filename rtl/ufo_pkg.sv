@@ -48,11 +48,6 @@ package ufo_pkg;
   localparam logic [7:0] ST_USO_SEGMENTS     = 8'd22;
   localparam logic [7:0] ST_USO_CSUM         = 8'd23;
   localparam logic [7:0] ST_USO_LENGTH       = 8'd24;
-  // Transitional: ufo_csr.sv's four old error counters still group codes by these names until
-  // the ERR_CNT array (rtl-bus) replaces them; nothing else may use them.
-  localparam logic [7:0] ST_DESC_CHAIN = ST_CHAIN_NO_SOP;
-  localparam logic [7:0] ST_LENGTH     = ST_LENGTH_ZERO;
-  localparam logic [7:0] ST_HEADER     = ST_HDR_L2;
 
   // AXI
   localparam logic [1:0] AXI_BURST_INCR = 2'b01;
@@ -171,7 +166,7 @@ package ufo_pkg;
 
   // Parser results (written when the packet's header is parsed and its template built).
   typedef struct packed {
-    logic [7:0]           status;        // OK, HEADER or UFO_SIZE
+    logic [7:0]           status;        // OK, or the parser's status (HDR_*, UFO_SIZE, ...)
     logic                 frag_mode;     // UFO datagram larger than one fragment
     logic                 is_v6;
     logic                 tmpl_used;     // the packet holds a template slot
