@@ -1034,7 +1034,11 @@ impl Runner {
         // business)
         for code in 1..32u8 {
             let off = regs::err_cnt(usize::from(code));
-            counters.push((regs::name(off), off, completions(&[Status::from_code(code)])));
+            counters.push((
+                regs::name(off),
+                off,
+                completions(&[Status::from_code(code)]),
+            ));
         }
         for (name, off, want) in counters {
             match self.tb.reg_read(off) {
