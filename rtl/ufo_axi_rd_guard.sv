@@ -11,7 +11,14 @@
 //    its bursts through its error path. `timeout` pulses when it starts (the engine's FAULT).
 //    A late beat of such a read is unsolicited.
 //  - `block` (FAULT) holds new requests: arready low toward the requester, never a withdrawn
-//    arvalid at the port (a request already offered there is let through).
+//    arvalid at the port (a request already offered there is let through). Except on ANSWER_ID
+//    (the buffer reads): there the guard takes the request itself (it never reaches the port)
+//    and, once the beats outstanding on that ID have come or timed out, answers it with ARLEN+1
+//    SLVERR beats with `s_rtmo` set (rlast on the last), one burst at a time; so every packet
+//    already assembled completes with READ_TIMEOUT and the engine drains to idle, while the
+//    other IDs (descriptor reads: no new packet starts) stay held: a request on them found
+//    waiting at the input is taken and parked (never issued, never answered; the requester is
+//    reset with the next `flush`), so that it cannot stand in front of the buffer reads.
 //  - `flush` (soft reset, one cycle): the beats outstanding then, and those of the request waiting
 //    at the input (issued before the reset, still to be let through), are drained and dropped;
 //    new requests wait until they have come or timed out.
@@ -23,7 +30,8 @@ module ufo_axi_rd_guard #(
     parameter int DATA_WIDTH = 64,
     parameter int ID_WIDTH   = 4,
     parameter int NUM_IDS    = 2,    // IDs the engine issues: 0..NUM_IDS-1
-    parameter int OUT_W      = 16    // outstanding-beat counters per ID
+    parameter int OUT_W      = 16,   // outstanding-beat counters per ID
+    parameter int ANSWER_ID  = -1    // ID whose requests the guard answers itself while blocked
 ) (
     input  wire logic                  clk,
     input  wire logic                  rst_n,
@@ -66,6 +74,9 @@ module ufo_axi_rd_guard #(
   if (NUM_IDS < 1 || NUM_IDS > (1 << ID_WIDTH)) begin : g_bad_ids
     $fatal(1, "ufo_axi_rd_guard: NUM_IDS must be 1..2^ID_WIDTH");
   end
+  if (ANSWER_ID < -1 || ANSWER_ID >= NUM_IDS) begin : g_bad_answer
+    $fatal(1, "ufo_axi_rd_guard: ANSWER_ID must be -1 (none) or 0..NUM_IDS-1");
+  end
   if (OUT_W < 9 || OUT_W > 32) begin : g_bad_out
     $fatal(1, "ufo_axi_rd_guard: OUT_W must be 9..32");
   end
@@ -82,19 +93,30 @@ module ufo_axi_rd_guard #(
   logic                     timeout_q, timeout_d;
   logic [IW-1:0]            synth_id_q, synth_id_d;
   logic [OUT_W-1:0]         synth_left_q, synth_left_d;   // beats still to answer
+  logic                     synth_own_q, synth_own_d;     // answering a request taken while blocked
+  logic                     own_q, own_d;     // a request taken while blocked awaits its answer
+  logic [8:0]               own_len_q, own_len_d;         // its beats (ARLEN+1)
+  logic                     parked_q, parked_d;           // a held request on another ID, taken
 
   function automatic logic [OUT_W-1:0] cnt(input logic [NUM_IDS*OUT_W-1:0] v, input int i);
     cnt = v[i*OUT_W +: OUT_W];
   endfunction
 
   // ---------------------------------------------------------------- AR
-  logic draining, pass, ar_fire;
+  logic draining, pass, ar_fire, own_ready, own_fire, park_ready;
   assign draining  = drop_q != '0 || stale_ar_q;
   // a request offered at the port stays offered; a stale one goes first to end the drain
   assign pass      = offered_q || (!flush && (stale_ar_q || !(block || draining)));
+  // while blocked, a request on ANSWER_ID is taken here (one at a time) and never reaches the port
+  assign own_ready = ANSWER_ID >= 0 && block && !pass && !flush && !own_q
+                     && 32'(s_arid) == ANSWER_ID;
+  // ... and one on another ID is parked, so that it does not stand in front of them
+  assign park_ready = ANSWER_ID >= 0 && block && !pass && !flush && !parked_q
+                      && 32'(s_arid) != ANSWER_ID;
   assign m_arvalid = s_arvalid && pass;
-  assign s_arready = m_arready && pass;
+  assign s_arready = (m_arready && pass) || own_ready || park_ready;
   assign ar_fire   = m_arvalid && m_arready;
+  assign own_fire  = s_arvalid && own_ready;
 
   // ---------------------------------------------------------------- R
   logic [ID_WIDTH-1:0] src_id;
@@ -103,8 +125,9 @@ module ufo_axi_rd_guard #(
   assign src_valid = synth_q || m_rvalid;
   assign src_id    = synth_q ? ID_WIDTH'(synth_id_q) : m_rid;
   assign src_ix    = IW'(src_id);
-  assign known     = 32'(src_id) < NUM_IDS && cnt(out_q, 32'(src_ix)) != '0;
-  assign drop      = !known || cnt(drop_q, 32'(src_ix)) != '0;
+  // the guard's own answer is never counted against the port's beats, nor dropped
+  assign known     = synth_own_q || (32'(src_id) < NUM_IDS && cnt(out_q, 32'(src_ix)) != '0);
+  assign drop      = !synth_own_q && (!known || cnt(drop_q, 32'(src_ix)) != '0);
   assign take      = src_valid && (drop || s_rready);
 
   assign s_rid    = src_id;
@@ -118,8 +141,11 @@ module ufo_axi_rd_guard #(
   assign unsolicited = !synth_q && m_rvalid && !known;
 
   // ---------------------------------------------------------------- counters, timers
-  logic       expire;
+  logic       expire, own_start;
   logic [IW-1:0] expire_id;
+  // the answer to a request taken while blocked follows every beat of its ID owed by the port
+  assign own_start = ANSWER_ID >= 0 && own_q && !flush
+                     && cnt(out_q, (ANSWER_ID >= 0) ? ANSWER_ID : 0) == '0;
   always_comb begin
     expire    = 1'b0;
     expire_id = '0;
@@ -139,6 +165,10 @@ module ufo_axi_rd_guard #(
     synth_d    = synth_q;
     synth_id_d = synth_id_q;
     synth_left_d = synth_left_q;
+    synth_own_d  = synth_own_q;
+    own_d      = own_q;
+    own_len_d  = own_len_q;
+    parked_d   = parked_q || (s_arvalid && park_ready);
     timeout_d  = 1'b0;
 
     for (int i = 0; i < NUM_IDS; i++) begin
@@ -146,7 +176,7 @@ module ufo_axi_rd_guard #(
       o = cnt(out_q, i);
       d = cnt(drop_q, i);
       // the beat taken is dropped exactly when drop_q says so (before this cycle's request)
-      if (take && known && 32'(src_ix) == i) begin
+      if (take && known && !synth_own_q && 32'(src_ix) == i) begin
         o = o - OUT_W'(1);
         if (d != '0) d = d - OUT_W'(1);
       end
@@ -165,15 +195,39 @@ module ufo_axi_rd_guard #(
     if (ar_fire) stale_ar_d = 1'b0;
     if (flush)   stale_ar_d = s_arvalid && !ar_fire;
 
+    if (own_fire) begin
+      own_d     = 1'b1;
+      own_len_d = {1'b0, s_arlen} + 9'd1;
+    end
     if (synth_q) begin
       if (take) synth_left_d = synth_left_q - OUT_W'(1);
-      if (synth_left_d == '0) synth_d = 1'b0;
+      if (synth_left_d == '0) begin
+        synth_d = 1'b0;
+        if (synth_own_q) begin
+          synth_own_d = 1'b0;
+          own_d       = 1'b0;
+        end
+      end
     end else if (expire && (!m_rvalid || take)) begin   // never replace a beat being offered
       synth_d      = 1'b1;
       synth_id_d   = expire_id;
       synth_left_d = cnt(out_q, 32'(expire_id));
       // beats still owed to a live request: FAULT (a drain that times out only ends the drain)
       timeout_d  = cnt(out_q, 32'(expire_id)) != cnt(drop_q, 32'(expire_id)) && !flush;
+    end else if (own_start && (!m_rvalid || take)) begin
+      synth_d      = 1'b1;
+      synth_own_d  = 1'b1;
+      synth_id_d   = IW'((ANSWER_ID >= 0) ? ANSWER_ID : 0);
+      synth_left_d = OUT_W'(own_len_q);
+    end
+    // a soft reset also resets the requester: its answer is no longer wanted
+    if (flush) begin
+      own_d    = 1'b0;
+      parked_d = 1'b0;
+      if (synth_own_q) begin
+        synth_d     = 1'b0;
+        synth_own_d = 1'b0;
+      end
     end
   end
 
@@ -187,6 +241,10 @@ module ufo_axi_rd_guard #(
       synth_q    <= 1'b0;
       synth_id_q <= '0;
       synth_left_q <= '0;
+      synth_own_q <= 1'b0;
+      own_q      <= 1'b0;
+      own_len_q  <= '0;
+      parked_q   <= 1'b0;
       timeout_q  <= 1'b0;
     end else begin
       out_q      <= out_d;
@@ -197,12 +255,16 @@ module ufo_axi_rd_guard #(
       synth_q    <= synth_d;
       synth_id_q <= synth_id_d;
       synth_left_q <= synth_left_d;
+      synth_own_q <= synth_own_d;
+      own_q      <= own_d;
+      own_len_q  <= own_len_d;
+      parked_q   <= parked_d;
       timeout_q  <= timeout_d;
     end
   end
   assign timeout = timeout_q;
 
-  assign idle = out_q == '0 && !stale_ar_q && !synth_q;
+  assign idle = out_q == '0 && !stale_ar_q && !synth_q && !own_q;
 
 `ifndef SYNTHESIS
   always_ff @(posedge clk) begin

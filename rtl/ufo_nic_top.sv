@@ -182,9 +182,11 @@ module ufo_nic_top #(
   logic                  gd_rlast, gd_rtmo, gd_rvalid, gd_rready, rd_idle;
 
   // No request enters the mux in a soft reset's cycle: what sits in it is from before the reset.
+  // No descriptor read enters it in FAULT: the buffer reads the guard answers must not wait
+  // behind one (the guard parks the one already in the mux).
   ufo_axi_rd_mux #(.DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .ID_WIDTH(ID_WIDTH)) u_rd_mux (
       .clk, .rst_n,
-      .s0_axi_araddr(df_araddr), .s0_axi_arlen(df_arlen), .s0_axi_arvalid(df_arvalid && !soft_reset),
+      .s0_axi_araddr(df_araddr), .s0_axi_arlen(df_arlen), .s0_axi_arvalid(df_arvalid && !soft_reset && !fault),
       .s0_axi_arready(df_arready), .s0_axi_rdata(df_rdata), .s0_axi_rresp(df_rresp),
       .s0_axi_rlast(df_rlast), .s0_rtmo(df_rtmo), .s0_axi_rvalid(df_rvalid), .s0_axi_rready(df_rready),
       .s1_axi_araddr(g_araddr), .s1_axi_arlen(g_arlen), .s1_axi_arvalid(g_arvalid && !soft_reset),
@@ -197,7 +199,9 @@ module ufo_nic_top #(
   );
 
   logic rd_timeout, rd_unsolicited;
-  ufo_axi_rd_guard #(.DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH), .NUM_IDS(2)) u_rd_guard (
+  ufo_axi_rd_guard #(
+      .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH), .NUM_IDS(2), .ANSWER_ID(1)  // buffer reads
+  ) u_rd_guard (
       .clk, .rst_n,
       .cfg_timeout(read_timeout), .block(fault), .flush(soft_reset),
       .s_arid(m_axi_arid), .s_arlen(m_axi_arlen), .s_arvalid(mux_arvalid), .s_arready(mux_arready),
@@ -445,7 +449,7 @@ module ufo_nic_top #(
   assign unsolicited_r = rd_unsolicited || desc_unsolicited || g_unsolicited;   // (the last two: never behind the guard)
   assign unsolicited_b = wr_unsolicited;
   assign engine_idle   = !asm_busy && alloc_ptr == cpl_ptr && !writes_pending && rd_idle && wr_idle &&
-                         !df_arvalid && !mux_arvalid && !m_axi_awvalid && !m_axi_wvalid && !soft_reset;
+                         !(df_arvalid && !fault) && !mux_arvalid && !m_axi_awvalid && !m_axi_wvalid && !soft_reset;
 
 `ifndef SYNTHESIS
   // The stages pass packets in order: each pointer is at or behind the one it waits for, and no

@@ -1202,7 +1202,10 @@ impl Runner {
     }
 
     /// After a dropped response: waits (bounded by the response timeout) for STATUS.FAULT, then
-    /// soft-resets the engine and recovers. A FAULT that never comes is a failure.
+    /// for the engine to drain (STATUS.BUSY clear: every packet already started completes, its
+    /// completion written and acknowledged, while no new one starts), then soft-resets it and
+    /// recovers (resending what was posted but not started). A FAULT that never comes, or an
+    /// engine that does not drain, is a failure.
     fn clear_fault(
         &mut self,
         pending: &mut VecDeque<Pending>,
@@ -1217,6 +1220,11 @@ impl Runner {
         loop {
             match self.tb.reg_read(regs::STATUS) {
                 Ok(v) if v & fault.mask() != 0 => {
+                    let budget = self.completion_budget(pending);
+                    if let Err(e) = self.wait_status(regs::STATUS_BUSY, 0, budget) {
+                        let what = format!("draining in FAULT: {e}");
+                        return Err(self.recovery_failure(ResetKind::Soft, &what, pending));
+                    }
                     return self.reset_and_recover(ResetKind::Soft, pending, s, sink);
                 }
                 Ok(_) if self.tb.cycle() - start > limit => {
@@ -1235,14 +1243,19 @@ impl Runner {
 
     /// Waits (at most `limit` cycles) for STATUS.IDLE.
     fn wait_idle(&mut self, limit: u64) -> Result<(), TbError> {
+        self.wait_status(regs::STATUS_IDLE, regs::STATUS_IDLE, limit)
+    }
+
+    /// Waits (at most `limit` cycles) until the STATUS bits in `mask` equal `want`.
+    fn wait_status(&mut self, mask: u32, want: u32, limit: u64) -> Result<(), TbError> {
         let start = self.tb.cycle();
         loop {
-            if self.tb.reg_read(regs::STATUS)? & regs::STATUS_IDLE != 0 {
+            if self.tb.reg_read(regs::STATUS)? & mask == want {
                 return Ok(());
             }
             if self.tb.cycle() - start > limit {
                 return Err(TbError::Timeout(crate::tb::Timeout {
-                    what: "STATUS.IDLE".into(),
+                    what: format!("STATUS & {mask:#x} == {want:#x}"),
                     waited: self.tb.cycle() - start,
                     cycle: self.tb.cycle(),
                 }));
@@ -1268,10 +1281,21 @@ impl Runner {
             dog.longest_stall = dog.longest_stall.max(dog.stalled);
         }
         let oldest = pending.front()?;
-        if dog.stalled >= dog.stall_limit {
+        // After a dropped response the read guard answers the rest of the reads in flight
+        // itself (no beat on the bus): about a cycle per beat and a few per burst.
+        let read_dropped = pending
+            .iter()
+            .any(|p| matches!(p.case.fault, Fault::DescDrop | Fault::BufDrop));
+        let answered_by_guard: u64 = if read_dropped {
+            pending.iter().map(|p| 2 * p.beats_in + 4 * p.bursts).sum()
+        } else {
+            0
+        };
+        let limit = dog.stall_limit + answered_by_guard;
+        if dog.stalled >= limit {
             return Some(RunFailure::Hang {
                 stalled: dog.stalled,
-                limit: dog.stall_limit,
+                limit,
                 state: self.engine_state(pending),
             });
         }
