@@ -18,8 +18,13 @@
 //   - a burst the slave never answers is answered by the guard with SLVERR beats, rtmo 1, data 0,
 //     only after `cfg_timeout` cycles without a beat of its ID, and never later than that plus a
 //     few cycles; `timeout` pulses once for such an answer to live beats, not for a drain;
-//   - `idle` exactly when nothing is outstanding; throughput one beat per cycle with an
-//     always-ready slave and requester.
+//   - while blocked (ANSWER_ID 1): a request on ID 1 is taken by the guard (never at the port,
+//     one at a time) and answered, after every beat the port owes on ID 1, with ARLEN+1 SLVERR
+//     beats, rtmo 1, data 0, rlast on the last, in order with the requester's other bursts; one
+//     on ID 0 found waiting is taken and parked (never issued, never answered) and the next ones
+//     are held; a flush forgets both;
+//   - `idle` exactly when nothing is outstanding or owed by the guard; throughput one beat per
+//     cycle with an always-ready slave and requester.
 `default_nettype none
 `timescale 1ns / 1ps
 
@@ -51,7 +56,7 @@ module tb_ufo_axi_rd_guard #(
   logic                  s_rlast, s_rtmo, s_rvalid, s_rready = 1'b0;
   logic                  unsolicited, timeout, idle;
 
-  ufo_axi_rd_guard #(.DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH), .NUM_IDS(2)) dut (
+  ufo_axi_rd_guard #(.DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH), .NUM_IDS(2), .ANSWER_ID(1)) dut (
       .clk, .rst_n, .cfg_timeout, .block, .flush,
       .s_arid, .s_arlen, .s_arvalid, .s_arready, .m_arvalid, .m_arready,
       .m_rid, .m_rdata, .m_rresp, .m_rlast, .m_rvalid, .m_rready,
@@ -70,6 +75,13 @@ module tb_ufo_axi_rd_guard #(
   logic offered_m = 1'b0;          // m_arvalid was high without m_arready
   int   req_tag [2][$], req_beats [2][$];   // requester: live bursts per ID, in order
   int   req_got [2];               // beats of the head burst received
+  logic req_own [2][$];            // ... answered by the guard itself (taken while blocked)
+  logic own_m = 1'b0;              // the guard took a request on ID 1 and owes its answer
+  int   own_len_m = 0;             // its beats
+  int   own_sent = 0;              // beats of it answered so far
+  int   own_wait = 0;              // cycles its answer could have started and did not
+  logic own_synth = 1'b0;          // the made-up beats on offer are that answer
+  logic parked_m = 1'b0;           // the guard took and parked a request on ID 0
   logic req_stale = 1'b0;          // the requester's AR on offer is from before a flush
   int   sl_tag [2][$], sl_beats [2][$];     // slave: bursts accepted per ID, not all answered
   logic sl_dead [2][$];            // ... never answered
@@ -97,7 +109,8 @@ module tb_ufo_axi_rd_guard #(
   endfunction
 
   int n_ar = 0, n_beats = 0, n_tmo_beats = 0, n_timeouts = 0, n_drain_timeouts = 0, n_unsol = 0;
-  int n_flush = 0, n_stale_dropped = 0, n_err_beats = 0, n_blocked = 0;
+  int n_flush = 0, n_stale_dropped = 0, n_err_beats = 0, n_blocked = 0, n_own = 0, n_own_beats = 0;
+  int n_parked = 0;
 
   // ---------------------------------------------------------------- plan
   typedef enum int { P_NORMAL, P_DEAD, P_FLUSH, P_QUIET, P_RATE, P_DONE } phase_t;
@@ -112,21 +125,38 @@ module tb_ufo_axi_rd_guard #(
 
   always @(posedge clk) begin
     if (rst_n) begin
-      logic ar_fire, synth, known, drop, pass, draining, flush_next;
+      logic ar_fire, synth, known, drop, pass, draining, flush_next, own_ready, park_ready;
       int   id;
       // ================= checks of this cycle =================
       ar_fire  = m_arvalid && m_arready;
       draining = drop_m[0] != 0 || drop_m[1] != 0 || stale_ar_m;
       pass     = offered_m || (!flush && (stale_ar_m || !(block || draining)));
-      if (m_arvalid !== (s_arvalid && pass) || s_arready !== (m_arready && pass))
-        fail($sformatf("AR: m_arvalid %b s_arready %b, expected pass %b (block %b, draining %b, offered %b)",
-                       m_arvalid, s_arready, pass, block, draining, offered_m));
+      own_ready  = block && !pass && !flush && !own_m && s_arid == ID_WIDTH'(1);
+      park_ready = block && !pass && !flush && !parked_m && s_arid != ID_WIDTH'(1);
+      if (m_arvalid !== (s_arvalid && pass) || s_arready !== ((m_arready && pass) || own_ready || park_ready))
+        fail($sformatf("AR: m_arvalid %b s_arready %b, expected pass %b own %b park %b (block %b, draining %b, offered %b)",
+                       m_arvalid, s_arready, pass, own_ready, park_ready, block, draining, offered_m));
       if (s_arvalid && !pass) n_blocked++;
       synth = s_rtmo;
-      if (idle !== (out_m[0] == 0 && out_m[1] == 0 && !stale_ar_m && !synth)) fail($sformatf("idle %b", idle));
+      if (idle !== (out_m[0] == 0 && out_m[1] == 0 && !stale_ar_m && !synth && !own_m)) fail($sformatf("idle %b", idle));
+      // the guard's own answer: starts once the port owes nothing on ID 1
+      if (synth && !synth_prev) own_synth = own_m && int'(s_rid) == 1 && out_m[1] == 0;
+      if (!synth) own_synth = 1'b0;
+      if (own_m && out_m[1] == 0 && !synth) begin
+        if (++own_wait > 64) fail("a request taken while blocked is never answered");
+      end else begin
+        own_wait = 0;
+      end
 
       // the slave's beat (when the guard is not answering itself)
-      if (synth) begin
+      if (synth && own_synth) begin
+        if (m_rready) fail("rready high while the guard answers a request it took");
+        if (timeout) fail("timeout pulse at the answer to a request taken while blocked");
+        if (!s_rvalid || s_rresp !== 2'b10 || s_rdata !== '0 || s_rid !== ID_WIDTH'(1))
+          fail("own answer: not a valid SLVERR beat of ID 1 with data 0");
+        if (s_rlast !== (own_sent == own_len_m - 1)) fail("own answer: wrong rlast");
+        if (unsolicited) fail("unsolicited during the guard's own answer");
+      end else if (synth) begin
         id = int'(s_rid);
         if (m_rready) fail("rready high while the guard answers a timed-out read");
         if (id > 1 || out_m[id] == 0) fail("made-up beat for an ID with nothing outstanding");
@@ -162,7 +192,23 @@ module tb_ufo_axi_rd_guard #(
 
       // ================= this edge: model updates =================
       // R
-      if (synth || m_rvalid) begin
+      if (synth && own_synth) begin
+        if (s_rready) begin
+          if (req_tag[1].size() == 0 || !req_own[1][0]) fail("own answer: not the requester's oldest burst on ID 1");
+          n_own_beats++;
+          own_sent++;
+          req_got[1]++;
+          if (req_beats[1].size() != 0 && req_got[1] == req_beats[1][0]) begin
+            void'(req_tag[1].pop_front()); void'(req_beats[1].pop_front()); void'(req_own[1].pop_front());
+            req_got[1] = 0;
+          end
+          if (own_sent == own_len_m) begin
+            own_m = 1'b0;
+            own_sent = 0;
+          end
+          progress();
+        end
+      end else if (synth || m_rvalid) begin
         id = synth ? int'(s_rid) : int'(m_rid);
         known = id < 2 && out_m[id < 2 ? id : 0] != 0;
         drop  = !known || drop_m[id < 2 ? id : 0] != 0;
@@ -181,6 +227,7 @@ module tb_ufo_axi_rd_guard #(
               if (req_tag[id].size() == 0) begin
                 fail($sformatf("beat of ID %0d with no burst expected", id));
               end else begin
+                if (req_own[id][0]) fail($sformatf("ID %0d: a beat from the port for a burst the guard took", id));
                 if (!synth && s_rdata !== beat_data(req_tag[id][0], req_got[id]))
                   fail($sformatf("ID %0d burst %0d beat %0d: wrong data", id, req_tag[id][0], req_got[id]));
                 if (!synth && s_rlast !== (req_got[id] == req_beats[id][0] - 1)) fail("wrong rlast");
@@ -189,7 +236,7 @@ module tb_ufo_axi_rd_guard #(
                 rate_beats++;
                 req_got[id]++;
                 if (req_got[id] == req_beats[id][0]) begin
-                  void'(req_tag[id].pop_front()); void'(req_beats[id].pop_front());
+                  void'(req_tag[id].pop_front()); void'(req_beats[id].pop_front()); void'(req_own[id].pop_front());
                   req_got[id] = 0;
                 end
               end
@@ -209,6 +256,7 @@ module tb_ufo_axi_rd_guard #(
         end else begin
           req_tag[id].push_back(tag_q);
           req_beats[id].push_back(int'(s_arlen) + 1);
+          req_own[id].push_back(1'b0);
         end
         sl_tag[id].push_back(tag_q);
         sl_beats[id].push_back(int'(s_arlen) + 1);
@@ -216,6 +264,19 @@ module tb_ufo_axi_rd_guard #(
         if (out_m[id] == int'(s_arlen) + 1) last_offer[id] = int'(cycle);   // the wait starts
         stale_ar_m = 1'b0;
         n_ar++;
+      end
+      if (s_arvalid && own_ready) begin   // taken by the guard, answered by it
+        if (req_stale) fail("a request from before the flush taken as new");
+        req_tag[1].push_back(tag_q);
+        req_beats[1].push_back(int'(s_arlen) + 1);
+        req_own[1].push_back(1'b1);
+        own_m = 1'b1;
+        own_len_m = int'(s_arlen) + 1;
+        n_own++;
+      end
+      if (s_arvalid && park_ready) begin  // taken by the guard, never answered
+        parked_m = 1'b1;
+        n_parked++;
       end
       synth_prev = synth;
       // a beat of ID id is on offer: its wait restarts each cycle
@@ -231,11 +292,14 @@ module tb_ufo_axi_rd_guard #(
         // soft reset: what is outstanding is dropped; the requester forgets its reads
         for (int i = 0; i < 2; i++) begin
           drop_m[i] = out_m[i];
-          req_tag[i].delete(); req_beats[i].delete();
+          req_tag[i].delete(); req_beats[i].delete(); req_own[i].delete();
           req_got[i] = 0;
         end
-        stale_ar_m = s_arvalid && !ar_fire;
-        req_stale  = s_arvalid && !ar_fire;
+        stale_ar_m = s_arvalid && !ar_fire && !(own_ready || park_ready);
+        own_m = 1'b0;
+        own_sent = 0;
+        parked_m = 1'b0;
+        req_stale  = stale_ar_m;
         block     <= 1'b0;
         n_flush++;
       end
@@ -305,8 +369,10 @@ module tb_ufo_axi_rd_guard #(
                      n_ar, n_beats, n_err_beats, n_tmo_beats, n_timeouts, n_drain_timeouts);
             $display("  %0d unsolicited beats dropped, %0d flushes, %0d stale beats dropped, %0d cycles an AR was held",
                      n_unsol, n_flush, n_stale_dropped, n_blocked);
+            $display("  while blocked: %0d requests answered by the guard (%0d beats), %0d parked",
+                     n_own, n_own_beats, n_parked);
             if (n_timeouts < 3 || n_drain_timeouts < 1 || n_unsol < 20 || n_stale_dropped < 10 ||
-                n_tmo_beats < 5 || n_blocked < 50 || n_err_beats < 10)
+                n_tmo_beats < 5 || n_blocked < 50 || n_err_beats < 10 || n_own < 3 || n_parked < 1)
               fail("scenario not covered");
             finish();
           end
