@@ -17,7 +17,7 @@ use ufo_driver::packet::PacketSpec;
 
 use crate::case::{apply_packet_fault, build_skb, Case, Expect, Fault, Layout, UnbuiltCase};
 use crate::random::{mix_seed, random_case};
-use crate::runner::{CaseFailure, Outcome, RunFailure};
+use crate::runner::{CaseFailure, Outcome, RunFailure, Traffic};
 
 /// Salt of the fuzz's per-packet seeds, so `fuzz --seed S` and `run --seed S` differ.
 const FUZZ_SALT: u64 = 0xF022_F022_F022_F022;
@@ -219,6 +219,12 @@ pub fn drops_responses(c: FuzzClass) -> bool {
         c,
         FuzzClass::DescReadDropped | FuzzClass::BufReadDropped | FuzzClass::CplWriteDropped
     )
+}
+
+/// The engine's response timeout (`READ_TIMEOUT`) for runs with dropped responses: short enough
+/// for the watchdog, far above any wait the bus settings allow.
+pub fn response_timeout(traffic: &Traffic) -> u32 {
+    (4 * traffic.stall_limit()).min(u64::from(u32::MAX)) as u32
 }
 
 /// The classes the fuzz draws from: every class the RTL supports (`bus_faults` false: only

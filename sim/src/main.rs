@@ -602,14 +602,10 @@ fn fuzz_cmd(a: FuzzArgs) -> Result<ExitCode> {
         drawn,
         tally: FuzzTally::default(),
     };
-    // A dropped response ends in the engine's own timeout: short enough for the watchdog,
-    // far above any wait the bus settings allow.
     let timeout = classes
         .iter()
         .any(|c| ufo_sim::fuzz::drops_responses(*c))
-        .then(|| {
-            (4 * run_config(&a.bench, seed).traffic.stall_limit()).min(u64::from(u32::MAX)) as u32
-        });
+        .then(|| ufo_sim::fuzz::response_timeout(&run_config(&a.bench, seed).traffic));
     let setup = move |r: &mut Runner| match timeout {
         Some(t) => r
             .set_response_timeout(t)

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ufo_sim::case::Expect;
-use ufo_sim::fuzz::{available_classes, fuzz_case, FuzzClass, FuzzTally};
+use ufo_sim::fuzz::{available_classes, fuzz_case, response_timeout, FuzzClass, FuzzTally};
 use ufo_sim::runner::{RunConfig, Runner, Traffic};
 
 const MTUS: [u32; 3] = [1500, 576, 9000];
@@ -31,6 +31,8 @@ fn a_short_fuzz_meets_the_contract_for_every_class_it_runs() {
         max_in_flight: 8,
     })
     .unwrap();
+    let timeout = response_timeout(&Traffic::default());
+    runner.set_response_timeout(timeout).unwrap().unwrap();
     let report = runner.run(&cases, |_| {});
     let mut tally = FuzzTally::default();
     for (o, class) in report.outcomes.iter().zip(&drawn) {
