@@ -964,6 +964,7 @@ impl Runner {
             if pending.is_empty() && held.is_none() && input_done {
                 break;
             }
+            let resets_before = self.reset_log.len();
             match self.step_or_reset(&mut pending, &mut s, sink) {
                 Ok(()) => {}
                 Err(ResetFailure::Sink(e)) => return Err(e),
@@ -985,7 +986,8 @@ impl Runner {
                     }
                 }
             }
-            if finished > 0 {
+            // after a reset the packets resent start afresh
+            if finished > 0 || self.reset_log.len() != resets_before {
                 dog.oldest_since = self.tb.cycle();
             }
             if let Some(e) = self.tb.sim_error() {

@@ -79,7 +79,6 @@ fn rst_n_mid_datagram_with_reads_and_writes_outstanding_then_the_driver_resends(
 }
 
 #[test]
-#[ignore = "needs CTRL.SOFT_RESET and the TUSER abort (rtl-bus); the runner side is done"]
 fn soft_reset_mid_frame_cuts_the_frame_with_tuser_and_the_driver_resends() {
     assert!(
         regs::register("CTRL")
@@ -113,7 +112,6 @@ fn soft_reset_mid_frame_cuts_the_frame_with_tuser_and_the_driver_resends() {
 }
 
 #[test]
-#[ignore = "needs ENABLE honoured at packet boundaries and the ring reset (rtl-bus); the runner side is done"]
 fn ring_reset_after_quiesce_drops_nothing_completed_and_the_driver_resends_the_rest() {
     assert!(
         regs::register("CPL_HEAD").is_some(),
