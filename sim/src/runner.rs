@@ -1227,6 +1227,24 @@ impl Runner {
                         let what = format!("draining in FAULT: {e}");
                         return Err(self.recovery_failure(ResetKind::Soft, &what, pending));
                     }
+                    // Every descriptor the engine consumed has its completion in the ring.
+                    self.service(pending, s, sink).map_err(ResetFailure::Sink)?;
+                    let mask = self.drv.ring_size() as u32 - 1;
+                    match self.tb.reg_read(regs::TX_HEAD) {
+                        Ok(head) if head & mask == u32::from(self.drv.consumer_index()) & mask => {}
+                        Ok(head) => {
+                            let what = format!(
+                                "drained in FAULT with TX_HEAD {head} but completions up to {}: \
+                                 completions lost",
+                                self.drv.consumer_index()
+                            );
+                            return Err(self.recovery_failure(ResetKind::Soft, &what, pending));
+                        }
+                        Err(e) => {
+                            let what = format!("reading TX_HEAD: {e}");
+                            return Err(self.recovery_failure(ResetKind::Soft, &what, pending));
+                        }
+                    }
                     return self.reset_and_recover(ResetKind::Soft, pending, s, sink);
                 }
                 Ok(_) if self.tb.cycle() - start > limit => {
