@@ -83,6 +83,11 @@ module ufo_pkt_assemble #(
   logic [15:0]      end_count;
 
   assign total_next = (n_q == '0 ? '0 : total_q) + TOT_W'(desc.buf_len);
+
+  // segmentation and fragmentation never mix in one packet (the SOP's flags)
+  logic uso_and_ufo;
+  assign uso_and_ufo = (n_q == '0) ? (desc.flags[ufo_pkg::FLAG_UFO] && desc.flags[ufo_pkg::FLAG_USO])
+                                   : (rec_q.ufo && rec_q.uso);
   assign count_next = 16'(n_q) + 16'd1;
 
   always_comb begin
@@ -104,7 +109,9 @@ module ufo_pkt_assemble #(
         end_status = ufo_pkg::ST_DESC_CHAIN;
       end else if (eop) begin
         end_pkt = 1'b1;
-        if (total_next == '0 || total_next > TOT_W'(MAX_FRAME)) begin
+        if (uso_and_ufo) begin
+          end_status = ufo_pkg::ST_DESC_FLAGS;
+        end else if (total_next == '0 || total_next > TOT_W'(MAX_FRAME)) begin
           end_status = ufo_pkg::ST_LENGTH;
         end else begin
           push_buf = !len_zero;
@@ -127,6 +134,7 @@ module ufo_pkt_assemble #(
     first_rec.status      = ufo_pkg::ST_OK;
     first_rec.num_bufs    = '0;
     first_rec.ufo         = desc.flags[ufo_pkg::FLAG_UFO];
+    first_rec.uso         = desc.flags[ufo_pkg::FLAG_USO];
     first_rec.csum        = desc.flags[ufo_pkg::FLAG_CSUM];
     first_rec.vlan_ins    = desc.flags[ufo_pkg::FLAG_VLAN_INS];
     first_rec.ufo_size    = desc.ufo_size;
