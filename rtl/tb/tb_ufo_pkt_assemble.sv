@@ -71,7 +71,7 @@ module tb_ufo_pkt_assemble #(
   longint               m_total = 0;
   ufo_pkg::gather_buf_t m_bufs [$];
 
-  int n_status [8] = '{default: 0};
+  int n_status [32] = '{default: 0};
   int n_desc_gen = 0;
   logic [15:0] next_index = 16'd0;
 
@@ -110,6 +110,7 @@ module tb_ufo_pkt_assemble #(
     r             = '0;
     r.desc_index  = d.index;
     r.ufo         = d.flags[ufo_pkg::FLAG_UFO];
+    r.uso         = d.flags[ufo_pkg::FLAG_USO];
     r.csum        = d.flags[ufo_pkg::FLAG_CSUM];
     r.vlan_ins    = d.flags[ufo_pkg::FLAG_VLAN_INS];
     r.ufo_size    = d.ufo_size;
@@ -143,7 +144,8 @@ module tb_ufo_pkt_assemble #(
     m_total += longint'(d.buf_len);
     if (d.buf_len != 0) m_bufs.push_back(geometry(d.buf_addr, d.buf_len));
     if (eop) begin
-      model_end((m_total == 0 || m_total > MAX_FRAME) ? ufo_pkg::ST_LENGTH : ufo_pkg::ST_OK, m_n);
+      model_end((m_rec.ufo && m_rec.uso) ? ufo_pkg::ST_DESC_FLAGS
+                : (m_total == 0 || m_total > MAX_FRAME) ? ufo_pkg::ST_LENGTH : ufo_pkg::ST_OK, m_n);
     end else if (m_n == MAX_DESC) begin
       model_end(ufo_pkg::ST_DESC_CHAIN, m_n);
     end
@@ -162,6 +164,7 @@ module tb_ufo_pkt_assemble #(
     d.buf_len  = len;
     d.flags[ufo_pkg::FLAG_SOP] = sop;
     d.flags[ufo_pkg::FLAG_EOP] = eop;
+    if (d.flags[ufo_pkg::FLAG_UFO] && chance(7, 8)) d.flags[ufo_pkg::FLAG_USO] = 1'b0;   // UFO+USO: rare
     next_index++;
     return d;
   endfunction
@@ -327,10 +330,11 @@ module tb_ufo_pkt_assemble #(
           // (a chain the last descriptors left open stays open: busy)
           if (exp_rec.size() != 0) fail($sformatf("%0d packet records never written", exp_rec.size()));
           if (committed.size() != 0) fail($sformatf("%0d committed buffers never shown", committed.size()));
-          $display("  %0d descriptors, %0d packets: OK %0d, DESC_CHAIN %0d, DESC_DMA %0d, LENGTH %0d; %0d buffers; tags full %0d cycles, buffer queue full %0d cycles",
-                   n_consumed, n_wr, n_status[0], n_status[1], n_status[2], n_status[4], n_pops,
+          $display("  %0d descriptors, %0d packets: OK %0d, DESC_CHAIN %0d, DESC_DMA %0d, LENGTH %0d, DESC_FLAGS %0d; %0d buffers; tags full %0d cycles, buffer queue full %0d cycles",
+                   n_consumed, n_wr, n_status[0], n_status[1], n_status[2], n_status[4], n_status[9], n_pops,
                    n_tags_full, n_queue_full);
-          if (n_status[1] < 20 || n_status[2] < 10 || n_status[4] < 10 || n_tags_full < 100 || n_queue_full < 20)
+          if (n_status[1] < 20 || n_status[2] < 10 || n_status[4] < 10 || n_status[9] < 3 || n_tags_full < 100 ||
+              n_queue_full < 20)
             fail("scenario not covered");
           finish();
         end
