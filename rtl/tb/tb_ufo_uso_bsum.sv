@@ -106,6 +106,7 @@ module tb_ufo_uso_bsum #(
       2:       gso = KEEP_WIDTH * (1 + int'(rnd(3)));  // word multiples
       default: gso = 1 + int'(rnd(3000));
     endcase
+    if (n_uso % 25 == 7) gso = 0;   // refused: no boundaries, one entry
     p = cs + 8;
     unique case (rnd(6))
       0: total = p;                                                        // empty payload
