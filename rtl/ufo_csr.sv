@@ -323,7 +323,8 @@ module ufo_csr #(
           cnt_err_dma_d = cnt_err_dma_q + 32'd1;
         ufo_pkg::ST_LENGTH:
           cnt_err_len_d = cnt_err_len_q + 32'd1;
-        ufo_pkg::ST_HEADER, ufo_pkg::ST_UFO_SIZE:
+        ufo_pkg::ST_HEADER, ufo_pkg::ST_UFO_SIZE, ufo_pkg::ST_USO_GSO_SIZE, ufo_pkg::ST_USO_SEGMENTS,
+        ufo_pkg::ST_USO_CSUM, ufo_pkg::ST_USO_LENGTH:
           cnt_err_hdr_d = cnt_err_hdr_q + 32'd1;
         default: ;  // undefined status codes are counted by no counter
       endcase

@@ -183,7 +183,7 @@ pub const CNT_ERR_LEN_COUNT_SHIFT: u32 = 0;
 pub const CNT_ERR_HDR: u32 = 0x58;
 /// Reset value of `CNT_ERR_HDR`.
 pub const CNT_ERR_HDR_RESET: u32 = 0x0;
-/// `CNT_ERR_HDR.COUNT` (bits 31:0, RO): Completions with status HEADER or UFO_SIZE. Wraps.
+/// `CNT_ERR_HDR.COUNT` (bits 31:0, RO): Completions with status HEADER, UFO_SIZE or USO_GSO_SIZE, USO_SEGMENTS, USO_CSUM, USO_LENGTH. Wraps.
 pub const CNT_ERR_HDR_COUNT_MASK: u32 = 0xffffffff;
 /// Shift of `CNT_ERR_HDR.COUNT`.
 pub const CNT_ERR_HDR_COUNT_SHIFT: u32 = 0;

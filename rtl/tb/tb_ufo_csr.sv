@@ -131,7 +131,7 @@ module tb_ufo_csr #(
       8'd1, 8'd2: m_edesc++;
       8'd3: m_edma++;
       8'd4: m_elen++;
-      8'd5, 8'd6: m_ehdr++;
+      8'd5, 8'd6, 8'd21, 8'd22, 8'd23, 8'd24: m_ehdr++;
       default: ;
     endcase
   endfunction
@@ -302,7 +302,7 @@ module tb_ufo_csr #(
 
       // events (random only in the random mix)
       cpl_done       <= step == 5 && rnd(100) < event_pct;
-      cpl_status     <= 8'(rnd(9));
+      cpl_status     <= chance(1, 5) ? 8'(21 + rnd(5)) : 8'(rnd(9));   // USO classes 21..24 and 25 (none)
       cpl_desc_count <= 16'(rnd(chance(1, 8) ? 65536 : 40));
       frame_done     <= step == 5 && rnd(100) < event_pct;
       frame_bytes    <= 17'(rnd64());
