@@ -258,7 +258,8 @@ module ufo_fragmenter #(
 
   // Output positions: the inserted VLAN tag shifts everything after the MAC addresses.
   logic [ufo_pkg::LEN_WIDTH-1:0] l3_out, fh_out, unfrag_end;
-  logic [15:0]          unfrag_ip_len, v4_tot_len, v4_frag, v4_sum, v4_csum, v6_plen, v6_frag;
+  logic [15:0]          unfrag_ip_len, v4_tot_len, v4_frag, v4_var, v4_sum, v4_csum, v6_plen, v6_frag;
+  logic [15:0]          seg_id;
   logic [15:0]          ip_base;
   logic                 more;
   always_comb begin
@@ -270,7 +271,11 @@ module ufo_fragmenter #(
     unfrag_ip_len = 16'(ctx_q.copy_len) - 16'(ctx_q.l3_off);   // IP header(s) in every fragment
     v4_tot_len    = unfrag_ip_len + s2_len_q;
     v4_frag       = {2'b00, more || ctx_q.in_mf, 13'((ctx_q.frag_base + s2_off_q) >> 3)};
-    v4_sum        = ufo_pkg::csum_fold(32'(ip_base) + 32'(v4_tot_len) + 32'(v4_frag));
+    seg_id        = ctx_q.ip_id + s2_seg_q;   // USO: the super-frame's identification + n
+    // the IPv4 field that changes besides the length: flags/offset, or identification (USO,
+    // whose header sums leave it out; no options are NOOPed, so both bases are the same)
+    v4_var        = ctx_q.uso ? seg_id : v4_frag;
+    v4_sum        = ufo_pkg::csum_fold(32'(ip_base) + 32'(v4_tot_len) + 32'(v4_var));
     v4_csum       = ~v4_sum;
     v6_plen       = unfrag_ip_len - 16'(ufo_pkg::IPV6_HDR_LEN) + 16'(ufo_pkg::FRAG_HDR_LEN) + s2_len_q;
     v6_frag       = {s2_off_q[15:3], 2'b00, more};
@@ -278,13 +283,11 @@ module ufo_fragmenter #(
 
   // USO segment fields (the template is every header through UDP: copy_len = l4 + 8)
   logic [ufo_pkg::LEN_WIDTH-1:0] l4_out;
-  logic [15:0] seg_udp_len, seg_v6_plen, seg_id, seg_ip_csum, pay_diff, pay_sum, seg_udp_sum, seg_udp_csum;
+  logic [15:0] seg_udp_len, seg_v6_plen, pay_diff, pay_sum, seg_udp_sum, seg_udp_csum;
   always_comb begin
     l4_out       = ufo_pkg::LEN_WIDTH'(ctx_q.l4_off) + (ctx_q.vlan_ins ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0);
     seg_udp_len  = 16'(ufo_pkg::UDP_HDR_LEN) + s2_len_q;
     seg_v6_plen  = unfrag_ip_len - 16'(ufo_pkg::IPV6_HDR_LEN) + s2_len_q;
-    seg_id       = ctx_q.ip_id + s2_seg_q;
-    seg_ip_csum  = ~ufo_pkg::csum_fold(32'(ctx_q.ip_base_first) + 32'(v4_tot_len) + 32'(seg_id));
     // payload sum = fold(S(end)) - fold(S(start)), in the segment's own byte alignment
     pay_diff     = ufo_pkg::csum_fold({16'h0, bsum_rd_data[15:0]} + {16'h0, ~bsum_rd_data[31:16]});
     pay_sum      = (ctx_q.gso_odd && s2_seg_q[0]) ? {pay_diff[7:0], pay_diff[15:8]} : pay_diff;
@@ -310,45 +313,38 @@ module ufo_fragmenter #(
                      : ctx_q.total - ufo_pkg::LEN_WIDTH'(ctx_q.copy_len);
     new_cmd.pkt_end      = ctx_q.pkt_end;
     // patch 3: the transport checksum (fragment 0, or the only frame)
-    new_cmd.patch_en[3]  = !ctx_q.null_cmd && ctx_q.csum_en && s2_first_q && !ctx_q.uso;
+    new_cmd.patch_en[3]  = !ctx_q.null_cmd && ctx_q.csum_en && s2_first_q;
     new_cmd.patch_pos[3] = ctx_q.csum_pos;
     new_cmd.patch_val[3] = ctx_q.csum_val;
     if (ctx_q.null_cmd) begin
       // nothing to patch
-    end else if (ctx_q.frag_mode && !ctx_q.is_v6) begin
+    end else if ((ctx_q.frag_mode || ctx_q.uso) && !ctx_q.is_v6) begin
       new_cmd.patch_en[2:0] = 3'b111;
       new_cmd.patch_pos[0]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_TOT_LEN);
-      new_cmd.patch_pos[1]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_FRAG_OFF);
+      new_cmd.patch_pos[1]  = l3_out + ufo_pkg::LEN_WIDTH'(ctx_q.uso ? ufo_pkg::IPV4_ID : ufo_pkg::IPV4_FRAG_OFF);
       new_cmd.patch_pos[2]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_CSUM);
       new_cmd.patch_val[0]  = v4_tot_len;
-      new_cmd.patch_val[1]  = v4_frag;
+      new_cmd.patch_val[1]  = v4_var;
       new_cmd.patch_val[2]  = v4_csum;
     end else if (ctx_q.uso) begin
-      new_cmd.patch_en[3]   = 1'b1;
-      new_cmd.patch_pos[3]  = l4_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::UDP_CSUM);
-      new_cmd.patch_val[3]  = seg_udp_csum;
-      new_cmd.patch_en[4]   = 1'b1;
-      new_cmd.patch_pos[4]  = l4_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::UDP_LEN);
-      new_cmd.patch_val[4]  = seg_udp_len;
-      if (ctx_q.is_v6) begin
-        new_cmd.patch_en[0]  = 1'b1;
-        new_cmd.patch_pos[0] = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV6_PLEN);
-        new_cmd.patch_val[0] = seg_v6_plen;
-      end else begin
-        new_cmd.patch_en[2:0] = 3'b111;
-        new_cmd.patch_pos[0]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_TOT_LEN);
-        new_cmd.patch_pos[1]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_ID);
-        new_cmd.patch_pos[2]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV4_CSUM);
-        new_cmd.patch_val[0]  = v4_tot_len;
-        new_cmd.patch_val[1]  = seg_id;
-        new_cmd.patch_val[2]  = seg_ip_csum;
-      end
+      new_cmd.patch_en[0]   = 1'b1;
+      new_cmd.patch_pos[0]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV6_PLEN);
+      new_cmd.patch_val[0]  = seg_v6_plen;
     end else if (ctx_q.frag_mode) begin
       new_cmd.patch_en[1:0] = 2'b11;
       new_cmd.patch_pos[0]  = l3_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV6_PLEN);
       new_cmd.patch_pos[1]  = fh_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::FRAG_HDR_OFF);
       new_cmd.patch_val[0]  = v6_plen;
       new_cmd.patch_val[1]  = v6_frag;
+    end
+    // USO: every segment's own UDP length and checksum
+    if (!ctx_q.null_cmd && ctx_q.uso) begin
+      new_cmd.patch_en[3]  = 1'b1;
+      new_cmd.patch_pos[3] = l4_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::UDP_CSUM);
+      new_cmd.patch_val[3] = seg_udp_csum;
+      new_cmd.patch_en[4]  = 1'b1;
+      new_cmd.patch_pos[4] = l4_out + ufo_pkg::LEN_WIDTH'(ufo_pkg::UDP_LEN);
+      new_cmd.patch_val[4] = seg_udp_len;
     end
   end
 
