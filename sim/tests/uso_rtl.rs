@@ -127,7 +127,7 @@ struct Result1 {
     beats: Vec<(u64, u64)>,
 }
 
-type Edit = fn(&mut Vec<ufo_driver::desc::TxDesc>);
+type Edit = fn(&mut [ufo_driver::desc::TxDesc]);
 
 /// Posts every packet (edit: a change to the chain before posting) with up to `in_flight` in
 /// the engine, returns each one's completion and frames in order.
@@ -206,7 +206,7 @@ fn run_with(cfg: TbConfig, pkts: &[(Uso, Edit)], in_flight: usize) -> Vec<Result
     results.into_iter().map(Option::unwrap).collect()
 }
 
-fn no_edit(_: &mut Vec<ufo_driver::desc::TxDesc>) {}
+fn no_edit(_: &mut [ufo_driver::desc::TxDesc]) {}
 
 fn check_frames(pkts: &[(Uso, Edit)], res: &[Result1]) {
     for (i, ((u, _), r)) in pkts.iter().zip(res).enumerate() {
@@ -347,16 +347,16 @@ fn back_to_back_64k_super_frames() {
 #[test]
 fn refused_super_frames_complete_with_their_class() {
     let seed = 77;
-    fn gso0(d: &mut Vec<ufo_driver::desc::TxDesc>) {
+    fn gso0(d: &mut [ufo_driver::desc::TxDesc]) {
         d[0].ufo_size = 0;
     }
-    fn no_csum(d: &mut Vec<ufo_driver::desc::TxDesc>) {
+    fn no_csum(d: &mut [ufo_driver::desc::TxDesc]) {
         d[0].flags &= !flags::CSUM;
     }
-    fn csum_pos(d: &mut Vec<ufo_driver::desc::TxDesc>) {
+    fn csum_pos(d: &mut [ufo_driver::desc::TxDesc]) {
         d[0].csum_start += 2;
     }
-    fn with_ufo(d: &mut Vec<ufo_driver::desc::TxDesc>) {
+    fn with_ufo(d: &mut [ufo_driver::desc::TxDesc]) {
         d[0].flags |= flags::UFO;
     }
     let mut zero_check = v4(3000, 1000, 3);
