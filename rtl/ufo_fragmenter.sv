@@ -365,6 +365,15 @@ module ufo_fragmenter #(
 
   logic unused;
   assign unused = ^{fifo_full, rec, gres, pres};
+
+`ifndef SYNTHESIS
+  // a USO packet's segments stay inside the boundary-sum region reserved for it
+  always_ff @(posedge clk) begin
+    if (rst_n && go && cur.uso && !cur.null_cmd &&
+        (BSW+1)'(bsum_addr - bsum_base_q) >= (BSW+1)'(cur.bsum_bound))
+      $error("%m: USO segment beyond its boundary-sum region at %0t", $time);
+  end
+`endif
 endmodule
 
 `default_nettype wire
