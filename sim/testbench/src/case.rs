@@ -61,7 +61,7 @@ pub enum Fault {
     SopInside,
     /// No EOP within the engine's MAX_DESC descriptors.
     NoEop,
-    /// Flag bit `bit` (5..=15: USO or reserved) set on the SOP descriptor, or with `last` on
+    /// Reserved flag bit `bit` (6..=15) set on the SOP descriptor, or with `last` on
     /// the chain's last descriptor.
     ReservedFlag {
         /// the bit

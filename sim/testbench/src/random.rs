@@ -96,7 +96,7 @@ pub fn random_fault(rng: &mut impl Rng, tx: &TxPacket) -> Fault {
         Fault::SopInside,
         Fault::NoEop,
         Fault::ReservedFlag {
-            bit: rng.gen_range(5..=15),
+            bit: rng.gen_range(6..=15),
             last: rng.gen(),
         },
         Fault::UfoUso,

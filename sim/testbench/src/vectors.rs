@@ -648,10 +648,10 @@ fn parse_fault(s: &str) -> Result<Fault, FieldError> {
     for (prefix, last) in [("reserved_flag:", false), ("reserved_flag_last:", true)] {
         if let Some(n) = s.strip_prefix(prefix) {
             return match number::<u8>(n)? {
-                bit @ 5..=15 => Ok(Fault::ReservedFlag { bit, last }),
+                bit @ 6..=15 => Ok(Fault::ReservedFlag { bit, last }),
                 _ => Err(FieldError::Range {
                     text: s.to_string(),
-                    range: "a flag bit from 5 (USO) to 15",
+                    range: "a reserved flag bit, 6 to 15 (bit 5 is USO: ufo_uso)",
                 }),
             };
         }
