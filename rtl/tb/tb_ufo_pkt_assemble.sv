@@ -172,7 +172,6 @@ module tb_ufo_pkt_assemble #(
     d.buf_addr = {1'b0, d.buf_addr[62:0]};   // the buffer does not wrap the address space
     d.buf_len  = len;
     d.flags[15:5] = '0;                      // reserved bits only where a chain asks for them
-    if (!d.flags[ufo_pkg::FLAG_UFO] && chance(1, 4)) d.flags[ufo_pkg::FLAG_USO] = 1'b1;   // USO alone: good
     d.flags[ufo_pkg::FLAG_SOP] = sop;
     d.flags[ufo_pkg::FLAG_EOP] = eop;
     next_index++;
@@ -248,10 +247,12 @@ module tb_ufo_pkt_assemble #(
           ufo_pkg::desc_item_t d;
           d = new_desc(i == 0, i == n - 1, rnd_len());
           if (i == j) begin
-            int b;
+            int   b;
+            logic with_ufo;
+            with_ufo = chance(1, 3);
             b = 5 + int'(rnd(11));
             d.flags[b] = 1'b1;
-            if (b == ufo_pkg::FLAG_USO || chance(1, 3)) d.flags[ufo_pkg::FLAG_UFO] = 1'b1;   // UFO + USO
+            if (b == ufo_pkg::FLAG_USO || with_ufo) d.flags[ufo_pkg::FLAG_UFO] = 1'b1;   // UFO + USO
           end
           push(d);
         end
@@ -373,7 +374,7 @@ module tb_ufo_pkt_assemble #(
           if (n_status[ufo_pkg::ST_CHAIN_NO_SOP] < 10 || n_status[ufo_pkg::ST_CHAIN_SOP_INSIDE] < 10 ||
               n_status[ufo_pkg::ST_CHAIN_NO_EOP] < 5 || n_status[ufo_pkg::ST_DESC_FLAGS] < 10 ||
               n_status[ufo_pkg::ST_DESC_DMA] + n_status[ufo_pkg::ST_DESC_TIMEOUT] < 10 ||
-              n_status[ufo_pkg::ST_DESC_TIMEOUT] == 0 || n_held_disabled < 20 ||
+              n_status[ufo_pkg::ST_DESC_TIMEOUT] == 0 || n_held_disabled < 10 ||
               n_status[ufo_pkg::ST_LENGTH_ZERO] < 10 ||
               n_status[ufo_pkg::ST_LENGTH_MAX] < 10 || n_tags_full < 100 || n_queue_full < 20)
             fail("scenario not covered");
