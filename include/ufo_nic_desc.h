@@ -30,7 +30,8 @@ struct ufo_tx_desc {
     uint64_t buf_addr;    /* byte address of the buffer; any alignment */
     uint16_t buf_len;     /* buffer length in bytes; 0 allowed (skipped) */
     uint16_t flags;       /* UFO_DESC_* */
-    uint16_t ufo_size;    /* SOP only: largest fragmentable payload per fragment */
+    uint16_t ufo_size;    /* SOP only: largest fragmentable payload per fragment (UFO), or
+                           * gso_size, the UDP payload of every segment but the last (USO) */
     uint16_t vlan_tci;    /* SOP only: 802.1Q TCI inserted with UFO_DESC_VLAN_INS */
     uint16_t csum_start;  /* SOP only, plain packets with UFO_DESC_CSUM: from the frame start */
     uint16_t csum_offset; /* SOP only: checksum field position, from csum_start */
@@ -44,6 +45,9 @@ struct ufo_tx_desc {
 #define UFO_DESC_UFO      (1u << 2) /* fragment the UDP datagram with ufo_size */
 #define UFO_DESC_CSUM     (1u << 3) /* complete the checksum (UFO: the UDP checksum) */
 #define UFO_DESC_VLAN_INS (1u << 4) /* insert vlan_tci as an 802.1Q tag */
+#define UFO_DESC_USO      (1u << 5) /* UDP segmentation: ufo_size holds gso_size; needs CSUM at
+                                     * the UDP check field (csum_start = UDP header offset,
+                                     * csum_offset = 6) */
 
 /* Completion: slot j at CPL_RING_BASE + 16 * j; the ring base is 16-byte aligned. */
 #define UFO_CPL_BYTES 16u
@@ -70,6 +74,10 @@ enum ufo_cpl_status {
     UFO_CPL_LENGTH = 4,     /* packet length 0 or larger than the packet buffer */
     UFO_CPL_HEADER = 5,     /* headers the engine cannot offload */
     UFO_CPL_UFO_SIZE = 6,   /* UFO packet with ufo_size < 8 */
+    UFO_CPL_USO_GSO_SIZE = 21, /* USO with gso_size 0 */
+    UFO_CPL_USO_SEGMENTS = 22, /* USO needing more than 128 segments (UDP_MAX_SEGMENTS) */
+    UFO_CPL_USO_CSUM = 23,     /* USO without CSUM, or with a zero UDP check field */
+    UFO_CPL_USO_LENGTH = 24,   /* USO super-frame over 65,535 bytes with its Ethernet header */
 };
 
 UFO_NIC_STATIC_ASSERT(sizeof(struct ufo_tx_desc) == UFO_DESC_BYTES, "descriptor is 32 bytes");

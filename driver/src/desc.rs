@@ -21,8 +21,12 @@ pub mod flags {
     pub const CSUM: u16 = 1 << 3;
     /// Insert `vlan_tci` as an 802.1Q tag.
     pub const VLAN_INS: u16 = 1 << 4;
+    /// UDP Segmentation Offload (with SOP): cut the UDP datagram into complete datagrams of
+    /// `ufo_size` (= `gso_size`) payload bytes; needs CSUM at the UDP check field
+    /// (`csum_start` = UDP header offset, `csum_offset` = 6).
+    pub const USO: u16 = 1 << 5;
     /// Every defined bit; the rest are reserved and written 0.
-    pub const ALL: u16 = SOP | EOP | UFO | CSUM | VLAN_INS;
+    pub const ALL: u16 = SOP | EOP | UFO | CSUM | VLAN_INS | USO;
 }
 
 /// Register byte offsets, reset values and field masks on the AXI4-Lite slave, generated from
@@ -56,7 +60,7 @@ pub struct TxDesc {
     pub buf_len: u16,
     /// [`flags`] bits.
     pub flags: u16,
-    /// SOP only: largest IP payload per fragment.
+    /// SOP only: largest IP payload per fragment (UFO), or `gso_size` (USO).
     pub ufo_size: u16,
     /// SOP only: tag to insert with VLAN_INS.
     pub vlan_tci: u16,
@@ -132,6 +136,14 @@ pub enum Status {
     Header,
     /// 6: UFO packet with `ufo_size < 8`.
     UfoSize,
+    /// 21: USO with `gso_size` 0.
+    UsoGsoSize,
+    /// 22: USO needing more than 128 segments (`UDP_MAX_SEGMENTS`).
+    UsoSegments,
+    /// 23: USO without CSUM, or with a zero UDP check field (checksum disabled).
+    UsoCsum,
+    /// 24: USO super-frame over 65,535 bytes including its Ethernet header.
+    UsoLength,
     /// A code the contract does not define (a device bug).
     Unknown(u8),
 }
@@ -147,6 +159,10 @@ impl Status {
             4 => Self::Length,
             5 => Self::Header,
             6 => Self::UfoSize,
+            21 => Self::UsoGsoSize,
+            22 => Self::UsoSegments,
+            23 => Self::UsoCsum,
+            24 => Self::UsoLength,
             c => Self::Unknown(c),
         }
     }
@@ -161,6 +177,10 @@ impl Status {
             Self::Length => 4,
             Self::Header => 5,
             Self::UfoSize => 6,
+            Self::UsoGsoSize => 21,
+            Self::UsoSegments => 22,
+            Self::UsoCsum => 23,
+            Self::UsoLength => 24,
             Self::Unknown(c) => c,
         }
     }
@@ -181,6 +201,10 @@ impl fmt::Display for Status {
             Self::Length => f.write_str("LENGTH"),
             Self::Header => f.write_str("HEADER"),
             Self::UfoSize => f.write_str("UFO_SIZE"),
+            Self::UsoGsoSize => f.write_str("USO_GSO_SIZE"),
+            Self::UsoSegments => f.write_str("USO_SEGMENTS"),
+            Self::UsoCsum => f.write_str("USO_CSUM"),
+            Self::UsoLength => f.write_str("USO_LENGTH"),
             Self::Unknown(c) => write!(f, "UNKNOWN({c})"),
         }
     }

@@ -98,6 +98,7 @@ fn rust_lines() -> BTreeSet<String> {
         ("UFO", flags::UFO),
         ("CSUM", flags::CSUM),
         ("VLAN_INS", flags::VLAN_INS),
+        ("USO", flags::USO),
     ];
     assert_eq!(
         desc_flags.iter().fold(0, |a, (_, f)| a | f),

@@ -41,6 +41,7 @@ int main(void) {
     CONST("flag", "desc", "UFO", UFO_DESC_UFO);
     CONST("flag", "desc", "CSUM", UFO_DESC_CSUM);
     CONST("flag", "desc", "VLAN_INS", UFO_DESC_VLAN_INS);
+    CONST("flag", "desc", "USO", UFO_DESC_USO);
     CONST("flag", "cpl", "PHASE", UFO_CPL_PHASE);
 
     CONST("status", "cpl", "OK", UFO_CPL_OK);
@@ -50,6 +51,10 @@ int main(void) {
     CONST("status", "cpl", "LENGTH", UFO_CPL_LENGTH);
     CONST("status", "cpl", "HEADER", UFO_CPL_HEADER);
     CONST("status", "cpl", "UFO_SIZE", UFO_CPL_UFO_SIZE);
+    CONST("status", "cpl", "USO_GSO_SIZE", UFO_CPL_USO_GSO_SIZE);
+    CONST("status", "cpl", "USO_SEGMENTS", UFO_CPL_USO_SEGMENTS);
+    CONST("status", "cpl", "USO_CSUM", UFO_CPL_USO_CSUM);
+    CONST("status", "cpl", "USO_LENGTH", UFO_CPL_USO_LENGTH);
 
     /* The register map: PeakRDL's header (struct offsets, field macros) for every register and
      * field of the generated list. */

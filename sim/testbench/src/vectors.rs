@@ -460,6 +460,7 @@ fn row_to_case(row: &Row, origin: &str) -> Result<Case, RowError> {
         ufo_mtu: ufo.then_some(row.mtu),
         ip6_frag_id,
         vlan_insert,
+        uso_gso_size: None,
     };
     let name = row.name.clone();
     let built = |e: CaseError| (case_error_column(&e), FieldError::Case(e));
