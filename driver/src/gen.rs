@@ -279,7 +279,7 @@ pub fn random_packet(rng: &mut impl Rng, cfg: &MixConfig) -> TxPacket {
 
 /// A USO super-frame as `UDP_SEGMENT` makes it: IPv4 or IPv6 (options, extension headers and
 /// tags as in the rest of the mix), checksum offloaded, a `gso_size` that fills the MTU, a tiny
-/// or an arbitrary one, and a payload length among the edge cases (exact multiples, 1-byte and
+/// or an arbitrary one whose segment fits the MTU, and a payload length among the edge cases (exact multiples, 1-byte and
 /// `gso_size - 1` tails, one segment, 128 segments, the largest frame), always within Linux's
 /// limits (at most 128 segments, a frame of at most 65,535 bytes).
 fn random_uso(rng: &mut impl Rng, cfg: &MixConfig, mtu: u32) -> TxPacket {
@@ -296,14 +296,15 @@ fn random_uso(rng: &mut impl Rng, cfg: &MixConfig, mtu: u32) -> TxPacket {
     };
     // The frame bounds the payload (tighter than the IP length fields).
     let max_payload = USO_MAX_FRAME - l4 - UDP_HEADER_LEN;
-    let fill_mtu = (mtu as usize).saturating_sub(l4 - l3 + UDP_HEADER_LEN).max(1);
-    let gso = match rng.gen_range(0..6) {
+    let fill_mtu = (mtu as usize)
+        .saturating_sub(l4 - l3 + UDP_HEADER_LEN)
+        .max(1);
+    // `udp_send_skb` refuses a gso_size whose segment would not fit the MTU (EMSGSIZE).
+    let gso = match rng.gen_range(0..5) {
         0 | 1 => fill_mtu,
         2 => rng.gen_range(1..=8),
-        3 => rng.gen_range(1..=2000),
-        _ => rng.gen_range(1..=max_payload.max(1)),
-    }
-    .min(0xFFFF);
+        _ => rng.gen_range(1..=fill_mtu),
+    };
     let most = max_payload.min(UDP_MAX_SEGMENTS * gso);
     let k = rng.gen_range(1..=(most / gso).max(1));
     let len = match rng.gen_range(0..9) {

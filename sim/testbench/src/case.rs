@@ -71,6 +71,9 @@ pub enum Fault {
     HdrSplit,
     /// IP protocol is TCP.
     NotUdp,
+    /// The checksum field the `CHECKSUM_PARTIAL` request points at is 0 (USO: the UDP check
+    /// field of a super-frame, "checksum disabled"), the request kept.
+    CheckZero,
     /// IHL is 4.
     BadIhl,
     /// IP total length one more than the packet holds.
@@ -121,6 +124,9 @@ pub enum CaseError {
     /// An explicit page offset lies outside the page.
     #[error("page offset {0} is not inside a page")]
     PageOffset(u32),
+    /// `check_zero` needs a checksum request whose field lies in the skb's head.
+    #[error("check_zero: no checksum request, or its field is not in the head")]
+    CheckOutsideHead,
     /// A header fault needs the IPv4 header at `l3` in the skb's head.
     #[error("the IPv4 header at {l3} is not in the {head_len}-byte head")]
     HeaderOutsideHead {
@@ -308,6 +314,14 @@ pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) -> Result<(),
         }
         Fault::NotIpv4 => skb.head[l3 - 2..l3].copy_from_slice(&0x0806u16.to_be_bytes()),
         Fault::UfoSize(n) => skb.ufo_size = *n,
+        Fault::CheckZero => {
+            let at = skb
+                .csum
+                .map(|c| usize::from(c.start) + usize::from(c.offset))
+                .filter(|&at| at + 2 <= skb.head.len())
+                .ok_or(CaseError::CheckOutsideHead)?;
+            skb.head[at..at + 2].fill(0);
+        }
         _ => {}
     }
     Ok(())

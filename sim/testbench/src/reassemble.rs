@@ -547,7 +547,10 @@ pub fn check_uso_segments<F: AsRef<[u8]>>(
         };
         let r = reassemble(&[f.as_ref()], opts).map_err(renumber)?;
         if r.l2 != sup.l2 {
-            return Err(frame_err(k, "Ethernet header or tags differ from the super-frame"));
+            return Err(frame_err(
+                k,
+                "Ethernet header or tags differ from the super-frame",
+            ));
         }
         match (&sup.net, &r.net) {
             (ReassembledNet::Ipv4(s), ReassembledNet::Ipv4(h)) => {
@@ -562,7 +565,10 @@ pub fn check_uso_segments<F: AsRef<[u8]>>(
                     ));
                 }
             }
-            (ReassembledNet::Ipv6 { header: s, .. }, ReassembledNet::Ipv6 { header: h, frag_id }) => {
+            (
+                ReassembledNet::Ipv6 { header: s, .. },
+                ReassembledNet::Ipv6 { header: h, frag_id },
+            ) => {
                 let mut want = s.clone();
                 want.payload_length = h.payload_length;
                 if want != *h || frag_id.is_some() {

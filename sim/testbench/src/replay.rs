@@ -245,7 +245,10 @@ fn plan_ipv4(frame: &[u8], l3: usize, ctx: &Context) -> Result<Plan, ReplayError
     }
     plan.bytes = bytes;
     plan.head_len = l4 + check_at + 2;
-    if let Some(g) = ctx.uso_for(l4_len).filter(|_| proto == IPPROTO_UDP && checksummed) {
+    if let Some(g) = ctx
+        .uso_for(l4_len)
+        .filter(|_| proto == IPPROTO_UDP && checksummed)
+    {
         check_udp_len(frame, l4, l4_len)?;
         plan.uso_gso_size = Some(g);
     } else if proto == IPPROTO_UDP && tot_len as u32 > mtu {

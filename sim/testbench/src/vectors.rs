@@ -50,6 +50,8 @@ struct Row {
     frag_id: String,
     #[serde(default)]
     proto: String,
+    #[serde(default)]
+    gso_size: String,
 }
 
 /// A vector file that cannot be used: where, and what is wrong.
@@ -307,6 +309,34 @@ fn row_to_case(row: &Row, origin: &str) -> Result<Case, RowError> {
     } else {
         Some(col("vlan_insert", parse_u16(&row.vlan_insert))?)
     };
+    let uso_gso_size = if row.gso_size.is_empty() {
+        None
+    } else {
+        if ufo {
+            return Err((
+                "gso_size",
+                FieldError::Unknown {
+                    text: row.gso_size.clone(),
+                    expected: "nothing with ufo 1: UFO and USO never mix",
+                },
+            ));
+        }
+        Some(col("gso_size", parse_u16(&row.gso_size))?)
+    };
+    // USO asks the device for the checksum (`full`), or is refused without it (`none`).
+    let udp_csum = match (uso_gso_size, row.udp_csum.as_str()) {
+        (Some(_), "full") => UdpCsum::Full,
+        (Some(_), "sw") => {
+            return Err((
+                "udp_csum",
+                FieldError::Unknown {
+                    text: row.udp_csum.clone(),
+                    expected: "full or none with gso_size",
+                },
+            ))
+        }
+        _ => udp_csum,
+    };
     let ip6_frag_id = if row.frag_id.is_empty() {
         0x1234_5678
     } else {
@@ -460,7 +490,7 @@ fn row_to_case(row: &Row, origin: &str) -> Result<Case, RowError> {
         ufo_mtu: ufo.then_some(row.mtu),
         ip6_frag_id,
         vlan_insert,
-        uso_gso_size: None,
+        uso_gso_size,
     };
     let name = row.name.clone();
     let built = |e: CaseError| (case_error_column(&e), FieldError::Case(e));
@@ -671,13 +701,14 @@ fn parse_fault(s: &str) -> Result<Fault, FieldError> {
         "bad_ihl" => Fault::BadIhl,
         "bad_tot_len" => Fault::BadTotLen,
         "not_ipv4" => Fault::NotIpv4,
+        "check_zero" => Fault::CheckZero,
         "limit" => Fault::Limit,
         _ => {
             return Err(FieldError::Unknown {
                 text: s.to_string(),
                 expected: "none, no_sop, sop_inside, no_eop, desc_dma, dma_err, too_long, \
-                           zero_len, hdr_split, not_udp, bad_ihl, bad_tot_len, not_ipv4, limit \
-                           or ufo_size:N",
+                           zero_len, hdr_split, not_udp, bad_ihl, bad_tot_len, not_ipv4, \
+                           check_zero, limit or ufo_size:N",
             })
         }
     })
@@ -692,10 +723,18 @@ fn parse_status(s: &str) -> Result<Status, FieldError> {
         "length" => Status::Length,
         "header" => Status::Header,
         "ufo_size" => Status::UfoSize,
+        // The contract's codes (docs/architecture.md), by name.
+        "hdr_l4" => Status::from_code(13),
+        "csum_pos" => Status::from_code(17),
+        "uso_gso_size" => Status::UsoGsoSize,
+        "uso_segments" => Status::UsoSegments,
+        "uso_csum" => Status::UsoCsum,
+        "uso_length" => Status::UsoLength,
         _ => {
             return Err(FieldError::Unknown {
                 text: s.to_string(),
-                expected: "ok, desc_chain, desc_dma, dma_read, length, header or ufo_size",
+                expected: "ok, desc_chain, desc_dma, dma_read, length, header, ufo_size, \
+                           hdr_l4, csum_pos, uso_gso_size, uso_segments, uso_csum or uso_length",
             })
         }
     })

@@ -90,7 +90,11 @@ fn uso_mix() -> MixConfig {
 /// Every check of one USO packet; returns the number of segments.
 fn check_all(tx: &TxPacket) -> usize {
     let frames = tx.golden().expect("golden model");
-    assert_eq!(frames, expected_by_builders(tx), "segments vs the packet builders");
+    assert_eq!(
+        frames,
+        expected_by_builders(tx),
+        "segments vs the packet builders"
+    );
     let sent = tx.skb_frame().unwrap();
     let gso = tx.uso_gso_size.unwrap();
     let payload = sent.len() - tx.spec.l4_offset() - 8;
@@ -147,14 +151,14 @@ fn edge_sizes() {
     };
     // (payload, gso_size, segments)
     for (payload, gso, n) in [
-        (2944, 1472, 2),  // exact multiple
-        (2945, 1472, 3),  // 1-byte tail
-        (1473, 1472, 2),  // gso_size + 1
-        (1472, 1472, 1),  // one segment, exactly full
-        (100, 1472, 1),   // one segment, short
-        (0, 1472, 1),     // empty datagram
-        (128, 1, 128),    // gso_size 1, the most segments
-        (256, 2, 128),    // gso_size 2
+        (2944, 1472, 2),   // exact multiple
+        (2945, 1472, 3),   // 1-byte tail
+        (1473, 1472, 2),   // gso_size + 1
+        (1472, 1472, 1),   // one segment, exactly full
+        (100, 1472, 1),    // one segment, short
+        (0, 1472, 1),      // empty datagram
+        (128, 1, 128),     // gso_size 1, the most segments
+        (256, 2, 128),     // gso_size 2
         (7 * 128, 7, 128), // gso_size 7
         (8 * 100 + 3, 8, 101),
         (128 * 500, 500, 128), // 128 segments as large as a 64 KiB frame allows
@@ -179,7 +183,11 @@ fn ipv6_extension_headers_copied_into_every_segment() {
     let ext = vec![
         Ipv6ExtHeader::options(Ipv6ExtKind::HopByHop, &[]),
         Ipv6ExtHeader::options(Ipv6ExtKind::DestOptions, &[0x1E, 4, 1, 2, 3, 4]),
-        Ipv6ExtHeader::routing(0, 1, &[[0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 1]]),
+        Ipv6ExtHeader::routing(
+            0,
+            1,
+            &[[0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 1]],
+        ),
         Ipv6ExtHeader::options(Ipv6ExtKind::DestOptions, &[]),
     ];
     let spec = Ipv6DatagramSpec {
@@ -197,7 +205,11 @@ fn ipv6_extension_headers_copied_into_every_segment() {
         // Everything before the UDP header but the payload length is the super-frame's.
         assert_eq!(seg[..18], sent[..18], "segment {k}");
         assert_eq!(seg[20..l4], sent[20..l4], "segment {k}");
-        assert_eq!(usize::from(be16(seg, 18)), seg.len() - 54, "payload_len of {k}");
+        assert_eq!(
+            usize::from(be16(seg, 18)),
+            seg.len() - 54,
+            "payload_len of {k}"
+        );
     }
 }
 
@@ -233,7 +245,10 @@ fn linux_refusals() {
         ..DatagramSpec::default()
     };
     let uso = |s: DatagramSpec, g| TxPacket::uso(PacketSpec::Udp4(s), g);
-    assert_eq!(refused(&uso(spec(100, UdpCsum::Full), 0)), GoldenError::UsoGsoSize);
+    assert_eq!(
+        refused(&uso(spec(100, UdpCsum::Full), 0)),
+        GoldenError::UsoGsoSize
+    );
     assert_eq!(
         refused(&uso(spec(129, UdpCsum::Full), 1)),
         GoldenError::UsoSegments {
@@ -251,8 +266,14 @@ fn linux_refusals() {
     );
     // CSUM requested but the check field 0: the checksum is disabled.
     let mut frame = spec(3000, UdpCsum::None).frame();
-    let csum = Some(CsumRequest { start: 34, offset: 6 });
-    assert_eq!(uso_segments(&frame, 1000, csum), Err(GoldenError::UsoChecksumOff));
+    let csum = Some(CsumRequest {
+        start: 34,
+        offset: 6,
+    });
+    assert_eq!(
+        uso_segments(&frame, 1000, csum),
+        Err(GoldenError::UsoChecksumOff)
+    );
     // Not UDP.
     frame[23] = 6;
     frame[24..26].fill(0);
@@ -262,7 +283,10 @@ fn linux_refusals() {
     ));
     // A checksum request elsewhere than the UDP check field.
     let seeded = spec(3000, UdpCsum::Seed).frame();
-    let off = Some(CsumRequest { start: 34, offset: 16 });
+    let off = Some(CsumRequest {
+        start: 34,
+        offset: 16,
+    });
     assert!(matches!(
         uso_segments(&seeded, 1000, off),
         Err(GoldenError::UsoCsumPosition { .. })

@@ -13,13 +13,17 @@ use ufo_testbench::pcap_io::read_frames;
 use ufo_testbench::replay::cases_from_frames_uso;
 
 fn capture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testvectors/captures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testvectors/captures")
+        .join(name)
 }
 
 /// Replays the pair for `gso_size`; returns (super-frames handed over as USO, segments).
 fn compare_with_kernel(gso_size: u16) -> (usize, usize) {
-    let supers = read_frames(&capture(&format!("uso-linux-gso{gso_size}-superframes.pcap")))
-        .expect("super-frame capture");
+    let supers = read_frames(&capture(&format!(
+        "uso-linux-gso{gso_size}-superframes.pcap"
+    )))
+    .expect("super-frame capture");
     let kernel = read_frames(&capture(&format!("uso-linux-gso{gso_size}-segments.pcap")))
         .expect("segment capture");
     let (cases, errors) = cases_from_frames_uso(&supers, 1500, Some(gso_size));
@@ -44,7 +48,11 @@ fn compare_with_kernel(gso_size: u16) -> (usize, usize) {
         uso += usize::from(case.skb.uso_gso_size.is_some());
         at += frames.len();
     }
-    assert_eq!(at, kernel.len(), "the kernel sent more frames than the replay expects");
+    assert_eq!(
+        at,
+        kernel.len(),
+        "the kernel sent more frames than the replay expects"
+    );
     (uso, at)
 }
 
