@@ -255,7 +255,7 @@ pub struct GoldenRequest {
 ///    length exceeds the MTU; IPv6 — `__ip6_finish_output`: fragment with `ip6_fragment` (with
 ///    `req.ip6_frag_id`) when the packet exceeds the MTU. A packet that fits is one frame,
 ///    headers untouched. Only UDP datagrams are accepted here (a UFO `sk_buff` is always one).
-/// 2'. `req.uso_gso_size` instead of 1 and 2: [`uso_segments`] (USO, `SKB_GSO_UDP_L4`).
+///    With `req.uso_gso_size` (USO, `SKB_GSO_UDP_L4`) steps 1 and 2 are [`uso_segments`].
 /// 3. `req.vlan_insert`: `__vlan_hwaccel_push_inside` on every frame: TPID 0x8100 and the TCI
 ///    inserted after the MAC addresses (before any tag already in the frame).
 pub fn wire_output(frame: &[u8], req: &GoldenRequest) -> Result<Vec<Vec<u8>>, GoldenError> {
