@@ -989,13 +989,13 @@ impl Runner {
             Status::DescChain | Status::DescDma => t.err_desc += 1,
             Status::DmaRead => t.err_dma += 1,
             Status::Length => t.err_len += 1,
-            Status::Header
-            | Status::UfoSize
-            | Status::UsoGsoSize
+            Status::Header | Status::UfoSize => t.err_hdr += 1,
+            // The USO classes have their own ERR_CNT counters, not CNT_ERR_HDR.
+            Status::UsoGsoSize
             | Status::UsoSegments
             | Status::UsoCsum
-            | Status::UsoLength => t.err_hdr += 1,
-            Status::Unknown(_) => {}
+            | Status::UsoLength
+            | Status::Unknown(_) => {}
         }
     }
 
