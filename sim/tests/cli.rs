@@ -260,10 +260,8 @@ fn help_says_what_the_commands_do() {
 }
 
 // USO through the RTL: `replay --uso` of the captures made on a real Linux host must write the
-// kernel's own segments byte for byte, and the USO vectors must pass. Both need the USO RTL
-// (issue 9); until it is on main they are ignored, loudly: `cargo test -p ufo-sim --test cli --
-// --ignored` runs them. The golden model's side of both is tested without the RTL in
-// `sim/testbench/tests/uso_captures.rs` and `uso_vectors.rs`.
+// kernel's own segments byte for byte, and the USO vectors must pass. The golden model's side of
+// both is tested without the RTL in `sim/testbench/tests/uso_captures.rs` and `uso_vectors.rs`.
 
 /// `replay --uso GSO_SIZE` of `testvectors/captures/uso-linux-gsoN-superframes.pcap` writes
 /// exactly the kernel's segments (`...-segments.pcap`).
@@ -296,19 +294,16 @@ fn replay_matches_kernel(gso_size: u16) {
 }
 
 #[test]
-#[ignore = "needs the USO RTL (issue 9) on main"]
 fn replay_uso_1400_writes_the_kernels_segments() {
     replay_matches_kernel(1400);
 }
 
 #[test]
-#[ignore = "needs the USO RTL (issue 9) on main"]
 fn replay_uso_7_writes_the_kernels_segments() {
     replay_matches_kernel(7);
 }
 
 #[test]
-#[ignore = "needs the USO RTL (issue 9) on main"]
 fn uso_vectors_pass_on_the_rtl() {
     let out = ufo_sim(&[
         "run",
