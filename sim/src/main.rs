@@ -45,6 +45,30 @@ enum Cmd {
     Bench(ufo_sim::bench::BenchCmd),
     /// The CSV files of `bench` at every width side by side, as Markdown tables.
     BenchTable(ufo_sim::bench::TableCmd),
+    /// The Linux kernel as the receiver: the RTL's frames for the vectors and a random run
+    /// (UDP datagrams readdressed to this host) written into a TAP device in a network
+    /// namespace of its own, where sockets must receive every datagram intact. Needs root and
+    /// /dev/net/tun; says SKIPPED without them.
+    KernelCheck(KernelCheckArgs),
+}
+
+#[derive(Args)]
+struct KernelCheckArgs {
+    /// Vector file or directory of .csv files (repeatable).
+    #[arg(long, value_name = "PATH", default_value = "testvectors")]
+    vectors: Vec<PathBuf>,
+    /// Random packets after the vectors (the UDP datagrams among them are sent).
+    #[arg(long, default_value_t = 1000)]
+    count: u64,
+    /// MTUs for random UFO datagrams, one drawn per packet, 68 to 65535.
+    #[arg(long, value_delimiter = ',', default_value = "1500,576,1280,9000",
+          value_parser = clap::value_parser!(u32).range(68..=65535))]
+    mtu: Vec<u32>,
+    /// Directory for wire.pcap: the frames written into the TAP device.
+    #[arg(long, default_value = "out/kernel-check")]
+    out: PathBuf,
+    #[command(flatten)]
+    bench: BenchArgs,
 }
 
 #[derive(Args)]
@@ -179,6 +203,7 @@ fn main() -> ExitCode {
         Cmd::BenchTable(a) => ufo_sim::bench::table(&a)
             .map(|()| ExitCode::SUCCESS)
             .map_err(Into::into),
+        Cmd::KernelCheck(a) => kernel_check_cmd(a),
     };
     match result {
         Ok(code) => code,
@@ -463,7 +488,12 @@ struct CliSink {
     junit: Option<(Classify, Vec<TestCase>)>,
     /// Failures not tied to one case, for the report's end-of-run test case.
     run_failures: Vec<String>,
+    /// Where else every wire frame goes (a TAP device).
+    forward: Option<Forward>,
 }
+
+/// Hands a wire frame on (e.g. to a TAP device).
+type Forward = Box<dyn FnMut(&[u8]) -> Result<(), SinkError>>;
 
 impl CliSink {
     fn new(
@@ -481,7 +511,14 @@ impl CliSink {
             replay_hint,
             junit: classify.map(|c| (c, Vec::new())),
             run_failures: Vec::new(),
+            forward: None,
         })
+    }
+
+    /// Also hands every wire frame to `forward`.
+    fn forward_to(mut self, forward: Forward) -> CliSink {
+        self.forward = Some(forward);
+        self
     }
 
     fn say(&self, text: &str) {
@@ -509,6 +546,9 @@ impl RunSink for CliSink {
     fn wire_frame(&mut self, f: &WireFrame) -> Result<(), SinkError> {
         if let Some(w) = &mut self.wire {
             w.write(f.cycle, &f.data)?;
+        }
+        if let Some(forward) = &mut self.forward {
+            forward(&f.data)?;
         }
         Ok(())
     }
@@ -658,4 +698,130 @@ fn finish(s: &RunSummary, seed: u64) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Says why a check that needs root and /dev/net/tun cannot run here: a loud line, exit 0
+/// (the check is not done: `UFO_NET_REQUIRED=1` makes it a failure instead).
+fn net_skipped(what: &str, why: &str) -> ExitCode {
+    let line = "*".repeat(78);
+    println!("{line}\n*** {what}: SKIPPED, NOT RUN: {why}\n*** (needs root and /dev/net/tun; nothing was checked)\n{line}");
+    if std::env::var_os("UFO_NET_REQUIRED").is_some_and(|v| v == "1") {
+        println!("UFO_NET_REQUIRED=1: a skipped {what} is a failure");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+fn kernel_check_cmd(a: KernelCheckArgs) -> Result<ExitCode> {
+    use ufo_sim::kernel::{Delivery, Prepared, Receiver};
+    if let Err(why) = ufo_netns::check_available() {
+        return Ok(net_skipped("ufo-sim kernel-check", &why));
+    }
+    let seed = a.bench.seed.unwrap_or_else(rand::random);
+    let mtus = a
+        .mtu
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut cases = Vec::new();
+    for path in &a.vectors {
+        for file in vectors::vector_files(path)? {
+            cases.extend(vectors::load_file(&file)?);
+        }
+    }
+    let vector_count = cases.len();
+    for k in 0..a.count {
+        cases.push(random::random_case(seed, k, &a.mtu)?);
+    }
+    let prepared = Prepared::new(cases);
+    let vectors_arg: String = a
+        .vectors
+        .iter()
+        .map(|v| format!(" --vectors {}", v.display()))
+        .collect();
+    println!(
+        "ufo-sim kernel-check: seed {seed}, {vector_count} vectors + {} random packets (MTU {mtus}), DATA_WIDTH {}",
+        a.count,
+        ufo_sim::DATA_WIDTH
+    );
+    println!(
+        "replay this run: target/release/ufo-sim kernel-check --seed {seed} --count {}{vectors_arg} --mtu {mtus}{}",
+        a.count,
+        a.bench.non_default_flags()
+    );
+    let mut skipped: Vec<_> = prepared.skipped.iter().collect();
+    skipped.sort();
+    for (reason, n) in skipped {
+        println!("  not sent: {n} cases: {reason}");
+    }
+    if prepared.options_replaced > 0 {
+        println!(
+            "  {} datagrams carry IPv4 options or IPv6 option headers a Linux receiver refuses: \
+             replaced by acceptable ones of the same length before the engine saw them",
+            prepared.options_replaced
+        );
+    }
+    let rx = Receiver::start()?;
+    let tap = rx.tap.try_clone()?;
+    let wire = a.out.join("wire.pcap");
+    let sink = CliSink::new(
+        Some(&wire),
+        None,
+        prepared.cases.len() as u64,
+        Box::new(|_, _| String::new()),
+        None,
+    )?;
+    let mut sink = sink.forward_to(Box::new(move |frame| Ok(tap.send(frame)?)));
+    let (summary, _) = simulate(
+        &a.bench,
+        seed,
+        prepared.cases.into_iter().map(Ok),
+        &mut sink,
+    )?;
+    let (frames, _, _) = sink.close()?;
+    let expected = prepared.expected;
+    let counters_before_wait = rx.received();
+    let counters = rx.kernel_counters();
+    let got = rx.finish(expected.len(), std::time::Duration::from_secs(2))?;
+    let d = Delivery::tally(&expected, got);
+    let total = |x: [usize; 2]| x[0] + x[1];
+    println!(
+        "kernel-check: sent {} UDP datagrams in {frames} frames (IPv4 {}, IPv6 {}; {} with VLAN tags) \
+         into {}; received intact {} (IPv4 {}, IPv6 {}), missing {} (IPv4 {}, IPv6 {}), corrupt {} \
+         (IPv4 {}, IPv6 {})",
+        total(d.sent),
+        d.sent[0],
+        d.sent[1],
+        d.tagged,
+        ufo_sim::kernel::TAP_NAME,
+        total(d.received),
+        d.received[0],
+        d.received[1],
+        total(d.missing),
+        d.missing[0],
+        d.missing[1],
+        total(d.corrupt),
+        d.corrupt[0],
+        d.corrupt[1],
+    );
+    let _ = counters_before_wait;
+    for name in d.missing_names.iter().take(20) {
+        println!("  missing: {name}");
+    }
+    match counters {
+        Ok(c) => println!("  kernel counters in the namespace: {c}"),
+        Err(e) => println!("  kernel counters unreadable: {e}"),
+    }
+    println!("  wire output: {}", wire.display());
+    let code = finish(&summary, seed);
+    if !d.ok() {
+        println!(
+            "kernel-check FAILED: {} datagrams missing, {} corrupt (seed {seed}: see the replay command above)",
+            total(d.missing),
+            total(d.corrupt)
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(code)
 }
