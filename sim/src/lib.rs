@@ -32,6 +32,8 @@
 pub mod bench;
 mod bus_ports;
 pub mod kernel;
+pub mod live;
+pub mod live_traffic;
 pub mod model;
 pub mod netcfg;
 mod ports;
