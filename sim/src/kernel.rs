@@ -113,6 +113,7 @@ impl Receiver {
             netcfg::mac_text(TAP_MAC)
         ))?;
         ns.ip("link set lo up")?;
+        netcfg::wait_until_up(&ns, TAP_NAME)?;
         for depth in 0..=MAX_VLAN_DEPTH {
             netcfg::add_addresses(
                 &ns,

@@ -181,6 +181,25 @@ fn stream_bytes(seed: u64, id: u32, len: usize) -> Vec<u8> {
     b
 }
 
+/// Whether `frame` carries the UDP header of a datagram of the mix (to [`UDP_PORT`]).
+pub fn is_mix_udp(frame: &[u8]) -> bool {
+    let Ok((ethertype, l3)) = crate::headers::ethertype(frame) else {
+        return false;
+    };
+    let l4 = match ethertype {
+        crate::headers::ETHERTYPE_IPV4 if frame.len() > l3 + 20 => {
+            let unfragmented = crate::headers::be16(frame, l3 + 6) & 0x1FFF == 0;
+            (frame[l3 + 9] == 17 && unfragmented).then(|| l3 + usize::from(frame[l3] & 0xF) * 4)
+        }
+        crate::headers::ETHERTYPE_IPV6 => crate::headers::ipv6_upper(frame, l3)
+            .ok()
+            .filter(|u| u.protocol == 17)
+            .map(|u| u.offset),
+        _ => None,
+    };
+    l4.is_some_and(|l4| frame.len() >= l4 + 4 && crate::headers::be16(frame, l4 + 2) == UDP_PORT)
+}
+
 /// What the receiver saw.
 #[derive(Debug, Default)]
 struct Seen {

@@ -74,6 +74,10 @@ struct LiveArgs {
     /// Directory for wire.pcap: every frame the RTL sent.
     #[arg(long, default_value = "out/live")]
     out: PathBuf,
+    /// Test hook for the check itself: the N-th frame (from 1) carrying a UDP datagram of the
+    /// mix is not written to the receiver.
+    #[arg(long, hide = true, value_name = "N")]
+    drop_udp_frame: Option<u64>,
 }
 
 #[derive(Args)]
@@ -912,8 +916,19 @@ fn live_cmd(a: LiveArgs) -> Result<ExitCode> {
     );
     let wire_tap = net.wire.try_clone()?;
     let wire = a.out.join("wire.pcap");
+    let mut udp_frames = 0u64;
+    let drop_udp_frame = a.drop_udp_frame;
     let mut sink = CliSink::new(Some(&wire), None, 0, Box::new(|_, _| String::new()), None)?
-        .forward_to(Box::new(move |frame| Ok(wire_tap.send(frame)?)));
+        .forward_to(Box::new(move |frame| {
+            if ufo_sim::live_traffic::is_mix_udp(frame) {
+                udp_frames += 1;
+                if Some(udp_frames) == drop_udp_frame {
+                    println!("test hook: UDP frame {udp_frames} of the mix not delivered");
+                    return Ok(());
+                }
+            }
+            Ok(wire_tap.send(frame)?)
+        }));
     sink.bar = ProgressBar::hidden();
     // One packet in flight: the next is read from the NIC only when the engine has sent every
     // frame before it, so a sender waiting for an answer is never held up by the simulation.

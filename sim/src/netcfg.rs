@@ -84,3 +84,23 @@ pub fn add_neighbours(
     ))?;
     Ok(())
 }
+
+/// Waits (up to 3 s) until `dev` is operationally up: the kernel's link watch marks a new device
+/// up up to a second after it is set up (its events are rate-limited across namespaces), and
+/// until then IPv6 drops what arrives for the device's addresses (`Ip6InAddrErrors`).
+pub fn wait_until_up(ns: &Netns, dev: &str) -> Result<(), NetError> {
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        let line = ns.ip(&format!("-o link show dev {dev}"))?;
+        if line.contains("LOWER_UP") && !line.contains("state DOWN") {
+            return Ok(());
+        }
+        if std::time::Instant::now() > end {
+            return Err(NetError::io(
+                format!("{dev} not up"),
+                std::io::Error::other(line.trim().to_string()),
+            ));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
