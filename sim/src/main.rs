@@ -1001,6 +1001,9 @@ fn live_cmd(a: LiveArgs) -> Result<ExitCode> {
                 "  USO kind: NOT CHECKED through the engine's USO (not in this build): the \
                  UDP_SEGMENT rows above went through the kernel's own segmentation"
             );
+        } else if counts.uso == 0 {
+            println!("  USO offered, but the kernel handed over no USO super-frame");
+            ok = false;
         }
         ok &= r.ok();
     }
