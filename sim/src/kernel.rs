@@ -113,7 +113,6 @@ impl Receiver {
             netcfg::mac_text(TAP_MAC)
         ))?;
         ns.ip("link set lo up")?;
-        netcfg::wait_until_up(&ns, TAP_NAME)?;
         for depth in 0..=MAX_VLAN_DEPTH {
             netcfg::add_addresses(
                 &ns,
@@ -121,6 +120,9 @@ impl Receiver {
                 (local_ipv4(depth), 32),
                 (local_ipv6(depth), 128),
             )?;
+        }
+        for depth in 0..=MAX_VLAN_DEPTH {
+            netcfg::wait_for_ipv6(&ns, local_ipv6(depth))?;
         }
         let sockets = ns.run(|| -> Result<[(Family, UdpSocket); 2], NetError> {
             let bind = |addr: String| {

@@ -197,7 +197,7 @@ impl Plumbing {
             ))?;
             netcfg::add_addresses(ns, NIC, (*v4, 24), (*v6, 64))?;
             netcfg::add_neighbours(ns, NIC, peer_v4, peer_v6, peer_mac)?;
-            netcfg::wait_until_up(ns, NIC)?;
+            netcfg::wait_for_ipv6(ns, *v6)?;
         }
         let stop = Arc::new(AtomicBool::new(false));
         let returned = Arc::new(AtomicU64::new(0));

@@ -85,20 +85,22 @@ pub fn add_neighbours(
     Ok(())
 }
 
-/// Waits (up to 3 s) until `dev` is operationally up: the kernel's link watch marks a new device
-/// up up to a second after it is set up (its events are rate-limited across namespaces), and
-/// until then IPv6 drops what arrives for the device's addresses (`Ip6InAddrErrors`).
-pub fn wait_until_up(ns: &Netns, dev: &str) -> Result<(), NetError> {
-    let end = std::time::Instant::now() + std::time::Duration::from_secs(3);
+/// Waits (up to 5 s) until the kernel routes `v6` to this host. A new device's IPv6 addresses
+/// start working only when the kernel's link watch has marked the device up (`IF_READY`), up to
+/// a second or more after it is set up (link watch events are rate-limited, across namespaces);
+/// until then IPv6 drops what arrives for them (`Ip6InAddrErrors`) and cannot send.
+pub fn wait_for_ipv6(ns: &Netns, v6: [u8; 16]) -> Result<(), NetError> {
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let addr = ipv6_text(v6);
     loop {
-        let line = ns.ip(&format!("-o link show dev {dev}"))?;
-        if line.contains("LOWER_UP") && !line.contains("state DOWN") {
+        let route = ns.ip(&format!("-6 route show table local {addr}/128"))?;
+        if !route.trim().is_empty() {
             return Ok(());
         }
         if std::time::Instant::now() > end {
             return Err(NetError::io(
-                format!("{dev} not up"),
-                std::io::Error::other(line.trim().to_string()),
+                format!("IPv6 address {addr}"),
+                std::io::Error::other("no local route after 5 s (the device never came up)"),
             ));
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
