@@ -284,6 +284,23 @@ pub struct Delivery {
     pub missing_names: Vec<String>,
 }
 
+impl std::fmt::Display for Delivery {
+    /// "sent N UDP datagrams (IPv4 a, IPv6 b) (t with VLAN tags); received intact ..., missing
+    /// ..., corrupt ...", each split by IP version.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let split = |x: [usize; 2]| format!("{} (IPv4 {}, IPv6 {})", x[0] + x[1], x[0], x[1]);
+        write!(
+            f,
+            "sent {} UDP datagrams ({} with VLAN tags); received intact {}, missing {}, corrupt {}",
+            split(self.sent),
+            self.tagged,
+            split(self.received),
+            split(self.missing),
+            split(self.corrupt)
+        )
+    }
+}
+
 impl Delivery {
     /// Matches the received datagrams against the expected ones (as multisets: two datagrams
     /// may carry the same payload).

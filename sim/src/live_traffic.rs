@@ -268,6 +268,40 @@ pub struct Report {
     pub errors: Vec<String>,
 }
 
+impl std::fmt::Display for Report {
+    /// A table of the counts per kind, then what named no message and the threads' errors.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "  {:<24} {:>8} {:>10} {:>10} {:>8} {:>8}",
+            "kind", "sends", "expected", "intact", "missing", "corrupt"
+        )?;
+        for (kind, c) in &self.kinds {
+            let unit = match kind {
+                Kind::Tcp { .. } => "bytes",
+                _ => "datagrams",
+            };
+            writeln!(
+                f,
+                "  {:<24} {:>8} {:>10} {:>10} {:>8} {:>8}  ({unit})",
+                kind.to_string(),
+                c.messages,
+                c.expected,
+                c.intact,
+                c.missing,
+                c.corrupt
+            )?;
+        }
+        if self.unknown > 0 {
+            writeln!(f, "  {} datagrams named no message", self.unknown)?;
+        }
+        for e in &self.errors {
+            writeln!(f, "  error: {e}")?;
+        }
+        Ok(())
+    }
+}
+
 impl Report {
     /// Every datagram and byte intact, no error.
     pub fn ok(&self) -> bool {

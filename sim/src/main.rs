@@ -814,25 +814,9 @@ fn kernel_check_cmd(a: KernelCheckArgs) -> Result<ExitCode> {
     let counters = rx.kernel_counters();
     let got = rx.finish(expected.len(), std::time::Duration::from_secs(2))?;
     let d = Delivery::tally(&expected, got);
-    let total = |x: [usize; 2]| x[0] + x[1];
     println!(
-        "kernel-check: sent {} UDP datagrams in {frames} frames (IPv4 {}, IPv6 {}; {} with VLAN tags) \
-         into {}; received intact {} (IPv4 {}, IPv6 {}), missing {} (IPv4 {}, IPv6 {}), corrupt {} \
-         (IPv4 {}, IPv6 {})",
-        total(d.sent),
-        d.sent[0],
-        d.sent[1],
-        d.tagged,
-        ufo_sim::kernel::TAP_NAME,
-        total(d.received),
-        d.received[0],
-        d.received[1],
-        total(d.missing),
-        d.missing[0],
-        d.missing[1],
-        total(d.corrupt),
-        d.corrupt[0],
-        d.corrupt[1],
+        "kernel-check: {d} in {frames} frames into {}",
+        ufo_sim::kernel::TAP_NAME
     );
     for name in d.missing_names.iter().take(20) {
         println!("  missing: {name}");
@@ -846,8 +830,8 @@ fn kernel_check_cmd(a: KernelCheckArgs) -> Result<ExitCode> {
     if !d.ok() {
         println!(
             "kernel-check FAILED: {} datagrams missing, {} corrupt (seed {seed}: see the replay command above)",
-            total(d.missing),
-            total(d.corrupt)
+            d.missing.iter().sum::<usize>(),
+            d.corrupt.iter().sum::<usize>()
         );
         return Ok(ExitCode::FAILURE);
     }
@@ -970,32 +954,7 @@ fn live_cmd(a: LiveArgs) -> Result<ExitCode> {
     }
     let mut ok = left.is_empty() && counts.refused == 0;
     if let Some(r) = &report {
-        println!(
-            "  {:<24} {:>8} {:>10} {:>10} {:>8} {:>8}",
-            "kind", "sends", "expected", "intact", "missing", "corrupt"
-        );
-        for (kind, c) in &r.kinds {
-            let unit = if matches!(kind, ufo_sim::live_traffic::Kind::Tcp { .. }) {
-                "bytes"
-            } else {
-                "datagrams"
-            };
-            println!(
-                "  {:<24} {:>8} {:>10} {:>10} {:>8} {:>8}  ({unit})",
-                kind.to_string(),
-                c.messages,
-                c.expected,
-                c.intact,
-                c.missing,
-                c.corrupt
-            );
-        }
-        if r.unknown > 0 {
-            println!("  {} datagrams named no message", r.unknown);
-        }
-        for e in &r.errors {
-            println!("  error: {e}");
-        }
+        print!("{r}");
         if !live::USO_AVAILABLE {
             println!(
                 "  USO kind: NOT CHECKED through the engine's USO (not in this build): the \

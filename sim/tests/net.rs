@@ -126,7 +126,7 @@ fn kernel_check_command_delivers_every_datagram() {
     assert!(o.status.success());
     let line = text
         .lines()
-        .find(|l| l.starts_with("kernel-check: sent"))
+        .find(|l| l.starts_with("kernel-check: ") && l.contains(" frames into "))
         .expect("the kernel-check line");
     assert!(
         line.contains("missing 0 (IPv4 0, IPv6 0), corrupt 0"),
