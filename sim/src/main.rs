@@ -815,7 +815,7 @@ fn kernel_check_cmd(a: KernelCheckArgs) -> Result<ExitCode> {
     let got = rx.finish(expected.len(), std::time::Duration::from_secs(2))?;
     let d = Delivery::tally(&expected, got);
     println!(
-        "kernel-check: {d} in {frames} frames into {}",
+        "kernel-check: {frames} frames into {}; {d}",
         ufo_sim::kernel::TAP_NAME
     );
     for name in d.missing_names.iter().take(20) {
