@@ -422,7 +422,8 @@ mod tests {
             let after = r.case.skb.to_bytes();
             assert_eq!(before.len(), after.len());
             assert!(after.ends_with(&r.payload), "case {k}: payload moved");
-            let Expect::Frames(frames) = &r.case.expect else {
+            let (Expect::Frames(frames) | Expect::ChainErrorThenFrames(frames)) = &r.case.expect
+            else {
                 panic!("case {k}: expectation lost");
             };
             for (i, f) in frames.iter().enumerate() {
@@ -455,7 +456,7 @@ mod tests {
     #[test]
     fn error_and_non_udp_cases_are_refused() {
         let mut case = random_case(77, 0, &[1500]).unwrap();
-        case.expect = Expect::Error(ufo_driver::desc::Status::Header);
+        case.expect = Expect::Error(ufo_driver::desc::Status::HdrL4);
         assert_eq!(
             readdress(&case, TAP_MAC).unwrap_err(),
             NotDeliverable::ErrorCase
