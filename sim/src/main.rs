@@ -931,6 +931,7 @@ fn live_cmd(a: LiveArgs) -> Result<ExitCode> {
         inject_reg_fault: None,
     };
     let (summary, secs) = simulate(&bench, seed, input.by_ref(), &mut sink)?;
+    println!("  (in live mode the time above includes the waits for the kernel's next packet)");
     let counts = input.counts;
     drop(input);
     let (frames, _, _) = sink.close()?;
