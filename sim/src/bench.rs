@@ -613,11 +613,8 @@ pub fn bench(cmd: &BenchCmd) -> Result<(), BenchError> {
 /// strict read order.
 fn ideal_traffic(latency: u32) -> Traffic {
     Traffic {
-        tready_prob: 1.0,
-        r_gap_prob: 0.0,
-        ar_accept_prob: 1.0,
         read_latency: latency,
-        reorder_prob: 0.0,
+        ..Traffic::IDEAL
     }
 }
 

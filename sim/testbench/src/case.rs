@@ -118,6 +118,20 @@ pub enum Fault {
     TooManyExt,
     /// Nothing is changed, but the headers end beyond the engine's 128-byte header window.
     HdrWindow,
+    /// A correct packet, with an R beat on this AXI ID that nothing asked for sent while it is
+    /// in flight: the engine must drop the beat (and count it) and send the packet intact.
+    UnsolicitedR(u32),
+    /// A correct packet, with a B response that nothing asked for sent while it is in flight.
+    UnsolicitedB,
+    /// The packet's completion write answers SLVERR (nothing written): its frames go out, its
+    /// completion is lost, the engine counts CPL_WRITE_ERR and still advances its indices.
+    CplWriteErr,
+    /// A read of one of the packet's descriptors never gets its R beats.
+    DescDrop,
+    /// A read of the packet's first buffer never gets its R beats.
+    BufDrop,
+    /// The B response to the packet's completion write never comes.
+    CplDrop,
 }
 
 impl Fault {
@@ -143,6 +157,12 @@ impl Fault {
             Fault::CsumPos => Status::CsumPos,
             Fault::VlanInsCsum => Status::VlanIns,
             Fault::Oversize => Status::FrameSize,
+            // Bus faults the engine must absorb: the packet goes out intact.
+            Fault::UnsolicitedR(_) | Fault::UnsolicitedB | Fault::CplDrop => Status::Ok,
+            // The completion is lost; the frames go out.
+            Fault::CplWriteErr => Status::Ok,
+            Fault::DescDrop => Status::DescTimeout,
+            Fault::BufDrop => Status::ReadTimeout,
         }
     }
 
@@ -157,6 +177,36 @@ impl Fault {
                 | Fault::BadUdpLen
                 | Fault::NotIpv4
                 | Fault::BadIpOption
+        )
+    }
+
+    /// Faults of the bus rather than of the packet: the packet itself is correct.
+    pub fn is_bus_fault(&self) -> bool {
+        matches!(
+            self,
+            Fault::DescDma
+                | Fault::DmaErr
+                | Fault::UnsolicitedR(_)
+                | Fault::UnsolicitedB
+                | Fault::CplWriteErr
+                | Fault::DescDrop
+                | Fault::BufDrop
+                | Fault::CplDrop
+        )
+    }
+
+    /// Faults that leave the packet's outcome as if nothing happened (the engine must drop the
+    /// stray response).
+    pub fn is_harmless(&self) -> bool {
+        matches!(self, Fault::UnsolicitedR(_) | Fault::UnsolicitedB)
+    }
+
+    /// Faults aimed at one read or at the completion slot of the packet: it must be in
+    /// flight alone, so that the fault hits it and no other packet.
+    pub fn needs_isolation(&self) -> bool {
+        matches!(
+            self,
+            Fault::CplWriteErr | Fault::CplDrop | Fault::DescDrop | Fault::BufDrop
         )
     }
 }
