@@ -1083,11 +1083,12 @@ fn kernel_check_cmd(a: KernelCheckArgs) -> Result<ExitCode> {
         None,
     )?;
     let mut sink = sink.forward_to(Box::new(move |frame| Ok(tap.send(frame)?)));
-    let (summary, _) = simulate(
+    let (summary, _) = simulate_with(
         &a.bench,
         seed,
         prepared.cases.into_iter().map(Ok),
         &mut sink,
+        |_| Ok(()),
     )?;
     let (frames, _, _) = sink.close()?;
     let expected = prepared.expected;
@@ -1203,9 +1204,13 @@ fn live_cmd(a: LiveArgs) -> Result<ExitCode> {
         latency: DEFAULT_LATENCY,
         reorder: DEFAULT_REORDER,
         in_flight: 1,
+        stall: DEFAULT_STALL,
+        stall_max: DEFAULT_STALL_MAX,
+        unsolicited: 0.0,
+        read_errors: 0.0,
         inject_reg_fault: None,
     };
-    let (summary, secs) = simulate(&bench, seed, input.by_ref(), &mut sink)?;
+    let (summary, secs) = simulate_with(&bench, seed, input.by_ref(), &mut sink, |_| Ok(()))?;
     println!("  (in live mode the time above includes the waits for the kernel's next packet)");
     let counts = input.counts;
     drop(input);
