@@ -47,15 +47,16 @@ pub const RECEIVER_IPV6: [u8; 16] = [
     0xfd, 0x75, 0x66, 0x6f, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
 ];
 
-/// Whether the engine, the driver model and the golden model on this branch do USO: until they
-/// do, the sender's device does not offer it and the kernel segments `UDP_SEGMENT` sends itself
-/// (each segment a checksum-offload packet). See [`uso_skb`].
+/// Whether the engine (RTL) on this branch does USO (the driver and golden models do): until it
+/// does, the sender's device does not offer USO and the kernel segments `UDP_SEGMENT` sends
+/// itself (each segment a checksum-offload packet). See [`uso_skb`].
 pub const USO_AVAILABLE: bool = false;
 
-/// Makes `skb` a USO super-frame of `gso_size` (`SKB_GSO_UDP_L4`) for the driver model. The
-/// USO descriptor builder of the driver model is not on this branch yet ([`USO_AVAILABLE`]).
-fn uso_skb(_skb: &mut ufo_driver::skb::Skb, gso_size: u16) -> Result<(), LiveError> {
-    Err(LiveError::Gso(GsoType::UdpL4, gso_size))
+/// Makes `skb` a USO super-frame of `gso_size` (`SKB_GSO_UDP_L4`): the driver model writes
+/// USO descriptors for it, the golden model segments it as `__udp_gso_segment`.
+fn uso_skb(skb: &mut ufo_driver::skb::Skb, gso_size: u16) -> Result<(), LiveError> {
+    skb.uso_gso_size = Some(gso_size);
+    Ok(())
 }
 
 /// `TUNSETOFFLOAD` flags for the sender's device: checksum offload, and USO for IPv4 and IPv6

@@ -268,6 +268,11 @@ struct ReplayArgs {
     /// MTU of the UFO device, 68 to 65535.
     #[arg(long, value_parser = clap::value_parser!(u32).range(68..=65535))]
     mtu: u32,
+    /// USO: every checksummed UDP datagram whose payload exceeds GSO_SIZE (1 to 65535) goes to
+    /// the engine as a USO super-frame with this gso_size (what a sending host that uses
+    /// UDP_SEGMENT captures); the rest as without it.
+    #[arg(long, value_name = "GSO_SIZE", value_parser = clap::value_parser!(u16).range(1..))]
+    uso: Option<u16>,
     /// Where to write what went on the wire.
     #[arg(long, value_name = "OUT.pcap")]
     out: PathBuf,
@@ -504,19 +509,21 @@ fn make_command(a: &RunArgs, seed: u64, mtus: &str) -> Option<String> {
 fn replay_cmd(a: ReplayArgs) -> Result<ExitCode> {
     let seed = a.bench.seed.unwrap_or(1);
     let frames = pcap_io::read_frames(&a.input)?;
-    let (cases, errors) = replay::cases_from_frames(&frames, a.mtu);
+    let (cases, errors) = replay::cases_from_frames_uso(&frames, a.mtu, a.uso);
+    let uso = a.uso.map_or(String::new(), |g| format!(" --uso {g}"));
     println!(
-        "ufo-sim replay: {} frames from {}, {} handled, MTU {}, seed {seed}",
+        "ufo-sim replay: {} frames from {}, {} handled ({} as USO super-frames), MTU {}{uso}, seed {seed}",
         frames.len(),
         a.input.display(),
         cases.len(),
+        cases.iter().filter(|c| c.skb.uso_gso_size.is_some()).count(),
         a.mtu
     );
     for e in &errors {
         eprintln!("{}: {e}", a.input.display());
     }
     let replay = format!(
-        "target/release/ufo-sim replay {} --mtu {} --out {} --seed {seed}{}",
+        "target/release/ufo-sim replay {} --mtu {}{uso} --out {} --seed {seed}{}",
         a.input.display(),
         a.mtu,
         a.out.display(),
@@ -1153,9 +1160,9 @@ fn live_cmd(a: LiveArgs) -> Result<ExitCode> {
         println!("  offloads offered to the kernel: checksum, USO (IPv4 and IPv6)");
     } else {
         println!(
-            "  USO: NOT OFFERED: the engine, driver model and golden model of this build have no \
-             USO yet, so the kernel segments UDP_SEGMENT sends itself and the NIC gets each \
-             segment as a checksum-offload packet; offloads offered: checksum only"
+            "  USO: NOT OFFERED: the engine (RTL) of this build has no USO yet (the driver and \
+             golden models have), so the kernel segments UDP_SEGMENT sends itself and the NIC \
+             gets each segment as a checksum-offload packet; offloads offered: checksum only"
         );
     }
     let traffic = if a.check {

@@ -132,7 +132,7 @@ fn a_mac_that_stops_is_one_hang_not_a_cascade() {
             r.name
         );
     }
-    assert!(msg.contains("ID=0x55464f01"), "{msg}");
+    assert!(msg.contains("ID=0x55464f02"), "{msg}");
     assert!(
         msg.contains("host memory: HostMemStats {") && msg.contains("MAC: AxisSinkStats {"),
         "{msg}"
