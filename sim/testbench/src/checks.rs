@@ -122,10 +122,15 @@ pub fn independent_check(label: &str, case: &Case, frames: &[Vec<u8>]) -> Result
     }
 }
 
-/// The upper-layer protocol of an IPv4 or IPv6 frame, if its headers can be walked.
+/// The upper-layer protocol of an IPv4 or IPv6 frame, if its headers can be walked; `None`
+/// for an IP fragment (a packet the kernel fragmented in software, sent as it is: IPv4 with MF
+/// or an offset, IPv6 whose walk ends at the Fragment header), which holds no whole upper layer.
 pub fn upper_protocol(frame: &[u8]) -> Option<u8> {
     let (ethertype, l3) = headers::ethertype(frame).ok()?;
     match ethertype {
+        ETHERTYPE_IPV4 if frame.len() >= l3 + 8 && headers::be16(frame, l3 + 6) & 0x3FFF != 0 => {
+            None
+        }
         ETHERTYPE_IPV4 => frame.get(l3 + 9).copied(),
         ETHERTYPE_IPV6 => headers::ipv6_upper(frame, l3).ok().map(|u| u.protocol),
         _ => None,

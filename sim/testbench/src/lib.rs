@@ -25,6 +25,7 @@ pub mod pcap_io;
 pub mod random;
 pub mod reassemble;
 pub mod replay;
+pub mod retarget;
 pub mod scoreboard;
 pub mod vectors;
 
