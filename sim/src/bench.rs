@@ -183,6 +183,7 @@ impl Workload {
     pub fn all() -> Vec<Workload> {
         let mut w = vec![Workload::Ufo4, Workload::Ufo6];
         w.extend(PLAIN_SIZES.iter().map(|&s| Workload::Plain(s)));
+        w.extend(Workload::USO);
         w
     }
 

@@ -47,10 +47,10 @@ pub const RECEIVER_IPV6: [u8; 16] = [
     0xfd, 0x75, 0x66, 0x6f, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
 ];
 
-/// Whether the engine (RTL) on this branch does USO (the driver and golden models do): until it
-/// does, the sender's device does not offer USO and the kernel segments `UDP_SEGMENT` sends
-/// itself (each segment a checksum-offload packet). See [`uso_skb`].
-pub const USO_AVAILABLE: bool = false;
+/// Whether the sender's device offers USO (the engine segments since issue 9): with it, the
+/// kernel hands `UDP_SEGMENT` sends over as super-frames and `live --check` fails if none came.
+/// See [`uso_skb`].
+pub const USO_AVAILABLE: bool = true;
 
 /// Makes `skb` a USO super-frame of `gso_size` (`SKB_GSO_UDP_L4`): the driver model writes
 /// USO descriptors for it, the golden model segments it as `__udp_gso_segment`.

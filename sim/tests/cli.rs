@@ -308,7 +308,7 @@ fn uso_vectors_pass_on_the_rtl() {
     let out = ufo_sim(&[
         "run",
         "--vectors",
-        "testvectors/pending/uso.csv",
+        "testvectors/uso.csv",
         "--count",
         "0",
         "--seed",

@@ -44,10 +44,8 @@ fn random_case_with(
     let mut rng = ChaCha8Rng::seed_from_u64(mix_seed(seed, index));
     let cfg = MixConfig {
         mtus: mtus.to_vec(),
-        // USO super-frames join the regression's mix (MixWeights::with_uso) once the RTL
-        // segments (issue 9); the golden model's side is tested with them already
-        // (sim/testbench/tests/golden_uso.rs).
-        weights: MixWeights::default(),
+        // UFO, plain, checksum-offload, pass-through and USO super-frames.
+        weights: MixWeights::with_uso(),
         ..MixConfig::default()
     };
     let tx = random_packet(&mut rng, &cfg);

@@ -1,4 +1,4 @@
-//! `testvectors/pending/uso.csv` without the RTL: every row loads, every `ok` row's golden
+//! `testvectors/uso.csv` without the RTL: every row loads, every `ok` row's golden
 //! segments pass the independent etherparse check, and every refused row is refused by the
 //! golden model (Linux's own rules) with the error that matches the row's expected status.
 
@@ -25,7 +25,7 @@ fn status_for(e: &GoldenError) -> Status {
 
 #[test]
 fn uso_vectors_hold_against_the_golden_model() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testvectors/pending/uso.csv");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testvectors/uso.csv");
     let cases = load_file(&file).expect("uso.csv loads");
     let (mut ok, mut refused) = (0, 0);
     for case in &cases {
