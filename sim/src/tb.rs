@@ -262,6 +262,15 @@ impl Tb {
         self.in_reset = false;
     }
 
+    /// Turns off the protocol checkers' rules for the host side of the AXI4 port (R and B: beats
+    /// only for requests outstanding, RLAST placement, handshake stability) from the next
+    /// [`Tb::reset`] on, for a bench that injects such faults on purpose (unsolicited beats). The
+    /// engine's own side stays checked.
+    pub fn expect_host_bus_faults(&mut self) -> Result<(), TbError> {
+        self.model.add_plusarg("+ufo_bus_faults")?;
+        Ok(())
+    }
+
     /// The first runtime problem (assertion failure, `$finish`, fatal error), if any.
     pub fn sim_error(&self) -> Option<TbError> {
         if !self.model.failed() {
@@ -270,7 +279,7 @@ impl Tb {
         Some(TbError::Sim {
             status: self.model.status(),
             cycle: self.cycle,
-            message: self.model.fatal_message(),
+            message: self.model.failure_message(),
         })
     }
 
