@@ -343,8 +343,7 @@ fn rtl_sources(dir: &Path) -> Vec<PathBuf> {
 fn read_file_list(list: &Path, dir: &Path) -> Vec<PathBuf> {
     println!("cargo:rerun-if-changed={}", list.display());
     let base = dir.parent().unwrap_or(dir);
-    let text = fs::read_to_string(list)
-        .unwrap_or_else(|e| panic!("read {}: {e}", list.display()));
+    let text = fs::read_to_string(list).unwrap_or_else(|e| panic!("read {}: {e}", list.display()));
     let mut out = Vec::new();
     for line in text.lines() {
         let entry = line.split("//").next().unwrap_or("").trim();

@@ -9,7 +9,9 @@
 //
 // Compiled by the Verilator-generated makefile, so VM_TRACE etc. match the model.
 
+#include <atomic>
 #include <cstdarg>
+#include <cstdlib>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -20,9 +22,14 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "Vufo_nic_top.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 // One 32-bit word of a port's storage: kind 1, 2, 4 = a CData, SData, IData or VlWide word;
 // 8 / 9 = the low / high half of a QData.
@@ -420,7 +427,23 @@ size_t ufo_sim_last_error(const UfoSim* s, char* buf, size_t len) {
     return s->error.size();
 }
 
-// Runs final blocks, closes the trace, frees everything.
+// A model built with coverage (`make cov`: VM_COVERAGE) writes its counts when freed, to
+// $UFO_COVERAGE_DIR/cov-<pid>-<n>.dat (one file per model; `verilator_coverage --write` merges
+// them). Nothing without that variable.
+static void write_coverage(UfoSim* s) {
+#if VM_COVERAGE
+    const char* dir = std::getenv("UFO_COVERAGE_DIR");
+    if (!dir || !dir[0]) return;
+    static std::atomic<unsigned> models{0};
+    const std::string path = std::string(dir) + "/cov-" + std::to_string(getpid()) + "-" +
+                             std::to_string(models++) + ".dat";
+    s->ctx->coveragep()->write(path.c_str());
+#else
+    (void)s;
+#endif
+}
+
+// Runs final blocks, closes the trace, writes coverage, frees everything.
 void ufo_sim_free(UfoSim* s) {
     if (!s) return;
     try {
@@ -429,6 +452,10 @@ void ufo_sim_free(UfoSim* s) {
             s->finaled = true;
             s->model->final();
         }
+    } catch (...) {
+    }
+    try {
+        if (s->ctx) write_coverage(s);
     } catch (...) {
     }
     try {

@@ -32,11 +32,12 @@ mod bus_ports;
 pub mod model;
 mod ports;
 pub mod runner;
+pub mod soak;
 pub mod tb;
 
 pub use ufo_testbench::{
-    bus, case, checks, fields, headers, junit, pcap_io, random, reassemble, replay, scoreboard,
-    vectors,
+    bus, case, checks, coverage, fields, headers, junit, pcap_io, random, reassemble, replay,
+    scoreboard, vectors,
 };
 
 pub use model::{Model, ModelConfig, Recording, SimStatus};

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ufo_sim::bus::AxilFault;
 use ufo_sim::case::{Case, UnbuiltCase};
+use ufo_sim::coverage::{Coverage, PassedCases};
 use ufo_sim::junit::{Suite, TestCase};
 use ufo_sim::pcap_io::PcapStream;
 use ufo_sim::runner::{
@@ -45,6 +46,64 @@ enum Cmd {
     Bench(ufo_sim::bench::BenchCmd),
     /// The CSV files of `bench` at every width side by side, as Markdown tables.
     BenchTable(ufo_sim::bench::TableCmd),
+    /// A part (--shard K/N) of a long randomized run split into chunks by seed; writes the
+    /// shard's CSV summary, JUnit XML and functional coverage (docs/verification.md).
+    Soak(SoakArgs),
+    /// Adds up the results of soak shards (files or directories): totals, functional coverage,
+    /// one JUnit XML report.
+    SoakMerge(SoakMergeArgs),
+    /// Adds up functional coverage CSV files (`run --func-cov`, soak shards) and prints the table
+    /// with the bins never hit.
+    CovMerge(CovMergeArgs),
+}
+
+#[derive(Args)]
+struct SoakArgs {
+    /// Datagrams of the whole soak at this binary's DATA_WIDTH, all shards together.
+    #[arg(long, default_value_t = 250_000)]
+    datagrams: u64,
+    /// Datagrams per chunk (one model, one drawn bus setting).
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
+    chunk: u64,
+    /// This process's part of the chunks: K/N takes every chunk c with c mod N == K.
+    #[arg(long, default_value = "0/1")]
+    shard: ufo_sim::soak::Shard,
+    /// Base seed of the soak (the same for every shard).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// MTUs of the random UFO datagrams.
+    #[arg(long, value_delimiter = ',', default_value = "1500,576,1280,9000",
+          value_parser = clap::value_parser!(u32).range(68..=65535))]
+    mtu: Vec<u32>,
+    /// Directory for the shard's results.
+    #[arg(long, default_value = "out/soak")]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct SoakMergeArgs {
+    /// Shard summaries (soak-*.csv) or directories holding them.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Write one JUnit XML report of every shard here.
+    #[arg(long, value_name = "FILE.xml")]
+    junit: Option<PathBuf>,
+    /// Write the merged functional coverage CSV here.
+    #[arg(long, value_name = "FILE.csv")]
+    cov: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct CovMergeArgs {
+    /// Functional coverage CSV files.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Write the merged CSV here.
+    #[arg(long, value_name = "FILE.csv")]
+    out: Option<PathBuf>,
+    /// Exit 1 when a bin was never hit.
+    #[arg(long)]
+    require_all: bool,
 }
 
 #[derive(Args)]
@@ -143,6 +202,10 @@ struct RunArgs {
     /// Write a JUnit XML report here: one test case per vector and random packet.
     #[arg(long, value_name = "FILE.xml")]
     junit: Option<PathBuf>,
+    /// Write the functional coverage of the cases that passed here (CSV; `cov-merge` adds
+    /// files up) and print its table.
+    #[arg(long, value_name = "FILE.csv")]
+    func_cov: Option<PathBuf>,
     #[command(flatten)]
     bench: BenchArgs,
 }
@@ -179,6 +242,9 @@ fn main() -> ExitCode {
         Cmd::BenchTable(a) => ufo_sim::bench::table(&a)
             .map(|()| ExitCode::SUCCESS)
             .map_err(Into::into),
+        Cmd::Soak(a) => soak_cmd(a),
+        Cmd::SoakMerge(a) => soak_merge_cmd(a),
+        Cmd::CovMerge(a) => cov_merge_cmd(a),
     };
     match result {
         Ok(code) => code,
@@ -187,6 +253,52 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn soak_cmd(a: SoakArgs) -> Result<ExitCode> {
+    let totals = ufo_sim::soak::soak(&ufo_sim::soak::SoakConfig {
+        seed: a.seed,
+        datagrams: a.datagrams,
+        chunk: a.chunk,
+        shard: a.shard,
+        mtus: a.mtu,
+        out: a.out,
+    })?;
+    Ok(if totals.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn soak_merge_cmd(a: SoakMergeArgs) -> Result<ExitCode> {
+    let (totals, coverage) = ufo_sim::soak::merge(&a.inputs, a.junit.as_deref())?;
+    if let Some(p) = &a.cov {
+        coverage.write(p)?;
+    }
+    print!("{}", coverage.table());
+    println!("soak total: {}", totals.report());
+    Ok(if totals.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn cov_merge_cmd(a: CovMergeArgs) -> Result<ExitCode> {
+    let mut total = Coverage::new();
+    for p in &a.inputs {
+        total.merge(&Coverage::read(p)?);
+    }
+    if let Some(p) = &a.out {
+        total.write(p)?;
+    }
+    print!("{}", total.table());
+    Ok(if a.require_all && !total.never_hit().is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// A probability flag: a number in 0..=1.
@@ -277,10 +389,19 @@ fn run(a: RunArgs) -> Result<ExitCode> {
     let total = vector_count as u64 + (picks.end - picks.start);
     let first_pick = picks.start;
     let mtu_list = a.mtu.clone();
+    let passed = a.func_cov.is_some().then(PassedCases::default);
+    let noted = passed.clone();
     let input = vector_cases
         .into_iter()
         .map(Ok)
-        .chain(picks.map(move |k| random::random_case(seed, k, &mtu_list)));
+        .chain(picks.map(move |k| random::random_case(seed, k, &mtu_list)))
+        .enumerate()
+        .map(move |(i, case)| {
+            if let (Some(p), Ok(c)) = (&noted, &case) {
+                p.note(i, c, ufo_sim::DATA_WIDTH);
+            }
+            case
+        });
     let replay_hint = {
         let mtus = mtus.clone();
         move |i: usize, o: &Outcome| {
@@ -315,7 +436,14 @@ fn run(a: RunArgs) -> Result<ExitCode> {
         Box::new(replay_hint),
         a.junit.is_some().then_some(Box::new(classname) as Classify),
     )?;
+    sink.coverage = passed;
     let (summary, secs) = simulate(&a.bench, seed, input, &mut sink)?;
+    if let (Some(path), Some(p)) = (&a.func_cov, &sink.coverage) {
+        let cov = p.coverage();
+        cov.write(path)?;
+        print!("{}", cov.table());
+        println!("functional coverage: {}", path.display());
+    }
     let (wire_frames, expected_frames, junit_cases) = sink.close()?;
     println!(
         "wire output: {} ({wire_frames} frames); golden: {} ({expected_frames} frames; timestamps \
@@ -463,6 +591,8 @@ struct CliSink {
     junit: Option<(Classify, Vec<TestCase>)>,
     /// Failures not tied to one case, for the report's end-of-run test case.
     run_failures: Vec<String>,
+    /// Functional coverage of the cases that passed, when asked for.
+    coverage: Option<PassedCases>,
 }
 
 impl CliSink {
@@ -481,6 +611,7 @@ impl CliSink {
             replay_hint,
             junit: classify.map(|c| (c, Vec::new())),
             run_failures: Vec::new(),
+            coverage: None,
         })
     }
 
@@ -524,6 +655,9 @@ impl RunSink for CliSink {
 
     fn outcome(&mut self, index: usize, o: &Outcome) -> Result<(), SinkError> {
         self.finished += 1;
+        if let Some(p) = &self.coverage {
+            p.settle(index, o.result.is_ok());
+        }
         self.bar.set_position(self.finished);
         // Each failure with the command that replays it alone; cases an abort left are counted
         // once, under its cause.

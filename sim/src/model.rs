@@ -436,7 +436,8 @@ impl Model {
     /// Adds a plusarg the RTL's `$test$plusargs` sees from now on, e.g. `+ufo_bus_faults`
     /// (read by the protocol checkers during reset). Fails on a NUL byte.
     pub fn add_plusarg(&mut self, arg: &str) -> Result<(), ModelError> {
-        let c = CString::new(arg).map_err(|_| ModelError::Runtime(format!("plusarg {arg:?} contains a NUL byte")))?;
+        let c = CString::new(arg)
+            .map_err(|_| ModelError::Runtime(format!("plusarg {arg:?} contains a NUL byte")))?;
         // SAFETY: sim is live; c is a valid C string for the call.
         unsafe { ffi::ufo_sim_plusarg(self.sim.as_ptr(), c.as_ptr()) };
         Ok(())

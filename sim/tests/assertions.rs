@@ -19,8 +19,16 @@ fn unsolicited_r_beat(host_faults: bool) -> (Tb, u64) {
     }
     tb.reset(8);
     tb.steps(4);
-    assert!(tb.check().is_ok(), "clean before the beat: {:?}", tb.check());
-    assert_eq!(tb.model.m_axi_rready(), 1, "the engine takes R beats when idle");
+    assert!(
+        tb.check().is_ok(),
+        "clean before the beat: {:?}",
+        tb.check()
+    );
+    assert_eq!(
+        tb.model.m_axi_rready(),
+        1,
+        "the engine takes R beats when idle"
+    );
     tb.model.set_m_axi_rid(3);
     tb.model.set_m_axi_rlast(1);
     tb.model.set_m_axi_rvalid(1);
@@ -42,7 +50,10 @@ fn unsolicited_read_beat_fails_the_run_naming_rule_and_cycle() {
         )),
         "the failure names the rule and the cycle: {text}"
     );
-    assert!(text.contains("u_check_axi4"), "and the checker instance: {text}");
+    assert!(
+        text.contains("u_check_axi4"),
+        "and the checker instance: {text}"
+    );
 }
 
 #[test]

@@ -18,6 +18,7 @@
 pub mod bus;
 pub mod case;
 pub mod checks;
+pub mod coverage;
 pub mod fields;
 pub mod headers;
 pub mod junit;
