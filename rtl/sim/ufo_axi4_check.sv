@@ -81,13 +81,15 @@ module ufo_axi4_check #(
   localparam logic [2:0] BEAT_SIZE = 3'($clog2(KEEP_WIDTH));
   localparam int CPL_BYTES = 16;
 
-  logic [63:0] cycle_q = 64'd0;
+  logic [63:0] cycle_q;   // rising edges since time 0, as the Rust test bench counts them
+  initial cycle_q = 64'd0;
   logic [63:0] cycle;
   assign cycle = cycle_q + 64'd1;
   always_ff @(posedge clk) cycle_q <= cycle_q + 64'd1;
 
   // The host side's rules are off while the bench breaks them on purpose.
-  logic host_checks_q = 1'b1;
+  logic host_checks_q;
+  initial host_checks_q = 1'b1;
   always_ff @(posedge clk) begin
     if (!rst_n) host_checks_q <= !$test$plusargs("ufo_bus_faults");
   end

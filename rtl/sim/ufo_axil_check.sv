@@ -32,7 +32,8 @@ module ufo_axil_check #(
     input wire logic                  rvalid,
     input wire logic                  rready
 );
-  logic [63:0] cycle_q = 64'd0;
+  logic [63:0] cycle_q;   // rising edges since time 0, as the Rust test bench counts them
+  initial cycle_q = 64'd0;
   logic [63:0] cycle;
   assign cycle = cycle_q + 64'd1;
   always_ff @(posedge clk) cycle_q <= cycle_q + 64'd1;

@@ -19,7 +19,8 @@ module ufo_handshake_check #(
     input wire logic             ready,
     input wire logic [WIDTH-1:0] payload
 );
-  logic             stalled_q = 1'b0;   // last cycle: valid && !ready
+  logic             stalled_q;   // last cycle: valid && !ready
+  initial stalled_q = 1'b0;
   logic [WIDTH-1:0] payload_q;
 
   always_ff @(posedge clk) begin

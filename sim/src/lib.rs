@@ -36,8 +36,8 @@ pub mod soak;
 pub mod tb;
 
 pub use ufo_testbench::{
-    bus, case, checks, coverage, fields, headers, junit, pcap_io, random, reassemble, replay,
-    scoreboard, vectors,
+    bus, case, checks, coverage, fields, headers, junit, line_coverage, pcap_io, random,
+    reassemble, replay, scoreboard, vectors,
 };
 
 pub use model::{Model, ModelConfig, Recording, SimStatus};

@@ -13,6 +13,7 @@ use ufo_sim::bus::AxilFault;
 use ufo_sim::case::{Case, UnbuiltCase};
 use ufo_sim::coverage::{Coverage, PassedCases};
 use ufo_sim::junit::{Suite, TestCase};
+use ufo_sim::line_coverage::LineCoverage;
 use ufo_sim::pcap_io::PcapStream;
 use ufo_sim::runner::{
     CaseFailure, Outcome, RunConfig, RunError, RunFailure, RunSink, RunSummary, Runner, SinkError,
@@ -55,6 +56,18 @@ enum Cmd {
     /// Adds up functional coverage CSV files (`run --func-cov`, soak shards) and prints the table
     /// with the bins never hit.
     CovMerge(CovMergeArgs),
+    /// Line coverage of the RTL from a Verilator coverage file (`make cov`): per file, the
+    /// lines never hit with their source, the total.
+    CovLines(CovLinesArgs),
+}
+
+#[derive(Args)]
+struct CovLinesArgs {
+    /// The merged coverage file (`verilator_coverage --write`).
+    dat: PathBuf,
+    /// Count the files of this directory (its `sim/` checkers excluded).
+    #[arg(long, default_value = "rtl")]
+    rtl: String,
 }
 
 #[derive(Args)]
@@ -245,6 +258,7 @@ fn main() -> ExitCode {
         Cmd::Soak(a) => soak_cmd(a),
         Cmd::SoakMerge(a) => soak_merge_cmd(a),
         Cmd::CovMerge(a) => cov_merge_cmd(a),
+        Cmd::CovLines(a) => cov_lines_cmd(a),
     };
     match result {
         Ok(code) => code,
@@ -299,6 +313,28 @@ fn cov_merge_cmd(a: CovMergeArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn cov_lines_cmd(a: CovLinesArgs) -> Result<ExitCode> {
+    let text = std::fs::read_to_string(&a.dat)
+        .with_context(|| format!("cannot read {}", a.dat.display()))?;
+    let mut cov = LineCoverage::parse(&text, &a.dat.display().to_string())?;
+    // The model's file names are as build.rs gave them (e.g. `.../sim/../rtl/ufo_csr.sv`).
+    let dir = format!("{}/", a.rtl.trim_end_matches('/'));
+    let sim = format!("{dir}sim/");
+    cov.retain(|f| {
+        let f = f
+            .rsplit_once(&format!("/{dir}"))
+            .map_or(f.to_string(), |x| format!("{dir}{}", x.1));
+        f.starts_with(&dir) && !f.starts_with(&sim)
+    });
+    anyhow::ensure!(
+        !cov.files.is_empty(),
+        "{}: no line coverage points of {dir} (was the model built with --coverage-line?)",
+        a.dat.display()
+    );
+    print!("{}", cov.report(|f| std::fs::read_to_string(f).ok()));
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A probability flag: a number in 0..=1.

@@ -22,6 +22,7 @@ pub mod coverage;
 pub mod fields;
 pub mod headers;
 pub mod junit;
+pub mod line_coverage;
 pub mod pcap_io;
 pub mod random;
 pub mod reassemble;
