@@ -472,8 +472,36 @@ pub fn soak(cfg: &SoakConfig) -> Result<SoakTotals> {
         });
         totals.add(&sink.totals);
         coverage.merge(&sink.passed.coverage());
+        write_shard(
+            cfg,
+            &mtus,
+            &totals,
+            &coverage,
+            &cases,
+            started.elapsed().as_secs_f64(),
+        )?;
     }
     let secs = started.elapsed().as_secs_f64();
+    let files = write_shard(cfg, &mtus, &totals, &coverage, &cases, secs)?;
+    println!("shard {}: {} ({secs:.0} s)", cfg.shard, totals.report());
+    println!(
+        "results: {}",
+        files.map(|f| f.display().to_string()).join(", ")
+    );
+    Ok(totals)
+}
+
+/// Writes (or rewrites) the shard's summary, JUnit report and coverage: after every chunk, so
+/// a soak stopped early still leaves the figures of the chunks it finished.
+fn write_shard(
+    cfg: &SoakConfig,
+    mtus: &str,
+    totals: &SoakTotals,
+    coverage: &Coverage,
+    cases: &[TestCase],
+    secs: f64,
+) -> Result<[PathBuf; 3]> {
+    let width = crate::DATA_WIDTH;
     let [csv, xml, cov] = shard_files(&cfg.out, width, cfg.shard);
     std::fs::write(&csv, totals.to_csv(width, cfg.shard, secs))
         .with_context(|| format!("cannot write {}", csv.display()))?;
@@ -486,20 +514,13 @@ pub fn soak(cfg: &SoakConfig) -> Result<SoakTotals> {
             ("data_width".into(), width.to_string()),
             ("datagrams".into(), cfg.datagrams.to_string()),
             ("chunk".into(), cfg.chunk.to_string()),
-            ("mtu".into(), mtus.clone()),
+            ("mtu".into(), mtus.to_string()),
         ],
-        cases,
+        cases: cases.to_vec(),
     }
     .write(&xml)?;
     coverage.write(&cov)?;
-    println!("shard {}: {} ({secs:.0} s)", cfg.shard, totals.report());
-    println!(
-        "results: {}, {}, {}",
-        csv.display(),
-        xml.display(),
-        cov.display()
-    );
-    Ok(totals)
+    Ok([csv, xml, cov])
 }
 
 /// The shard results found in `paths` (files, or directories searched for `soak-*.csv`).
