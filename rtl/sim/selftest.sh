@@ -20,7 +20,7 @@ start=$SECONDS
 verilator --cc --exe --prefix Vtb -Wno-lint -Wno-style --assert \
   -Itb --top-module tb_ufo_checks -Mdir "$BUILD" -o tb \
   sim/ufo_handshake_check.sv sim/ufo_axis_check.sv sim/ufo_axil_check.sv sim/ufo_axi4_check.sv \
-  sim/tb_ufo_checks.sv "$PWD/tb/tb_main.cpp" >"$BUILD/build.log" 2>&1 \
+  sim/ufo_ring_check.sv sim/tb_ufo_checks.sv "$PWD/tb/tb_main.cpp" >"$BUILD/build.log" 2>&1 \
   && make -s -C "$BUILD" -f Vtb.mk OPT_FAST=-O0 OPT_SLOW=-O0 >>"$BUILD/build.log" 2>&1 \
   || { cat "$BUILD/build.log"; echo "FAILED: build tb_ufo_checks"; exit 1; }
 

@@ -4,4 +4,5 @@ rtl/sim/ufo_handshake_check.sv
 rtl/sim/ufo_axis_check.sv
 rtl/sim/ufo_axil_check.sv
 rtl/sim/ufo_axi4_check.sv
+rtl/sim/ufo_ring_check.sv
 rtl/sim/ufo_nic_top_bind.sv

@@ -1,9 +1,9 @@
 // Language: SystemVerilog (IEEE 1800-2017), simulation only (Verilator, rtl/tb/tb_main.cpp).
 // tb_ufo_checks: shows that every rule of the protocol checkers (ufo_axis_check,
-// ufo_axil_check, ufo_axi4_check) fires. +violate=<rule> breaks that one rule once, on top of a
-// legal exchange on every channel (two completion writes, a read burst, a register write and
-// read, a frame); +violate=legal breaks nothing and must pass. rtl/sim/selftest.sh runs every
-// rule and expects the run to fail with "[<rule>] ... at cycle N".
+// ufo_axil_check, ufo_axi4_check, ufo_ring_check) fires. +violate=<rule> breaks that one rule
+// once, on top of a legal exchange on every channel (two completion writes, a read burst, a
+// register write and read, a frame); +violate=legal breaks nothing and must pass.
+// rtl/sim/selftest.sh runs every rule and expects the run to fail with "[<rule>] ... at cycle N".
 `default_nettype none
 `timescale 1ns / 1ps
 
@@ -157,7 +157,8 @@ module tb_ufo_checks (
       .awprot(3'h0), .awvalid(aw_valid), .awready(aw_ready),
       .wdata, .wstrb(8'hFF), .wlast(w_last), .wvalid(w_valid), .wready(w_ready),
       .bid, .bresp(2'h0), .bvalid(b_valid), .bready(b_ready),
-      .cpl_ring_base(64'h1000), .ring_log2(4'd2), .tx_head, .tx_tail, .ring_reset(1'b0));
+      .cpl_ring_base(64'h1000), .ring_log2(4'd2), .ring_reset(1'b0));
+  ufo_ring_check u_ring (.clk, .rst_n, .tx_head, .tx_tail, .ring_log2(4'd2));
 
   always @(posedge clk) begin
     progress();

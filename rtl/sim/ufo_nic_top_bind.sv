@@ -1,5 +1,6 @@
 // Language: SystemVerilog (IEEE 1800-2017), simulation only (see ufo_handshake_check.sv).
-// Binds the protocol checkers to every port of ufo_nic_top, so the synthesizable top stays
+// Binds the protocol checkers to every port of ufo_nic_top (and the ring index check into
+// ufo_csr), so the synthesizable top stays
 // free of them: AXI4-Lite (registers), AXI4 (host memory, with the engine invariants the write
 // channel and the ring registers show), AXI4-Stream (frames). The simulator build
 // (sim/build.rs) and rtl/tb/run.sh read the files of rtl/sim/sim.f after rtl/ufo_nic.f.
@@ -30,8 +31,12 @@ bind ufo_nic_top ufo_axi4_check #(
     .wdata(m_axi_wdata), .wstrb(m_axi_wstrb), .wlast(m_axi_wlast), .wvalid(m_axi_wvalid),
     .wready(m_axi_wready),
     .bid(m_axi_bid), .bresp(m_axi_bresp), .bvalid(m_axi_bvalid), .bready(m_axi_bready),
-    .cpl_ring_base, .ring_log2, .tx_head, .tx_tail,
+    .cpl_ring_base, .ring_log2,
     .ring_reset(1'b0));   // no ring reset in the RTL yet: ring base/size changes are seen
+
+// TX_HEAD and TX_TAIL are ufo_csr's registers (free-running indices)
+bind ufo_csr ufo_ring_check u_check_ring (
+    .clk, .rst_n, .tx_head(tx_head_q), .tx_tail(tx_tail_q), .ring_log2(ring_log2_q));
 
 bind ufo_nic_top ufo_axis_check #(.DATA_WIDTH(DATA_WIDTH)) u_check_axis (
     .clk, .rst_n,
