@@ -73,13 +73,12 @@ fn main() {
 
     let obj = out.join("obj");
     fs::create_dir_all(&obj).expect("create obj dir");
-    // Forced into every compile (run in obj/), so the runtime's VL_PRINTF is the shim's.
+    // Forced into the runtime's compiles (run in obj/, see OPT_GLOBAL below).
     let printf_text = fs::read_to_string(&printf_h).expect("read csrc/ufo_printf.h");
     write_if_changed(&obj.join("ufo_printf.h"), &printf_text);
 
     // Verilate. VL_USER_FINISH/VL_USER_FATAL: the shim supplies vl_finish (no exit() on a
-    // second $finish) and vl_fatal (throws, caught at the C ABI, instead of abort()); VL_PRINTF:
-    // the shim's, which keeps the error lines (the assertion that fired) for the Rust side.
+    // second $finish) and vl_fatal (throws, caught at the C ABI, instead of abort()).
     // `--x-initial unique`: every variable powers up from the seeded randReset(2) (`fast` would
     // make them all 0, hiding a missing reset); it costs only at construction.
     let mut cmd = Command::new(&kit.bin);
@@ -96,10 +95,7 @@ fn main() {
     .arg(&obj)
     .arg(format!("-GDATA_WIDTH={width}"))
     .arg(format!("-I{}", rtl_dir.display()))
-    .args([
-        "-CFLAGS",
-        "-DVL_USER_FINISH -DVL_USER_FATAL -DVL_PRINTF=ufo_vl_printf -include ufo_printf.h",
-    ]);
+    .args(["-CFLAGS", "-DVL_USER_FINISH -DVL_USER_FATAL"]);
     if let Ok(extra) = env::var("UFO_VERILATOR_ARGS") {
         cmd.args(extra.split_whitespace());
     }
@@ -129,7 +125,14 @@ fn main() {
     let mut make = Command::new("make");
     make.current_dir(&obj)
         .args(["-j2", "-f", &format!("{PREFIX}.mk")])
-        .args(["OPT_FAST=-O2", "OPT_GLOBAL=-O2", "OPT_SLOW=-O1"])
+        // The runtime's VL_PRINTF is the shim's, which keeps the error lines (the assertion that
+        // fired) for the Rust side. Only the runtime objects (OPT_GLOBAL) print through it; a
+        // forced include in the model's files would defeat the 5.048 precompiled header.
+        .args([
+            "OPT_FAST=-O2",
+            "OPT_GLOBAL=-O2 -DVL_PRINTF=ufo_vl_printf -include ufo_printf.h",
+            "OPT_SLOW=-O1",
+        ])
         .args(kit.make_fixes())
         .arg(&all_a)
         .arg("shim.o")
