@@ -319,14 +319,16 @@ fn cov_lines_cmd(a: CovLinesArgs) -> Result<ExitCode> {
     let text = std::fs::read_to_string(&a.dat)
         .with_context(|| format!("cannot read {}", a.dat.display()))?;
     let mut cov = LineCoverage::parse(&text, &a.dat.display().to_string())?;
-    // The model's file names are as build.rs gave them (e.g. `.../sim/../rtl/ufo_csr.sv`).
+    // The model's file names are as build.rs gave them (e.g. `.../sim/../rtl/ufo_csr.sv`): named
+    // from the RTL directory on, as from the repository root.
     let dir = format!("{}/", a.rtl.trim_end_matches('/'));
     let sim = format!("{dir}sim/");
-    cov.retain(|f| {
-        let f = f
-            .rsplit_once(&format!("/{dir}"))
+    let inner = format!("/{dir}");
+    cov.select(|f| {
+        let name = f
+            .rsplit_once(&inner)
             .map_or(f.to_string(), |x| format!("{dir}{}", x.1));
-        f.starts_with(&dir) && !f.starts_with(&sim)
+        (name.starts_with(&dir) && !name.starts_with(&sim)).then_some(name)
     });
     anyhow::ensure!(
         !cov.files.is_empty(),

@@ -29,8 +29,8 @@ pub struct DatError {
 pub struct LineCoverage {
     /// File -> line -> hit.
     pub files: BTreeMap<String, BTreeMap<u32, bool>>,
-    /// Toggle points: (hit, total).
-    pub toggles: (u64, u64),
+    /// Toggle points per source file: (hit, total).
+    pub toggles: BTreeMap<String, (u64, u64)>,
 }
 
 fn parse_lines(spec: &str) -> Option<Vec<u32>> {
@@ -48,6 +48,21 @@ fn parse_lines(spec: &str) -> Option<Vec<u32>> {
 }
 
 impl LineCoverage {
+    /// Keeps (and names) the files `rename` gives a name, lines and toggles alike.
+    pub fn select(&mut self, rename: impl Fn(&str) -> Option<String>) {
+        fn pick<V>(
+            m: &mut BTreeMap<String, V>,
+            rename: &impl Fn(&str) -> Option<String>,
+        ) -> BTreeMap<String, V> {
+            std::mem::take(m)
+                .into_iter()
+                .filter_map(|(f, v)| rename(&f).map(|n| (n, v)))
+                .collect()
+        }
+        self.files = pick(&mut self.files, &rename);
+        self.toggles = pick(&mut self.toggles, &rename);
+    }
+
     /// Reads a coverage file's text; `path` names it in errors.
     pub fn parse(text: &str, path: &str) -> Result<LineCoverage, DatError> {
         let mut c = LineCoverage::default();
@@ -83,15 +98,17 @@ impl LineCoverage {
                     _ => {}
                 }
             }
-            if page.starts_with("v_toggle/") {
-                c.toggles.1 += 1;
-                c.toggles.0 += u64::from(count > 0);
-                continue;
-            }
-            if !(page.starts_with("v_line/") || page.starts_with("v_branch/")) {
+            let toggle = page.starts_with("v_toggle/");
+            if !(toggle || page.starts_with("v_line/") || page.starts_with("v_branch/")) {
                 continue;
             }
             let file = file.ok_or_else(|| bad("a point without a file"))?;
+            if toggle {
+                let t = c.toggles.entry(file.to_string()).or_default();
+                t.1 += 1;
+                t.0 += u64::from(count > 0);
+                continue;
+            }
             let lines = match span {
                 Some(s) => parse_lines(s).ok_or_else(|| bad("unreadable line list"))?,
                 None => vec![lineno
@@ -104,11 +121,6 @@ impl LineCoverage {
             }
         }
         Ok(c)
-    }
-
-    /// Keeps the files for which `keep` holds.
-    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
-        self.files.retain(|f, _| keep(f));
     }
 
     /// (hit, total) lines over every file.
@@ -132,6 +144,10 @@ impl LineCoverage {
             );
         }
         let (hit, total) = self.totals();
+        let toggles = self
+            .toggles
+            .values()
+            .fold((0, 0), |(h, t), (a, b)| (h + a, t + b));
         for (f, lines) in &self.files {
             let missed: BTreeSet<u32> = lines
                 .iter()
@@ -153,9 +169,9 @@ impl LineCoverage {
             s,
             "line coverage of the RTL: {hit} of {total} lines, {:.2}%; toggle points hit: {} of {} ({:.2}%)",
             100.0 * hit as f64 / total.max(1) as f64,
-            self.toggles.0,
-            self.toggles.1,
-            100.0 * self.toggles.0 as f64 / self.toggles.1.max(1) as f64
+            toggles.0,
+            toggles.1,
+            100.0 * toggles.0 as f64 / toggles.1.max(1) as f64
         );
         s
     }
@@ -174,7 +190,7 @@ mod tests {
             C '\x01f\x02rtl/a.sv\x01l\x025\x01page\x02v_toggle/a\x01h\x02TOP.x' 1\n";
         let c = LineCoverage::parse(dat, "c.dat").unwrap();
         assert_eq!(c.totals(), (2, 3));
-        assert_eq!(c.toggles, (1, 1));
+        assert_eq!(c.toggles["rtl/a.sv"], (1, 1));
         let r = c.report(|_| None);
         assert!(r.contains("never hit in rtl/a.sv:\n       20: \n"), "{r}");
         assert!(r.contains("2 of 3 lines, 66.67%"), "{r}");
