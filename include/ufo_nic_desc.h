@@ -38,12 +38,15 @@ struct ufo_tx_desc {
     uint64_t cookie;      /* ignored by the device: the driver's own word */
 };
 
-/* Descriptor flags (ufo_tx_desc.flags); other bits are reserved, write 0. */
+/* Descriptor flags (ufo_tx_desc.flags); other bits are reserved, write 0 on every descriptor. */
 #define UFO_DESC_SOP      (1u << 0) /* first buffer of a packet */
 #define UFO_DESC_EOP      (1u << 1) /* last buffer of a packet */
 #define UFO_DESC_UFO      (1u << 2) /* fragment the UDP datagram with ufo_size */
 #define UFO_DESC_CSUM     (1u << 3) /* complete the checksum (UFO: the UDP checksum) */
 #define UFO_DESC_VLAN_INS (1u << 4) /* insert vlan_tci as an 802.1Q tag */
+#define UFO_DESC_USO      (1u << 5) /* reserved for USO: refused until implemented, never with UFO */
+/* Bits no descriptor of a chain may set: the packet completes with UFO_CPL_DESC_FLAGS. */
+#define UFO_DESC_RESERVED 0xffc0u
 
 /* Completion: slot j at CPL_RING_BASE + 16 * j; the ring base is 16-byte aligned. */
 #define UFO_CPL_BYTES 16u
@@ -63,13 +66,31 @@ struct ufo_cpl {
 
 /* Completion status codes (ufo_cpl.status); see docs/architecture.md "Status codes". */
 enum ufo_cpl_status {
-    UFO_CPL_OK = 0,         /* sent */
-    UFO_CPL_DESC_CHAIN = 1, /* bad SOP/EOP chain */
-    UFO_CPL_DESC_DMA = 2,   /* AXI error reading a descriptor */
-    UFO_CPL_DMA_READ = 3,   /* AXI error reading a packet buffer */
-    UFO_CPL_LENGTH = 4,     /* packet length 0 or larger than the packet buffer */
-    UFO_CPL_HEADER = 5,     /* headers the engine cannot offload */
-    UFO_CPL_UFO_SIZE = 6,   /* UFO packet with ufo_size < 8 */
+    UFO_CPL_OK = 0,                  /* sent */
+    UFO_CPL_CHAIN_NO_SOP = 1,        /* first descriptor without SOP (consumed alone) */
+    UFO_CPL_DESC_DMA = 2,            /* SLVERR/DECERR on a descriptor read */
+    UFO_CPL_DMA_READ = 3,            /* SLVERR/DECERR on a buffer read */
+    UFO_CPL_LENGTH_ZERO = 4,         /* packet total length 0 */
+    UFO_CPL_HDR_L2 = 5,              /* not Ethernet II (+ up to two tags) + IPv4/IPv6 */
+    UFO_CPL_UFO_SIZE = 6,            /* ufo_size < 8, or a fragment would exceed MAX_FRAME_LEN */
+    UFO_CPL_CHAIN_SOP_INSIDE = 7,    /* SOP inside a chain (the descriptors before it) */
+    UFO_CPL_CHAIN_NO_EOP = 8,        /* no EOP within MAX_DESC descriptors */
+    UFO_CPL_DESC_FLAGS = 9,          /* reserved flag bits set, or UFO and USO both set */
+    UFO_CPL_LENGTH_MAX = 10,         /* total length > the engine's buffer limit */
+    UFO_CPL_FRAME_SIZE = 11,         /* plain frame (VLAN insertion included) > MAX_FRAME_LEN */
+    UFO_CPL_HDR_IP = 12,             /* IP version wrong for the EtherType, IHL < 5 */
+    UFO_CPL_HDR_L4 = 13,             /* not UDP (UFO/USO) */
+    UFO_CPL_HDR_LEN = 14,            /* IP total/payload or UDP length disagrees with the packet */
+    UFO_CPL_HDR_EXT = 15,            /* malformed IPv4 options / IPv6 extension-header chain */
+    UFO_CPL_HDR_SPAN = 16,           /* headers beyond the first buffer or the header window */
+    UFO_CPL_CSUM_POS = 17,           /* checksum position outside the packet / window */
+    UFO_CPL_VLAN_INS = 18,           /* VLAN insertion on a packet < 14 bytes or csum_start < 12 */
+    UFO_CPL_DESC_TIMEOUT = 19,       /* descriptor read response never came (engine FAULT) */
+    UFO_CPL_READ_TIMEOUT = 20,       /* buffer read response never came (engine FAULT) */
+    UFO_CPL_USO_GSO_SIZE = 21,       /* USO with gso_size 0 */
+    UFO_CPL_USO_SEGMENTS = 22,       /* USO needing more than 128 segments */
+    UFO_CPL_USO_CSUM = 23,           /* USO without CSUM, or a zero UDP check field */
+    UFO_CPL_USO_LENGTH = 24,         /* USO super-frame over 65,535 bytes */
 };
 
 UFO_NIC_STATIC_ASSERT(sizeof(struct ufo_tx_desc) == UFO_DESC_BYTES, "descriptor is 32 bytes");

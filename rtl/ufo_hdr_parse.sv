@@ -12,8 +12,27 @@
 //    Routing, and Destination Options before a Routing header are unfragmentable; the Fragment
 //    header goes where the walk stops. Fragmentable Destination Options may follow, then UDP.
 //    At most MAX_EXT extension headers, all inside the window, or the packet is refused.
-// Plain packets: only the bounds of the checksum offload and of a VLAN insertion are checked
-// (their prefix sum comes from the gather), so they pass in one or two cycles.
+// Plain packets: only the bounds of the checksum offload and of a VLAN insertion, and the wire
+// frame's length against cfg_max_frame_len, are checked (their prefix sum comes from the
+// gather), so they pass in one or two cycles.
+//
+// Status (docs/architecture.md "Status codes"): the first check that fails, in header order:
+//  HDR_L2   EtherType after at most two 802.1Q/802.1ad tags neither IPv4 nor IPv6 (UFO);
+//  HDR_IP   IP version not the EtherType's, IHL < 5;
+//  HDR_SPAN a header (IP, extension header, UDP) past the first buffer or the HDR_BYTES window;
+//  HDR_L4   IPv4 protocol / the IPv6 chain's last next header not UDP;
+//  HDR_EXT  malformed IPv4 option (length < 2 or past the header), an IPv6 extension header
+//           the walk does not accept (Fragment, AH, ESP, ...) or more than MAX_EXT of them;
+//  HDR_LEN  IPv4 total / IPv6 payload length or UDP length not the packet's;
+//  UFO_SIZE ufo_size < 8, or a fragment's wire frame (headers + ufo_size [+ Fragment header]
+//           [+ inserted tag]) longer than cfg_max_frame_len;
+//  plain packets: CSUM_POS (checksum field outside the packet or csum_start past the window),
+//  VLAN_INS (insertion into a packet < 14 bytes, or with csum_start < 12), FRAME_SIZE (wire
+//  frame, inserted tag included, longer than cfg_max_frame_len).
+// Each class is a constant written into status_d on a transition to S_DECIDE that the checks
+// already took; the new comparisons (frame lengths against cfg_max_frame_len, the IPv6
+// extension-header numbers) use registers and the packet record or one window byte, in
+// parallel with the checks of the same state, never after them.
 //
 // Sums (16-bit words aligned to even frame offsets, unfolded until the end):
 //  - prefix_sum: bytes before the UDP header, so that sum from there = frame sum - prefix;
@@ -71,7 +90,9 @@ module ufo_hdr_parse #(
     output      logic                    res_wr_en,
     output      logic [TAG_W-1:0]        res_wr_tag,
     output      ufo_pkg::parse_res_t              res_wr,
-    output      logic [TAG_W:0]          parse_ptr
+    output      logic [TAG_W:0]          parse_ptr,
+
+    input  wire logic [15:0]             cfg_max_frame_len   // longest wire frame, bytes
 );
   if (HDR_BYTES < 64 || HDR_BYTES > 248 || HDR_BYTES % KEEP_WIDTH != 0) begin : g_bad_hdr
     $fatal(1, "ufo_hdr_parse: HDR_BYTES must be a multiple of DATA_WIDTH/8 in 64..248");
@@ -185,9 +206,25 @@ module ufo_hdr_parse #(
   assign vlan_bad       = rec.vlan_ins && (rec.total < ufo_pkg::LEN_WIDTH'(ufo_pkg::ETH_HDR_LEN) ||
                                            (!rec.ufo && rec.csum && rec.csum_start < 16'(ufo_pkg::ETH_MACS_LEN)));
   // plain checksum field outside the window or the packet
-  logic plain_bad;
+  logic plain_bad, plain_too_long;
   assign plain_bad = rec.csum && (32'(rec.csum_start) > HDR_BYTES ||
                                   32'(rec.csum_start) + 32'(rec.csum_offset) + 2 > 32'(rec.total));
+  assign plain_too_long = rec.total + vlan_shift > ufo_pkg::LEN_WIDTH'(cfg_max_frame_len);
+  logic [7:0] plain_status;   // a plain packet's status, decided from its record alone
+  assign plain_status = plain_bad ? ufo_pkg::ST_CSUM_POS : vlan_bad ? ufo_pkg::ST_VLAN_INS
+                        : plain_too_long ? ufo_pkg::ST_FRAME_SIZE : ufo_pkg::ST_OK;
+
+  // UFO: the longest frame the fragments can make (a datagram that fits makes a shorter one)
+  logic ufo_size_bad;
+  assign ufo_size_bad = rec.ufo_size < 16'(ufo_pkg::UDP_HDR_LEN) ||
+                        ufo_pkg::LEN_WIDTH'(u_q) + fits_limit + vlan_shift > ufo_pkg::LEN_WIDTH'(cfg_max_frame_len);
+
+  // IPv6 next header values that are extension headers (IANA): the walk accepts only
+  // Hop-by-Hop, Routing and Destination Options; the others are refused as HDR_EXT
+  logic nh_is_ext;
+  assign nh_is_ext = nh == ufo_pkg::NEXTHDR_HOP || nh == ufo_pkg::NEXTHDR_ROUTING || nh == ufo_pkg::NEXTHDR_FRAG ||
+                     nh == ufo_pkg::NEXTHDR_DEST || nh == 8'd50 || nh == 8'd51 || nh == 8'd135 ||
+                     nh == 8'd139 || nh == 8'd140 || nh == 8'd253 || nh == 8'd254;
   assign hdr_words_needed = (rec.total + ufo_pkg::LEN_WIDTH'(KEEP_WIDTH - 1)) >> LOG2_KEEP;
 
   logic need_hdr, tmpl_room;
@@ -294,13 +331,12 @@ module ufo_hdr_parse #(
         l3_d     = '0;
         l4_d     = '0;
         ld_d     = '0;
-        status_d = ufo_pkg::ST_OK;
+        status_d = rec.ufo ? ufo_pkg::ST_OK : plain_status;
         if (rec.status != ufo_pkg::ST_OK) begin
           state_d = S_DECIDE;             // broken chain: nothing to parse
         end else if (need_hdr) begin
           state_d = S_LOAD;
         end else begin
-          if (plain_bad) status_d = ufo_pkg::ST_HEADER;
           state_d = S_DECIDE;
         end
       end
@@ -309,12 +345,7 @@ module ufo_hdr_parse #(
         // the last word is written into the window in the cycle we leave
         else if (!ld_valid_q) begin
           hdr_used_d = hdr_used_q + 1'b1;     // the slot is free again
-          if (rec.ufo) begin
-            state_d = S_ETH;
-          end else begin
-            if (plain_bad) status_d = ufo_pkg::ST_HEADER;
-            state_d = S_DECIDE;
-          end
+          state_d = rec.ufo ? S_ETH : S_DECIDE;
         end
       end
       S_ETH: begin
@@ -327,7 +358,7 @@ module ufo_hdr_parse #(
           state_d  = S_L3;
           if (ethertype == ufo_pkg::ETHERTYPE_IPV6) v6_d = 1'b1;
           else if (ethertype != ufo_pkg::ETHERTYPE_IPV4) begin
-            status_d = ufo_pkg::ST_HEADER;
+            status_d = ufo_pkg::ST_HDR_L2;
             state_d  = S_DECIDE;
           end
         end
@@ -338,7 +369,9 @@ module ufo_hdr_parse #(
           state_d = S_V6;
           if (ver_ihl[7:4] != 4'd6 || 17'(l3_q) + 17'(ufo_pkg::IPV6_HDR_LEN) > window ||
               ufo_pkg::LEN_WIDTH'(v6_payload_len) + ufo_pkg::LEN_WIDTH'(l3_q) + ufo_pkg::LEN_WIDTH'(ufo_pkg::IPV6_HDR_LEN) != rec.total) begin
-            status_d = ufo_pkg::ST_HEADER;
+            status_d = ver_ihl[7:4] != 4'd6 ? ufo_pkg::ST_HDR_IP
+                     : 17'(l3_q) + 17'(ufo_pkg::IPV6_HDR_LEN) > window ? ufo_pkg::ST_HDR_SPAN
+                     : ufo_pkg::ST_HDR_LEN;
             state_d  = S_DECIDE;
           end
         end else begin
@@ -348,19 +381,24 @@ module ufo_hdr_parse #(
           state_d = S_OPT;
           if (ver_ihl[7:4] != 4'd4 || ihl < 4'd5 || 17'(v4_l4) + 17'(ufo_pkg::UDP_HDR_LEN) > window ||
               v4_proto != ufo_pkg::IPPROTO_UDP || ufo_pkg::LEN_WIDTH'(v4_tot_len) + ufo_pkg::LEN_WIDTH'(l3_q) != rec.total) begin
-            status_d = ufo_pkg::ST_HEADER;
+            status_d = (ver_ihl[7:4] != 4'd4 || ihl < 4'd5) ? ufo_pkg::ST_HDR_IP
+                     : 17'(v4_l4) + 17'(ufo_pkg::UDP_HDR_LEN) > window ? ufo_pkg::ST_HDR_SPAN
+                     : v4_proto != ufo_pkg::IPPROTO_UDP ? ufo_pkg::ST_HDR_L4
+                     : ufo_pkg::ST_HDR_LEN;
             state_d  = S_DECIDE;
           end
         end
       end
       S_OPT: begin
-        // ip_options_fragment: stop at EOL, step over NOOP, stop at a malformed length
+        // ip_options_fragment: stop at EOL, step over NOOP; a malformed length (which
+        // ip_options_compile would never have let the stack build) is refused
         if (pos_q >= l4_q || opt_type == ufo_pkg::IPOPT_EOL) begin
           state_d = S_CHECK;
         end else if (opt_type == ufo_pkg::IPOPT_NOOP) begin
           pos_d = pos_q + 1'b1;
         end else if (opt_len < 8'd2 || opt_end > l4_q) begin
-          state_d = S_CHECK;
+          status_d = ufo_pkg::ST_HDR_EXT;
+          state_d  = S_DECIDE;
         end else begin
           if (!opt_type[7]) begin
             for (int i = 0; i < HDR_BYTES; i++) begin
@@ -374,7 +412,7 @@ module ufo_hdr_parse #(
         // ip6_find_1stfragopt: one extension header per cycle
         if (unfrag_ext) begin
           if (ext_q == 3'(MAX_EXT) || 17'(pos_q) + 17'(ext_len) > window) begin
-            status_d = ufo_pkg::ST_HEADER;
+            status_d = ext_q == 3'(MAX_EXT) ? ufo_pkg::ST_HDR_EXT : ufo_pkg::ST_HDR_SPAN;
             state_d  = S_DECIDE;
           end else begin
             if (nh == ufo_pkg::NEXTHDR_ROUTING) rhdr_d = 1'b1;
@@ -401,7 +439,11 @@ module ufo_hdr_parse #(
           if (nh == ufo_pkg::IPPROTO_UDP && 17'(pos_q) + 17'(ufo_pkg::UDP_HDR_LEN) <= window) begin
             state_d = S_CHECK;
           end else begin
-            status_d = ufo_pkg::ST_HEADER;
+            // a Destination Options header that does not fit counts as one past the limit or
+            // the window, like the unfragmentable ones
+            status_d = nh == ufo_pkg::IPPROTO_UDP ? ufo_pkg::ST_HDR_SPAN
+                     : nh != ufo_pkg::NEXTHDR_DEST ? (nh_is_ext ? ufo_pkg::ST_HDR_EXT : ufo_pkg::ST_HDR_L4)
+                     : ext_q == 3'(MAX_EXT) ? ufo_pkg::ST_HDR_EXT : ufo_pkg::ST_HDR_SPAN;
             state_d  = S_DECIDE;
           end
         end
@@ -412,9 +454,9 @@ module ufo_hdr_parse #(
         pos_d     = '0;
         state_d   = S_SUM;
         if (ufo_pkg::LEN_WIDTH'(udp_len) + ufo_pkg::LEN_WIDTH'(l4_q) != rec.total) begin
-          status_d = ufo_pkg::ST_HEADER;
+          status_d = ufo_pkg::ST_HDR_LEN;
           state_d  = S_DECIDE;
-        end else if (rec.ufo_size < 16'(ufo_pkg::UDP_HDR_LEN)) begin
+        end else if (ufo_size_bad) begin
           status_d = ufo_pkg::ST_UFO_SIZE;
           state_d  = S_DECIDE;
         end
@@ -433,9 +475,7 @@ module ufo_hdr_parse #(
       end
       S_DECIDE: begin
         res_d               = '0;
-        res_d.status        = (rec.status != ufo_pkg::ST_OK) ? rec.status
-                              : (status_q != ufo_pkg::ST_OK) ? status_q
-                              : vlan_bad ? ufo_pkg::ST_HEADER : ufo_pkg::ST_OK;
+        res_d.status        = (rec.status != ufo_pkg::ST_OK) ? rec.status : status_q;
         res_d.frag_mode     = frag_mode;
         res_d.is_v6         = v6_q;
         res_d.copy_len      = copy_len;

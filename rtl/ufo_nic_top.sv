@@ -288,6 +288,12 @@ module ufo_nic_top #(
   logic [TAG_W-1:0]        pres_wr_tag;
   ufo_pkg::parse_res_t     pres_wr, pres;
 
+  // Longest wire frame (MAX_FRAME_LEN's reset default: 9000 + 14 + two tags).
+  // TODO(rtl-bus): rtl-bus wires the CSR register MAX_FRAME_LEN here.
+  localparam logic [15:0] MAX_FRAME_LEN_DEFAULT = 16'd9022;
+  logic [15:0]             cfg_max_frame_len;
+  assign cfg_max_frame_len = MAX_FRAME_LEN_DEFAULT;
+
   ufo_hdr_parse #(
       .DATA_WIDTH(DATA_WIDTH), .HDR_BYTES(HDR_BYTES), .NUM_PKTS(NUM_PKTS), .NUM_HDR(NUM_HDR),
       .TMPL_SLOTS(TMPL_SLOTS)
@@ -296,7 +302,8 @@ module ufo_nic_top #(
       .hdr_ptr, .tbl_rd_tag(parse_tag), .tbl_rd_rec(parse_rec),
       .hdr_rd_slot, .hdr_rd_word, .hdr_rd_data, .hdr_free_ptr,
       .tmpl_wr_en, .tmpl_wr_slot, .tmpl_wr_word, .tmpl_wr_data, .tmpl_wr_noop, .tmpl_free_ptr,
-      .res_wr_en(pres_wr_en), .res_wr_tag(pres_wr_tag), .res_wr(pres_wr), .parse_ptr
+      .res_wr_en(pres_wr_en), .res_wr_tag(pres_wr_tag), .res_wr(pres_wr), .parse_ptr,
+      .cfg_max_frame_len
   );
 
   ufo_tag_table #(.WIDTH($bits(pres)), .DEPTH(NUM_PKTS), .NUM_RD(1)) u_pres_tbl (

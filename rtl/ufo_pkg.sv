@@ -18,15 +18,41 @@ package ufo_pkg;
   localparam int FLAG_UFO      = 2;
   localparam int FLAG_CSUM     = 3;
   localparam int FLAG_VLAN_INS = 4;
+  localparam int FLAG_USO      = 5;   // USO (issue 9); refused (DESC_FLAGS) until it is built
+  // Reserved flag bits (6..15): a descriptor of a chain with any of them set is refused.
+  localparam logic [15:0] FLAGS_RESERVED = 16'hFFC0;
 
-  // Completion status codes (completion byte 4)
-  localparam logic [7:0] ST_OK         = 8'd0;
-  localparam logic [7:0] ST_DESC_CHAIN = 8'd1;
-  localparam logic [7:0] ST_DESC_DMA   = 8'd2;
-  localparam logic [7:0] ST_DMA_READ   = 8'd3;
-  localparam logic [7:0] ST_LENGTH     = 8'd4;
-  localparam logic [7:0] ST_HEADER     = 8'd5;
-  localparam logic [7:0] ST_UFO_SIZE   = 8'd6;
+  // Completion status codes (completion byte 4); docs/architecture.md "Status codes"
+  localparam logic [7:0] ST_OK               = 8'd0;
+  localparam logic [7:0] ST_CHAIN_NO_SOP     = 8'd1;    // first descriptor without SOP
+  localparam logic [7:0] ST_DESC_DMA         = 8'd2;    // descriptor read SLVERR/DECERR
+  localparam logic [7:0] ST_DMA_READ         = 8'd3;    // buffer read SLVERR/DECERR
+  localparam logic [7:0] ST_LENGTH_ZERO      = 8'd4;    // packet total length 0
+  localparam logic [7:0] ST_HDR_L2           = 8'd5;    // not Ethernet II (+ tags) + IP
+  localparam logic [7:0] ST_UFO_SIZE         = 8'd6;    // ufo_size < 8, or fragments too long
+  localparam logic [7:0] ST_CHAIN_SOP_INSIDE = 8'd7;    // SOP inside a chain
+  localparam logic [7:0] ST_CHAIN_NO_EOP     = 8'd8;    // no EOP within MAX_DESC
+  localparam logic [7:0] ST_DESC_FLAGS       = 8'd9;    // reserved flag bits set
+  localparam logic [7:0] ST_LENGTH_MAX       = 8'd10;   // total length > MAX_FRAME
+  localparam logic [7:0] ST_FRAME_SIZE       = 8'd11;   // plain frame over MAX_FRAME_LEN
+  localparam logic [7:0] ST_HDR_IP           = 8'd12;   // IP version / IHL
+  localparam logic [7:0] ST_HDR_L4           = 8'd13;   // not UDP
+  localparam logic [7:0] ST_HDR_LEN          = 8'd14;   // IP or UDP length disagrees
+  localparam logic [7:0] ST_HDR_EXT          = 8'd15;   // IPv4 options / IPv6 extension chain
+  localparam logic [7:0] ST_HDR_SPAN         = 8'd16;   // headers past the first buffer/window
+  localparam logic [7:0] ST_CSUM_POS         = 8'd17;   // checksum position outside
+  localparam logic [7:0] ST_VLAN_INS         = 8'd18;   // VLAN insertion impossible
+  localparam logic [7:0] ST_DESC_TIMEOUT     = 8'd19;   // descriptor read never answered
+  localparam logic [7:0] ST_READ_TIMEOUT     = 8'd20;   // buffer read never answered
+  localparam logic [7:0] ST_USO_GSO_SIZE     = 8'd21;
+  localparam logic [7:0] ST_USO_SEGMENTS     = 8'd22;
+  localparam logic [7:0] ST_USO_CSUM         = 8'd23;
+  localparam logic [7:0] ST_USO_LENGTH       = 8'd24;
+  // Transitional: ufo_csr.sv's four old error counters still group codes by these names until
+  // the ERR_CNT array (rtl-bus) replaces them; nothing else may use them.
+  localparam logic [7:0] ST_DESC_CHAIN = ST_CHAIN_NO_SOP;
+  localparam logic [7:0] ST_LENGTH     = ST_LENGTH_ZERO;
+  localparam logic [7:0] ST_HEADER     = ST_HDR_L2;
 
   // AXI
   localparam logic [1:0] AXI_BURST_INCR = 2'b01;
@@ -143,7 +169,7 @@ package ufo_pkg;
 
   // Parser results (written when the packet's header is parsed and its template built).
   typedef struct packed {
-    logic [7:0]           status;        // OK, HEADER or UFO_SIZE
+    logic [7:0]           status;        // OK, or the parser's status (HDR_*, UFO_SIZE, ...)
     logic                 frag_mode;     // UFO datagram larger than one fragment
     logic                 is_v6;
     logic                 tmpl_used;     // the packet holds a template slot

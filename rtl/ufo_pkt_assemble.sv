@@ -6,6 +6,14 @@
 //  - writes the packet's record into the packet table at the next tag and advances alloc_ptr.
 // Every packet, good or broken, gets a tag and flows through every later stage in order, so
 // completions stay in packet order and every error ends in exactly one completion.
+// Status of a broken packet, first match wins (docs/architecture.md "Status codes"):
+//  1. the chain's shape: CHAIN_NO_SOP (a lone descriptor without SOP), CHAIN_SOP_INSIDE (the
+//     descriptors before the SOP), CHAIN_NO_EOP (MAX_DESC descriptors without EOP);
+//  2. DESC_FLAGS: a reserved flag bit on any descriptor of the chain (only the SOP descriptor's
+//     offload bits are read, but a reserved bit anywhere means the driver and the engine do not
+//     agree on the format); UFO and USO together; USO alone until USO is built (issue 9);
+//  3. DESC_DMA: the read of a descriptor failed (the packet ends at that descriptor);
+//  4. LENGTH_ZERO / LENGTH_MAX: total length 0, or more than MAX_FRAME.
 // A new packet is started only while a tag is free (alloc_ptr - free_ptr < NUM_PKTS).
 `default_nettype none
 `timescale 1ns / 1ps
@@ -58,6 +66,7 @@ module ufo_pkt_assemble #(
   ufo_pkg::pkt_rec_t          rec_q;         // the packet being collected (fields of its SOP)
   logic [5:0]        n_q;           // descriptors collected
   logic [TOT_W-1:0]  total_q;
+  logic              flags_bad_q;   // a descriptor collected so far has reserved flag bits
 
   logic sop, eop, len_zero, tag_free, queue_room, sop_inside, fire;
   assign sop        = desc.flags[ufo_pkg::FLAG_SOP];
@@ -67,6 +76,14 @@ module ufo_pkt_assemble #(
   // A SOP in the middle of a chain starts the next packet: the chain so far ends as broken and
   // the SOP descriptor stays for the next cycle.
   assign sop_inside = n_q != '0 && !desc.err && sop;
+
+  // Reserved flag bits on this descriptor. USO (bit 5) is refused alone too until issue 9
+  // builds it; with UFO it stays refused.
+  logic flags_bad, uso, chain_flags_bad;
+  assign uso             = desc.flags[ufo_pkg::FLAG_USO];
+  assign flags_bad       = !desc.err && ((desc.flags & ufo_pkg::FLAGS_RESERVED) != '0 ||
+                                         (desc.flags[ufo_pkg::FLAG_UFO] && uso) || uso);
+  assign chain_flags_bad = (n_q != '0 && flags_bad_q) || flags_bad;
 
   // buffer queue: spec_q is the speculative write pointer, commit_q what the gather may read
   logic [BPTR_W:0] spec_q, commit_q, rd_q;
@@ -93,26 +110,29 @@ module ufo_pkt_assemble #(
     end_count  = count_next;
     if (desc_valid && sop_inside && tag_free) begin
       end_pkt    = 1'b1;
-      end_status = ufo_pkg::ST_DESC_CHAIN;
+      end_status = ufo_pkg::ST_CHAIN_SOP_INSIDE;
       end_count  = 16'(n_q);
     end else if (fire) begin
-      if (desc.err) begin
+      if (n_q == '0 && !sop && !desc.err) begin
         end_pkt    = 1'b1;
-        end_status = ufo_pkg::ST_DESC_DMA;
-      end else if (n_q == '0 && !sop) begin
+        end_status = ufo_pkg::ST_CHAIN_NO_SOP;
+      end else if (!desc.err && !eop && 32'(count_next) == MAX_DESC) begin
         end_pkt    = 1'b1;
-        end_status = ufo_pkg::ST_DESC_CHAIN;
-      end else if (eop) begin
+        end_status = ufo_pkg::ST_CHAIN_NO_EOP;
+      end else if (desc.err || eop) begin
         end_pkt = 1'b1;
-        if (total_next == '0 || total_next > TOT_W'(MAX_FRAME)) begin
-          end_status = ufo_pkg::ST_LENGTH;
+        if (chain_flags_bad) begin
+          end_status = ufo_pkg::ST_DESC_FLAGS;
+        end else if (desc.err) begin
+          end_status = ufo_pkg::ST_DESC_DMA;
+        end else if (total_next == '0) begin
+          end_status = ufo_pkg::ST_LENGTH_ZERO;
+        end else if (total_next > TOT_W'(MAX_FRAME)) begin
+          end_status = ufo_pkg::ST_LENGTH_MAX;
         end else begin
           push_buf = !len_zero;
           commit   = 1'b1;
         end
-      end else if (32'(count_next) == MAX_DESC) begin
-        end_pkt    = 1'b1;
-        end_status = ufo_pkg::ST_DESC_CHAIN;
       end else begin
         push_buf = !len_zero;
       end
@@ -160,6 +180,7 @@ module ufo_pkt_assemble #(
   always_ff @(posedge clk) begin
     if (fire && !end_pkt) begin
       rec_q          <= (n_q == '0) ? first_rec : rec_q;
+      flags_bad_q    <= chain_flags_bad;
       rec_q.num_bufs <= (n_q == '0 ? '0 : rec_q.num_bufs) + 6'(push_buf);
       total_q        <= total_next;
     end

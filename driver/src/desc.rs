@@ -8,6 +8,10 @@ use std::fmt;
 pub const DESC_BYTES: usize = 32;
 /// Size of one completion record in bytes.
 pub const CPL_BYTES: usize = 16;
+/// The longest wire frame the engine sends by default (MAX_FRAME_LEN's reset value: 9000 +
+/// 14 + two 802.1Q tags); longer plain frames complete with FRAME_SIZE, UFO packets whose
+/// fragments would be longer with UFO_SIZE.
+pub const MAX_FRAME_LEN_DEFAULT: u16 = 9022;
 
 /// Descriptor flag bits (`flags`, bytes 10..11).
 pub mod flags {
@@ -21,8 +25,13 @@ pub mod flags {
     pub const CSUM: u16 = 1 << 3;
     /// Insert `vlan_tci` as an 802.1Q tag.
     pub const VLAN_INS: u16 = 1 << 4;
+    /// Reserved for USO (issue 9): refused (DESC_FLAGS) until the engine implements it, and
+    /// always together with UFO.
+    pub const USO: u16 = 1 << 5;
     /// Every defined bit; the rest are reserved and written 0.
     pub const ALL: u16 = SOP | EOP | UFO | CSUM | VLAN_INS;
+    /// Bits a descriptor of a chain must not have (any of them: DESC_FLAGS).
+    pub const RESERVED: u16 = !(ALL | USO);
 }
 
 /// Register byte offsets, reset values and field masks on the AXI4-Lite slave, generated from
@@ -115,56 +124,103 @@ impl TxDesc {
     }
 }
 
-/// Completion status (byte 4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Status {
+/// Defines [`Status`] from one table: variant, code, contract name, meaning.
+macro_rules! statuses {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal, $name:literal;)*) => {
+        /// Completion status (byte 4); codes and names as `docs/architecture.md` "Status codes",
+        /// `ufo_pkg::ST_*` and `enum ufo_cpl_status` in `include/ufo_nic_desc.h`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Status {
+            $($(#[$doc])* $variant,)*
+            /// A code the contract does not define (a device bug).
+            Unknown(u8),
+        }
+
+        impl Status {
+            /// Every defined status, in code order.
+            pub const ALL: &'static [Status] = &[$(Status::$variant,)*];
+
+            /// Status from its code.
+            pub fn from_code(code: u8) -> Self {
+                match code {
+                    $($code => Self::$variant,)*
+                    c => Self::Unknown(c),
+                }
+            }
+
+            /// The code written in the completion.
+            pub fn code(self) -> u8 {
+                match self {
+                    $(Self::$variant => $code,)*
+                    Self::Unknown(c) => c,
+                }
+            }
+
+            /// The contract's name (`CHAIN_NO_SOP`), `UNKNOWN` for an undefined code.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                    Self::Unknown(_) => "UNKNOWN",
+                }
+            }
+        }
+    };
+}
+
+statuses! {
     /// 0: sent.
-    Ok,
-    /// 1: bad SOP/EOP chain.
-    DescChain,
-    /// 2: AXI error reading a descriptor.
-    DescDma,
-    /// 3: AXI error reading a packet buffer.
-    DmaRead,
-    /// 4: packet length 0 or larger than the packet buffer.
-    Length,
-    /// 5: UFO packet with unusable headers.
-    Header,
-    /// 6: UFO packet with `ufo_size < 8`.
-    UfoSize,
-    /// A code the contract does not define (a device bug).
-    Unknown(u8),
+    Ok = 0, "OK";
+    /// 1: the first descriptor of a packet lacks SOP (consumed alone).
+    ChainNoSop = 1, "CHAIN_NO_SOP";
+    /// 2: SLVERR/DECERR on a descriptor read.
+    DescDma = 2, "DESC_DMA";
+    /// 3: SLVERR/DECERR on a buffer read.
+    DmaRead = 3, "DMA_READ";
+    /// 4: packet total length 0.
+    LengthZero = 4, "LENGTH_ZERO";
+    /// 5: UFO packet that is not Ethernet II (+ up to two tags) + IPv4/IPv6.
+    HdrL2 = 5, "HDR_L2";
+    /// 6: `ufo_size` below 8, or a fragment would exceed MAX_FRAME_LEN.
+    UfoSize = 6, "UFO_SIZE";
+    /// 7: a SOP inside a chain (the descriptors before it).
+    ChainSopInside = 7, "CHAIN_SOP_INSIDE";
+    /// 8: no EOP within MAX_DESC descriptors.
+    ChainNoEop = 8, "CHAIN_NO_EOP";
+    /// 9: reserved flag bits set on a descriptor of the chain, or UFO and USO together.
+    DescFlags = 9, "DESC_FLAGS";
+    /// 10: total length above the engine's buffer limit (MAX_FRAME).
+    LengthMax = 10, "LENGTH_MAX";
+    /// 11: plain packet whose wire frame (VLAN insertion included) exceeds MAX_FRAME_LEN.
+    FrameSize = 11, "FRAME_SIZE";
+    /// 12: IP version wrong for the EtherType, or IHL below 5.
+    HdrIp = 12, "HDR_IP";
+    /// 13: UFO/USO packet that is not UDP.
+    HdrL4 = 13, "HDR_L4";
+    /// 14: IP total/payload length or UDP length disagrees with the packet.
+    HdrLen = 14, "HDR_LEN";
+    /// 15: malformed IPv4 options or IPv6 extension-header chain (unknown, too many).
+    HdrExt = 15, "HDR_EXT";
+    /// 16: headers beyond the first buffer or the header window.
+    HdrSpan = 16, "HDR_SPAN";
+    /// 17: checksum position outside the packet or the header window.
+    CsumPos = 17, "CSUM_POS";
+    /// 18: VLAN insertion into a packet under 14 bytes, or with a plain `csum_start` below 12.
+    VlanIns = 18, "VLAN_INS";
+    /// 19: a descriptor read response never came (the engine is in FAULT).
+    DescTimeout = 19, "DESC_TIMEOUT";
+    /// 20: a buffer read response never came (the engine is in FAULT).
+    ReadTimeout = 20, "READ_TIMEOUT";
+    /// 21: USO with `gso_size` 0.
+    UsoGsoSize = 21, "USO_GSO_SIZE";
+    /// 22: USO needing more than 128 segments.
+    UsoSegments = 22, "USO_SEGMENTS";
+    /// 23: USO without CSUM, or with a zero UDP check field.
+    UsoCsum = 23, "USO_CSUM";
+    /// 24: USO super-frame over 65,535 bytes including its Ethernet header.
+    UsoLength = 24, "USO_LENGTH";
 }
 
 impl Status {
-    /// Status from its code.
-    pub fn from_code(code: u8) -> Self {
-        match code {
-            0 => Self::Ok,
-            1 => Self::DescChain,
-            2 => Self::DescDma,
-            3 => Self::DmaRead,
-            4 => Self::Length,
-            5 => Self::Header,
-            6 => Self::UfoSize,
-            c => Self::Unknown(c),
-        }
-    }
-
-    /// The code written in the completion.
-    pub fn code(self) -> u8 {
-        match self {
-            Self::Ok => 0,
-            Self::DescChain => 1,
-            Self::DescDma => 2,
-            Self::DmaRead => 3,
-            Self::Length => 4,
-            Self::Header => 5,
-            Self::UfoSize => 6,
-            Self::Unknown(c) => c,
-        }
-    }
-
     /// True for every status but OK.
     pub fn is_error(self) -> bool {
         self != Self::Ok
@@ -174,14 +230,8 @@ impl Status {
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Ok => f.write_str("OK"),
-            Self::DescChain => f.write_str("DESC_CHAIN"),
-            Self::DescDma => f.write_str("DESC_DMA"),
-            Self::DmaRead => f.write_str("DMA_READ"),
-            Self::Length => f.write_str("LENGTH"),
-            Self::Header => f.write_str("HEADER"),
-            Self::UfoSize => f.write_str("UFO_SIZE"),
             Self::Unknown(c) => write!(f, "UNKNOWN({c})"),
+            s => f.write_str(s.name()),
         }
     }
 }
@@ -313,8 +363,12 @@ mod tests {
         for code in 0..=255u8 {
             assert_eq!(Status::from_code(code).code(), code);
         }
-        assert_eq!(Status::Unknown(9).to_string(), "UNKNOWN(9)");
-        assert_eq!(Status::DescChain.to_string(), "DESC_CHAIN");
+        assert_eq!(Status::Unknown(25).to_string(), "UNKNOWN(25)");
+        assert_eq!(Status::ChainNoSop.to_string(), "CHAIN_NO_SOP");
+        assert_eq!(Status::ALL.len(), 25);
+        for (code, s) in Status::ALL.iter().enumerate() {
+            assert_eq!(usize::from(s.code()), code);
+        }
         assert!(!Status::Ok.is_error());
     }
 }

@@ -155,6 +155,9 @@ pub struct MixConfig {
     pub ipv6_min_mtu: u32,
     /// Largest plain (non-UFO) frame, bytes.
     pub max_plain_len: usize,
+    /// Longest wire frame the device sends (its MAX_FRAME_LEN): a UFO datagram's tags (in the
+    /// frame and inserted) are dropped until its fragments fit.
+    pub max_frame_len: usize,
 }
 
 impl Default for MixConfig {
@@ -172,6 +175,7 @@ impl Default for MixConfig {
             ipv6_no_csum_probability: 0.03,
             ipv6_min_mtu: 1280,
             max_plain_len: 9018,
+            max_frame_len: usize::from(crate::desc::MAX_FRAME_LEN_DEFAULT),
         }
     }
 }
@@ -251,11 +255,47 @@ pub fn random_packet(rng: &mut impl Rng, cfg: &MixConfig) -> TxPacket {
         _ => TxPacket::plain(PacketSpec::Plain(random_plain(rng, cfg, false))),
     };
     tx.vlan_insert = vlan_insert;
+    match tx.ufo_mtu {
+        Some(mtu) => fit_fragments(&mut tx, mtu as usize, cfg.max_frame_len),
+        None => fit_plain_frame(&mut tx, cfg.max_frame_len),
+    }
     if tx.ufo_mtu.is_none() && rng.gen_bool(0.1) {
         // A stale fragment id on a non-UFO skb must not matter.
         tx.ip6_frag_id = rng.gen();
     }
     tx
+}
+
+/// Drops tags from a UFO datagram at `mtu` until its longest frame (Ethernet header, tags, an
+/// inserted tag, `mtu` IP bytes) fits in `max_frame_len`: MTU 9000 with three tags does not.
+fn fit_fragments(tx: &mut TxPacket, mtu: usize, max_frame_len: usize) {
+    let vlan = match &mut tx.spec {
+        PacketSpec::Udp4(s) => &mut s.vlan,
+        PacketSpec::Udp6(s) => &mut s.vlan,
+        PacketSpec::Plain(s) => &mut s.vlan,
+    };
+    let inserted = usize::from(tx.vlan_insert.is_some());
+    while ETH_HEADER_LEN + VLAN_TAG_LEN * (vlan.len() + inserted) + mtu > max_frame_len
+        && !vlan.is_empty()
+    {
+        vlan.pop();
+    }
+    if ETH_HEADER_LEN + VLAN_TAG_LEN * inserted + mtu > max_frame_len {
+        tx.vlan_insert = None;
+    }
+}
+
+/// Shortens a plain UDP datagram's payload until its frame (with an inserted tag) fits in
+/// `max_frame_len` (other plain frames are generated within `max_plain_len`).
+fn fit_plain_frame(tx: &mut TxPacket, max_frame_len: usize) {
+    let inserted = VLAN_TAG_LEN * usize::from(tx.vlan_insert.is_some());
+    let (frame_len, payload) = match &mut tx.spec {
+        PacketSpec::Udp4(s) => (s.l3_offset() + s.ip_total_len(), &mut s.payload),
+        PacketSpec::Udp6(s) => (s.l3_offset() + s.packet_len(), &mut s.payload),
+        PacketSpec::Plain(_) => return,
+    };
+    let excess = (frame_len + inserted).saturating_sub(max_frame_len);
+    payload.truncate(payload.len().saturating_sub(excess));
 }
 
 /// An IPv6 fragment identification: mostly random, sometimes the edge values.

@@ -98,10 +98,12 @@ fn rust_lines() -> BTreeSet<String> {
         ("UFO", flags::UFO),
         ("CSUM", flags::CSUM),
         ("VLAN_INS", flags::VLAN_INS),
+        ("USO", flags::USO),
+        ("RESERVED", flags::RESERVED),
     ];
     assert_eq!(
         desc_flags.iter().fold(0, |a, (_, f)| a | f),
-        flags::ALL,
+        u16::MAX,
         "a descriptor flag is missing from this test"
     );
     for (name, bit) in desc_flags {
@@ -201,4 +203,33 @@ fn the_comparison_catches_a_wrong_offset() {
     c.insert("field desc cookie 28 8".to_owned());
     let caught = std::panic::catch_unwind(|| compare("test", &c, &rust));
     assert!(caught.is_err());
+}
+
+/// The RTL's `ufo_pkg::ST_*` constants against [`Status`]: every code, every name.
+#[test]
+fn rtl_status_codes_match() {
+    let pkg = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rtl/ufo_pkg.sv");
+    let text = std::fs::read_to_string(&pkg).unwrap_or_else(|e| panic!("{}: {e}", pkg.display()));
+    let mut rtl = BTreeSet::new();
+    for line in text.lines() {
+        let Some(rest) = line.trim().strip_prefix("localparam logic [7:0] ST_") else {
+            continue;
+        };
+        let Some((name, value)) = rest.split_once('=') else {
+            continue;
+        };
+        // only the numbered codes (the transitional aliases name another constant)
+        if let Some(code) = value.trim().strip_prefix("8'd") {
+            let digits: String = code.chars().take_while(char::is_ascii_digit).collect();
+            let code: u8 = digits
+                .parse()
+                .unwrap_or_else(|e| panic!("ST_{}: {e}", name.trim()));
+            rtl.insert((code, name.trim().to_string()));
+        }
+    }
+    let rust: BTreeSet<(u8, String)> = Status::ALL
+        .iter()
+        .map(|s| (s.code(), s.name().to_string()))
+        .collect();
+    assert_eq!(rtl, rust, "ufo_pkg.sv ST_* and desc.rs Status differ");
 }

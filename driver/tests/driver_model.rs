@@ -97,15 +97,21 @@ impl FakeDevice {
                 let d = self.desc(self.head.wrapping_add(descs.len() as u16));
                 descs.push(d);
                 let first = descs.len() == 1;
+                // Unlike the engine, which leaves a SOP inside a chain for the next packet, this
+                // device swallows it: the driver must notice (DriverError::Swallowed).
                 if first != d.sop() {
-                    status = Status::DescChain;
+                    status = if first {
+                        Status::ChainNoSop
+                    } else {
+                        Status::ChainSopInside
+                    };
                     break;
                 }
                 if d.eop() {
                     break;
                 }
                 if descs.len() == MAX_DESC {
-                    status = Status::DescChain;
+                    status = Status::ChainNoEop;
                     break;
                 }
             }
@@ -585,7 +591,7 @@ fn long_run_wraps_and_reclaims() {
 #[test]
 fn malformed_raw_chains_complete_as_errors() {
     let (mut drv, mut dev) = started(config(4, 16));
-    // Two descriptors without SOP: the device reports each as its own DESC_CHAIN packet.
+    // Two descriptors without SOP: the device reports each as its own CHAIN_NO_SOP packet.
     let d = TxDesc {
         buf_addr: 0xdead_0000,
         buf_len: 64,
@@ -610,8 +616,8 @@ fn malformed_raw_chains_complete_as_errors() {
     assert_eq!(
         summary,
         vec![
-            (10, Status::DescChain, 1, false),
-            (10, Status::DescChain, 1, false),
+            (10, Status::ChainNoSop, 1, false),
+            (10, Status::ChainNoSop, 1, false),
             (12, Status::Ok, 1, true),
         ]
     );
@@ -624,7 +630,8 @@ fn malformed_raw_chains_complete_as_errors() {
 fn missing_eop_swallows_the_next_chain_and_is_reported() {
     let (mut drv, mut dev) = started(config(4, 16));
     // An xmit whose EOP was edited away, then a one-descriptor packet: the device sees SOP
-    // inside the first packet and reports both descriptors as one DESC_CHAIN packet.
+    // inside the first packet and (unlike the engine) reports both descriptors as one
+    // CHAIN_SOP_INSIDE packet.
     drv.xmit_edited(&mut dev, &linear(60, 1), 1, |d| d[0].flags &= !flags::EOP)
         .unwrap();
     drv.xmit(&mut dev, &linear(60, 2), 2).unwrap();
@@ -632,7 +639,7 @@ fn missing_eop_swallows_the_next_chain_and_is_reported() {
     let done = drv.poll(&mut dev);
     assert_eq!(done.len(), 1);
     assert_eq!(done[0].tag, 1);
-    assert_eq!(done[0].completion.status, Status::DescChain);
+    assert_eq!(done[0].completion.status, Status::ChainSopInside);
     assert_eq!(done[0].completion.desc_count, 2);
     let errors = drv.take_errors();
     assert!(

@@ -4,7 +4,8 @@
 //   - stimulus: a descriptor stream with random valid gaps made of good chains (1..MAX_DESC
 //     descriptors, zero-length buffers among them, any address alignment) and broken ones:
 //     first descriptor without SOP, a SOP inside a chain, no EOP within MAX_DESC, a descriptor
-//     whose read failed (err, fields garbage), total length 0 and above MAX_FRAME;
+//     whose read failed (err, fields garbage), total length 0 and above MAX_FRAME, a reserved
+//     flag bit (6..15, or USO: bit 5) on any descriptor of a chain, UFO and USO together;
 //   - the tag pointer free_ptr released at random rates (and held, so the table fills up), the
 //     buffer queue popped at random rates (and held, so it fills up);
 //   - model: the descriptors in order through the chain rules give the expected packet records
@@ -70,8 +71,9 @@ module tb_ufo_pkt_assemble #(
   int                   m_n = 0;
   longint               m_total = 0;
   ufo_pkg::gather_buf_t m_bufs [$];
+  logic                 m_flags_bad = 1'b0;
 
-  int n_status [8] = '{default: 0};
+  int n_status [32] = '{default: 0};
   int n_desc_gen = 0;
   logic [15:0] next_index = 16'd0;
 
@@ -126,26 +128,30 @@ module tb_ufo_pkt_assemble #(
     logic sop, eop;
     sop = d.flags[ufo_pkg::FLAG_SOP];
     eop = d.flags[ufo_pkg::FLAG_EOP];
-    if (m_n != 0 && !d.err && sop) model_end(ufo_pkg::ST_DESC_CHAIN, m_n);   // SOP inside
+    if (m_n != 0 && !d.err && sop) model_end(ufo_pkg::ST_CHAIN_SOP_INSIDE, m_n);
     if (m_n == 0) begin
-      m_rec   = first_record(d);
-      m_total = 0;
+      m_rec       = first_record(d);
+      m_total     = 0;
+      m_flags_bad = 1'b0;
     end
     if (d.err) begin
-      model_end(ufo_pkg::ST_DESC_DMA, m_n + 1);
+      model_end(m_flags_bad ? ufo_pkg::ST_DESC_FLAGS : ufo_pkg::ST_DESC_DMA, m_n + 1);
       return;
     end
     if (m_n == 0 && !sop) begin
-      model_end(ufo_pkg::ST_DESC_CHAIN, 1);
+      model_end(ufo_pkg::ST_CHAIN_NO_SOP, 1);
       return;
     end
     m_n++;
     m_total += longint'(d.buf_len);
+    // reserved bits 6..15, and USO (bit 5), alone or with UFO, until USO is built (issue 9)
+    if ((d.flags & 16'hFFE0) != 0) m_flags_bad = 1'b1;
     if (d.buf_len != 0) m_bufs.push_back(geometry(d.buf_addr, d.buf_len));
     if (eop) begin
-      model_end((m_total == 0 || m_total > MAX_FRAME) ? ufo_pkg::ST_LENGTH : ufo_pkg::ST_OK, m_n);
+      model_end(m_flags_bad ? ufo_pkg::ST_DESC_FLAGS : m_total == 0 ? ufo_pkg::ST_LENGTH_ZERO
+                : m_total > MAX_FRAME ? ufo_pkg::ST_LENGTH_MAX : ufo_pkg::ST_OK, m_n);
     end else if (m_n == MAX_DESC) begin
-      model_end(ufo_pkg::ST_DESC_CHAIN, m_n);
+      model_end(ufo_pkg::ST_CHAIN_NO_EOP, m_n);
     end
   endfunction
 
@@ -160,6 +166,7 @@ module tb_ufo_pkt_assemble #(
     d.index    = next_index;
     d.buf_addr = {1'b0, d.buf_addr[62:0]};   // the buffer does not wrap the address space
     d.buf_len  = len;
+    d.flags[15:5] = '0;                      // reserved bits only where a chain asks for them
     d.flags[ufo_pkg::FLAG_SOP] = sop;
     d.flags[ufo_pkg::FLAG_EOP] = eop;
     next_index++;
@@ -184,7 +191,7 @@ module tb_ufo_pkt_assemble #(
   // one chain, good or broken
   function automatic void gen_chain();
     int n, kind;
-    kind = int'(rnd(20));
+    kind = int'(rnd(22));
     n = 1 + int'(rnd(chance(1, 4) ? MAX_DESC : (MAX_DESC < 6 ? MAX_DESC : 6)));
     unique case (kind)
       0: push(new_desc(1'b0, chance(1, 2), rnd_len()));                 // no SOP
@@ -226,6 +233,19 @@ module tb_ufo_pkt_assemble #(
           if (left - len > 65535 * (n - 1 - i)) len = left - 65535 * (n - 1 - i);
           push(new_desc(i == 0, i == n - 1, 16'(len)));
           left -= len;
+        end
+      end
+      8, 9: begin                                                        // reserved flag bits
+        int j;
+        j = int'(rnd(n));
+        for (int i = 0; i < n; i++) begin
+          ufo_pkg::desc_item_t d;
+          d = new_desc(i == 0, i == n - 1, rnd_len());
+          if (i == j) begin
+            if (chance(1, 3)) d.flags[ufo_pkg::FLAG_UFO] = 1'b1;   // UFO + USO
+            d.flags[5 + int'(rnd(11))] = 1'b1;
+          end
+          push(d);
         end
       end
       default: for (int i = 0; i < n; i++) push(new_desc(i == 0, i == n - 1, rnd_len()));
@@ -327,10 +347,16 @@ module tb_ufo_pkt_assemble #(
           // (a chain the last descriptors left open stays open: busy)
           if (exp_rec.size() != 0) fail($sformatf("%0d packet records never written", exp_rec.size()));
           if (committed.size() != 0) fail($sformatf("%0d committed buffers never shown", committed.size()));
-          $display("  %0d descriptors, %0d packets: OK %0d, DESC_CHAIN %0d, DESC_DMA %0d, LENGTH %0d; %0d buffers; tags full %0d cycles, buffer queue full %0d cycles",
-                   n_consumed, n_wr, n_status[0], n_status[1], n_status[2], n_status[4], n_pops,
+          $display("  %0d descriptors, %0d packets: OK %0d, CHAIN_NO_SOP %0d, CHAIN_SOP_INSIDE %0d, CHAIN_NO_EOP %0d, DESC_FLAGS %0d, DESC_DMA %0d, LENGTH_ZERO %0d, LENGTH_MAX %0d; %0d buffers; tags full %0d cycles, buffer queue full %0d cycles",
+                   n_consumed, n_wr, n_status[ufo_pkg::ST_OK], n_status[ufo_pkg::ST_CHAIN_NO_SOP],
+                   n_status[ufo_pkg::ST_CHAIN_SOP_INSIDE], n_status[ufo_pkg::ST_CHAIN_NO_EOP],
+                   n_status[ufo_pkg::ST_DESC_FLAGS], n_status[ufo_pkg::ST_DESC_DMA],
+                   n_status[ufo_pkg::ST_LENGTH_ZERO], n_status[ufo_pkg::ST_LENGTH_MAX], n_pops,
                    n_tags_full, n_queue_full);
-          if (n_status[1] < 20 || n_status[2] < 10 || n_status[4] < 10 || n_tags_full < 100 || n_queue_full < 20)
+          if (n_status[ufo_pkg::ST_CHAIN_NO_SOP] < 10 || n_status[ufo_pkg::ST_CHAIN_SOP_INSIDE] < 10 ||
+              n_status[ufo_pkg::ST_CHAIN_NO_EOP] < 5 || n_status[ufo_pkg::ST_DESC_FLAGS] < 10 ||
+              n_status[ufo_pkg::ST_DESC_DMA] < 10 || n_status[ufo_pkg::ST_LENGTH_ZERO] < 10 ||
+              n_status[ufo_pkg::ST_LENGTH_MAX] < 10 || n_tags_full < 100 || n_queue_full < 20)
             fail("scenario not covered");
           finish();
         end

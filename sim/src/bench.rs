@@ -767,7 +767,7 @@ fn speed_row(cmd: &BenchCmd) -> Result<SpeedRow, BenchError> {
     }
     let n_vectors = cases.len();
     for k in 0..cmd.speed_count {
-        cases.push(random::random_case(cmd.seed, k, &SPEED_MTUS)?);
+        cases.push(random::random_valid_case(cmd.seed, k, &SPEED_MTUS)?);
     }
     let regression = format!(
         "{n_vectors} vectors + {} random (seed {}, MTU 1500/576/1280/9000)",

@@ -769,6 +769,12 @@ fn simulate(
         s.longest_stall,
         run_config(b, seed).traffic.stall_limit()
     );
+    let by_status: Vec<String> = s
+        .completions
+        .iter()
+        .map(|(status, n)| format!("{status} {n}"))
+        .collect();
+    println!("completions by status: {}", by_status.join(", "));
     Ok((s, secs))
 }
 

@@ -97,8 +97,8 @@ fn random_packets_of_the_whole_mix_at_several_mtus() {
     let expected: usize = cases
         .iter()
         .map(|c| match &c.expect {
-            Expect::Frames(f) => f.len(),
-            _ => 0,
+            Expect::Frames(f) | Expect::ChainErrorThenFrames(f) => f.len(),
+            Expect::Error(_) => 0,
         })
         .sum();
     assert_eq!(report.wire.len(), expected);

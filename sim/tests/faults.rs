@@ -22,7 +22,7 @@ fn config(seed: u64, traffic: Traffic) -> RunConfig {
 
 fn randoms(seed: u64, n: u64) -> Vec<Case> {
     (0..n)
-        .map(|k| random::random_case(seed, k, &[1500]).unwrap())
+        .map(|k| random::random_valid_case(seed, k, &[1500]).unwrap())
         .collect()
 }
 

@@ -156,7 +156,7 @@ fn unmapped_offsets_read_zero_and_ignore_writes() {
     tb.assert_clean();
 }
 
-/// Makes the engine write one error completion: a descriptor without SOP (DESC_CHAIN).
+/// Makes the engine write one error completion: a descriptor without SOP (CHAIN_NO_SOP).
 fn provoke_error_completion(tb: &mut Tb) {
     let (ring, cpl) = (0x1_0000u64, 0x2_0000u64);
     let desc = TxDesc {

@@ -133,9 +133,17 @@ fn ipv6_payload_is_checked_before_it_is_allocated() {
 
 #[test]
 fn ipv4_faults_on_other_rows_are_refused() {
-    for fault in ["not_udp", "bad_ihl", "bad_tot_len", "not_ipv4"] {
+    for (fault, expect) in [
+        ("not_udp", "hdr_l4"),
+        ("bad_ihl", "hdr_ip"),
+        ("bad_ip_version", "hdr_ip"),
+        ("bad_tot_len", "hdr_len"),
+        ("bad_udp_len", "hdr_len"),
+        ("not_ipv4", "hdr_l2"),
+        ("bad_ip_option", "hdr_ext"),
+    ] {
         refused(
-            &[("ip", "6"), ("fault", fault), ("expect", "header")],
+            &[("ip", "6"), ("fault", fault), ("expect", expect)],
             "fault",
             "is for IPv4 UDP rows",
         );
@@ -144,7 +152,7 @@ fn ipv4_faults_on_other_rows_are_refused() {
                 ("proto", "tcp"),
                 ("ufo", "0"),
                 ("fault", fault),
-                ("expect", "header"),
+                ("expect", expect),
             ],
             "fault",
             "is for IPv4 UDP rows",
@@ -160,7 +168,7 @@ fn ipv4_faults_on_other_rows_are_refused() {
     // and on IPv4 UDP rows they still apply
     let text = format!(
         "{HEADER}\n{}\n",
-        row(&[("fault", "not_udp"), ("expect", "header")])
+        row(&[("fault", "not_udp"), ("expect", "hdr_l4")])
     );
     let cases = vectors::load_str(&text, Path::new("t.csv")).unwrap();
     assert_eq!(cases[0].fault, Fault::NotUdp);
@@ -183,8 +191,34 @@ fn other_fields_out_of_range() {
         "head_payload 5000",
     );
     refused(&[("fault", "ufo_size:99999")], "fault", "0..65535");
-    refused(&[("expect", "header")], "expect", "without a fault");
-    refused(&[("fault", "no_sop")], "expect", "a fault cannot expect ok");
+    refused(&[("expect", "hdr_l4")], "expect", "fault 'none' ends in OK");
+    refused(
+        &[("fault", "no_sop")],
+        "expect",
+        "fault 'no_sop' ends in CHAIN_NO_SOP",
+    );
+    refused(
+        &[("fault", "not_udp"), ("expect", "hdr_ip")],
+        "expect",
+        "ends in HDR_L4",
+    );
+    refused(&[("expect", "header")], "expect", "a status name");
+    refused(
+        &[("fault", "reserved_flag:4"), ("expect", "desc_flags")],
+        "fault",
+        "from 5 (USO) to 15",
+    );
+    // a fault the packet cannot take names the fault column
+    refused(
+        &[("fault", "bad_ip_option"), ("expect", "hdr_ext")],
+        "fault",
+        "an IPv4 option",
+    );
+    refused(
+        &[("fault", "csum_pos"), ("expect", "csum_pos")],
+        "fault",
+        "a plain packet with checksum offload",
+    );
     refused(&[("mtu", "x")], "mtu", "invalid digit");
 }
 
@@ -234,20 +268,32 @@ fn coherent_row() -> impl Strategy<Value = Vec<String>> {
         "none/ok",
         "none/ok",
         "none/ok",
-        "no_sop/desc_chain",
-        "sop_inside/desc_chain",
-        "no_eop/desc_chain",
-        "zero_len/length",
-        "too_long/length",
-        "hdr_split/header",
+        "no_sop/chain_no_sop",
+        "sop_inside/chain_sop_inside",
+        "no_eop/chain_no_eop",
+        "reserved_flag:7/desc_flags",
+        "reserved_flag_last:15/desc_flags",
+        "ufo_uso/desc_flags",
+        "zero_len/length_zero",
+        "too_long/length_max",
+        "hdr_split/hdr_span",
         "desc_dma/desc_dma",
         "dma_err/dma_read",
-        "not_udp/header",
-        "bad_ihl/header",
-        "bad_tot_len/header",
-        "not_ipv4/header",
+        "not_udp/hdr_l4",
+        "bad_ihl/hdr_ip",
+        "bad_ip_version/hdr_ip",
+        "bad_tot_len/hdr_len",
+        "bad_udp_len/hdr_len",
+        "not_ipv4/hdr_l2",
+        "bad_ip_option/hdr_ext",
         "ufo_size:4/ufo_size",
-        "limit/header",
+        "ufo_size_over/ufo_size",
+        "csum_pos/csum_pos",
+        "vlan_ins_csum/vlan_ins",
+        "oversize/frame_size",
+        "too_many_tags/hdr_l2",
+        "too_many_ext/hdr_ext",
+        "hdr_window/hdr_span",
     ]);
     (
         (

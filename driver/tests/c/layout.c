@@ -41,15 +41,35 @@ int main(void) {
     CONST("flag", "desc", "UFO", UFO_DESC_UFO);
     CONST("flag", "desc", "CSUM", UFO_DESC_CSUM);
     CONST("flag", "desc", "VLAN_INS", UFO_DESC_VLAN_INS);
+    CONST("flag", "desc", "USO", UFO_DESC_USO);
+    CONST("flag", "desc", "RESERVED", UFO_DESC_RESERVED);
     CONST("flag", "cpl", "PHASE", UFO_CPL_PHASE);
 
     CONST("status", "cpl", "OK", UFO_CPL_OK);
-    CONST("status", "cpl", "DESC_CHAIN", UFO_CPL_DESC_CHAIN);
+    CONST("status", "cpl", "CHAIN_NO_SOP", UFO_CPL_CHAIN_NO_SOP);
     CONST("status", "cpl", "DESC_DMA", UFO_CPL_DESC_DMA);
     CONST("status", "cpl", "DMA_READ", UFO_CPL_DMA_READ);
-    CONST("status", "cpl", "LENGTH", UFO_CPL_LENGTH);
-    CONST("status", "cpl", "HEADER", UFO_CPL_HEADER);
+    CONST("status", "cpl", "LENGTH_ZERO", UFO_CPL_LENGTH_ZERO);
+    CONST("status", "cpl", "HDR_L2", UFO_CPL_HDR_L2);
     CONST("status", "cpl", "UFO_SIZE", UFO_CPL_UFO_SIZE);
+    CONST("status", "cpl", "CHAIN_SOP_INSIDE", UFO_CPL_CHAIN_SOP_INSIDE);
+    CONST("status", "cpl", "CHAIN_NO_EOP", UFO_CPL_CHAIN_NO_EOP);
+    CONST("status", "cpl", "DESC_FLAGS", UFO_CPL_DESC_FLAGS);
+    CONST("status", "cpl", "LENGTH_MAX", UFO_CPL_LENGTH_MAX);
+    CONST("status", "cpl", "FRAME_SIZE", UFO_CPL_FRAME_SIZE);
+    CONST("status", "cpl", "HDR_IP", UFO_CPL_HDR_IP);
+    CONST("status", "cpl", "HDR_L4", UFO_CPL_HDR_L4);
+    CONST("status", "cpl", "HDR_LEN", UFO_CPL_HDR_LEN);
+    CONST("status", "cpl", "HDR_EXT", UFO_CPL_HDR_EXT);
+    CONST("status", "cpl", "HDR_SPAN", UFO_CPL_HDR_SPAN);
+    CONST("status", "cpl", "CSUM_POS", UFO_CPL_CSUM_POS);
+    CONST("status", "cpl", "VLAN_INS", UFO_CPL_VLAN_INS);
+    CONST("status", "cpl", "DESC_TIMEOUT", UFO_CPL_DESC_TIMEOUT);
+    CONST("status", "cpl", "READ_TIMEOUT", UFO_CPL_READ_TIMEOUT);
+    CONST("status", "cpl", "USO_GSO_SIZE", UFO_CPL_USO_GSO_SIZE);
+    CONST("status", "cpl", "USO_SEGMENTS", UFO_CPL_USO_SEGMENTS);
+    CONST("status", "cpl", "USO_CSUM", UFO_CPL_USO_CSUM);
+    CONST("status", "cpl", "USO_LENGTH", UFO_CPL_USO_LENGTH);
 
     /* The register map: PeakRDL's header (struct offsets, field macros) for every register and
      * field of the generated list. */

@@ -48,7 +48,9 @@ pub enum Pattern {
     ChecksumZero,
 }
 
-/// A fault injected into the descriptor chain or the packet, to test error completions.
+/// A fault injected into the descriptor chain or the packet, to test error completions. Each
+/// fault has one status it must end in ([`Fault::expected_status`]), given by the contract's
+/// table (docs/architecture.md "Status codes"), not by the RTL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
     /// A correct packet.
@@ -59,6 +61,16 @@ pub enum Fault {
     SopInside,
     /// No EOP within the engine's MAX_DESC descriptors.
     NoEop,
+    /// Flag bit `bit` (5..=15: USO or reserved) set on the SOP descriptor, or with `last` on
+    /// the chain's last descriptor.
+    ReservedFlag {
+        /// the bit
+        bit: u8,
+        /// on the last descriptor instead of the first
+        last: bool,
+    },
+    /// UFO and USO both set on the SOP descriptor.
+    UfoUso,
     /// The second descriptor's read answers SLVERR.
     DescDma,
     /// A buffer read answers SLVERR.
@@ -73,15 +85,80 @@ pub enum Fault {
     NotUdp,
     /// IHL is 4.
     BadIhl,
+    /// IPv4 header's version field is 6.
+    BadIpVersion,
     /// IP total length one more than the packet holds.
     BadTotLen,
+    /// UDP length one more than the packet holds.
+    BadUdpLen,
     /// EtherType is ARP.
     NotIpv4,
+    /// The first IPv4 option (not NOOP) has length 1.
+    BadIpOption,
+    /// The IPv6 header's next header (UDP, no extension headers) becomes TCP.
+    Ipv6NotUdp,
+    /// The IPv6 header's next header (UDP, no extension headers) becomes AH (51): an
+    /// extension header the engine does not walk.
+    Ipv6Ah,
     /// `ufo_size` is this value.
     UfoSize(u16),
-    /// Nothing is changed, but the packet is beyond the engine's documented limits (header
-    /// window, extension headers): a legal packet the engine must refuse with an error.
-    Limit,
+    /// `ufo_size` is MAX_FRAME_LEN: every fragment frame would be longer than MAX_FRAME_LEN.
+    UfoSizeOver,
+    /// Plain checksum offload whose field lies past the packet's end.
+    CsumPos,
+    /// VLAN insertion on a plain checksum-offload packet with `csum_start` 10 (below 12).
+    VlanInsCsum,
+    /// Nothing is changed, but the plain frame is longer than MAX_FRAME_LEN.
+    Oversize,
+    /// Nothing is changed, but the frame has more than two 802.1Q/802.1ad tags (the engine
+    /// parses at most two).
+    TooManyTags,
+    /// Nothing is changed, but the IPv6 packet has more extension headers than the engine's
+    /// documented limit (4).
+    TooManyExt,
+    /// Nothing is changed, but the headers end beyond the engine's 128-byte header window.
+    HdrWindow,
+}
+
+impl Fault {
+    /// The status the packet's (first) completion must carry.
+    pub fn expected_status(&self) -> Status {
+        match self {
+            Fault::None => Status::Ok,
+            Fault::NoSop => Status::ChainNoSop,
+            Fault::SopInside => Status::ChainSopInside,
+            Fault::NoEop => Status::ChainNoEop,
+            Fault::ReservedFlag { .. } | Fault::UfoUso => Status::DescFlags,
+            Fault::DescDma => Status::DescDma,
+            Fault::DmaErr => Status::DmaRead,
+            Fault::TooLong => Status::LengthMax,
+            Fault::ZeroLen => Status::LengthZero,
+            Fault::HdrSplit | Fault::HdrWindow => Status::HdrSpan,
+            Fault::NotUdp | Fault::Ipv6NotUdp => Status::HdrL4,
+            Fault::BadIhl | Fault::BadIpVersion => Status::HdrIp,
+            Fault::BadTotLen | Fault::BadUdpLen => Status::HdrLen,
+            Fault::NotIpv4 | Fault::TooManyTags => Status::HdrL2,
+            Fault::BadIpOption | Fault::TooManyExt | Fault::Ipv6Ah => Status::HdrExt,
+            Fault::UfoSize(_) | Fault::UfoSizeOver => Status::UfoSize,
+            Fault::CsumPos => Status::CsumPos,
+            Fault::VlanInsCsum => Status::VlanIns,
+            Fault::Oversize => Status::FrameSize,
+        }
+    }
+
+    /// The faults that rewrite bytes of an IPv4 UDP header in the skb's head.
+    pub fn rewrites_ipv4_header(&self) -> bool {
+        matches!(
+            self,
+            Fault::NotUdp
+                | Fault::BadIhl
+                | Fault::BadIpVersion
+                | Fault::BadTotLen
+                | Fault::BadUdpLen
+                | Fault::NotIpv4
+                | Fault::BadIpOption
+        )
+    }
 }
 
 /// What the engine must do with a case.
@@ -91,7 +168,7 @@ pub enum Expect {
     Frames(Vec<Vec<u8>>),
     /// The chain ends in error completions, the first with this status; no frame is sent.
     Error(Status),
-    /// A DESC_CHAIN completion for the lone SOP, then the real packet's frames.
+    /// A CHAIN_SOP_INSIDE completion for the lone SOP, then the real packet's frames.
     ChainErrorThenFrames(Vec<Vec<u8>>),
 }
 
@@ -121,13 +198,21 @@ pub enum CaseError {
     /// An explicit page offset lies outside the page.
     #[error("page offset {0} is not inside a page")]
     PageOffset(u32),
-    /// A header fault needs the IPv4 header at `l3` in the skb's head.
-    #[error("the IPv4 header at {l3} is not in the {head_len}-byte head")]
+    /// A header fault needs the IPv4 and UDP headers at `l3` in the skb's head.
+    #[error("the IPv4 and UDP headers at {l3} are not in the {head_len}-byte head")]
     HeaderOutsideHead {
         /// where the header starts
         l3: usize,
         /// bytes in the head
         head_len: usize,
+    },
+    /// The fault cannot be applied to this packet.
+    #[error("fault {fault:?} needs {needs}")]
+    FaultNotApplicable {
+        /// the fault
+        fault: Fault,
+        /// what the packet lacks
+        needs: &'static str,
     },
 }
 
@@ -184,6 +269,42 @@ impl Case {
                 _ => None,
             },
         })
+    }
+}
+
+impl Case {
+    /// A case for `tx` with `fault` injected. `Fault::None` expects the golden model's frames;
+    /// `SopInside` a CHAIN_SOP_INSIDE completion for the lone SOP, then those frames; every other
+    /// fault error completions, the first with the fault's status, and no frame.
+    pub fn with_fault(
+        name: String,
+        origin: String,
+        tx: &TxPacket,
+        layout: &Layout,
+        head_payload: usize,
+        fault: Fault,
+    ) -> Result<Case, CaseError> {
+        let mut case = match fault.expected_status() {
+            Status::Ok => Case::from_tx(name, origin, tx, layout, head_payload)?,
+            Status::ChainSopInside => {
+                let mut c = Case::from_tx(name, origin, tx, layout, head_payload)?;
+                if let Expect::Frames(frames) = c.expect {
+                    c.expect = Expect::ChainErrorThenFrames(frames);
+                }
+                c
+            }
+            status => Case {
+                name,
+                origin,
+                skb: build_skb(tx, layout, head_payload)?,
+                fault: Fault::None,
+                expect: Expect::Error(status),
+                ipv6_final_dst: None,
+            },
+        };
+        apply_packet_fault(&mut case.skb, tx.spec.l3_offset(), &fault)?;
+        case.fault = fault;
+        Ok(case)
     }
 }
 
@@ -285,29 +406,72 @@ pub fn build_skb(tx: &TxPacket, layout: &Layout, head_payload: usize) -> Result<
     Ok(skb)
 }
 
+/// Offset of the next-header byte in the IPv6 header.
+const IPV6_NEXT_HEADER: usize = 6;
+
 /// Applies a fault that changes the packet's bytes or offload fields (the rest are applied to the
-/// descriptor chain by the runner). `l3` is the IPv4 header's offset; the header must be in the
-/// skb's head.
+/// descriptor chain by the runner). `l3` is the IPv4 header's offset; the IPv4 and UDP headers
+/// must be in the skb's head.
 pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) -> Result<(), CaseError> {
-    let rewrites_header = matches!(
-        fault,
-        Fault::NotUdp | Fault::BadIhl | Fault::BadTotLen | Fault::NotIpv4
-    );
-    if rewrites_header && (l3 < 2 || skb.head.len() < l3 + 20) {
+    let not_applicable = |needs| CaseError::FaultNotApplicable {
+        fault: fault.clone(),
+        needs,
+    };
+    let l4 = l3 + 4 * usize::from(skb.head.get(l3).map_or(5, |b| b & 0xF));
+    if fault.rewrites_ipv4_header() && (l3 < 2 || skb.head.len() < l4.max(l3 + 20) + 8) {
         return Err(CaseError::HeaderOutsideHead {
             l3,
             head_len: skb.head.len(),
         });
     }
+    let add_one = |b: &mut [u8]| {
+        let v = u16::from_be_bytes([b[0], b[1]]).wrapping_add(1);
+        b.copy_from_slice(&v.to_be_bytes());
+    };
     match fault {
         Fault::NotUdp => skb.head[l3 + 9] = 6,
         Fault::BadIhl => skb.head[l3] = 0x44,
-        Fault::BadTotLen => {
-            let tot = u16::from_be_bytes([skb.head[l3 + 2], skb.head[l3 + 3]]).wrapping_add(1);
-            skb.head[l3 + 2..l3 + 4].copy_from_slice(&tot.to_be_bytes());
-        }
+        Fault::BadIpVersion => skb.head[l3] = 0x60 | (skb.head[l3] & 0xF),
+        Fault::BadTotLen => add_one(&mut skb.head[l3 + 2..l3 + 4]),
+        Fault::BadUdpLen => add_one(&mut skb.head[l4 + 4..l4 + 6]),
         Fault::NotIpv4 => skb.head[l3 - 2..l3].copy_from_slice(&0x0806u16.to_be_bytes()),
+        Fault::Ipv6NotUdp | Fault::Ipv6Ah => {
+            let next = l3 + IPV6_NEXT_HEADER;
+            let is_v6_udp = l3 >= 2
+                && skb.head.len() > next
+                && skb.head[l3 - 2..l3] == [0x86, 0xDD]
+                && skb.head[next] == 17;
+            if !is_v6_udp {
+                return Err(not_applicable("an IPv6 header followed by UDP in the head"));
+            }
+            skb.head[next] = if *fault == Fault::Ipv6Ah { 51 } else { 6 };
+        }
+        Fault::BadIpOption => {
+            let first = (l3 + 20..l4).find(|&i| skb.head[i] != 1); // past the NOOPs
+            match first {
+                Some(i) if skb.head[i] != 0 && i + 1 < l4 => skb.head[i + 1] = 1,
+                _ => return Err(not_applicable("an IPv4 option other than NOOP before EOL")),
+            }
+        }
+        // the runner cuts the head in two: one more descriptor
+        Fault::HdrSplit if 1 + skb.frags.len() >= ufo_driver::skb::MAX_BUFFERS => {
+            return Err(not_applicable("fewer buffers than MAX_DESC"));
+        }
         Fault::UfoSize(n) => skb.ufo_size = *n,
+        Fault::UfoSizeOver => skb.ufo_size = ufo_driver::desc::MAX_FRAME_LEN_DEFAULT,
+        Fault::CsumPos | Fault::VlanInsCsum => {
+            let len = u16::try_from(skb.to_bytes().len()).unwrap_or(u16::MAX);
+            let Some(c) = skb.csum.as_mut().filter(|_| skb.ufo_size == 0) else {
+                return Err(not_applicable("a plain packet with checksum offload"));
+            };
+            if *fault == Fault::CsumPos {
+                c.offset = len.saturating_sub(c.start).saturating_sub(1);
+            } else {
+                c.offset = c.offset.saturating_add(c.start - c.start.min(10));
+                c.start = c.start.min(10);
+                skb.vlan_insert.get_or_insert(0x0123);
+            }
+        }
         _ => {}
     }
     Ok(())

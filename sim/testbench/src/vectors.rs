@@ -12,9 +12,7 @@ use ufo_driver::packet::{
 };
 use ufo_driver::skb_build::BuildError;
 
-use crate::case::{
-    apply_packet_fault, build_skb, fill_payload, Case, CaseError, Expect, Fault, Layout, Pattern,
-};
+use crate::case::{fill_payload, Case, CaseError, Fault, Layout, Pattern};
 
 /// One CSV row, as written.
 #[derive(Debug, Deserialize)]
@@ -124,12 +122,18 @@ pub enum FieldError {
         /// which length field
         what: &'static str,
     },
-    /// An error status without a fault.
-    #[error("{0} without a fault: a correct packet must be ok")]
-    ErrorWithoutFault(Status),
-    /// A fault that expects OK.
-    #[error("a fault cannot expect ok")]
-    FaultExpectsOk,
+    /// `expect` is not the status the `fault` column's fault ends in.
+    #[error(
+        "'{expect}': fault '{fault}' ends in {derived} (docs/architecture.md \"Status codes\")"
+    )]
+    ExpectMismatch {
+        /// the `expect` column
+        expect: String,
+        /// the `fault` column
+        fault: String,
+        /// the status the fault ends in
+        derived: Status,
+    },
     /// The packet description cannot be emitted.
     #[error(transparent)]
     Spec(#[from] SpecError),
@@ -247,14 +251,6 @@ fn case_error_column(e: &CaseError) -> &'static str {
     }
 }
 
-/// The fault columns that rewrite IPv4 header fields of a UDP datagram.
-fn ipv4_udp_fault(f: &Fault) -> bool {
-    matches!(
-        f,
-        Fault::NotUdp | Fault::BadIhl | Fault::BadTotLen | Fault::NotIpv4
-    )
-}
-
 /// The longest IP packet the 16-bit length fields allow.
 const MAX_IP_LEN: usize = 65535;
 
@@ -266,6 +262,18 @@ fn row_to_case(row: &Row, origin: &str) -> Result<Case, RowError> {
     let ufo = col("ufo", parse_bool(row.ufo))?;
     let df = col("df", parse_bool(row.df))?;
     let expect_status = col("expect", parse_status(&row.expect))?;
+    // The expected status comes from the fault, by the contract's table; the column restates
+    // it, so a row whose author expected something else is caught here.
+    if expect_status != fault.expected_status() {
+        return Err((
+            "expect",
+            FieldError::ExpectMismatch {
+                expect: row.expect.clone(),
+                fault: row.fault.clone(),
+                derived: fault.expected_status(),
+            },
+        ));
+    }
     if !(68..=65535).contains(&row.mtu) {
         return Err((
             "mtu",
@@ -341,7 +349,7 @@ fn row_to_case(row: &Row, origin: &str) -> Result<Case, RowError> {
         if pattern == Pattern::ChecksumZero {
             return Err(("pattern", FieldError::Ipv4UdpOnly(row.pattern.clone())));
         }
-        if ipv4_udp_fault(&fault) {
+        if fault.rewrites_ipv4_header() {
             return Err(("fault", FieldError::Ipv4UdpOnly(row.fault.clone())));
         }
     }
@@ -463,40 +471,21 @@ fn row_to_case(row: &Row, origin: &str) -> Result<Case, RowError> {
     };
     let name = row.name.clone();
     let built = |e: CaseError| (case_error_column(&e), FieldError::Case(e));
-    let mut case = match (&fault, expect_status) {
-        (Fault::None, Status::Ok) | (Fault::SopInside, Status::DescChain) => {
-            Case::from_tx(name, origin.to_string(), &tx, &layout, row.head_payload)
-                .map_err(built)?
+    let case = Case::with_fault(
+        name,
+        origin.to_string(),
+        &tx,
+        &layout,
+        row.head_payload,
+        fault,
+    )
+    .map_err(|e| match e {
+        e @ (CaseError::HeaderOutsideHead { .. } | CaseError::FaultNotApplicable { .. }) => {
+            ("fault", FieldError::Case(e))
         }
-        (Fault::None, s) => return Err(("expect", FieldError::ErrorWithoutFault(s))),
-        (_, Status::Ok) => return Err(("expect", FieldError::FaultExpectsOk)),
-        (_, s) => {
-            let skb = build_skb(&tx, &layout, row.head_payload).map_err(built)?;
-            Case {
-                name,
-                origin: origin.to_string(),
-                skb,
-                fault: Fault::None,
-                expect: Expect::Error(s),
-                ipv6_final_dst: None,
-            }
-        }
-    };
-    if fault == Fault::SopInside {
-        if let Expect::Frames(frames) =
-            std::mem::replace(&mut case.expect, Expect::Error(Status::Ok))
-        {
-            case.expect = Expect::ChainErrorThenFrames(frames);
-        }
-    }
-    let l3 = 14 + 4 * vlan_count(&row.vlan);
-    col("fault", apply_packet_fault(&mut case.skb, l3, &fault))?;
-    case.fault = fault;
+        e => built(e),
+    })?;
     Ok(case)
-}
-
-fn vlan_count(s: &str) -> usize {
-    s.split('/').filter(|t| !t.is_empty()).count()
 }
 
 fn parse_bool(n: u8) -> Result<bool, FieldError> {
@@ -656,11 +645,23 @@ fn parse_fault(s: &str) -> Result<Fault, FieldError> {
     if let Some(n) = s.strip_prefix("ufo_size:") {
         return parse_u16(n).map(Fault::UfoSize);
     }
+    for (prefix, last) in [("reserved_flag:", false), ("reserved_flag_last:", true)] {
+        if let Some(n) = s.strip_prefix(prefix) {
+            return match number::<u8>(n)? {
+                bit @ 5..=15 => Ok(Fault::ReservedFlag { bit, last }),
+                _ => Err(FieldError::Range {
+                    text: s.to_string(),
+                    range: "a flag bit from 5 (USO) to 15",
+                }),
+            };
+        }
+    }
     Ok(match s {
         "none" | "" => Fault::None,
         "no_sop" => Fault::NoSop,
         "sop_inside" => Fault::SopInside,
         "no_eop" => Fault::NoEop,
+        "ufo_uso" => Fault::UfoUso,
         "desc_dma" => Fault::DescDma,
         "dma_err" => Fault::DmaErr,
         "too_long" => Fault::TooLong,
@@ -668,34 +669,44 @@ fn parse_fault(s: &str) -> Result<Fault, FieldError> {
         "hdr_split" => Fault::HdrSplit,
         "not_udp" => Fault::NotUdp,
         "bad_ihl" => Fault::BadIhl,
+        "bad_ip_version" => Fault::BadIpVersion,
         "bad_tot_len" => Fault::BadTotLen,
+        "bad_udp_len" => Fault::BadUdpLen,
         "not_ipv4" => Fault::NotIpv4,
-        "limit" => Fault::Limit,
+        "bad_ip_option" => Fault::BadIpOption,
+        "v6_not_udp" => Fault::Ipv6NotUdp,
+        "v6_ah" => Fault::Ipv6Ah,
+        "ufo_size_over" => Fault::UfoSizeOver,
+        "csum_pos" => Fault::CsumPos,
+        "vlan_ins_csum" => Fault::VlanInsCsum,
+        "oversize" => Fault::Oversize,
+        "too_many_tags" => Fault::TooManyTags,
+        "too_many_ext" => Fault::TooManyExt,
+        "hdr_window" => Fault::HdrWindow,
         _ => {
             return Err(FieldError::Unknown {
                 text: s.to_string(),
-                expected: "none, no_sop, sop_inside, no_eop, desc_dma, dma_err, too_long, \
-                           zero_len, hdr_split, not_udp, bad_ihl, bad_tot_len, not_ipv4, limit \
-                           or ufo_size:N",
+                expected: "none, no_sop, sop_inside, no_eop, reserved_flag:N, \
+                           reserved_flag_last:N, ufo_uso, desc_dma, dma_err, too_long, zero_len, \
+                           hdr_split, not_udp, bad_ihl, bad_ip_version, bad_tot_len, bad_udp_len, \
+                           not_ipv4, bad_ip_option, v6_not_udp, v6_ah, ufo_size:N, ufo_size_over, csum_pos, \
+                           vlan_ins_csum, oversize, too_many_tags, too_many_ext or hdr_window",
             })
         }
     })
 }
 
+/// A status by its contract name in lower case (`chain_no_sop`).
 fn parse_status(s: &str) -> Result<Status, FieldError> {
-    Ok(match s {
-        "ok" => Status::Ok,
-        "desc_chain" => Status::DescChain,
-        "desc_dma" => Status::DescDma,
-        "dma_read" => Status::DmaRead,
-        "length" => Status::Length,
-        "header" => Status::Header,
-        "ufo_size" => Status::UfoSize,
-        _ => {
-            return Err(FieldError::Unknown {
-                text: s.to_string(),
-                expected: "ok, desc_chain, desc_dma, dma_read, length, header or ufo_size",
-            })
-        }
-    })
+    Status::ALL
+        .iter()
+        .copied()
+        .find(|st| st.name().eq_ignore_ascii_case(s))
+        .ok_or_else(|| FieldError::Unknown {
+            text: s.to_string(),
+            expected: "a status name of docs/architecture.md in lower case: ok, chain_no_sop, \
+                       desc_dma, dma_read, length_zero, hdr_l2, ufo_size, chain_sop_inside, \
+                       chain_no_eop, desc_flags, length_max, frame_size, hdr_ip, hdr_l4, \
+                       hdr_len, hdr_ext, hdr_span, csum_pos, vlan_ins, ...",
+        })
 }
