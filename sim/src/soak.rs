@@ -290,13 +290,19 @@ impl SoakTotals {
     }
 }
 
-/// The fault class of a case: its injected fault, else the error it must end in, else none.
+/// The fault class of a case: its injected fault, else the error it must end in, else none;
+/// the variant's name only (no fields), so it is a plain CSV word.
 fn fault_class(case: &Case) -> Option<String> {
-    match (&case.fault, &case.expect) {
-        (crate::case::Fault::None, Expect::Error(s)) => Some(format!("{s:?}")),
-        (crate::case::Fault::None, _) => None,
-        (f, _) => Some(format!("{f:?}")),
-    }
+    let name = match (&case.fault, &case.expect) {
+        (crate::case::Fault::None, Expect::Error(s)) => format!("{s:?}"),
+        (crate::case::Fault::None, _) => return None,
+        (f, _) => format!("{f:?}"),
+    };
+    Some(
+        name.chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect(),
+    )
 }
 
 /// Counts what a chunk's run produced.
