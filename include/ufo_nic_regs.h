@@ -14,7 +14,7 @@ extern "C" {
 #define UFO_NIC__ID__VALUE_bm 0xffffffff
 #define UFO_NIC__ID__VALUE_bp 0
 #define UFO_NIC__ID__VALUE_bw 32
-#define UFO_NIC__ID__VALUE_reset 0x55464f01
+#define UFO_NIC__ID__VALUE_reset 0x55464f02
 
 // reg - ufo_nic.CONFIG
 #define UFO_NIC__CONFIG__DATA_WIDTH_bm 0xffff
@@ -35,6 +35,10 @@ extern "C" {
 #define UFO_NIC__CTRL__ENABLE_bp 0
 #define UFO_NIC__CTRL__ENABLE_bw 1
 #define UFO_NIC__CTRL__ENABLE_reset 0x0
+#define UFO_NIC__CTRL__SOFT_RESET_bm 0x2
+#define UFO_NIC__CTRL__SOFT_RESET_bp 1
+#define UFO_NIC__CTRL__SOFT_RESET_bw 1
+#define UFO_NIC__CTRL__SOFT_RESET_reset 0x0
 
 // reg - ufo_nic.STATUS
 #define UFO_NIC__STATUS__BUSY_bm 0x1
@@ -45,6 +49,10 @@ extern "C" {
 #define UFO_NIC__STATUS__IDLE_bp 1
 #define UFO_NIC__STATUS__IDLE_bw 1
 #define UFO_NIC__STATUS__IDLE_reset 0x1
+#define UFO_NIC__STATUS__FAULT_bm 0x4
+#define UFO_NIC__STATUS__FAULT_bp 2
+#define UFO_NIC__STATUS__FAULT_bw 1
+#define UFO_NIC__STATUS__FAULT_reset 0x0
 
 // reg - ufo_nic.TX_RING_BASE_LO
 #define UFO_NIC__TX_RING_BASE_LO__ADDR_bm 0xffffffff
@@ -97,6 +105,10 @@ extern "C" {
 #define UFO_NIC__IRQ_STATUS__ERR_bp 1
 #define UFO_NIC__IRQ_STATUS__ERR_bw 1
 #define UFO_NIC__IRQ_STATUS__ERR_reset 0x0
+#define UFO_NIC__IRQ_STATUS__FAULT_bm 0x4
+#define UFO_NIC__IRQ_STATUS__FAULT_bp 2
+#define UFO_NIC__IRQ_STATUS__FAULT_bw 1
+#define UFO_NIC__IRQ_STATUS__FAULT_reset 0x0
 
 // reg - ufo_nic.IRQ_MASK
 #define UFO_NIC__IRQ_MASK__CPL_bm 0x1
@@ -107,6 +119,32 @@ extern "C" {
 #define UFO_NIC__IRQ_MASK__ERR_bp 1
 #define UFO_NIC__IRQ_MASK__ERR_bw 1
 #define UFO_NIC__IRQ_MASK__ERR_reset 0x0
+#define UFO_NIC__IRQ_MASK__FAULT_bm 0x4
+#define UFO_NIC__IRQ_MASK__FAULT_bp 2
+#define UFO_NIC__IRQ_MASK__FAULT_bw 1
+#define UFO_NIC__IRQ_MASK__FAULT_reset 0x0
+
+// reg - ufo_nic.CPL_HEAD
+#define UFO_NIC__CPL_HEAD__INDEX_bm 0xffff
+#define UFO_NIC__CPL_HEAD__INDEX_bp 0
+#define UFO_NIC__CPL_HEAD__INDEX_bw 16
+#define UFO_NIC__CPL_HEAD__INDEX_reset 0x0
+#define UFO_NIC__CPL_HEAD__PHASE_bm 0x10000
+#define UFO_NIC__CPL_HEAD__PHASE_bp 16
+#define UFO_NIC__CPL_HEAD__PHASE_bw 1
+#define UFO_NIC__CPL_HEAD__PHASE_reset 0x1
+
+// reg - ufo_nic.READ_TIMEOUT
+#define UFO_NIC__READ_TIMEOUT__CYCLES_bm 0xffffffff
+#define UFO_NIC__READ_TIMEOUT__CYCLES_bp 0
+#define UFO_NIC__READ_TIMEOUT__CYCLES_bw 32
+#define UFO_NIC__READ_TIMEOUT__CYCLES_reset 0x10000
+
+// reg - ufo_nic.MAX_FRAME_LEN
+#define UFO_NIC__MAX_FRAME_LEN__LEN_bm 0xffff
+#define UFO_NIC__MAX_FRAME_LEN__LEN_bp 0
+#define UFO_NIC__MAX_FRAME_LEN__LEN_bw 16
+#define UFO_NIC__MAX_FRAME_LEN__LEN_reset 0x233e
 
 // reg - ufo_nic.CNT_PKTS
 #define UFO_NIC__CNT_PKTS__COUNT_bm 0xffffffff
@@ -126,29 +164,11 @@ extern "C" {
 #define UFO_NIC__CNT_BYTES__COUNT_bw 32
 #define UFO_NIC__CNT_BYTES__COUNT_reset 0x0
 
-// reg - ufo_nic.CNT_ERR_DESC
-#define UFO_NIC__CNT_ERR_DESC__COUNT_bm 0xffffffff
-#define UFO_NIC__CNT_ERR_DESC__COUNT_bp 0
-#define UFO_NIC__CNT_ERR_DESC__COUNT_bw 32
-#define UFO_NIC__CNT_ERR_DESC__COUNT_reset 0x0
-
-// reg - ufo_nic.CNT_ERR_DMA
-#define UFO_NIC__CNT_ERR_DMA__COUNT_bm 0xffffffff
-#define UFO_NIC__CNT_ERR_DMA__COUNT_bp 0
-#define UFO_NIC__CNT_ERR_DMA__COUNT_bw 32
-#define UFO_NIC__CNT_ERR_DMA__COUNT_reset 0x0
-
-// reg - ufo_nic.CNT_ERR_LEN
-#define UFO_NIC__CNT_ERR_LEN__COUNT_bm 0xffffffff
-#define UFO_NIC__CNT_ERR_LEN__COUNT_bp 0
-#define UFO_NIC__CNT_ERR_LEN__COUNT_bw 32
-#define UFO_NIC__CNT_ERR_LEN__COUNT_reset 0x0
-
-// reg - ufo_nic.CNT_ERR_HDR
-#define UFO_NIC__CNT_ERR_HDR__COUNT_bm 0xffffffff
-#define UFO_NIC__CNT_ERR_HDR__COUNT_bp 0
-#define UFO_NIC__CNT_ERR_HDR__COUNT_bw 32
-#define UFO_NIC__CNT_ERR_HDR__COUNT_reset 0x0
+// reg - ufo_nic.ERR_CNT[]
+#define UFO_NIC__ERR_CNTX__COUNT_bm 0xffffffff
+#define UFO_NIC__ERR_CNTX__COUNT_bp 0
+#define UFO_NIC__ERR_CNTX__COUNT_bw 32
+#define UFO_NIC__ERR_CNTX__COUNT_reset 0x0
 
 // addrmap - ufo_nic
 typedef struct __attribute__ ((__packed__)) {
@@ -165,18 +185,18 @@ typedef struct __attribute__ ((__packed__)) {
     uint32_t CPL_RING_BASE_HI;
     uint32_t IRQ_STATUS;
     uint32_t IRQ_MASK;
-    uint8_t RESERVED_34_3f[0xc];
+    uint32_t CPL_HEAD;
+    uint32_t READ_TIMEOUT;
+    uint32_t MAX_FRAME_LEN;
     uint32_t CNT_PKTS;
     uint32_t CNT_FRAMES;
     uint32_t CNT_BYTES;
-    uint32_t CNT_ERR_DESC;
-    uint32_t CNT_ERR_DMA;
-    uint32_t CNT_ERR_LEN;
-    uint32_t CNT_ERR_HDR;
+    uint8_t RESERVED_4c_ff[0xb4];
+    uint32_t ERR_CNT[48];
 } ufo_nic_t;
 
 
-static_assert(sizeof(ufo_nic_t) == 0x5c, "Packing error");
+static_assert(sizeof(ufo_nic_t) == 0x1c0, "Packing error");
 
 #ifdef __cplusplus
 }

@@ -9,8 +9,12 @@ OUT.h: X-macro lists of every register and field (C), for register dumps and for
 test that checks PeakRDL's header against the Rust table.
 
 Only what the RTL and the test bench implement is accepted: one flat address map of 32-bit
-registers whose fields are RO (sw=r), RW (sw=rw) or RW1C (sw=rw, onwrite=woclr), each with a
-reset value. Anything else stops with the file, line and field.
+registers (and one-dimensional register arrays, exported element by element as NAME[i] with
+NAME, NAME_COUNT and NAME_STRIDE constants) whose fields are RO (sw=r), RW (sw=rw), RW1C
+(sw=rw, onwrite=woclr), PULSE (sw=rw, singlepulse: reads 0), RW_QUIESCED (sw=rw, swwe: RW while
+the engine is quiesced) or RW_CHECKED (sw=rw, the user property write_checked: writes breaking
+the field's rule are ignored), each with a reset value. Anything else stops with the file, line
+and field.
 """
 
 import argparse
@@ -31,6 +35,15 @@ def access(rdlc, field):
         rdlc.msg.fatal(f"{field.get_path()}: write-only fields are not supported", field.inst_src_ref)
     if not sw_w:
         return "Ro"
+    special = [name for name, on in (
+        ("Pulse", field.get_property("singlepulse")),
+        ("RwQuiesced", field.get_property("swwe") is True),
+        ("RwChecked", field.get_property("write_checked", default=False)),
+    ) if on]
+    if len(special) > 1 or (special and onwrite is not None):
+        rdlc.msg.fatal(f"{field.get_path()}: at most one of singlepulse, swwe, write_checked, onwrite", field.inst_src_ref)
+    if special:
+        return special[0]
     if onwrite is None:
         return "Rw"
     if onwrite == OnWriteType.woclr:
@@ -52,8 +65,8 @@ def collect(rdlc, top):
     for node in top.children(unroll=True):
         if not isinstance(node, RegNode):
             rdlc.msg.fatal(f"{node.get_path()}: only registers may sit in the address map", node.inst_src_ref)
-        if node.is_array:
-            rdlc.msg.fatal(f"{node.get_path()}: register arrays are not supported", node.inst_src_ref)
+        if node.is_array and len(node.array_dimensions) != 1:
+            rdlc.msg.fatal(f"{node.get_path()}: only one-dimensional register arrays are supported", node.inst_src_ref)
         if node.get_property("regwidth") != 32:
             rdlc.msg.fatal(f"{node.get_path()}: registers are 32 bits wide", node.inst_src_ref)
         fields = []
@@ -67,19 +80,35 @@ def collect(rdlc, top):
     return regs
 
 
+def table_name(reg):
+    """NAME, or NAME[i] for an element of a register array."""
+    return f"{reg.inst_name}[{reg.current_idx[0]}]" if reg.is_array else reg.inst_name
+
+
 def rust(regs, src):
     out = [f"// {GENERATED.format(src=src)}", "", "use super::{Access, Field, Register};", ""]
     for reg, fields in regs:
         name = reg.inst_name
         title = one_line(reg.get_property("name"))
-        out.append(f"/// `{name}` at {reg.address_offset:#04x}: {title}.")
-        out.append(f"pub const {name}: u32 = {reg.address_offset:#04x};")
+        if reg.is_array:
+            if reg.current_idx[0] != 0:
+                continue   # the constants describe the array once, at element 0
+            count, stride = reg.array_dimensions[0], reg.array_stride
+            out.append(f"/// `{name}[0]` at {reg.address_offset:#04x}: {title} (`{name}[i]` at `{name} + i * {name}_STRIDE`).")
+            out.append(f"pub const {name}: u32 = {reg.address_offset:#04x};")
+            out.append(f"/// Elements of `{name}`.")
+            out.append(f"pub const {name}_COUNT: usize = {count};")
+            out.append(f"/// Bytes between elements of `{name}`.")
+            out.append(f"pub const {name}_STRIDE: u32 = {stride};")
+        else:
+            out.append(f"/// `{name}` at {reg.address_offset:#04x}: {title}.")
+            out.append(f"pub const {name}: u32 = {reg.address_offset:#04x};")
         reset = sum(r << f.lsb for f, _, r in fields)
         out.append(f"/// Reset value of `{name}`.")
         out.append(f"pub const {name}_RESET: u32 = {reset:#x};")
         for f, acc, _ in fields:
             bits = f"bit {f.lsb}" if f.width == 1 else f"bits {f.msb}:{f.lsb}"
-            doc = f"/// `{name}.{f.inst_name}` ({bits}, {acc.upper()}): {one_line(f.get_property('desc'))}"
+            doc = f"/// `{name}.{f.inst_name}` ({bits}, {c_access(acc)}): {one_line(f.get_property('desc'))}"
             const = f"{name}_{f.inst_name}"
             if f.width == 1:
                 out += [doc, f"pub const {const}: u32 = 1 << {f.lsb};"]
@@ -90,7 +119,7 @@ def rust(regs, src):
     out.append("/// Every register, in address order.")
     out.append("pub const REGISTERS: &[Register] = &[")
     for reg, fields in regs:
-        out.append(f"    Register {{ name: \"{reg.inst_name}\", offset: {reg.address_offset:#04x}, fields: &[")
+        out.append(f"    Register {{ name: \"{table_name(reg)}\", offset: {reg.address_offset:#04x}, fields: &[")
         for f, acc, reset in fields:
             out.append(
                 f"        Field {{ name: \"{f.inst_name}\", lsb: {f.lsb}, width: {f.width}, access: Access::{acc}, reset: {reset:#x} }},"
@@ -100,24 +129,39 @@ def rust(regs, src):
     return "\n".join(out) + "\n"
 
 
+def c_field_reg(reg):
+    """The register part of PeakRDL's field macros: NAME, or NAMEX for a register array."""
+    return f"{reg.inst_name}X" if reg.is_array else reg.inst_name
+
+
+def c_access(acc):
+    """RO, RW, RW1C, PULSE, RW_QUIESCED or RW_CHECKED."""
+    return {"RwQuiesced": "RW_QUIESCED", "RwChecked": "RW_CHECKED"}.get(acc, acc.upper())
+
+
 def c_list(regs, src, top):
     guard = f"{top.inst_name.upper()}_REGLIST_H"
     prefix = top.inst_name.upper()
     out = [
         f"/* {GENERATED.format(src=src)} */",
         f"/* X-macro lists of the registers and fields of {top.inst_name}_regs.h, for register dumps:",
-        f" *   #define {prefix}_REG(name, offset) ...        then {prefix}_REGISTERS",
+        f" *   #define {prefix}_REG(name, offset) ...        then {prefix}_REGISTERS (an element of a",
+        f" *     register array is named NAME[i], its fields are listed once under NAMEX, as PeakRDL",
+        f" *     names their macros)",
         f" *   #define {prefix}_FIELD(reg, field, access) ...  then {prefix}_FIELDS",
-        " * `access` is RO, RW or RW1C. */",
+        " * `access` is RO, RW, RW1C, PULSE, RW_QUIESCED or RW_CHECKED (regs/ufo_nic.rdl). */",
         f"#ifndef {guard}",
         f"#define {guard}",
         "",
         f"#define {prefix}_REGISTERS \\",
     ]
-    out += [f"    {prefix}_REG({r.inst_name}, {r.address_offset:#04x}) \\" for r, _ in regs]
+    # (an array element as the C member designator NAME[i])
+    out += [f"    {prefix}_REG({table_name(r)}, {r.address_offset:#04x}) \\" for r, _ in regs]
     out += ["", f"#define {prefix}_FIELDS \\"]
     for r, fields in regs:
-        out += [f"    {prefix}_FIELD({r.inst_name}, {f.inst_name}, {acc.upper()}) \\" for f, acc, _ in fields]
+        if r.is_array and r.current_idx[0] != 0:
+            continue   # the fields of an array are listed once
+        out += [f"    {prefix}_FIELD({c_field_reg(r)}, {f.inst_name}, {c_access(acc)}) \\" for f, acc, _ in fields]
     out += ["", f"#endif /* {guard} */"]
     return "\n".join(out) + "\n"
 

@@ -13,7 +13,8 @@
 //
 // R: routed combinationally (zero latency) by RID: RID 0 to port 0, RID 1 to port 1. Beats of
 // different IDs may interleave. A beat with any other RID (never issued by this mux) is
-// accepted and dropped so a misbehaving slave cannot hang the bus.
+// accepted and dropped so a misbehaving slave cannot hang the bus. m_rtmo (a beat the read guard
+// made up for a read that timed out, see ufo_axi_rd_guard) travels with the beat.
 `default_nettype none
 `timescale 1ns / 1ps
 
@@ -36,6 +37,7 @@ module ufo_axi_rd_mux #(
     output      logic [DATA_WIDTH-1:0] s0_axi_rdata,
     output      logic [1:0]            s0_axi_rresp,
     output      logic                  s0_axi_rlast,
+    output      logic                  s0_rtmo,
     output      logic                  s0_axi_rvalid,
     input  wire logic                  s0_axi_rready,
 
@@ -47,6 +49,7 @@ module ufo_axi_rd_mux #(
     output      logic [DATA_WIDTH-1:0] s1_axi_rdata,
     output      logic [1:0]            s1_axi_rresp,
     output      logic                  s1_axi_rlast,
+    output      logic                  s1_rtmo,
     output      logic                  s1_axi_rvalid,
     input  wire logic                  s1_axi_rready,
 
@@ -65,6 +68,7 @@ module ufo_axi_rd_mux #(
     input  wire logic [DATA_WIDTH-1:0] m_axi_rdata,
     input  wire logic [1:0]            m_axi_rresp,
     input  wire logic                  m_axi_rlast,
+    input  wire logic                  m_rtmo,
     input  wire logic                  m_axi_rvalid,
     output      logic                  m_axi_rready
 );
@@ -171,10 +175,12 @@ module ufo_axi_rd_mux #(
   assign s0_axi_rdata  = m_axi_rdata;
   assign s0_axi_rresp  = m_axi_rresp;
   assign s0_axi_rlast  = m_axi_rlast;
+  assign s0_rtmo       = m_rtmo;
   assign s0_axi_rvalid = m_axi_rvalid && r_to0;
   assign s1_axi_rdata  = m_axi_rdata;
   assign s1_axi_rresp  = m_axi_rresp;
   assign s1_axi_rlast  = m_axi_rlast;
+  assign s1_rtmo       = m_rtmo;
   assign s1_axi_rvalid = m_axi_rvalid && r_to1;
   assign m_axi_rready  = r_to0 ? s0_axi_rready : (r_to1 ? s1_axi_rready : 1'b1);
 

@@ -17,7 +17,12 @@
 //
 // cpl_done pulses for one cycle, the cycle after each B handshake, with that record's status
 // and descriptor count (for ufo_csr) and cpl_write_err (the response was SLVERR/DECERR: the
-// record may be lost; the engine still counts it as completed, so it never hangs).
+// record may be lost; the engine still counts it as completed, so it never hangs) or
+// cpl_write_tmo (the B never came: the write guard answered for it, m_axi_btmo).
+//
+// ring_reset (ring reset, only while quiesced) sets j back to 0. flush (soft reset) does that
+// and forgets the writes awaiting their B (the write guard drops those responses); a record
+// whose AW or W is already offered still goes out (a valid is never withdrawn).
 `default_nettype none
 `timescale 1ns / 1ps
 
@@ -33,6 +38,8 @@ module ufo_cpl_write #(
 
     input  wire logic [ADDR_WIDTH-1:0] cpl_ring_base,   // bits [3:0] ignored
     input  wire logic [3:0]            ring_log2,       // 2^ring_log2 records
+    input  wire logic                  ring_reset,      // pulse: slot counter to 0
+    input  wire logic                  flush,           // pulse: ... and forget pending writes
 
     input  wire logic                  req_valid,
     output      logic                  req_ready,
@@ -59,6 +66,7 @@ module ufo_cpl_write #(
     input  wire logic                  m_axi_wready,
     input  wire logic [ID_WIDTH-1:0]   m_axi_bid,
     input  wire logic [1:0]            m_axi_bresp,
+    input  wire logic                  m_axi_btmo,      // made-up B: the write timed out
     input  wire logic                  m_axi_bvalid,
     output      logic                  m_axi_bready,
 
@@ -66,6 +74,7 @@ module ufo_cpl_write #(
     output      logic [7:0]            cpl_status,
     output      logic [15:0]           cpl_desc_count,
     output      logic                  cpl_write_err,
+    output      logic                  cpl_write_tmo,
     output      logic                  writes_pending   // a record's B response is awaited
 );
   localparam int REC_BITS  = 8 * ufo_pkg::CPL_BYTES;
@@ -115,11 +124,14 @@ module ufo_cpl_write #(
   assign b_fire      = m_axi_bvalid && m_axi_bready;
   assign aw_free     = !awvalid_q || aw_fire;
   assign w_free      = !wvalid_q || w_last_fire;
-  assign req_ready   = aw_free && w_free && !bq_full;
+  assign req_ready   = aw_free && w_free && !bq_full && !flush && !ring_reset;
   assign req_fire    = req_valid && req_ready;
 
+  logic pending_rst_n;
+  assign pending_rst_n = rst_n && !flush;
+
   ufo_fifo #(.WIDTH($bits(bq_head)), .DEPTH(MAX_WRITES)) u_pending (
-      .clk, .rst_n,
+      .clk, .rst_n(pending_rst_n),
       .push(req_fire), .push_data({req_status, req_desc_count}),
       .full(bq_full),
       .pop(b_fire), .head(bq_head), .empty(bq_empty), .count(bq_count));
@@ -131,8 +143,12 @@ module ufo_cpl_write #(
       wvalid_q  <= 1'b0;
       wbeat_q   <= 1'b0;
     end else begin
+      if (ring_reset || flush) begin
+        j_q <= '0;   // (no request is taken while quiesced or during a soft reset)
+      end else if (req_fire) begin
+        j_q <= j_q + 16'd1;
+      end
       if (req_fire) begin
-        j_q       <= j_q + 16'd1;
         awvalid_q <= 1'b1;
         wvalid_q  <= 1'b1;
         wbeat_q   <= 1'b0;
@@ -158,12 +174,14 @@ module ufo_cpl_write #(
   end
 
   always_ff @(posedge clk) begin
-    if (!rst_n) begin
+    if (!rst_n || flush) begin
       cpl_done      <= 1'b0;
       cpl_write_err <= 1'b0;
+      cpl_write_tmo <= 1'b0;
     end else begin
       cpl_done      <= b_fire;
-      cpl_write_err <= b_fire && m_axi_bresp[1];
+      cpl_write_err <= b_fire && m_axi_bresp[1] && !m_axi_btmo;
+      cpl_write_tmo <= b_fire && m_axi_btmo;
     end
     if (b_fire) begin
       cpl_status     <= bq_head.status;
@@ -210,8 +228,9 @@ module ufo_cpl_write #(
   ufo_vr_check #(.WIDTH(DATA_WIDTH + KEEP_WIDTH + 1)) u_chk_w (
       .clk, .rst_n, .valid(m_axi_wvalid), .ready(m_axi_wready),
       .payload({m_axi_wdata, m_axi_wstrb, m_axi_wlast}));
+  // (a flush resets the requester too: its request may go)
   ufo_vr_check #(.WIDTH(16 + 16 + 8 + 16 + 32)) u_chk_req (
-      .clk, .rst_n, .valid(req_valid), .ready(req_ready),
+      .clk, .rst_n(pending_rst_n), .valid(req_valid), .ready(req_ready),
       .payload({req_desc_index, req_desc_count, req_status, req_frames, req_wire_bytes}));
 `endif
 endmodule

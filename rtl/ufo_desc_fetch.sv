@@ -5,6 +5,9 @@
 // data is never back-pressured (r_ready is constant 1). A block never crosses the ring's end or
 // a 4 KiB boundary. At DATA_WIDTH 512 a beat carries two descriptors and the FIFO takes both in
 // one cycle (two banks by index parity).
+// A beat flagged r_tmo (made up by the read guard for a read that never came back, with an
+// error response) gives descriptors with err and timeout set. ring_reset (only while quiesced:
+// nothing outstanding) sets the fetch index back to 0 and empties the FIFO.
 `default_nettype none
 `timescale 1ns / 1ps
 
@@ -23,6 +26,7 @@ module ufo_desc_fetch #(
     input  wire logic [ADDR_WIDTH-1:0] tx_ring_base,  // bits [4:0] ignored
     input  wire logic [3:0]            ring_log2,     // 2^ring_log2 descriptors
     input  wire logic [15:0]           tx_tail,       // producer index
+    input  wire logic                  ring_reset,    // pulse: indices to 0, FIFO emptied
 
     // AXI4 read sub-port (ID, size, burst type added by the read mux)
     output      logic [ADDR_WIDTH-1:0] ar_addr,
@@ -32,6 +36,7 @@ module ufo_desc_fetch #(
     input  wire logic [DATA_WIDTH-1:0] r_data,
     input  wire logic [1:0]            r_resp,
     input  wire logic                  r_last,
+    input  wire logic                  r_tmo,         // a made-up beat: the read timed out
     input  wire logic                  r_valid,
     output      logic                  r_ready,
 
@@ -129,6 +134,8 @@ module ufo_desc_fetch #(
     if (!rst_n) begin
       fetch_idx_q <= '0;
       arvalid_q   <= 1'b0;
+    end else if (ring_reset) begin
+      fetch_idx_q <= '0;
     end else begin
       if (issue) begin
         fetch_idx_q <= fetch_idx_q + 16'(block);
@@ -156,12 +163,14 @@ module ufo_desc_fetch #(
   logic [BURST_BEAT_W-1:0]       beat_q;        // beat within the current burst
   logic [BLK_W-1:0]        done_q;        // descriptors of the current burst written
   logic                    err_acc_q;     // error on an earlier beat of this descriptor
+  logic                    tmo_acc_q;     // ... a made-up one
   logic [15:0]             recv_idx_q;
-  logic                    beat_err;
+  logic                    beat_err, beat_tmo;
 
   assign r_fire      = r_valid && !info_empty;
   assign unsolicited = r_valid && info_empty;
   assign beat_err    = err_acc_q || r_resp[1];
+  assign beat_tmo    = tmo_acc_q || r_tmo;
 
   // descriptors completed by this beat: up to DPB, written at recv_idx_q, recv_idx_q + 1
   logic [1:0]       n_wr;
@@ -199,14 +208,16 @@ module ufo_desc_fetch #(
   assign info_pop   = burst_done;
 
   always_ff @(posedge clk) begin
-    if (!rst_n) begin
+    if (!rst_n || ring_reset) begin
       beat_q     <= '0;
       done_q     <= '0;
       err_acc_q  <= 1'b0;
+      tmo_acc_q  <= 1'b0;
       recv_idx_q <= '0;
     end else if (r_fire) begin
       recv_idx_q <= recv_idx_q + 16'(n_wr);
       err_acc_q  <= (n_wr == 2'd0) ? beat_err : 1'b0;
+      tmo_acc_q  <= (n_wr == 2'd0) ? beat_tmo : 1'b0;
       if (burst_done) begin
         beat_q <= '0;
         done_q <= '0;
@@ -218,15 +229,16 @@ module ufo_desc_fetch #(
   end
 
   // ---------------------------------------------------------------- FIFO, two banks by parity
-  // an entry is the error flag and the descriptor without its cookie: desc_item_t less index
-  localparam int ENTRY_W = 1 + 8 * ufo_pkg::DESC_BYTES - 64;
+  // an entry is the error and timeout flags and the descriptor without its cookie: desc_item_t
+  // less index
+  localparam int ENTRY_W = 2 + 8 * ufo_pkg::DESC_BYTES - 64;
   ufo_pkg::tx_desc_t  d0, d1;
   logic [ENTRY_W-1:0] e0, e1;
   assign d0 = wr_desc0;
   assign d1 = wr_desc1;
-  assign e0 = {beat_err, d0.frag_id, d0.csum_offset, d0.csum_start, d0.vlan_tci, d0.ufo_size,
+  assign e0 = {beat_err, beat_tmo, d0.frag_id, d0.csum_offset, d0.csum_start, d0.vlan_tci, d0.ufo_size,
                d0.flags, d0.buf_len, d0.buf_addr};
-  assign e1 = {beat_err, d1.frag_id, d1.csum_offset, d1.csum_start, d1.vlan_tci, d1.ufo_size,
+  assign e1 = {beat_err, beat_tmo, d1.frag_id, d1.csum_offset, d1.csum_start, d1.vlan_tci, d1.ufo_size,
                d1.flags, d1.buf_len, d1.buf_addr};
 
   logic [ENTRY_W-1:0] bank0 [DEPTH/2];
@@ -248,10 +260,10 @@ module ufo_desc_fetch #(
   logic [ENTRY_W-1:0] head;
   assign head       = pop_idx_q[0] ? bank1[(PTR_W-1)'(pop_idx_q >> 1)] : bank0[(PTR_W-1)'(pop_idx_q >> 1)];
   assign desc_valid = recv_idx_q != pop_idx_q;
-  assign desc       = {head[ENTRY_W-1], pop_idx_q, head[ENTRY_W-2:0]};
+  assign desc       = {head[ENTRY_W-1:ENTRY_W-2], pop_idx_q, head[ENTRY_W-3:0]};
 
   always_ff @(posedge clk) begin
-    if (!rst_n)                         pop_idx_q <= '0;
+    if (!rst_n || ring_reset)           pop_idx_q <= '0;
     else if (desc_valid && desc_ready)  pop_idx_q <= pop_idx_q + 16'd1;
   end
 
@@ -265,10 +277,12 @@ module ufo_desc_fetch #(
     if (rst_n) begin
       if (32'(reserved) > DEPTH) $error("%m: more descriptors reserved than FIFO entries at %0t", $time);
       if ((recv_idx_q - pop_idx_q) > 16'(DEPTH)) $error("%m: FIFO overflow at %0t", $time);
+      if (ring_reset && (!info_empty || arvalid_q)) $error("%m: ring reset with reads in flight at %0t", $time);
     end
   end
+  // (a ring reset empties the FIFO: the descriptor on offer goes)
   ufo_vr_check #(.WIDTH($bits(desc))) u_chk_desc (
-      .clk, .rst_n, .valid(desc_valid), .ready(desc_ready), .payload(desc));
+      .clk, .rst_n(rst_n && !ring_reset), .valid(desc_valid), .ready(desc_ready), .payload(desc));
   ufo_vr_check #(.WIDTH(ADDR_WIDTH + 8)) u_chk_ar (
       .clk, .rst_n, .valid(ar_valid), .ready(ar_ready), .payload({ar_addr, ar_len}));
 `endif

@@ -62,7 +62,9 @@ module ufo_fragmenter #(
   assign avail = frag_ptr_q != parse_ptr && frag_ptr_q != r_ptr;
 
   logic [7:0] status;
-  assign status = (rec.status != ufo_pkg::ST_OK) ? rec.status : gres.dma_err ? ufo_pkg::ST_DMA_READ : pres.status;
+  assign status = (rec.status != ufo_pkg::ST_OK) ? rec.status :
+                  gres.dma_err ? (gres.dma_timeout ? ufo_pkg::ST_READ_TIMEOUT : ufo_pkg::ST_DMA_READ) :
+                  pres.status;
 
   // Checksum = ~(frame sum - sum of the bytes before the start); a start at an odd offset pairs
   // the bytes the other way round (RFC 1071 2(B): swap the sum); 0 is sent as 0xFFFF.

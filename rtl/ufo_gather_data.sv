@@ -7,7 +7,9 @@
 //    before csum_start (plain checksum offload);
 //  - copies the first HDR_WORDS words of packets that need parsing into their header slot and
 //    advances hdr_ptr when a packet's header window has landed (the parser may start);
-//  - writes the packet's gather result and advances r_ptr when its last byte has landed.
+//  - writes the packet's gather result and advances r_ptr when its last byte has landed; a
+//    packet with an error beat gets dma_err, and dma_timeout too when a beat was one the read
+//    guard made up for a read that never came back (r_tmo).
 `default_nettype none
 `timescale 1ns / 1ps
 
@@ -38,6 +40,7 @@ module ufo_gather_data #(
     input  wire logic [DATA_WIDTH-1:0] r_data,
     input  wire logic [1:0]            r_resp,
     input  wire logic                  r_last,
+    input  wire logic                  r_tmo,         // a made-up error beat: the read timed out
     input  wire logic                  r_valid,
     output      logic                  r_ready,
     output      logic                  r_beat,        // a beat of a burst was taken
@@ -76,7 +79,8 @@ module ufo_gather_data #(
   );
 
   logic [8:0]           beat_q;
-  logic                 err_q;        // an error response in the packet so far
+  logic [1:0]           err_q;        // {timeout, error} in the packet so far
+  logic [1:0]           beat_err;
   logic                 first_beat, last_beat, take, marker;
   logic [LOG2_KEEP-1:0] lo, hi;
 
@@ -90,9 +94,11 @@ module ufo_gather_data #(
   assign lo         = first_beat ? LOG2_KEEP'(head.first_lane) : '0;
   assign hi         = last_beat ? LOG2_KEEP'(head.last_lane) : LOG2_KEEP'(KEEP_WIDTH - 1);
   assign pop        = marker || (take && last_beat);
+  assign beat_err   = err_q | {r_tmo, r_resp[1]};
 
   // stage 1: the registered beat
-  logic                  s1_valid_q, s1_marker_q, s1_last_q, s1_err_q;
+  logic                  s1_valid_q, s1_marker_q, s1_last_q;
+  logic [1:0]            s1_err_q;
   logic [DATA_WIDTH-1:0] s1_data_q;
   logic [LOG2_KEEP-1:0]  s1_lo_q;
   logic [LOG2_KEEP:0]    s1_cnt_q;
@@ -100,13 +106,13 @@ module ufo_gather_data #(
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       beat_q     <= '0;
-      err_q      <= 1'b0;
+      err_q      <= '0;
       s1_valid_q <= 1'b0;
     end else begin
       s1_valid_q <= take || marker;
       if (take) begin
         beat_q <= last_beat ? '0 : beat_q + 1'b1;
-        err_q  <= (last_beat && head.pkt_last) ? 1'b0 : (err_q || r_resp[1]);
+        err_q  <= (last_beat && head.pkt_last) ? '0 : beat_err;
       end
     end
   end
@@ -117,14 +123,15 @@ module ufo_gather_data #(
     s1_lo_q     <= lo;
     s1_cnt_q    <= (LOG2_KEEP+1)'(hi - lo) + 1'b1;
     s1_last_q   <= marker || (last_beat && head.pkt_last);
-    s1_err_q    <= err_q || r_resp[1];
+    s1_err_q    <= beat_err;
   end
 
   // ---------------------------------------------------------------- stage 2: packing
-  logic                  w_valid, w_marker, w_last, w_err;
+  logic                  w_valid, w_marker, w_last;
+  logic [1:0]            w_err;
   logic [DATA_WIDTH-1:0] w_data;
 
-  ufo_gather_packer #(.DATA_WIDTH(DATA_WIDTH)) u_packer (
+  ufo_gather_packer #(.DATA_WIDTH(DATA_WIDTH), .ERR_W(2)) u_packer (
       .clk, .rst_n,
       .in_valid(s1_valid_q), .in_marker(s1_marker_q), .in_data(s1_data_q), .in_lo(s1_lo_q),
       .in_cnt(s1_cnt_q), .in_last(s1_last_q), .in_err(s1_err_q),
@@ -217,7 +224,8 @@ module ufo_gather_data #(
     res_wr.base       = ufo_pkg::RING_AW'({base_now[RWW-1:0], {LOG2_KEEP{1'b0}}});
     res_wr.frame_sum  = w_marker ? 32'd0 : sum_now;
     res_wr.prefix_sum = w_marker ? 32'd0 : pre_now;
-    res_wr.dma_err    = w_err;
+    res_wr.dma_err     = w_err[0];
+    res_wr.dma_timeout = w_err[1];
   end
   assign hdr_ptr = hdr_ptr_q;
   assign r_ptr   = r_ptr_q;

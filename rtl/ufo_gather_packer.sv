@@ -12,6 +12,7 @@
 
 module ufo_gather_packer #(
     parameter int DATA_WIDTH = 64,
+    parameter int ERR_W = 1,   // error flags that travel with the packet's last word
     localparam int KEEP_WIDTH = DATA_WIDTH / 8,
     localparam int LOG2_KEEP  = $clog2(KEEP_WIDTH)
 ) (
@@ -24,19 +25,19 @@ module ufo_gather_packer #(
     input  wire logic [LOG2_KEEP-1:0]  in_lo,
     input  wire logic [LOG2_KEEP:0]    in_cnt,      // 1..KEEP_WIDTH
     input  wire logic                  in_last,     // last beat of the packet
-    input  wire logic                  in_err,      // travels with the packet's last word
+    input  wire logic [ERR_W-1:0]      in_err,      // travels with the packet's last word
 
     output      logic                  out_valid,
     output      logic                  out_marker,
     output      logic [DATA_WIDTH-1:0] out_data,
     output      logic                  out_last,
-    output      logic                  out_err
+    output      logic [ERR_W-1:0]      out_err
 );
   typedef struct packed {
     logic                  marker;
     logic [DATA_WIDTH-1:0] data;
     logic                  last;
-    logic                  err;
+    logic [ERR_W-1:0]      err;
   } item_t;
 
   logic [DATA_WIDTH-1:0] hold_q;
@@ -75,7 +76,7 @@ module ufo_gather_packer #(
     hold_d = hold_q;
     hcnt_d = hcnt_q;
     if (in_valid && in_marker) begin
-      w0     = {1'b1, {DATA_WIDTH{1'b0}}, 1'b1, 1'b0};
+      w0     = {1'b1, {DATA_WIDTH{1'b0}}, 1'b1, {ERR_W{1'b0}}};
       n_made = 2'd1;
     end else if (in_valid && full_word) begin
       w0.last = in_last && rem == '0;

@@ -7,6 +7,8 @@ rtl/ufo_tag_table.sv
 rtl/ufo_pkt_buf.sv
 rtl/ufo_csr.sv
 rtl/ufo_axi_rd_mux.sv
+rtl/ufo_axi_rd_guard.sv
+rtl/ufo_axi_wr_guard.sv
 rtl/ufo_desc_fetch.sv
 rtl/ufo_pkt_assemble.sv
 rtl/ufo_gather_req.sv
@@ -18,6 +20,7 @@ rtl/ufo_frame_plan.sv
 rtl/ufo_ring_reader.sv
 rtl/ufo_frame_builder.sv
 rtl/ufo_frame_reader.sv
+rtl/ufo_axis_abort.sv
 rtl/ufo_cpl_order.sv
 rtl/ufo_cpl_write.sv
 rtl/ufo_nic_top.sv

@@ -48,11 +48,6 @@ package ufo_pkg;
   localparam logic [7:0] ST_USO_SEGMENTS     = 8'd22;
   localparam logic [7:0] ST_USO_CSUM         = 8'd23;
   localparam logic [7:0] ST_USO_LENGTH       = 8'd24;
-  // Transitional: ufo_csr.sv's four old error counters still group codes by these names until
-  // the ERR_CNT array (rtl-bus) replaces them; nothing else may use them.
-  localparam logic [7:0] ST_DESC_CHAIN = ST_CHAIN_NO_SOP;
-  localparam logic [7:0] ST_LENGTH     = ST_LENGTH_ZERO;
-  localparam logic [7:0] ST_HEADER     = ST_HDR_L2;
 
   // AXI
   localparam logic [1:0] AXI_BURST_INCR = 2'b01;
@@ -113,6 +108,7 @@ package ufo_pkg;
   // the driver's), its ring index and whether its read failed.
   typedef struct packed {
     logic        err;          // the read of this descriptor returned SLVERR/DECERR
+    logic        timeout;      // ... or never returned (err set too): answered by the read guard
     logic [15:0] index;        // free-running ring index
     logic [31:0] frag_id;
     logic [15:0] csum_offset;
@@ -165,6 +161,7 @@ package ufo_pkg;
     logic [31:0]        frame_sum;   // unfolded 16-bit word sum of the whole frame
     logic [31:0]        prefix_sum;  // unfolded sum of the bytes before csum_start (plain CSUM)
     logic               dma_err;     // a buffer read returned SLVERR/DECERR
+    logic               dma_timeout; // ... or never returned (dma_err set too)
   } gather_res_t;
 
   // Parser results (written when the packet's header is parsed and its template built).

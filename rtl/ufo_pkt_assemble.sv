@@ -12,9 +12,11 @@
 //  2. DESC_FLAGS: a reserved flag bit on any descriptor of the chain (only the SOP descriptor's
 //     offload bits are read, but a reserved bit anywhere means the driver and the engine do not
 //     agree on the format); UFO and USO together; USO alone until USO is built (issue 9);
-//  3. DESC_DMA: the read of a descriptor failed (the packet ends at that descriptor);
+//  3. DESC_DMA, or DESC_TIMEOUT when the read guard answered it: the read of a descriptor failed
+//     (the packet ends at that descriptor);
 //  4. LENGTH_ZERO / LENGTH_MAX: total length 0, or more than MAX_FRAME.
-// A new packet is started only while a tag is free (alloc_ptr - free_ptr < NUM_PKTS).
+// A new packet is started only while a tag is free (alloc_ptr - free_ptr < NUM_PKTS) and
+// `enable` (CTRL.ENABLE) is set; a chain already started is finished whatever `enable` says.
 `default_nettype none
 `timescale 1ns / 1ps
 
@@ -28,6 +30,8 @@ module ufo_pkt_assemble #(
 ) (
     input  wire logic             clk,
     input  wire logic             rst_n,
+
+    input  wire logic             enable,        // start new packets
 
     input  wire logic             desc_valid,
     output      logic             desc_ready,
@@ -89,7 +93,7 @@ module ufo_pkt_assemble #(
   logic [BPTR_W:0] spec_q, commit_q, rd_q;
   assign queue_room = (BPTR_W+1)'(spec_q - rd_q) < (BPTR_W+1)'(BUF_DEPTH);
 
-  assign desc_ready = desc_valid && tag_free && queue_room && !sop_inside;
+  assign desc_ready = desc_valid && tag_free && queue_room && !sop_inside && (enable || n_q != '0);
   assign fire       = desc_ready;
 
   // ---------------------------------------------------------------- decisions
@@ -124,7 +128,7 @@ module ufo_pkt_assemble #(
         if (chain_flags_bad) begin
           end_status = ufo_pkg::ST_DESC_FLAGS;
         end else if (desc.err) begin
-          end_status = ufo_pkg::ST_DESC_DMA;
+          end_status = desc.timeout ? ufo_pkg::ST_DESC_TIMEOUT : ufo_pkg::ST_DESC_DMA;
         end else if (total_next == '0) begin
           end_status = ufo_pkg::ST_LENGTH_ZERO;
         end else if (total_next > TOT_W'(MAX_FRAME)) begin

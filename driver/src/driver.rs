@@ -125,7 +125,7 @@ impl Default for DriverConfig {
 /// [`Driver::init`] failed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum InitError {
-    /// The ID register did not read "UFO" v1.
+    /// The ID register did not read "UFO" v2.
     #[error("ID register reads {found:#010x}, expected {:#010x}", regs::ID_VALUE)]
     BadId {
         /// what it read
@@ -218,6 +218,36 @@ pub enum XmitError {
     /// The doorbell (`TX_TAIL`) write failed.
     #[error(transparent)]
     Register(#[from] RegError),
+}
+
+/// [`Driver::quiesce`], [`Driver::ring_reset`] or [`Driver::soft_reset`] failed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ControlError {
+    /// `init` has not succeeded.
+    #[error("driver not initialised")]
+    NotInitialized,
+    /// STATUS.IDLE did not come within the polls allowed: a chain posted without its end keeps
+    /// the engine busy, or a bus response is still awaited (a soft reset or rst_n is next).
+    #[error("STATUS.IDLE not set after {polls} polls (STATUS {status:#x})")]
+    NotIdle {
+        /// polls made
+        polls: u32,
+        /// the last STATUS read
+        status: u32,
+    },
+    /// A register access failed.
+    #[error(transparent)]
+    Register(#[from] RegError),
+}
+
+/// What [`Driver::ring_reset`] and [`Driver::soft_reset`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Restart {
+    /// Completions written before the restart (as [`Driver::poll`] returns them).
+    pub done: Vec<TxDone>,
+    /// Tags of the chains posted and never completed, oldest first: their buffers are free,
+    /// the packets were not sent (a soft reset may have cut one on the wire, marked by tuser).
+    pub lost: Vec<u64>,
 }
 
 /// Something the device did that the driver did not expect; recorded, not panicked on.
@@ -507,6 +537,29 @@ impl Driver {
             self.cfg.cpl_ring_base,
             &vec![0; CPL_BYTES * self.ring_size()],
         );
+        // The ring registers take writes only while the engine is quiesced (ENABLE clear, idle):
+        // true after reset.
+        host.reg_write(regs::CTRL, 0)?;
+        self.write_rings(host)?;
+        host.reg_write(
+            regs::IRQ_STATUS,
+            regs::IRQ_CPL | regs::IRQ_ERR | regs::IRQ_FAULT,
+        )?;
+        host.reg_write(
+            regs::IRQ_MASK,
+            regs::IRQ_CPL | regs::IRQ_ERR | regs::IRQ_FAULT,
+        )?;
+        host.reg_write(regs::CTRL, regs::CTRL_ENABLE)?;
+
+        self.restart_rings();
+        self.pages = PageRing::new(self.cfg.buf_base, self.cfg.buf_bytes);
+        self.initialized = true;
+        Ok(())
+    }
+
+    /// Programs both rings and their size. While quiesced, the write resets the engine's ring
+    /// indices (TX_TAIL, TX_HEAD, CPL_HEAD and its phase) and drops prefetched descriptors.
+    fn write_rings(&mut self, host: &mut impl Host) -> Result<(), RegError> {
         let split = |a: u64| (a as u32, (a >> 32) as u32);
         let (lo, hi) = split(self.cfg.tx_ring_base);
         host.reg_write(regs::TX_RING_BASE_LO, lo)?;
@@ -514,19 +567,99 @@ impl Driver {
         let (lo, hi) = split(self.cfg.cpl_ring_base);
         host.reg_write(regs::CPL_RING_BASE_LO, lo)?;
         host.reg_write(regs::CPL_RING_BASE_HI, hi)?;
-        host.reg_write(regs::TX_RING_LOG2, u32::from(log2))?;
-        host.reg_write(regs::IRQ_STATUS, regs::IRQ_CPL | regs::IRQ_ERR)?;
-        host.reg_write(regs::IRQ_MASK, regs::IRQ_CPL | regs::IRQ_ERR)?;
-        host.reg_write(regs::CTRL, regs::CTRL_ENABLE)?;
+        host.reg_write(regs::TX_RING_LOG2, u32::from(self.cfg.ring_log2))
+    }
 
+    /// The driver's side of a ring reset: both rings start over at slot 0 and PHASE 1.
+    fn restart_rings(&mut self) {
         self.tail = 0;
         self.cons = 0;
         self.cpl_next = 0;
         self.cpl_phase = true;
         self.posted.clear();
-        self.pages = PageRing::new(self.cfg.buf_base, self.cfg.buf_bytes);
-        self.initialized = true;
-        Ok(())
+    }
+
+    /// Polls STATUS (at most `polls` reads) until IDLE is set; returns the last value.
+    fn wait_idle(&mut self, host: &mut impl Host, polls: u32) -> Result<u32, ControlError> {
+        let mut status = 0;
+        for _ in 0..polls {
+            status = host.reg_read(regs::STATUS)?;
+            if status & regs::STATUS_IDLE != 0 {
+                return Ok(status);
+            }
+        }
+        Err(ControlError::NotIdle { polls, status })
+    }
+
+    /// Quiesce: clears ENABLE (the engine finishes the packets it has started, a chain included,
+    /// and starts no new one) and waits for STATUS.IDLE (nothing in flight, no bus transaction
+    /// outstanding). Completions written meanwhile are for [`Self::poll`].
+    pub fn quiesce(&mut self, host: &mut impl Host, polls: u32) -> Result<(), ControlError> {
+        if !self.initialized {
+            return Err(ControlError::NotInitialized);
+        }
+        host.reg_write(regs::CTRL, 0)?;
+        self.wait_idle(host, polls).map(|_| ())
+    }
+
+    /// Ring reset (docs/architecture.md, "Control"): quiesces, reads the completions written,
+    /// rewrites the ring registers (which resets the engine's indices and drops the descriptors
+    /// it prefetched), zeroes the completion ring and enables again. The chains posted and
+    /// never completed come back in [`Restart::lost`] (their buffers are reclaimed: resend them).
+    pub fn ring_reset(
+        &mut self,
+        host: &mut impl Host,
+        polls: u32,
+    ) -> Result<Restart, ControlError> {
+        self.quiesce(host, polls)?;
+        self.restart(host)
+    }
+
+    /// Soft reset (docs/architecture.md, "Control"): writes CTRL.SOFT_RESET (ENABLE clear), which
+    /// drops every packet in flight without a completion and clears STATUS.FAULT, waits for
+    /// STATUS.IDLE (the bus responses still outstanding have come or timed out), then restarts
+    /// both rings as [`Self::ring_reset`] does. Returns the tags never completed.
+    pub fn soft_reset(
+        &mut self,
+        host: &mut impl Host,
+        polls: u32,
+    ) -> Result<Restart, ControlError> {
+        if !self.initialized {
+            return Err(ControlError::NotInitialized);
+        }
+        host.reg_write(regs::CTRL, regs::CTRL_SOFT_RESET)?;
+        self.wait_idle(host, polls)?;
+        self.restart(host)
+    }
+
+    /// The driver's and the engine's rings start over (engine quiesced): reads the completions
+    /// already written (they are still in the ring), reclaims every chain still posted,
+    /// programs the rings again and enables.
+    fn restart(&mut self, host: &mut impl Host) -> Result<Restart, ControlError> {
+        let done = self.poll(host);
+        let lost: Vec<u64> = self.posted.iter().map(|p| p.tag).collect();
+        for p in std::mem::take(&mut self.posted) {
+            if let Some(a) = p.alloc {
+                self.pages.free(a);
+            }
+        }
+        host.mem_write(
+            self.cfg.cpl_ring_base,
+            &vec![0; CPL_BYTES * self.ring_size()],
+        );
+        self.write_rings(host)?;
+        self.restart_rings();
+        host.reg_write(regs::CTRL, regs::CTRL_ENABLE)?;
+        Ok(Restart { done, lost })
+    }
+
+    /// CPL_HEAD: the completion ring slot the engine writes next and the PHASE it will carry.
+    pub fn cpl_head(&self, host: &mut impl Host) -> Result<(u16, bool), RegError> {
+        let v = host.reg_read(regs::CPL_HEAD)?;
+        Ok((
+            (v & regs::CPL_HEAD_INDEX_MASK) as u16,
+            v & regs::CPL_HEAD_PHASE != 0,
+        ))
     }
 
     /// Clears ENABLE: the device finishes the packet in flight and fetches no more.
@@ -586,7 +719,7 @@ impl Driver {
         }
         let head_descs = skb.head.len().div_ceil(MAX_BUF_LEN).max(1);
         let needed = head_descs + frags.len();
-        let limit = self.max_desc.min(self.ring_size());
+        let limit = self.max_desc.min(self.ring_size() - 1);
         if needed > limit {
             return Err(XmitError::TooManyBuffers {
                 buffers: needed,
@@ -652,6 +785,10 @@ impl Driver {
             first.flags |= flags::UFO;
             first.ufo_size = skb.ufo_size;
         }
+        if let Some(gso_size) = skb.uso_gso_size {
+            first.flags |= flags::USO;
+            first.ufo_size = gso_size;
+        }
         if let Some(c) = skb.csum {
             first.flags |= flags::CSUM;
             first.csum_start = c.start;
@@ -694,10 +831,10 @@ impl Driver {
         if n == 0 {
             return Err(XmitError::EmptyChain);
         }
-        if n > self.ring_size() {
+        if n > self.ring_size() - 1 {
             return Err(XmitError::TooManyBuffers {
                 buffers: n,
-                max: self.ring_size(),
+                max: self.ring_size() - 1,
             });
         }
         if n > self.free_slots() {
@@ -729,9 +866,10 @@ impl Driver {
             host.mem_write(self.cfg.tx_ring_base + (slot * DESC_BYTES) as u64, &bytes);
             i += run;
         }
-        // At most the ring size (<= 32768): checked by check_chain_fits.
+        // At most the ring size - 1 (< 32768): checked by check_chain_fits.
         let count = descs.len() as u16;
         self.tail = self.tail.wrapping_add(count);
+        // TX_TAIL takes the ring slot (0..N-1), never the free-running index
         self.posted.push_back(Posted {
             tag,
             first,
@@ -740,7 +878,7 @@ impl Driver {
             started: false,
             alloc,
         });
-        host.reg_write(regs::TX_TAIL, u32::from(self.tail))?;
+        host.reg_write(regs::TX_TAIL, u32::from(self.tail) & mask as u32)?;
         Ok(())
     }
 
@@ -875,9 +1013,10 @@ impl Driver {
         self.posted.len()
     }
 
-    /// Descriptor slots free for posting.
+    /// Descriptor slots free for posting: the ring holds at most N - 1 posted descriptors
+    /// (TX_TAIL is a slot, and tail == head means empty).
     pub fn free_slots(&self) -> usize {
-        self.ring_size() - usize::from(self.tail.wrapping_sub(self.cons))
+        self.ring_size() - 1 - usize::from(self.tail.wrapping_sub(self.cons))
     }
 
     /// Producer index: the first descriptor index of the next chain posted.

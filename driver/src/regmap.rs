@@ -12,6 +12,13 @@ pub enum Access {
     Rw,
     /// Read, write 1 to clear (the hardware sets it).
     Rw1c,
+    /// Writing 1 starts an action (CTRL.SOFT_RESET); reads 0.
+    Pulse,
+    /// Read/write while the engine is quiesced (ENABLE clear, STATUS.IDLE); other writes are
+    /// ignored and counted (ring base and size).
+    RwQuiesced,
+    /// Read/write, but writes that break the field's rule are ignored and counted (TX_TAIL).
+    RwChecked,
 }
 
 /// One field of a register.
@@ -115,7 +122,10 @@ mod tests {
         assert_eq!(register("TX_TAIL").map(|r| r.offset), Some(TX_TAIL));
         assert_eq!(register("ID").map(Register::reset), Some(ID_RESET));
         let irq = register("IRQ_STATUS").unwrap();
-        assert_eq!(irq.mask(Access::Rw1c), IRQ_STATUS_CPL | IRQ_STATUS_ERR);
+        assert_eq!(
+            irq.mask(Access::Rw1c),
+            IRQ_STATUS_CPL | IRQ_STATUS_ERR | IRQ_STATUS_FAULT
+        );
         assert_eq!(irq.field("ERR").map(Field::mask), Some(IRQ_STATUS_ERR));
         assert_eq!(CONFIG_MAX_DESC_MASK >> CONFIG_MAX_DESC_SHIFT, 0xff);
     }

@@ -5,8 +5,8 @@ use super::{Access, Field, Register};
 /// `ID` at 0x00: Identification.
 pub const ID: u32 = 0x00;
 /// Reset value of `ID`.
-pub const ID_RESET: u32 = 0x55464f01;
-/// `ID.VALUE` (bits 31:0, RO): 0x55464F01: "UFO", version 1.
+pub const ID_RESET: u32 = 0x55464f02;
+/// `ID.VALUE` (bits 31:0, RO): 0x55464F02: "UFO", version 2 (control, fault handling and ERR_CNT).
 pub const ID_VALUE_MASK: u32 = 0xffffffff;
 /// Shift of `ID.VALUE`.
 pub const ID_VALUE_SHIFT: u32 = 0;
@@ -32,23 +32,27 @@ pub const CONFIG_HDR_WORDS_SHIFT: u32 = 24;
 pub const CTRL: u32 = 0x08;
 /// Reset value of `CTRL`.
 pub const CTRL_RESET: u32 = 0x0;
-/// `CTRL.ENABLE` (bit 0, RW): The engine fetches descriptors only while set; clearing it lets the packet in flight finish.
+/// `CTRL.ENABLE` (bit 0, RW): The engine starts new packets only while set. Clearing it stops the engine at a packet boundary: a chain already started is fetched and finished, packets in flight complete.
 pub const CTRL_ENABLE: u32 = 1 << 0;
+/// `CTRL.SOFT_RESET` (bit 1, PULSE): Writing 1 resets the datapath at once: packets in flight are dropped without completion (a frame already started on the stream ends with a `tuser` beat), prefetched descriptors are flushed, `TX_TAIL`, `TX_HEAD` and `CPL_HEAD` go to 0 and `STATUS.FAULT` clears. Configuration (ring bases and size, `ENABLE`, masks, `READ_TIMEOUT`, `MAX_FRAME_LEN`) and the counters stay. New bus requests wait until the responses outstanding have come or timed out (`STATUS.IDLE`). Reads 0.
+pub const CTRL_SOFT_RESET: u32 = 1 << 1;
 
 /// `STATUS` at 0x0c: Status.
 pub const STATUS: u32 = 0x0c;
 /// Reset value of `STATUS`.
 pub const STATUS_RESET: u32 = 0x2;
-/// `STATUS.BUSY` (bit 0, RO): A packet is in flight.
+/// `STATUS.BUSY` (bit 0, RO): A packet is in flight or a bus transaction is outstanding.
 pub const STATUS_BUSY: u32 = 1 << 0;
-/// `STATUS.IDLE` (bit 1, RO): Not busy and `TX_HEAD` == `TX_TAIL`.
+/// `STATUS.IDLE` (bit 1, RO): Not busy, and `ENABLE` clear (quiesced) or `TX_HEAD` == `TX_TAIL` (all posted work done).
 pub const STATUS_IDLE: u32 = 1 << 1;
+/// `STATUS.FAULT` (bit 2, RO): A bus response never came (`READ_TIMEOUT`): the engine answered it with an error and holds new reads (after a write timeout, new writes too). Sticky: cleared by `CTRL.SOFT_RESET` or reset.
+pub const STATUS_FAULT: u32 = 1 << 2;
 
 /// `TX_RING_BASE_LO` at 0x10: Descriptor ring base, low.
 pub const TX_RING_BASE_LO: u32 = 0x10;
 /// Reset value of `TX_RING_BASE_LO`.
 pub const TX_RING_BASE_LO_RESET: u32 = 0x0;
-/// `TX_RING_BASE_LO.ADDR` (bits 31:0, RW): Descriptor ring base address [31:0]; must be 32-byte aligned.
+/// `TX_RING_BASE_LO.ADDR` (bits 31:0, RW_QUIESCED): Descriptor ring base address [31:0]; must be 32-byte aligned.
 pub const TX_RING_BASE_LO_ADDR_MASK: u32 = 0xffffffff;
 /// Shift of `TX_RING_BASE_LO.ADDR`.
 pub const TX_RING_BASE_LO_ADDR_SHIFT: u32 = 0;
@@ -57,7 +61,7 @@ pub const TX_RING_BASE_LO_ADDR_SHIFT: u32 = 0;
 pub const TX_RING_BASE_HI: u32 = 0x14;
 /// Reset value of `TX_RING_BASE_HI`.
 pub const TX_RING_BASE_HI_RESET: u32 = 0x0;
-/// `TX_RING_BASE_HI.ADDR` (bits 31:0, RW): Descriptor ring base address [63:32].
+/// `TX_RING_BASE_HI.ADDR` (bits 31:0, RW_QUIESCED): Descriptor ring base address [63:32].
 pub const TX_RING_BASE_HI_ADDR_MASK: u32 = 0xffffffff;
 /// Shift of `TX_RING_BASE_HI.ADDR`.
 pub const TX_RING_BASE_HI_ADDR_SHIFT: u32 = 0;
@@ -66,7 +70,7 @@ pub const TX_RING_BASE_HI_ADDR_SHIFT: u32 = 0;
 pub const TX_RING_LOG2: u32 = 0x18;
 /// Reset value of `TX_RING_LOG2`.
 pub const TX_RING_LOG2_RESET: u32 = 0x0;
-/// `TX_RING_LOG2.LOG2` (bits 3:0, RW): log2 of the ring size in descriptors (1..15); the completion ring has the same number of entries.
+/// `TX_RING_LOG2.LOG2` (bits 3:0, RW_QUIESCED): log2 of the ring size N in descriptors (1..15); the completion ring has the same number of entries. Like the ring bases, it takes writes only while quiesced; such a write resets the rings (ring reset): `TX_TAIL`, `TX_HEAD` and `CPL_HEAD` (index and phase) go to 0 and prefetched descriptors are dropped.
 pub const TX_RING_LOG2_LOG2_MASK: u32 = 0xf;
 /// Shift of `TX_RING_LOG2.LOG2`.
 pub const TX_RING_LOG2_LOG2_SHIFT: u32 = 0;
@@ -75,7 +79,7 @@ pub const TX_RING_LOG2_LOG2_SHIFT: u32 = 0;
 pub const TX_TAIL: u32 = 0x1c;
 /// Reset value of `TX_TAIL`.
 pub const TX_TAIL_RESET: u32 = 0x0;
-/// `TX_TAIL.INDEX` (bits 15:0, RW): Producer index, a free-running 16-bit counter (ring slot = index mod size). Writing it rings the doorbell.
+/// `TX_TAIL.INDEX` (bits 15:0, RW_CHECKED): Producer index: the ring slot after the last descriptor posted (0..N-1). Writing it rings the doorbell. A write >= N is ignored (ERR_CNT[32] TAIL_RANGE); a write that would move the tail back, (new - head) mod N < (old - head) mod N, is ignored (ERR_CNT[33] TAIL_BACK). At most N-1 descriptors are posted at a time.
 pub const TX_TAIL_INDEX_MASK: u32 = 0xffff;
 /// Shift of `TX_TAIL.INDEX`.
 pub const TX_TAIL_INDEX_SHIFT: u32 = 0;
@@ -84,7 +88,7 @@ pub const TX_TAIL_INDEX_SHIFT: u32 = 0;
 pub const TX_HEAD: u32 = 0x20;
 /// Reset value of `TX_HEAD`.
 pub const TX_HEAD_RESET: u32 = 0x0;
-/// `TX_HEAD.INDEX` (bits 15:0, RO): Consumer index: descriptors whose packet's completion has been written.
+/// `TX_HEAD.INDEX` (bits 15:0, RO): Consumer index: the ring slot after the descriptors whose packet's completion has been written (0..N-1).
 pub const TX_HEAD_INDEX_MASK: u32 = 0xffff;
 /// Shift of `TX_HEAD.INDEX`.
 pub const TX_HEAD_INDEX_SHIFT: u32 = 0;
@@ -93,7 +97,7 @@ pub const TX_HEAD_INDEX_SHIFT: u32 = 0;
 pub const CPL_RING_BASE_LO: u32 = 0x24;
 /// Reset value of `CPL_RING_BASE_LO`.
 pub const CPL_RING_BASE_LO_RESET: u32 = 0x0;
-/// `CPL_RING_BASE_LO.ADDR` (bits 31:0, RW): Completion ring base address [31:0]; must be 16-byte aligned.
+/// `CPL_RING_BASE_LO.ADDR` (bits 31:0, RW_QUIESCED): Completion ring base address [31:0]; must be 16-byte aligned.
 pub const CPL_RING_BASE_LO_ADDR_MASK: u32 = 0xffffffff;
 /// Shift of `CPL_RING_BASE_LO.ADDR`.
 pub const CPL_RING_BASE_LO_ADDR_SHIFT: u32 = 0;
@@ -102,7 +106,7 @@ pub const CPL_RING_BASE_LO_ADDR_SHIFT: u32 = 0;
 pub const CPL_RING_BASE_HI: u32 = 0x28;
 /// Reset value of `CPL_RING_BASE_HI`.
 pub const CPL_RING_BASE_HI_RESET: u32 = 0x0;
-/// `CPL_RING_BASE_HI.ADDR` (bits 31:0, RW): Completion ring base address [63:32].
+/// `CPL_RING_BASE_HI.ADDR` (bits 31:0, RW_QUIESCED): Completion ring base address [63:32].
 pub const CPL_RING_BASE_HI_ADDR_MASK: u32 = 0xffffffff;
 /// Shift of `CPL_RING_BASE_HI.ADDR`.
 pub const CPL_RING_BASE_HI_ADDR_SHIFT: u32 = 0;
@@ -113,8 +117,10 @@ pub const IRQ_STATUS: u32 = 0x2c;
 pub const IRQ_STATUS_RESET: u32 = 0x0;
 /// `IRQ_STATUS.CPL` (bit 0, RW1C): A completion was written.
 pub const IRQ_STATUS_CPL: u32 = 1 << 0;
-/// `IRQ_STATUS.ERR` (bit 1, RW1C): A completion with an error status was written.
+/// `IRQ_STATUS.ERR` (bit 1, RW1C): A completion with an error status was written, or an event was counted (ERR_CNT[32..47]).
 pub const IRQ_STATUS_ERR: u32 = 1 << 1;
+/// `IRQ_STATUS.FAULT` (bit 2, RW1C): `STATUS.FAULT` was set.
+pub const IRQ_STATUS_FAULT: u32 = 1 << 2;
 
 /// `IRQ_MASK` at 0x30: Interrupt mask.
 pub const IRQ_MASK: u32 = 0x30;
@@ -124,6 +130,37 @@ pub const IRQ_MASK_RESET: u32 = 0x0;
 pub const IRQ_MASK_CPL: u32 = 1 << 0;
 /// `IRQ_MASK.ERR` (bit 1, RW): Enables `IRQ_STATUS.ERR` on the `irq` line.
 pub const IRQ_MASK_ERR: u32 = 1 << 1;
+/// `IRQ_MASK.FAULT` (bit 2, RW): Enables `IRQ_STATUS.FAULT` on the `irq` line.
+pub const IRQ_MASK_FAULT: u32 = 1 << 2;
+
+/// `CPL_HEAD` at 0x34: Completion ring head.
+pub const CPL_HEAD: u32 = 0x34;
+/// Reset value of `CPL_HEAD`.
+pub const CPL_HEAD_RESET: u32 = 0x10000;
+/// `CPL_HEAD.INDEX` (bits 15:0, RO): Completion ring slot of the next record (0..N-1).
+pub const CPL_HEAD_INDEX_MASK: u32 = 0xffff;
+/// Shift of `CPL_HEAD.INDEX`.
+pub const CPL_HEAD_INDEX_SHIFT: u32 = 0;
+/// `CPL_HEAD.PHASE` (bit 16, RO): The PHASE bit that record will carry (1 on the first lap of the ring, toggling every lap).
+pub const CPL_HEAD_PHASE: u32 = 1 << 16;
+
+/// `READ_TIMEOUT` at 0x38: Bus response timeout.
+pub const READ_TIMEOUT: u32 = 0x38;
+/// Reset value of `READ_TIMEOUT`.
+pub const READ_TIMEOUT_RESET: u32 = 0x10000;
+/// `READ_TIMEOUT.CYCLES` (bits 31:0, RW): Cycles the engine waits for a read beat or a write response before it answers the missing ones itself with an error (DESC_TIMEOUT, READ_TIMEOUT, CPL_TIMEOUT) and sets `STATUS.FAULT`. The wait restarts with every beat of the same read ID. 0: wait forever.
+pub const READ_TIMEOUT_CYCLES_MASK: u32 = 0xffffffff;
+/// Shift of `READ_TIMEOUT.CYCLES`.
+pub const READ_TIMEOUT_CYCLES_SHIFT: u32 = 0;
+
+/// `MAX_FRAME_LEN` at 0x3c: Maximum frame length.
+pub const MAX_FRAME_LEN: u32 = 0x3c;
+/// Reset value of `MAX_FRAME_LEN`.
+pub const MAX_FRAME_LEN_RESET: u32 = 0x233e;
+/// `MAX_FRAME_LEN.LEN` (bits 15:0, RW): Largest frame on the wire in bytes (default 9022 = 9000 + 14 + two VLAN tags): a plain packet whose frame would be longer ends with FRAME_SIZE, a UFO/USO packet whose fragments would be longer with UFO_SIZE.
+pub const MAX_FRAME_LEN_LEN_MASK: u32 = 0xffff;
+/// Shift of `MAX_FRAME_LEN.LEN`.
+pub const MAX_FRAME_LEN_LEN_SHIFT: u32 = 0;
 
 /// `CNT_PKTS` at 0x40: Packets sent.
 pub const CNT_PKTS: u32 = 0x40;
@@ -152,46 +189,23 @@ pub const CNT_BYTES_COUNT_MASK: u32 = 0xffffffff;
 /// Shift of `CNT_BYTES.COUNT`.
 pub const CNT_BYTES_COUNT_SHIFT: u32 = 0;
 
-/// `CNT_ERR_DESC` at 0x4c: Descriptor errors.
-pub const CNT_ERR_DESC: u32 = 0x4c;
-/// Reset value of `CNT_ERR_DESC`.
-pub const CNT_ERR_DESC_RESET: u32 = 0x0;
-/// `CNT_ERR_DESC.COUNT` (bits 31:0, RO): Completions with status DESC_CHAIN or DESC_DMA. Wraps.
-pub const CNT_ERR_DESC_COUNT_MASK: u32 = 0xffffffff;
-/// Shift of `CNT_ERR_DESC.COUNT`.
-pub const CNT_ERR_DESC_COUNT_SHIFT: u32 = 0;
-
-/// `CNT_ERR_DMA` at 0x50: Packet read errors.
-pub const CNT_ERR_DMA: u32 = 0x50;
-/// Reset value of `CNT_ERR_DMA`.
-pub const CNT_ERR_DMA_RESET: u32 = 0x0;
-/// `CNT_ERR_DMA.COUNT` (bits 31:0, RO): Completions with status DMA_READ. Wraps.
-pub const CNT_ERR_DMA_COUNT_MASK: u32 = 0xffffffff;
-/// Shift of `CNT_ERR_DMA.COUNT`.
-pub const CNT_ERR_DMA_COUNT_SHIFT: u32 = 0;
-
-/// `CNT_ERR_LEN` at 0x54: Length errors.
-pub const CNT_ERR_LEN: u32 = 0x54;
-/// Reset value of `CNT_ERR_LEN`.
-pub const CNT_ERR_LEN_RESET: u32 = 0x0;
-/// `CNT_ERR_LEN.COUNT` (bits 31:0, RO): Completions with status LENGTH. Wraps.
-pub const CNT_ERR_LEN_COUNT_MASK: u32 = 0xffffffff;
-/// Shift of `CNT_ERR_LEN.COUNT`.
-pub const CNT_ERR_LEN_COUNT_SHIFT: u32 = 0;
-
-/// `CNT_ERR_HDR` at 0x58: Header errors.
-pub const CNT_ERR_HDR: u32 = 0x58;
-/// Reset value of `CNT_ERR_HDR`.
-pub const CNT_ERR_HDR_RESET: u32 = 0x0;
-/// `CNT_ERR_HDR.COUNT` (bits 31:0, RO): Completions with status HEADER or UFO_SIZE. Wraps.
-pub const CNT_ERR_HDR_COUNT_MASK: u32 = 0xffffffff;
-/// Shift of `CNT_ERR_HDR.COUNT`.
-pub const CNT_ERR_HDR_COUNT_SHIFT: u32 = 0;
+/// `ERR_CNT[0]` at 0x100: Error counters (`ERR_CNT[i]` at `ERR_CNT + i * ERR_CNT_STRIDE`).
+pub const ERR_CNT: u32 = 0x100;
+/// Elements of `ERR_CNT`.
+pub const ERR_CNT_COUNT: usize = 48;
+/// Bytes between elements of `ERR_CNT`.
+pub const ERR_CNT_STRIDE: u32 = 4;
+/// Reset value of `ERR_CNT`.
+pub const ERR_CNT_RESET: u32 = 0x0;
+/// `ERR_CNT.COUNT` (bits 31:0, RO): Events counted, saturating.
+pub const ERR_CNT_COUNT_MASK: u32 = 0xffffffff;
+/// Shift of `ERR_CNT.COUNT`.
+pub const ERR_CNT_COUNT_SHIFT: u32 = 0;
 
 /// Every register, in address order.
 pub const REGISTERS: &[Register] = &[
     Register { name: "ID", offset: 0x00, fields: &[
-        Field { name: "VALUE", lsb: 0, width: 32, access: Access::Ro, reset: 0x55464f01 },
+        Field { name: "VALUE", lsb: 0, width: 32, access: Access::Ro, reset: 0x55464f02 },
     ] },
     Register { name: "CONFIG", offset: 0x04, fields: &[
         Field { name: "DATA_WIDTH", lsb: 0, width: 16, access: Access::Ro, reset: 0x40 },
@@ -200,39 +214,53 @@ pub const REGISTERS: &[Register] = &[
     ] },
     Register { name: "CTRL", offset: 0x08, fields: &[
         Field { name: "ENABLE", lsb: 0, width: 1, access: Access::Rw, reset: 0x0 },
+        Field { name: "SOFT_RESET", lsb: 1, width: 1, access: Access::Pulse, reset: 0x0 },
     ] },
     Register { name: "STATUS", offset: 0x0c, fields: &[
         Field { name: "BUSY", lsb: 0, width: 1, access: Access::Ro, reset: 0x0 },
         Field { name: "IDLE", lsb: 1, width: 1, access: Access::Ro, reset: 0x1 },
+        Field { name: "FAULT", lsb: 2, width: 1, access: Access::Ro, reset: 0x0 },
     ] },
     Register { name: "TX_RING_BASE_LO", offset: 0x10, fields: &[
-        Field { name: "ADDR", lsb: 0, width: 32, access: Access::Rw, reset: 0x0 },
+        Field { name: "ADDR", lsb: 0, width: 32, access: Access::RwQuiesced, reset: 0x0 },
     ] },
     Register { name: "TX_RING_BASE_HI", offset: 0x14, fields: &[
-        Field { name: "ADDR", lsb: 0, width: 32, access: Access::Rw, reset: 0x0 },
+        Field { name: "ADDR", lsb: 0, width: 32, access: Access::RwQuiesced, reset: 0x0 },
     ] },
     Register { name: "TX_RING_LOG2", offset: 0x18, fields: &[
-        Field { name: "LOG2", lsb: 0, width: 4, access: Access::Rw, reset: 0x0 },
+        Field { name: "LOG2", lsb: 0, width: 4, access: Access::RwQuiesced, reset: 0x0 },
     ] },
     Register { name: "TX_TAIL", offset: 0x1c, fields: &[
-        Field { name: "INDEX", lsb: 0, width: 16, access: Access::Rw, reset: 0x0 },
+        Field { name: "INDEX", lsb: 0, width: 16, access: Access::RwChecked, reset: 0x0 },
     ] },
     Register { name: "TX_HEAD", offset: 0x20, fields: &[
         Field { name: "INDEX", lsb: 0, width: 16, access: Access::Ro, reset: 0x0 },
     ] },
     Register { name: "CPL_RING_BASE_LO", offset: 0x24, fields: &[
-        Field { name: "ADDR", lsb: 0, width: 32, access: Access::Rw, reset: 0x0 },
+        Field { name: "ADDR", lsb: 0, width: 32, access: Access::RwQuiesced, reset: 0x0 },
     ] },
     Register { name: "CPL_RING_BASE_HI", offset: 0x28, fields: &[
-        Field { name: "ADDR", lsb: 0, width: 32, access: Access::Rw, reset: 0x0 },
+        Field { name: "ADDR", lsb: 0, width: 32, access: Access::RwQuiesced, reset: 0x0 },
     ] },
     Register { name: "IRQ_STATUS", offset: 0x2c, fields: &[
         Field { name: "CPL", lsb: 0, width: 1, access: Access::Rw1c, reset: 0x0 },
         Field { name: "ERR", lsb: 1, width: 1, access: Access::Rw1c, reset: 0x0 },
+        Field { name: "FAULT", lsb: 2, width: 1, access: Access::Rw1c, reset: 0x0 },
     ] },
     Register { name: "IRQ_MASK", offset: 0x30, fields: &[
         Field { name: "CPL", lsb: 0, width: 1, access: Access::Rw, reset: 0x0 },
         Field { name: "ERR", lsb: 1, width: 1, access: Access::Rw, reset: 0x0 },
+        Field { name: "FAULT", lsb: 2, width: 1, access: Access::Rw, reset: 0x0 },
+    ] },
+    Register { name: "CPL_HEAD", offset: 0x34, fields: &[
+        Field { name: "INDEX", lsb: 0, width: 16, access: Access::Ro, reset: 0x0 },
+        Field { name: "PHASE", lsb: 16, width: 1, access: Access::Ro, reset: 0x1 },
+    ] },
+    Register { name: "READ_TIMEOUT", offset: 0x38, fields: &[
+        Field { name: "CYCLES", lsb: 0, width: 32, access: Access::Rw, reset: 0x10000 },
+    ] },
+    Register { name: "MAX_FRAME_LEN", offset: 0x3c, fields: &[
+        Field { name: "LEN", lsb: 0, width: 16, access: Access::Rw, reset: 0x233e },
     ] },
     Register { name: "CNT_PKTS", offset: 0x40, fields: &[
         Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
@@ -243,16 +271,148 @@ pub const REGISTERS: &[Register] = &[
     Register { name: "CNT_BYTES", offset: 0x48, fields: &[
         Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
     ] },
-    Register { name: "CNT_ERR_DESC", offset: 0x4c, fields: &[
+    Register { name: "ERR_CNT[0]", offset: 0x100, fields: &[
         Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
     ] },
-    Register { name: "CNT_ERR_DMA", offset: 0x50, fields: &[
+    Register { name: "ERR_CNT[1]", offset: 0x104, fields: &[
         Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
     ] },
-    Register { name: "CNT_ERR_LEN", offset: 0x54, fields: &[
+    Register { name: "ERR_CNT[2]", offset: 0x108, fields: &[
         Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
     ] },
-    Register { name: "CNT_ERR_HDR", offset: 0x58, fields: &[
+    Register { name: "ERR_CNT[3]", offset: 0x10c, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[4]", offset: 0x110, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[5]", offset: 0x114, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[6]", offset: 0x118, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[7]", offset: 0x11c, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[8]", offset: 0x120, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[9]", offset: 0x124, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[10]", offset: 0x128, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[11]", offset: 0x12c, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[12]", offset: 0x130, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[13]", offset: 0x134, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[14]", offset: 0x138, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[15]", offset: 0x13c, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[16]", offset: 0x140, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[17]", offset: 0x144, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[18]", offset: 0x148, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[19]", offset: 0x14c, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[20]", offset: 0x150, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[21]", offset: 0x154, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[22]", offset: 0x158, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[23]", offset: 0x15c, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[24]", offset: 0x160, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[25]", offset: 0x164, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[26]", offset: 0x168, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[27]", offset: 0x16c, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[28]", offset: 0x170, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[29]", offset: 0x174, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[30]", offset: 0x178, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[31]", offset: 0x17c, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[32]", offset: 0x180, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[33]", offset: 0x184, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[34]", offset: 0x188, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[35]", offset: 0x18c, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[36]", offset: 0x190, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[37]", offset: 0x194, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[38]", offset: 0x198, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[39]", offset: 0x19c, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[40]", offset: 0x1a0, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[41]", offset: 0x1a4, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[42]", offset: 0x1a8, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[43]", offset: 0x1ac, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[44]", offset: 0x1b0, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[45]", offset: 0x1b4, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[46]", offset: 0x1b8, fields: &[
+        Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
+    ] },
+    Register { name: "ERR_CNT[47]", offset: 0x1bc, fields: &[
         Field { name: "COUNT", lsb: 0, width: 32, access: Access::Ro, reset: 0x0 },
     ] },
 ];

@@ -120,15 +120,23 @@ fn rust_lines() -> BTreeSet<String> {
 
     for r in REGISTERS {
         out.insert(format!("reg {} {:#x} {:#x}", r.name, r.offset, r.offset));
+        // the fields of a register array (NAME[i]) are listed once, as PeakRDL's NAMEX macros
+        let field_reg = match r.name.split_once('[') {
+            Some((base, _)) => format!("{base}X"),
+            None => r.name.to_string(),
+        };
         for f in r.fields {
             let access = match f.access {
                 Access::Ro => "RO",
                 Access::Rw => "RW",
                 Access::Rw1c => "RW1C",
+                Access::Pulse => "PULSE",
+                Access::RwQuiesced => "RW_QUIESCED",
+                Access::RwChecked => "RW_CHECKED",
             };
             out.insert(format!(
                 "regfield {} {} {} {} {:#x} {:#x} {access}",
-                r.name,
+                field_reg,
                 f.name,
                 f.lsb,
                 f.width,

@@ -11,8 +11,8 @@ use ufo_driver::driver::{
     XmitError,
 };
 use ufo_driver::gen::{random_datagram, GenConfig};
-use ufo_driver::packet::DatagramSpec;
-use ufo_driver::skb::{Skb, SkbFrag};
+use ufo_driver::packet::{DatagramSpec, PacketSpec, TxPacket, UdpCsum};
+use ufo_driver::skb::{CsumOffload, Skb, SkbFrag};
 use ufo_driver::skb_build::{from_datagram_ufo, from_frame, FragLayout};
 
 const PAGE: u64 = 4096;
@@ -78,6 +78,13 @@ impl FakeDevice {
         let slot = u64::from(index) & ((1 << self.log2) - 1);
         let b = self.read(self.tx_base + slot * DESC_BYTES as u64, DESC_BYTES);
         TxDesc::decode(&b.try_into().unwrap())
+    }
+
+    /// Ring reset: both rings start over at slot 0.
+    fn ring_reset(&mut self) {
+        self.tail = 0;
+        self.head = 0;
+        self.cpl_count = 0;
     }
 
     /// Processes up to `max` packets; returns how many completed.
@@ -156,13 +163,51 @@ impl Host for FakeDevice {
         let lo = |old: u64| (old & !0xFFFF_FFFF) | u64::from(value);
         let hi = |old: u64| (old & 0xFFFF_FFFF) | (u64::from(value) << 32);
         match offset {
-            regs::CTRL => self.ctrl = value,
-            regs::TX_RING_BASE_LO => self.tx_base = lo(self.tx_base),
-            regs::TX_RING_BASE_HI => self.tx_base = hi(self.tx_base),
-            regs::CPL_RING_BASE_LO => self.cpl_base = lo(self.cpl_base),
-            regs::CPL_RING_BASE_HI => self.cpl_base = hi(self.cpl_base),
-            regs::TX_RING_LOG2 => self.log2 = value & 0xF,
-            regs::TX_TAIL => self.tail = value as u16,
+            regs::CTRL => {
+                self.ctrl = value & regs::CTRL_ENABLE;
+                if value & regs::CTRL_SOFT_RESET != 0 {
+                    self.ring_reset();
+                }
+            }
+            // ring registers: taken only while quiesced (this device is idle between calls),
+            // and then they reset the ring indices
+            regs::TX_RING_BASE_LO
+            | regs::TX_RING_BASE_HI
+            | regs::CPL_RING_BASE_LO
+            | regs::CPL_RING_BASE_HI
+            | regs::TX_RING_LOG2
+                if self.ctrl & regs::CTRL_ENABLE != 0 => {}
+            regs::TX_RING_BASE_LO => {
+                self.tx_base = lo(self.tx_base);
+                self.ring_reset();
+            }
+            regs::TX_RING_BASE_HI => {
+                self.tx_base = hi(self.tx_base);
+                self.ring_reset();
+            }
+            regs::CPL_RING_BASE_LO => {
+                self.cpl_base = lo(self.cpl_base);
+                self.ring_reset();
+            }
+            regs::CPL_RING_BASE_HI => {
+                self.cpl_base = hi(self.cpl_base);
+                self.ring_reset();
+            }
+            regs::TX_RING_LOG2 => {
+                self.log2 = value & 0xF;
+                self.ring_reset();
+            }
+            // TX_TAIL is a ring slot; a write outside the ring or moving the tail back is ignored
+            regs::TX_TAIL => {
+                let mask = (1u16 << self.log2) - 1;
+                let (new, old) = (
+                    (value as u16).wrapping_sub(self.head) & mask,
+                    self.tail.wrapping_sub(self.head) & mask,
+                );
+                if value <= u32::from(mask) && new >= old {
+                    self.tail = self.head.wrapping_add(new);
+                }
+            }
             regs::IRQ_STATUS => self.irq_status &= !value,
             regs::IRQ_MASK => self.irq_mask = value,
             _ => {}
@@ -175,8 +220,9 @@ impl Host for FakeDevice {
             regs::ID => self.id,
             regs::CONFIG => 64 | ((MAX_DESC as u32) << 16) | ((128 / 8) << 24),
             regs::CTRL => self.ctrl,
-            regs::TX_HEAD => u32::from(self.head),
-            regs::TX_TAIL => u32::from(self.tail),
+            regs::STATUS => regs::STATUS_IDLE,
+            regs::TX_HEAD => u32::from(self.head & ((1 << self.log2) - 1)),
+            regs::TX_TAIL => u32::from(self.tail & ((1 << self.log2) - 1)),
             regs::IRQ_STATUS => self.irq_status,
             regs::IRQ_MASK => self.irq_mask,
             _ => 0,
@@ -249,7 +295,8 @@ fn check_placement(seen: &Seen, skb: &Skb, tag: u64, skip_empty: bool) {
     }
     let first = &seen.descs[0];
     assert_eq!(first.flags & flags::UFO != 0, skb.ufo_size > 0);
-    assert_eq!(first.ufo_size, skb.ufo_size);
+    assert_eq!(first.flags & flags::USO != 0, skb.uso_gso_size.is_some());
+    assert_eq!(first.ufo_size, skb.uso_gso_size.unwrap_or(skb.ufo_size));
     assert_eq!(first.flags & flags::CSUM != 0, skb.csum.is_some());
     if let Some(c) = skb.csum {
         assert_eq!((first.csum_start, first.csum_offset), (c.start, c.offset));
@@ -268,9 +315,16 @@ fn init_programs_the_device() {
     assert_eq!(dev.cpl_base, 0x2_0000);
     assert_eq!(dev.log2, 6);
     assert_eq!(dev.ctrl, regs::CTRL_ENABLE);
-    assert_eq!(dev.irq_mask, regs::IRQ_CPL | regs::IRQ_ERR);
+    assert_eq!(
+        dev.irq_mask,
+        regs::IRQ_CPL | regs::IRQ_ERR | regs::IRQ_FAULT
+    );
     assert_eq!(drv.ring_size(), 64);
-    assert_eq!(drv.free_slots(), 64);
+    assert_eq!(
+        drv.free_slots(),
+        63,
+        "the ring holds N - 1 posted descriptors"
+    );
     assert_eq!(drv.max_desc(), 32);
     assert_eq!(drv.in_flight(), 0);
 
@@ -281,6 +335,7 @@ fn init_programs_the_device() {
         Err(InitError::BadId { found: 0x1234_5678 })
     );
     let mut busy = FakeDevice::new();
+    busy.log2 = 6;
     busy.head = 5;
     assert_eq!(
         Driver::new(config(6, 64)).init(&mut busy),
@@ -331,6 +386,60 @@ fn ufo_skb_descriptors_and_placement() {
         assert_eq!(drv.in_flight(), 0);
         assert_eq!(drv.free_buffer_pages(), drv.buffer_pages());
         assert!(drv.errors().is_empty());
+    }
+}
+
+/// A USO super-frame as the kernel builds it for `UDP_SEGMENT`: flag bit 5, `gso_size` in
+/// descriptor bytes 12..13, CSUM at the UDP check field, the seed over the full UDP length.
+#[test]
+fn uso_skb_descriptors() {
+    let spec = DatagramSpec {
+        payload: (0..20000).map(|i| i as u8).collect(),
+        vlan: vec![0x0064],
+        udp_csum: UdpCsum::Full,
+        ..Default::default()
+    };
+    let l4 = spec.l4_offset();
+    let tx = TxPacket {
+        vlan_insert: Some(0x0123),
+        ..TxPacket::uso(PacketSpec::Udp4(spec.clone()), 1468)
+    };
+    for layout in [
+        FragLayout::SeedPages,
+        FragLayout::Linear,
+        FragLayout::Random { seed: 3 },
+    ] {
+        let skb = tx.skb(layout).unwrap();
+        assert_eq!(skb.uso_gso_size, Some(1468));
+        assert_eq!(skb.ufo_size, 0);
+        assert_eq!(
+            skb.csum,
+            Some(CsumOffload {
+                start: l4 as u16,
+                offset: 6
+            })
+        );
+        // The check field holds the seed: the pseudo-header over the full UDP length.
+        let bytes = skb.to_bytes();
+        assert_eq!(bytes, spec.with_csum(UdpCsum::Seed).frame());
+        let (mut drv, mut dev) = started(config(6, 64));
+        drv.xmit(&mut dev, &skb, 9).unwrap();
+        assert_eq!(dev.run(10), 1);
+        check_placement(&dev.seen[0], &skb, 9, false);
+        let raw = dev.seen[0].descs[0].encode();
+        assert_eq!(
+            u16::from_le_bytes([raw[10], raw[11]]) & (1 << 5),
+            1 << 5,
+            "USO bit"
+        );
+        assert_eq!(u16::from_le_bytes([raw[12], raw[13]]), 1468, "gso_size");
+        assert_eq!(
+            u16::from_le_bytes([raw[16], raw[17]]),
+            l4 as u16,
+            "csum_start"
+        );
+        assert_eq!(u16::from_le_bytes([raw[18], raw[19]]), 6, "csum_offset");
+        assert_eq!(drv.poll(&mut dev).len(), 1);
     }
 }
 
@@ -394,7 +503,7 @@ fn head_longer_than_one_descriptor_is_split() {
 
 #[test]
 fn ring_full_then_reclaimed() {
-    // 8 slots, 3-buffer skbs: two fit, the third needs 3 of the 2 left.
+    // 8 slots (7 usable), 3-buffer skbs: two fit, the third needs 3 of the 1 left.
     let skb = from_frame(&[7u8; 9000], 100, FragLayout::SeedPages).unwrap();
     assert_eq!(skb.buffers(), 4);
     let skb3 = Skb {
@@ -404,25 +513,25 @@ fn ring_full_then_reclaimed() {
     let (mut drv, mut dev) = started(config(3, 64));
     drv.xmit(&mut dev, &skb3, 0).unwrap();
     drv.xmit(&mut dev, &skb3, 1).unwrap();
-    assert_eq!(drv.free_slots(), 2);
+    assert_eq!(drv.free_slots(), 1);
     assert_eq!(
         drv.xmit(&mut dev, &skb3, 2),
-        Err(XmitError::RingFull { needed: 3, free: 2 })
+        Err(XmitError::RingFull { needed: 3, free: 1 })
     );
     assert_eq!(drv.tail_index(), 6, "nothing posted by the refused xmit");
     // Completion written but not yet polled: the slots are still held.
     dev.run(1);
-    assert_eq!(drv.free_slots(), 2);
+    assert_eq!(drv.free_slots(), 1);
     let done = drv.poll(&mut dev);
     assert_eq!(done.iter().map(|d| d.tag).collect::<Vec<_>>(), vec![0]);
-    assert_eq!(drv.free_slots(), 5);
+    assert_eq!(drv.free_slots(), 4);
     drv.xmit(&mut dev, &skb3, 2).unwrap();
     assert_eq!(drv.in_flight(), 2);
     // An skb with more buffers than the ring can never go.
     let (mut small, mut dev2) = started(config(1, 64));
     assert_eq!(
         small.xmit(&mut dev2, &skb3, 0),
-        Err(XmitError::TooManyBuffers { buffers: 3, max: 2 })
+        Err(XmitError::TooManyBuffers { buffers: 3, max: 1 })
     );
 }
 
@@ -578,7 +687,7 @@ fn long_run_wraps_and_reclaims() {
         }
     }
     assert_eq!(drv.in_flight(), 0);
-    assert_eq!(drv.free_slots(), drv.ring_size());
+    assert_eq!(drv.free_slots(), drv.ring_size() - 1);
     assert_eq!(drv.free_buffer_pages(), drv.buffer_pages());
     assert_eq!(drv.consumer_index(), dev.head);
     assert!(
@@ -623,7 +732,7 @@ fn malformed_raw_chains_complete_as_errors() {
     );
     assert!(drv.errors().is_empty(), "raw chains may complete partially");
     assert_eq!(drv.in_flight(), 0);
-    assert_eq!(drv.free_slots(), 16);
+    assert_eq!(drv.free_slots(), 15);
 }
 
 #[test]
@@ -681,7 +790,7 @@ fn lying_device_is_recorded_not_panicked_on() {
         "{e:?}"
     );
     assert_eq!(drv.in_flight(), 0);
-    assert_eq!(drv.free_slots(), 8, "never reclaims past the tail");
+    assert_eq!(drv.free_slots(), 7, "never reclaims past the tail");
 
     // A completion nobody asked for (right PHASE, next slot).
     let bogus = Completion {

@@ -108,9 +108,11 @@ add() { echo "$1" | grep -qE "$ONLY" && BENCHES+=("$*"); return 0; }
 add tb_ufo_fifo WIDTH=1 DEPTH=2
 add tb_ufo_fifo WIDTH=64 DEPTH=4
 add tb_ufo_fifo WIDTH=130 DEPTH=16
+add tb_ufo_axi_wr_guard
 for w in $WIDTHS; do
   add tb_ufo_csr DATA_WIDTH="$w"
   add tb_ufo_axi_rd_mux DATA_WIDTH="$w"
+  add tb_ufo_axi_rd_guard DATA_WIDTH="$w"
   add tb_ufo_desc_fetch DATA_WIDTH="$w"
   add tb_ufo_pkt_assemble DATA_WIDTH="$w"
   add tb_ufo_gather_packer DATA_WIDTH="$w"

@@ -34,6 +34,10 @@ module tb_ufo_axi_rd_mux #(
   function automatic logic [1:0] beat_resp(input logic [63:0] a, input int k);
     return 2'(a[7:0] + 8'(k));
   endfunction
+  // the read guard's timeout flag travels with the beat: any function of it will do
+  function automatic logic beat_tmo(input logic [63:0] a, input int k);
+    return a[8] ^ k[0];
+  endfunction
 
   // ---------------------------------------------------------------- DUT
   logic [ADDR_WIDTH-1:0] s_araddr [2];
@@ -42,7 +46,7 @@ module tb_ufo_axi_rd_mux #(
   logic                  s_arready [2];
   logic [DATA_WIDTH-1:0] s_rdata [2];
   logic [1:0]            s_rresp [2];
-  logic                  s_rlast [2], s_rvalid [2], s_rready [2];
+  logic                  s_rlast [2], s_rvalid [2], s_rready [2], s_rtmo [2];
   logic [ID_WIDTH-1:0]   arid, rid = '0;
   logic [ADDR_WIDTH-1:0] araddr;
   logic [7:0]            arlen;
@@ -53,20 +57,20 @@ module tb_ufo_axi_rd_mux #(
   logic                  arvalid, arready = 1'b0;
   logic [DATA_WIDTH-1:0] rdata = '0;
   logic [1:0]            rresp = '0;
-  logic                  rlast = 1'b0, rvalid = 1'b0, rready;
+  logic                  rlast = 1'b0, rvalid = 1'b0, rready, rtmo = 1'b0;
 
   ufo_axi_rd_mux #(.DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .ID_WIDTH(ID_WIDTH)) dut (
       .clk, .rst_n,
       .s0_axi_araddr(s_araddr[0]), .s0_axi_arlen(s_arlen[0]), .s0_axi_arvalid(s_arvalid[0]),
       .s0_axi_arready(s_arready[0]), .s0_axi_rdata(s_rdata[0]), .s0_axi_rresp(s_rresp[0]),
-      .s0_axi_rlast(s_rlast[0]), .s0_axi_rvalid(s_rvalid[0]), .s0_axi_rready(s_rready[0]),
+      .s0_axi_rlast(s_rlast[0]), .s0_rtmo(s_rtmo[0]), .s0_axi_rvalid(s_rvalid[0]), .s0_axi_rready(s_rready[0]),
       .s1_axi_araddr(s_araddr[1]), .s1_axi_arlen(s_arlen[1]), .s1_axi_arvalid(s_arvalid[1]),
       .s1_axi_arready(s_arready[1]), .s1_axi_rdata(s_rdata[1]), .s1_axi_rresp(s_rresp[1]),
-      .s1_axi_rlast(s_rlast[1]), .s1_axi_rvalid(s_rvalid[1]), .s1_axi_rready(s_rready[1]),
+      .s1_axi_rlast(s_rlast[1]), .s1_rtmo(s_rtmo[1]), .s1_axi_rvalid(s_rvalid[1]), .s1_axi_rready(s_rready[1]),
       .m_axi_arid(arid), .m_axi_araddr(araddr), .m_axi_arlen(arlen), .m_axi_arsize(arsize),
       .m_axi_arburst(arburst), .m_axi_arlock(arlock), .m_axi_arcache(arcache),
       .m_axi_arprot(arprot), .m_axi_arvalid(arvalid), .m_axi_arready(arready),
-      .m_axi_rid(rid), .m_axi_rdata(rdata), .m_axi_rresp(rresp), .m_axi_rlast(rlast),
+      .m_axi_rid(rid), .m_axi_rdata(rdata), .m_axi_rresp(rresp), .m_axi_rlast(rlast), .m_rtmo(rtmo),
       .m_axi_rvalid(rvalid), .m_axi_rready(rready));
 
   // ---------------------------------------------------------------- masters and slave state
@@ -152,6 +156,8 @@ module tb_ufo_axi_rd_mux #(
               fail($sformatf("port %0d burst %0d beat %0d: wrong resp", p, b, k));
             if (s_rlast[p] !== (k == int'(m_len[p][b])))
               fail($sformatf("port %0d burst %0d beat %0d: wrong last", p, b, k));
+            if (s_rtmo[p] !== beat_tmo(m_addr[p][b], k))
+              fail($sformatf("port %0d burst %0d beat %0d: timeout flag not passed on", p, b, k));
             if (k == int'(m_len[p][b])) begin
               m_done[p]++;
               m_beat[p] = 0;
@@ -213,6 +219,7 @@ module tb_ufo_axi_rd_mux #(
           rdata  <= beat_data(q_addr[p][0], q_beat[p]);
           rresp  <= beat_resp(q_addr[p][0], q_beat[p]);
           rlast  <= q_beat[p] == int'(q_len[p][0]);
+          rtmo   <= beat_tmo(q_addr[p][0], q_beat[p]);
           if (q_beat[p] != 0 && p != last_rid) n_interleave++;
           last_rid = p;
         end else begin

@@ -3,7 +3,11 @@
 //   - an AXI4 write slave over a byte memory: random AWREADY and WREADY (independent), B
 //     responses in order after a random delay, several outstanding, SLVERR/DECERR on random
 //     responses (the record is then not stored);
-//   - a requester with random gaps, fields held while valid and not ready.
+//   - a requester with random gaps, fields held while valid and not ready;
+//   - in front of the B channel, the write guard's part: some error responses flagged btmo (a
+//     response the guard made up after a timeout), and after a flush (soft reset) the responses
+//     of the writes issued before it taken by the bench and hidden from the DUT;
+//   - a ring reset at every ring change (slot counter back to 0) and a flush mid-traffic.
 // Checks:
 //   - AW fields (id 0, INCR, full size, len, cache 0011, lock, prot) and address of slot j for
 //     the j-th request, never before the request was taken; WLAST; strobes exactly the 16
@@ -13,7 +17,10 @@
 //     accepted this cycle) and fewer than MAX_WRITES responses are outstanding;
 //     writes_pending and BREADY exactly while a response is outstanding;
 //   - cpl_done exactly one cycle after each B handshake, in request order, with that request's
-//     status and descriptor count, and cpl_write_err exactly for error responses;
+//     status and descriptor count, cpl_write_err exactly for error responses not flagged btmo
+//     and cpl_write_tmo exactly for those flagged; no cpl_done for a write issued before a flush
+//     (nor for a response taken in the flush's cycle); the slot counter restarts at 0 after a
+//     ring reset or a flush; a record whose AW was offered before the flush still goes out;
 //   - back-pressure on every channel, MAX_WRITES responses outstanding reached; with an
 //     always-ready slave and MAX_WRITES >= 4 one completion per cycle (per two at DATA_WIDTH 64).
 // Rings of several sizes and alignments; +long: past the 16-bit slot counter wrap.
@@ -57,24 +64,28 @@ module tb_ufo_cpl_write #(
   logic                  wlast, wvalid, wready = 1'b0;
   logic [ID_WIDTH-1:0]   bid = '0;
   logic [1:0]            bresp = '0;
-  logic                  bvalid = 1'b0, bready;
-  logic                  cpl_done, cpl_write_err, writes_pending;
+  logic                  s_bvalid = 1'b0, bready, btmo = 1'b0;
+  logic                  b_stale = 1'b0;   // the response offered is for a write before the flush
+  logic                  bvalid;           // what the DUT sees (the guard hides stale responses)
+  logic                  ring_reset = 1'b0, flush = 1'b0;
+  logic                  cpl_done, cpl_write_err, cpl_write_tmo, writes_pending;
+  assign bvalid = s_bvalid && !b_stale;
   logic [7:0]            cpl_status;
   logic [15:0]           cpl_desc_count;
 
   ufo_cpl_write #(
       .DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .ID_WIDTH(ID_WIDTH), .MAX_WRITES(MAX_WRITES)
   ) dut (
-      .clk, .rst_n, .cpl_ring_base, .ring_log2,
+      .clk, .rst_n, .cpl_ring_base, .ring_log2, .ring_reset, .flush,
       .req_valid, .req_ready, .req_desc_index, .req_desc_count, .req_status, .req_frames,
       .req_wire_bytes,
       .m_axi_awid(awid), .m_axi_awaddr(awaddr), .m_axi_awlen(awlen), .m_axi_awsize(awsize),
       .m_axi_awburst(awburst), .m_axi_awlock(awlock), .m_axi_awcache(awcache),
       .m_axi_awprot(awprot), .m_axi_awvalid(awvalid), .m_axi_awready(awready),
       .m_axi_wdata(wdata), .m_axi_wstrb(wstrb), .m_axi_wlast(wlast), .m_axi_wvalid(wvalid),
-      .m_axi_wready(wready), .m_axi_bid(bid), .m_axi_bresp(bresp), .m_axi_bvalid(bvalid),
+      .m_axi_wready(wready), .m_axi_bid(bid), .m_axi_bresp(bresp), .m_axi_btmo(btmo), .m_axi_bvalid(bvalid),
       .m_axi_bready(bready),
-      .cpl_done, .cpl_status, .cpl_desc_count, .cpl_write_err, .writes_pending);
+      .cpl_done, .cpl_status, .cpl_desc_count, .cpl_write_err, .cpl_write_tmo, .writes_pending);
 
   // ---------------------------------------------------------------- memory and expectations
   logic [7:0]   mem [MEM_BYTES];
@@ -98,8 +109,11 @@ module tb_ufo_cpl_write #(
   logic                  w_last_q [$];
   int                    b_due_q [$];    // cycle each write's response may be given
   logic                  b_err_q [$];    // ... and whether it is an error
-  logic                  b_sent_err [$]; // responses given, in order, for cpl_write_err
-  int                    n_req = 0, n_aw = 0, n_b = 0, n_done = 0, n_berr = 0, n_full = 0;
+  logic [1:0]            b_sent_err [$]; // {tmo, err} of responses given to the DUT, in order
+  int                    n_req = 0, n_aw = 0, n_b = 0, n_done = 0, n_berr = 0, n_btmo = 0, n_full = 0;
+  int                    stale_left = 0; // responses still to come for writes before the flush
+  int                    j_base = 0;     // n_req at the last ring reset or flush
+  int                    n_stale = 0, n_flush = 0, n_ring_reset = 0;
 
   // ---------------------------------------------------------------- requester
   int          req_pct = 70, to_send = 0;
@@ -111,7 +125,7 @@ module tb_ufo_cpl_write #(
     logic [31:0] wb;
     di = 16'(rnd64());  dc = 16'(rnd64());  fr = 16'(rnd64());  wb = 32'(rnd64());
     st = 8'(rnd(7));
-    j = 16'(n_req);
+    j = 16'(n_req - j_base);
     slot = j & ((16'h1 << ring_log2) - 16'h1);
     exp_rec.push_back({32'h0, wb, fr, 7'h0, ~j[ring_log2], st, dc, di});
     aw_at.push_back({cpl_ring_base[63:4], 4'b0} + 64'(16 * slot));
@@ -152,8 +166,9 @@ module tb_ufo_cpl_write #(
       end
     end else begin
       // ================= checks of this cycle =================
-      outstanding = n_req - n_b;   // requests taken before this edge, less responses taken
-      if (req_ready !== ((!awvalid || awready) && (!wvalid || (wready && wlast)) && outstanding < MAX_WRITES))
+      outstanding = n_req - n_b - stale_left;   // requests taken before this edge, less responses taken
+      if (req_ready !== ((!awvalid || awready) && (!wvalid || (wready && wlast)) && outstanding < MAX_WRITES &&
+                         !flush && !ring_reset))
         fail($sformatf("req_ready %b with AW %b/%b, W %b/%b/%b, %0d responses outstanding", req_ready,
                        awvalid, awready, wvalid, wready, wlast, outstanding));
       if (writes_pending !== (outstanding != 0) || bready !== (outstanding != 0))
@@ -162,21 +177,23 @@ module tb_ufo_cpl_write #(
       if (cpl_done !== b_fire_prev) fail("cpl_done not exactly one cycle after a B handshake");
       if (cpl_done) begin
         logic [127:0] e;
-        logic         berr;
+        logic [1:0]   berr;
         e    = exp_rec.pop_front();
         berr = b_sent_err.pop_front();
         if (cpl_status !== e[39:32]) fail($sformatf("completion %0d: cpl_status %0d, expected %0d", n_done, cpl_status, e[39:32]));
         if (cpl_desc_count !== e[31:16]) fail($sformatf("completion %0d: cpl_desc_count %0d, expected %0d", n_done, cpl_desc_count, e[31:16]));
-        if (cpl_write_err !== berr) fail($sformatf("completion %0d: cpl_write_err %b, expected %b", n_done, cpl_write_err, berr));
-        if (berr) n_berr++;
+        if (cpl_write_err !== (berr == 2'b01)) fail($sformatf("completion %0d: cpl_write_err %b, response err %b tmo %b", n_done, cpl_write_err, berr[0], berr[1]));
+        if (cpl_write_tmo !== berr[1]) fail($sformatf("completion %0d: cpl_write_tmo %b, expected %b", n_done, cpl_write_tmo, berr[1]));
+        if (berr == 2'b01) n_berr++;
+        if (berr[1]) n_btmo++;
         n_done++;
-      end else if (cpl_write_err) begin
-        fail("cpl_write_err without cpl_done");
+      end else if (cpl_write_err || cpl_write_tmo) begin
+        fail("cpl_write_err/tmo without cpl_done");
       end
 
       // ================= this edge's transfers =================
       if (req_valid && req_ready) n_req++;
-      if ((req_valid && req_ready) || (bvalid && bready) || (wvalid && wready)) progress();
+      if ((req_valid && req_ready) || (s_bvalid && (bready || b_stale)) || (wvalid && wready)) progress();
       if (awvalid && awready) begin
         logic [63:0] e;
         if (aw_at.size() == 0 || n_aw >= n_req) begin
@@ -235,22 +252,50 @@ module tb_ufo_cpl_write #(
         b_due_q.push_back(int'(cycle) + (fast != 0 ? 0 : b_slow ? 20 + int'(rnd(40)) : int'(rnd(rnd(4) == 0 ? 30 : 4))));
         b_err_q.push_back(berr);
       end
-      // B: in order, held until BREADY
-      b_fire_prev <= bvalid && bready;
-      if (bvalid && bready) begin
+      // B: in order, held until BREADY (a stale one: until the bench, as the guard, takes it)
+      b_fire_prev <= bvalid && bready && !flush;
+      if (s_bvalid && (b_stale || bready)) begin
         n_b++;
         void'(b_due_q.pop_front());
         void'(b_err_q.pop_front());
+        if (b_stale) begin
+          stale_left--;
+          n_stale++;
+        end
       end
-      if (!(bvalid && !bready)) begin
-        if (b_due_q.size() != 0 && b_due_q[0] <= int'(cycle)) begin
-          bvalid <= 1'b1;
-          bresp  <= b_err_q[0] ? (chance(1, 2) ? 2'b10 : 2'b11) : 2'b00;
-          bid    <= '0;
-          b_sent_err.push_back(b_err_q[0]);
+      if (flush) begin
+        // a flush: the writes issued so far get no completion; the response taken in this cycle
+        // neither; the request on offer is withdrawn (the requester is reset too) and sent again
+        if (req_valid) begin
+          void'(exp_rec.pop_back());
+          void'(aw_at.pop_back());
+          void'(aw_rec.pop_back());
+          req_valid <= 1'b0;
+          to_send++;
+        end
+        stale_left = n_req - n_b;
+        exp_rec.delete();
+        b_sent_err.delete();
+        j_base = n_req;
+        n_flush++;
+      end
+      if (!(s_bvalid && !(b_stale || bready)) || flush) begin
+        if (s_bvalid && !(b_stale || bready)) begin
+          b_stale <= 1'b1;   // the response on offer now belongs to a write before the flush
+        end else if (b_due_q.size() != 0 && b_due_q[0] <= int'(cycle)) begin
+          logic t;
+          t = b_err_q[0] && chance(1, 3);
+          s_bvalid <= 1'b1;
+          b_stale  <= stale_left > 0;
+          bresp    <= b_err_q[0] ? (t || chance(1, 2) ? 2'b10 : 2'b11) : 2'b00;
+          btmo     <= t;
+          bid      <= '0;
+          if (stale_left == 0) b_sent_err.push_back({t, b_err_q[0]});
         end else begin
-          bvalid <= 1'b0;
-          bresp  <= 2'(rnd(4));
+          s_bvalid <= 1'b0;
+          b_stale  <= 1'b0;
+          bresp    <= 2'(rnd(4));
+          btmo     <= chance(1, 2);
         end
       end
       awready <= fast != 0 || rnd(100) < ready_pct;
@@ -258,7 +303,11 @@ module tb_ufo_cpl_write #(
 
       // ================= requester and plan =================
       step_cycles++;
-      if (req_valid && !req_ready) begin
+      ring_reset <= 1'b0;
+      flush      <= 1'b0;
+      if (flush || ring_reset) begin
+        // (withdrawn above, or nothing on offer)
+      end else if (req_valid && !req_ready) begin
         // hold
       end else if (!draining && to_send > 0 && (fast != 0 || rnd(100) < req_pct)) begin
         new_request();
@@ -289,20 +338,28 @@ module tb_ufo_cpl_write #(
             fail("completion rate below 90% of the W channel rate");
         end
       end
+      // a flush mid-traffic, with writes outstanding, in the first plans
+      if (plan <= 2 && step_cycles == 60 && !flush) flush <= 1'b1;
       if (to_send == 0 && !(req_valid && !req_ready)) draining = 1'b1;
-      if (draining && n_done == n_req && exp_rec.size() == 0 && !req_valid && aw_q.size() == 0) begin
+      if (draining && exp_rec.size() == 0 && stale_left == 0 && !req_valid && aw_q.size() == 0 &&
+          !awvalid && !wvalid && !ring_reset) begin
         fast = 0;
         plan++;
         draining = 1'b0;
         step_cycles = 0;
         if (plan == 5 && !want_long) plan = 6;
         if (plan == 7) begin
-          $display("  %0d completions, %0d with an error response; %0d cycles with MAX_WRITES outstanding",
-                   n_done, n_berr, n_full);
-          if (n_berr == 0 || n_full < 20) fail("scenario not covered");
+          $display("  %0d completions, %0d with an error response, %0d timed out; %0d cycles with MAX_WRITES outstanding",
+                   n_done, n_berr, n_btmo, n_full);
+          $display("  %0d flushes (%0d responses of earlier writes dropped), %0d ring resets", n_flush, n_stale, n_ring_reset);
+          if (n_berr == 0 || n_btmo == 0 || n_full < 20 || n_flush < 2 || n_stale == 0 || n_ring_reset < 5)
+            fail("scenario not covered");
           finish();
         end else begin
           configure(plan);
+          ring_reset <= 1'b1;   // quiesced: the slot counter starts over
+          j_base = n_req;
+          n_ring_reset++;
           if (plan == 4 || plan == 5) begin
             fast = 1;
             fast_cycles = 0;

@@ -2,7 +2,8 @@
 // tb_ufo_desc_fetch: self-checking unit test of ufo_desc_fetch.
 //   - an AXI4 read slave over a byte memory: random ARREADY, random latency and gaps between
 //     beats, SLVERR/DECERR on random beats (EXOKAY, which is not an error, on others), and
-//     unsolicited beats while no read is outstanding;
+//     unsolicited beats while no read is outstanding; some error beats flagged r_tmo (as the read
+//     guard answers a read that timed out);
 //   - a driver writing random descriptors into the ring and advancing TX_TAIL, reusing a slot
 //     only after its descriptor was taken, switching ENABLE off and on;
 //   - a consumer with random DESC_READY (phases always ready and never ready).
@@ -14,7 +15,10 @@
 //     up to TX_TAIL, to the ring end, to the 4 KiB boundary, FIFO space not yet reserved), at
 //     512 bits starting and ending on the half-beat of its first and last descriptor;
 //   - every descriptor taken once, in ring order, with its index and fields, or with desc_err
-//     exactly when a beat that carried it returned an error;
+//     exactly when a beat that carried it returned an error (and timeout exactly when one of
+//     them was flagged r_tmo);
+//   - ring reset (quiesced, with the FIFO full): the FIFO is empty the cycle after, and fetching
+//     starts again from index 0;
 //   - RREADY always high; `unsolicited` exactly for beats with no read outstanding;
 //   - reserved space: descriptors fetched and not taken never exceed DEPTH, and with a stalled
 //     consumer the FIFO fills up to min(DEPTH, posted);
@@ -57,7 +61,8 @@ module tb_ufo_desc_fetch #(
   logic                  ar_valid, ar_ready = 1'b0;
   logic [DATA_WIDTH-1:0] r_data = '0;
   logic [1:0]            r_resp = '0;
-  logic                  r_last = 1'b0, r_valid = 1'b0, r_ready;
+  logic                  r_last = 1'b0, r_valid = 1'b0, r_ready, r_tmo = 1'b0;
+  logic                  ring_reset = 1'b0;
   logic                  desc_valid, desc_ready = 1'b0, unsolicited;
   ufo_pkg::desc_item_t   desc;
 
@@ -66,15 +71,16 @@ module tb_ufo_desc_fetch #(
       .MAX_READS(MAX_READS), .MAX_BURST(MAX_BURST)
   ) dut (
       .clk, .rst_n,
-      .enable, .tx_ring_base, .ring_log2, .tx_tail,
+      .enable, .tx_ring_base, .ring_log2, .tx_tail, .ring_reset,
       .ar_addr, .ar_len, .ar_valid, .ar_ready,
-      .r_data, .r_resp, .r_last, .r_valid, .r_ready,
+      .r_data, .r_resp, .r_last, .r_tmo, .r_valid, .r_ready,
       .desc_valid, .desc_ready, .desc, .unsolicited);
 
   // ---------------------------------------------------------------- host memory, ring
   logic [7:0]   mem [MEM_BYTES];
   logic [255:0] exp_desc [65536];    // by index
   logic         exp_err [65536];
+  logic         exp_tmo [65536];
   logic         err_known [65536];   // the reads that carried it have all been answered
 
   function automatic int mem_off(input logic [63:0] a);
@@ -102,6 +108,7 @@ module tb_ufo_desc_fetch #(
   burst_t      bursts [$];          // presented, data not all sent; the head is being answered
   int          n_accepted = 0;      // of those, accepted by the slave
   logic        beat_err [$];        // errors of the head burst's beats sent so far
+  logic        beat_tmo [$];        // ... flagged as timeouts
   int          r_beat = 0, r_wait = 0;
   int          slave_fast = 0;      // 1: ARREADY always, beats back to back, no errors
   int          bogus_on = 0;        // send one unsolicited beat when nothing is outstanding
@@ -109,19 +116,29 @@ module tb_ufo_desc_fetch #(
   int          n_bogus = 0, n_err_beats = 0;
 
   // beat j of burst b was sent with error flag e: the descriptors it completes are known
-  function automatic void beat_sent(input burst_t b, input int j, input logic e);
+  function automatic void beat_sent(input burst_t b, input int j, input logic e, input logic t);
     beat_err.push_back(e);
+    beat_tmo.push_back(t);
     for (int m = 0; m < b.n; m++) begin
       int last_beat;
       last_beat = (DPB > 1) ? (b.odd + m) / 2 : m * BPD + BPD - 1;
       if (last_beat == j) begin
-        logic err;
+        logic err, tmo;
         int   i;
         err = 1'b0;
-        if (DPB > 1) err = beat_err[j];
-        else for (int k = 0; k < BPD; k++) err |= beat_err[m * BPD + k];
+        tmo = 1'b0;
+        if (DPB > 1) begin
+          err = beat_err[j];
+          tmo = beat_tmo[j];
+        end else begin
+          for (int k = 0; k < BPD; k++) begin
+            err |= beat_err[m * BPD + k];
+            tmo |= beat_tmo[m * BPD + k];
+          end
+        end
         i = int'(b.first + 16'(m));
         exp_err[i]   = err;
+        exp_tmo[i]   = tmo;
         err_known[i] = 1'b1;
       end
     end
@@ -132,6 +149,7 @@ module tb_ufo_desc_fetch #(
   logic [15:0] pop_count = '0;    // descriptors taken
   logic [15:0] tail_prev = '0, pop_prev = '0;
   logic        enable_prev = 1'b0, ar_prev_valid = 1'b0, ar_prev_ready = 1'b0;
+  int          n_tmo = 0, n_ring_resets = 0, reset_wait = 0;
   int          n_ar = 0, n_pop = 0, n_err = 0, n_unsol = 0, n_odd_start = 0, n_odd_end = 0;
   int          n_limit_4k = 0, n_limit_end = 0, n_limit_room = 0, n_limit_block = 0;
 
@@ -259,6 +277,8 @@ module tb_ufo_desc_fetch #(
         if (!err_known[i]) fail($sformatf("descriptor %0d delivered before its read was answered", i));
         else if (desc.err !== exp_err[i])
           fail($sformatf("descriptor %0d: err %b, expected %b", i, desc.err, exp_err[i]));
+        else if (desc.timeout !== exp_tmo[i])
+          fail($sformatf("descriptor %0d: timeout %b, expected %b", i, desc.timeout, exp_tmo[i]));
         if (!exp_err[i] &&
             {desc.frag_id, desc.csum_offset, desc.csum_start, desc.vlan_tci, desc.ufo_size,
              desc.flags, desc.buf_len, desc.buf_addr} !== exp_desc[i][191:0])
@@ -268,17 +288,19 @@ module tb_ufo_desc_fetch #(
         pop_count = pop_count + 16'd1;
         n_pop++;
         if (desc.err) n_err++;
+        if (desc.timeout) n_tmo++;
         rate_pops++;
       end
 
       // ================= slave =================
       // R: the beat of this cycle was taken (r_ready is 1)
       if (r_valid && !r_bogus) begin
-        beat_sent(bursts[0], r_beat, r_resp[1]);
+        beat_sent(bursts[0], r_beat, r_resp[1], r_tmo);
         if (r_resp[1]) n_err_beats++;
         r_beat++;
         if (r_beat == bursts[0].beats) begin
           beat_err.delete();
+          beat_tmo.delete();
           void'(bursts.pop_front());
           n_accepted--;
           r_beat = 0;
@@ -289,16 +311,19 @@ module tb_ufo_desc_fetch #(
       r_bogus <= 1'b0;
       if (n_accepted > 0 && r_wait == 0 && (slave_fast != 0 || chance(3, 4))) begin
         logic [63:0] a;
+        logic        e;
         a = bursts[0].addr + 64'(r_beat * BYTES);
         for (int b = 0; b < BYTES; b++) r_data[8*b +: 8] <= mem[mem_off(a) + b];
-        r_resp  <= (slave_fast == 0 && chance(1, 15)) ? (chance(1, 2) ? 2'b10 : 2'b11)
-                                                       : (chance(1, 4) ? 2'b01 : 2'b00);
+        e = slave_fast == 0 && chance(1, 15);
+        r_resp  <= e ? (chance(1, 2) ? 2'b10 : 2'b11) : (chance(1, 4) ? 2'b01 : 2'b00);
+        r_tmo   <= e && chance(1, 3);
         r_last  <= r_beat == bursts[0].beats - 1;
         r_valid <= 1'b1;
       end else if (bogus_on != 0 && bursts.size() == 0 && !ar_valid && n_accepted == 0) begin
         r_data  <= DATA_WIDTH'(rnd_wide());
         r_resp  <= 2'b00;
         r_last  <= 1'b1;
+        r_tmo   <= 1'b0;
         r_valid <= 1'b1;
         r_bogus <= 1'b1;
         bogus_on = 0;
@@ -307,6 +332,7 @@ module tb_ufo_desc_fetch #(
         r_data  <= DATA_WIDTH'(rnd_wide());
         r_resp  <= 2'(rnd(4));
         r_last  <= chance(1, 2);
+        r_tmo   <= chance(1, 2);
         if (r_wait > 0) r_wait--;
       end
       // AR
@@ -388,6 +414,24 @@ module tb_ufo_desc_fetch #(
             want = ring_size() < DEPTH ? ring_size() : DEPTH;
             if (int'(16'(fetch_m - pop_count)) != want)
               fail($sformatf("stalled consumer: %0d descriptors fetched, expected %0d", 16'(fetch_m - pop_count), want));
+            enable <= 1'b0;   // quiesce, then reset the ring with the FIFO full
+          end
+          ring_reset <= 1'b0;
+          if (step_cycles > 300 && reset_wait == 0 && !enable && bursts.size() == 0 && n_accepted == 0 &&
+              !ar_valid) begin
+            ring_reset <= 1'b1;
+            reset_wait = 1;
+          end else if (reset_wait == 1) begin
+            reset_wait = 2;   // the DUT takes the pulse at the next edge
+          end else if (reset_wait == 2) begin
+            if (desc_valid) fail("ring reset: descriptors left in the FIFO");
+            // the model starts over at index 0 with an empty ring
+            fetch_m   = '0;
+            pop_count = '0;
+            tx_tail  <= '0;
+            reset_wait = 0;
+            n_ring_resets++;
+            enable <= 1'b1;
             consumer_mode = 0;
             step = T_DRAIN;
             step_cycles = 0;
@@ -425,11 +469,11 @@ module tb_ufo_desc_fetch #(
           end
         end
         T_DONE: begin
-          $display("  %0d ARs, %0d descriptors (%0d with err, %0d error beats), %0d unsolicited beats",
-                   n_ar, n_pop, n_err, n_err_beats, n_unsol);
+          $display("  %0d ARs, %0d descriptors (%0d with err, %0d timed out, %0d error beats), %0d unsolicited beats, %0d ring resets",
+                   n_ar, n_pop, n_err, n_tmo, n_err_beats, n_unsol, n_ring_resets);
           $display("  blocks limited by ring end %0d, 4 KiB %0d, FIFO space %0d, full size %0d; 512-bit upper-half starts %0d, lower-half ends %0d",
                    n_limit_end, n_limit_4k, n_limit_room, n_limit_block, n_odd_start, n_odd_end);
-          if (n_err == 0 || n_unsol < 5 || (BLOCK > 1 && (n_limit_end == 0 || n_limit_4k == 0)) ||
+          if (n_err == 0 || n_tmo == 0 || n_ring_resets != 1 || n_unsol < 5 || (BLOCK > 1 && (n_limit_end == 0 || n_limit_4k == 0)) ||
               (DPB > 1 && (n_odd_start == 0 || n_odd_end == 0)))
             fail("scenario not covered");
           finish();

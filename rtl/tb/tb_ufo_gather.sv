@@ -75,6 +75,7 @@ module tb_ufo_gather #(
   logic [DATA_WIDTH-1:0] r_data = '0;
   logic [1:0]            r_resp = '0;
   logic                  r_last = 1'b0, r_valid = 1'b0, r_ready, unsolicited;
+  logic                  r_tmo = 1'b0;   // an error beat made up by the read guard (timeout)
   logic                  ring_wr_en;
   logic [RWW-1:0]        ring_wr_addr;
   logic [DATA_WIDTH-1:0] ring_wr_data;
@@ -104,7 +105,7 @@ module tb_ufo_gather #(
   ) u_data (
       .clk, .rst_n,
       .burst_push, .burst_in(burst), .burst_count,
-      .r_data, .r_resp, .r_last, .r_valid, .r_ready, .r_beat, .unsolicited,
+      .r_data, .r_resp, .r_last, .r_tmo, .r_valid, .r_ready, .r_beat, .unsolicited,
       .tbl_rd_tag(data_tag), .tbl_rd_rec(tbl[data_tag]),
       .ring_wr_en, .ring_wr_addr, .ring_wr_data,
       .res_wr_en, .res_wr_tag, .res_wr, .hdr_ptr, .r_ptr,
@@ -124,6 +125,7 @@ module tb_ufo_gather #(
   int          p_total [SLOTS];
   int          p_csum_start [SLOTS];
   logic        p_err [SLOTS];         // one of its beats returned an error
+  logic        p_tmo [SLOTS];         // ... one made up for a timeout
   logic [7:0]  p_data [SLOTS][MAX_PKT];
   longint      p_end_word [SLOTS];    // ring word after the packet (unwrapped)
   int          p_hdr_slot [SLOTS];
@@ -145,6 +147,7 @@ module tb_ufo_gather #(
     r = w[$bits(r)-1:0];
     p_ok[n]  = !chance(1, 10);
     p_err[n] = 1'b0;
+    p_tmo[n] = 1'b0;
     r.status = p_ok[n] ? ufo_pkg::ST_OK : 8'(1 + rnd(4));
     total = 0;
     nbufs = 0;
@@ -219,7 +222,7 @@ module tb_ufo_gather #(
   int          hdr_chk_word [2] = '{-1, -1};   // header words addressed one and two edges ago
   int          hdr_chk_pkt [2] = '{0, 0};
   int          slave_fast = 0, err_pct = 3, ready_pct = 70, release_pct = 50, bogus_left = 0;
-  int          n_ring_full = 0, n_err_beats = 0, n_bogus = 0, n_markers = 0, n_4k = 0, rate_beats = 0, rate_cycles = 0;
+  int          n_ring_full = 0, n_err_beats = 0, n_bogus = 0, n_markers = 0, n_tmo_pkts = 0, n_4k = 0, rate_beats = 0, rate_cycles = 0;
   logic        ending = 1'b0;
   int          end_cycles = 0;
   logic        ar_prev_valid = 1'b0, ar_prev_ready = 1'b0;
@@ -284,6 +287,7 @@ module tb_ufo_gather #(
       // -------- R beat taken this edge (r_ready is 1 except in a marker's cycle)
       if (r_valid && r_ready && !r_is_bogus) begin
         if (r_resp[1]) p_err[int'(burst_pkt[0]) % SLOTS] = 1'b1;
+        if (r_tmo) p_tmo[int'(burst_pkt[0]) % SLOTS] = 1'b1;
         beats_taken++;
         rate_beats++;
         sl_beat++;
@@ -344,6 +348,8 @@ module tb_ufo_gather #(
           if (res_wr.base !== ufo_pkg::RING_AW'((pkt_start_wp % RING_WORDS) * KEEP_WIDTH))
             fail($sformatf("packet %0d: base %0d, expected %0d", r_exp, res_wr.base, (pkt_start_wp % RING_WORDS) * KEEP_WIDTH));
           if (res_wr.dma_err !== p_err[n]) fail($sformatf("packet %0d: dma_err %b, expected %b", r_exp, res_wr.dma_err, p_err[n]));
+          if (res_wr.dma_timeout !== p_tmo[n]) fail($sformatf("packet %0d: dma_timeout %b, expected %b", r_exp, res_wr.dma_timeout, p_tmo[n]));
+          if (p_tmo[n]) n_tmo_pkts++;
           if (!p_err[n]) begin
             logic [31:0] fs, ps;
             fs = sum16(n, p_total[n]);
@@ -438,6 +444,7 @@ module tb_ufo_gather #(
         err = slave_fast == 0 && rnd(100) < err_pct;
         for (int i = 0; i < KEEP_WIDTH; i++) r_data[8*i +: 8] <= err ? 8'(rnd64()) : host_byte(a + 64'(i));
         r_resp  <= err ? (chance(1, 2) ? 2'b10 : 2'b11) : (chance(1, 4) ? 2'b01 : 2'b00);
+        r_tmo   <= err && chance(1, 3);   // the guard's made-up beats are SLVERR too
         r_last  <= sl_beat == burst_beats[0] - 1;
         r_valid <= 1'b1;
         if (err) n_err_beats++;
@@ -447,11 +454,13 @@ module tb_ufo_gather #(
         r_last     <= 1'b1;
         r_valid    <= 1'b1;
         r_is_bogus <= 1'b1;
+        r_tmo      <= 1'b0;
         bogus_left--;
       end else begin
         r_valid <= 1'b0;
         r_data  <= DATA_WIDTH'(rnd_wide());
         r_resp  <= 2'(rnd64());
+        r_tmo   <= 1'(rnd64());
         if (sl_wait > 0) sl_wait--;
       end
       ar_ready <= slave_fast != 0 || rnd(100) < ready_pct;
@@ -484,11 +493,12 @@ module tb_ufo_gather #(
       if (ending) begin
         end_cycles++;
         if (end_cycles == 100) begin
+          $display("  %0d packets with a timed-out beat", n_tmo_pkts);
           $display("  %0d packets (%0d broken), %0d beats (%0d with an error), %0d bursts cut at 4 KiB, %0d unsolicited beats, %0d cycles with the ring nearly full",
                    n_alloc, n_markers, beats_taken, n_err_beats, n_4k, n_bogus, n_ring_full);
           $display("  most beats outstanding %0d (limit %0d), most bursts outstanding %0d (limit %0d)",
                    max_out_beats, OUTSTANDING_BEATS, max_out_bursts, OUTSTANDING_BURSTS);
-          if (n_markers < 10 || n_err_beats < 10 || n_4k < 10 || n_bogus != 5 ||
+          if (n_markers < 10 || n_err_beats < 10 || n_tmo_pkts < 3 || n_4k < 10 || n_bogus != 5 ||
               (RING_MULT == 1 && n_ring_full < 100) || max_out_beats <= OUTSTANDING_BEATS - MAX_BURST ||
               max_out_bursts < OUTSTANDING_BURSTS - 1)
             fail("scenario not covered");

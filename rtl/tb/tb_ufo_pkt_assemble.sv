@@ -44,6 +44,7 @@ module tb_ufo_pkt_assemble #(
   ufo_pkg::pkt_rec_t    tbl_wr_rec;
   logic [TAG_W:0]       alloc_ptr, free_ptr = '0;
   logic                 buf_valid, buf_pop = 1'b0, busy;
+  logic                 enable = 1'b1;   // CTRL.ENABLE: toggled at random
   ufo_pkg::gather_buf_t buf_head;
 
   ufo_pkt_assemble #(
@@ -51,6 +52,7 @@ module tb_ufo_pkt_assemble #(
       .BUF_DEPTH(BUF_DEPTH)
   ) dut (
       .clk, .rst_n,
+      .enable,
       .desc_valid, .desc_ready, .desc,
       .tbl_wr_en, .tbl_wr_tag, .tbl_wr_rec, .alloc_ptr, .free_ptr,
       .buf_valid, .buf_pop, .buf_head,
@@ -135,7 +137,8 @@ module tb_ufo_pkt_assemble #(
       m_flags_bad = 1'b0;
     end
     if (d.err) begin
-      model_end(m_flags_bad ? ufo_pkg::ST_DESC_FLAGS : ufo_pkg::ST_DESC_DMA, m_n + 1);
+      model_end(m_flags_bad ? ufo_pkg::ST_DESC_FLAGS :
+                d.timeout ? ufo_pkg::ST_DESC_TIMEOUT : ufo_pkg::ST_DESC_DMA, m_n + 1);
       return;
     end
     if (m_n == 0 && !sop) begin
@@ -256,6 +259,7 @@ module tb_ufo_pkt_assemble #(
   int   n_wr = 0, n_consumed = 0, n_counted = 0, n_pops = 0, n_tags_full = 0, n_queue_full = 0;
   int   free_pct = 50, pop_pct = 50, valid_pct = 80;
   int   idle = 0;
+  int   n_held_disabled = 0;   // cycles a packet's first descriptor waited for ENABLE
 
   always @(posedge clk) begin
     if (rst_n) begin
@@ -273,6 +277,12 @@ module tb_ufo_pkt_assemble #(
                        buf_head.first_beat, buf_head.beats, buf_head.first_lane, buf_head.last_lane,
                        committed[0].first_beat, committed[0].beats, committed[0].first_lane, committed[0].last_lane));
       if (committed.size() >= BUF_DEPTH) n_queue_full++;
+      // ENABLE: no new chain starts while it is clear; a chain already open goes on
+      if (desc_valid && desc_ready && !enable && !busy) fail("a packet started while ENABLE was clear");
+      if (desc_valid && !enable && !busy) n_held_disabled++;
+      // off at times in the first 2000 cycles (a hash of the cycle: the random stream stays
+      // the same, and so does the rest of the run)
+      enable <= idle > 0 || cycle >= 2000 || (cycle * 32'd2654435761) >> 25 >= 32'd19;
 
       // -------- this edge's transfers
       if (tbl_wr_en) begin
@@ -353,9 +363,13 @@ module tb_ufo_pkt_assemble #(
                    n_status[ufo_pkg::ST_DESC_FLAGS], n_status[ufo_pkg::ST_DESC_DMA],
                    n_status[ufo_pkg::ST_LENGTH_ZERO], n_status[ufo_pkg::ST_LENGTH_MAX], n_pops,
                    n_tags_full, n_queue_full);
+          $display("  DESC_TIMEOUT %0d; %0d cycles a first descriptor waited for ENABLE",
+                   n_status[ufo_pkg::ST_DESC_TIMEOUT], n_held_disabled);
           if (n_status[ufo_pkg::ST_CHAIN_NO_SOP] < 10 || n_status[ufo_pkg::ST_CHAIN_SOP_INSIDE] < 10 ||
               n_status[ufo_pkg::ST_CHAIN_NO_EOP] < 5 || n_status[ufo_pkg::ST_DESC_FLAGS] < 10 ||
-              n_status[ufo_pkg::ST_DESC_DMA] < 10 || n_status[ufo_pkg::ST_LENGTH_ZERO] < 10 ||
+              n_status[ufo_pkg::ST_DESC_DMA] + n_status[ufo_pkg::ST_DESC_TIMEOUT] < 10 ||
+              n_status[ufo_pkg::ST_DESC_TIMEOUT] == 0 || n_held_disabled < 20 ||
+              n_status[ufo_pkg::ST_LENGTH_ZERO] < 10 ||
               n_status[ufo_pkg::ST_LENGTH_MAX] < 10 || n_tags_full < 100 || n_queue_full < 20)
             fail("scenario not covered");
           finish();

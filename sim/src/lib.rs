@@ -17,7 +17,7 @@
 //!
 //! let mut tb = Tb::new(TbConfig { seed: 7, ..TbConfig::default() })?; // trace: Some(path) for FST
 //! tb.reset(8);
-//! assert_eq!(tb.reg_read(0x00)?, 0x5546_4F01); // ID, through the AXI4-Lite master
+//! assert_eq!(tb.reg_read(0x00)?, 0x5546_4F02); // ID, through the AXI4-Lite master
 //! tb.mem.write(0x1000, &[0u8; 32]); // host memory the DUT reads by DMA
 //! tb.reg_write(0x30, 0x3)?; // IRQ_MASK
 //! let waited = tb.run_until("IRQ_MASK settled", 100, |tb| !tb.irq()).unwrap(); // never hangs
@@ -29,6 +29,7 @@
 
 pub mod bench;
 mod bus_ports;
+pub mod fuzz;
 pub mod model;
 mod ports;
 pub mod runner;

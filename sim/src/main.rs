@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use ufo_sim::bus::AxilFault;
+use ufo_sim::bus::{AxilFault, BusFaults};
 use ufo_sim::case::{Case, UnbuiltCase};
 use ufo_sim::coverage::{Coverage, PassedCases};
 use ufo_sim::junit::{Suite, TestCase};
@@ -42,6 +42,9 @@ enum Cmd {
     /// Write a capture to replay: random unfragmented frames of the whole mix, as tcpdump shows
     /// them on a host with offloads (large datagrams whole, pseudo-header seeds in check fields).
     Capture(CaptureArgs),
+    /// Long random mixtures of valid packets, malformed packets and bus faults; every packet's
+    /// expected outcome derived from its fault; a table of counts per class.
+    Fuzz(FuzzArgs),
     /// Line-rate figures at this binary's DATA_WIDTH (workload x host latency, every packet
     /// checked) and the simulator's speed against a bare replay; CSV files for bench-table.
     Bench(ufo_sim::bench::BenchCmd),
@@ -135,6 +138,8 @@ const DEFAULT_TREADY: f64 = 0.8;
 const DEFAULT_LATENCY: u32 = 20;
 const DEFAULT_REORDER: f64 = 0.3;
 const DEFAULT_IN_FLIGHT: u16 = 8;
+const DEFAULT_STALL: f64 = 0.001;
+const DEFAULT_STALL_MAX: u32 = 200;
 
 #[derive(Args)]
 struct BenchArgs {
@@ -162,6 +167,22 @@ struct BenchArgs {
     #[arg(long, default_value_t = DEFAULT_IN_FLIGHT,
           value_parser = clap::value_parser!(u16).range(1..=1024))]
     in_flight: u16,
+    /// Probability per cycle that a long stall starts on each host memory channel (AR, AW, W
+    /// ready; R, B valid) and on the MAC's TREADY (0: none).
+    #[arg(long, value_name = "P", default_value_t = DEFAULT_STALL, value_parser = below_one)]
+    stall: f64,
+    /// Longest stall in cycles (each lasts 1 to this many, uniform), up to 100000.
+    #[arg(long, value_name = "CYCLES", default_value_t = DEFAULT_STALL_MAX,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    stall_max: u32,
+    /// Probability per cycle that host memory sends an R beat (ID 0 or 1) or a B response that
+    /// nothing asked for; the engine must drop and count them (ERR_CNT UNSOLICITED_R/_B).
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability)]
+    unsolicited: f64,
+    /// Probability that host memory answers a read burst (descriptors or buffers) with SLVERR or
+    /// DECERR; the packets it hits must end in errors only (DESC_DMA or DMA_READ), no frame.
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability)]
+    read_errors: f64,
     /// Test hook for the harness itself: from the first packet on, accesses to one register
     /// never complete (`no-response:OFFSET`) or answer SLVERR (`slverr:OFFSET`).
     #[arg(long, hide = true, value_name = "KIND:OFFSET", value_parser = reg_fault)]
@@ -183,6 +204,18 @@ impl BenchArgs {
         }
         if self.in_flight != DEFAULT_IN_FLIGHT {
             f += &format!(" --in-flight {}", self.in_flight);
+        }
+        if self.stall != DEFAULT_STALL {
+            f += &format!(" --stall {}", self.stall);
+        }
+        if self.stall_max != DEFAULT_STALL_MAX {
+            f += &format!(" --stall-max {}", self.stall_max);
+        }
+        if self.unsolicited != 0.0 {
+            f += &format!(" --unsolicited {}", self.unsolicited);
+        }
+        if self.read_errors != 0.0 {
+            f += &format!(" --read-errors {}", self.read_errors);
         }
         f
     }
@@ -224,12 +257,46 @@ struct RunArgs {
 }
 
 #[derive(Args)]
+struct FuzzArgs {
+    /// Packets to send.
+    #[arg(long, default_value_t = 2000)]
+    count: u64,
+    /// Only packet K of the seed (replays one failure on its own).
+    #[arg(long, value_name = "K")]
+    pick: Option<u64>,
+    /// Share of the packets that carry a fault (the rest are valid packets of the whole mix).
+    #[arg(long, value_name = "P", default_value_t = 0.5, value_parser = probability)]
+    fault_share: f64,
+    /// Only packet faults: no bus fault classes (descriptor/buffer read errors, unsolicited
+    /// beats, dropped responses).
+    #[arg(long)]
+    no_bus_faults: bool,
+    /// MTUs for UFO datagrams, one drawn per packet, 68 to 65535.
+    #[arg(long, value_delimiter = ',', default_value = "1500,576,1280,9000",
+          value_parser = clap::value_parser!(u32).range(68..=65535))]
+    mtu: Vec<u32>,
+    /// Directory for wire.pcap and expected.pcap.
+    #[arg(long, default_value = "out/fuzz")]
+    out: PathBuf,
+    /// Write a JUnit XML report here: one test case per packet.
+    #[arg(long, value_name = "FILE.xml")]
+    junit: Option<PathBuf>,
+    #[command(flatten)]
+    bench: BenchArgs,
+}
+
+#[derive(Args)]
 struct ReplayArgs {
     /// Capture of unfragmented Ethernet frames, pcap or pcapng.
     input: PathBuf,
     /// MTU of the UFO device, 68 to 65535.
     #[arg(long, value_parser = clap::value_parser!(u32).range(68..=65535))]
     mtu: u32,
+    /// USO: every checksummed UDP datagram whose payload exceeds GSO_SIZE (1 to 65535) goes to
+    /// the engine as a USO super-frame with this gso_size (what a sending host that uses
+    /// UDP_SEGMENT captures); the rest as without it.
+    #[arg(long, value_name = "GSO_SIZE", value_parser = clap::value_parser!(u16).range(1..))]
+    uso: Option<u16>,
     /// Where to write what went on the wire.
     #[arg(long, value_name = "OUT.pcap")]
     out: PathBuf,
@@ -249,6 +316,7 @@ fn main() -> ExitCode {
         Cmd::Run(a) => run(a),
         Cmd::Replay(a) => replay_cmd(a),
         Cmd::Capture(a) => capture_cmd(a),
+        Cmd::Fuzz(a) => fuzz_cmd(a),
         Cmd::Bench(a) => ufo_sim::bench::bench(&a)
             .map(|()| ExitCode::SUCCESS)
             .map_err(Into::into),
@@ -347,6 +415,14 @@ fn probability(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A probability flag below 1.
+fn below_one(s: &str) -> Result<f64, String> {
+    match probability(s)? {
+        p if p < 1.0 => Ok(p),
+        _ => Err(format!("'{s}': must be below 1")),
+    }
+}
+
 /// A probability flag that must not be 0.
 fn nonzero_probability(s: &str) -> Result<f64, String> {
     match probability(s)? {
@@ -379,6 +455,14 @@ fn run_config(b: &BenchArgs, seed: u64) -> RunConfig {
             tready_prob: b.tready,
             read_latency: b.latency,
             reorder_prob: b.reorder,
+            stall_prob: b.stall,
+            stall_max: b.stall_max,
+            faults: BusFaults {
+                unsolicited_r_prob: b.unsolicited,
+                unsolicited_b_prob: b.unsolicited,
+                read_error_prob: b.read_errors,
+                ..BusFaults::default()
+            },
             ..Traffic::default()
         },
         max_in_flight: usize::from(b.in_flight),
@@ -475,7 +559,7 @@ fn run(a: RunArgs) -> Result<ExitCode> {
         a.junit.is_some().then_some(Box::new(classname) as Classify),
     )?;
     sink.coverage = passed;
-    let (summary, secs) = simulate(&a.bench, seed, input, &mut sink)?;
+    let (summary, secs) = simulate_with(&a.bench, seed, input, &mut sink, |_| Ok(()))?;
     if let (Some(path), Some(p)) = (&a.func_cov, &sink.coverage) {
         let cov = p.coverage();
         cov.write(path)?;
@@ -537,19 +621,21 @@ fn make_command(a: &RunArgs, seed: u64, mtus: &str) -> Option<String> {
 fn replay_cmd(a: ReplayArgs) -> Result<ExitCode> {
     let seed = a.bench.seed.unwrap_or(1);
     let frames = pcap_io::read_frames(&a.input)?;
-    let (cases, errors) = replay::cases_from_frames(&frames, a.mtu);
+    let (cases, errors) = replay::cases_from_frames_uso(&frames, a.mtu, a.uso);
+    let uso = a.uso.map_or(String::new(), |g| format!(" --uso {g}"));
     println!(
-        "ufo-sim replay: {} frames from {}, {} handled, MTU {}, seed {seed}",
+        "ufo-sim replay: {} frames from {}, {} handled ({} as USO super-frames), MTU {}{uso}, seed {seed}",
         frames.len(),
         a.input.display(),
         cases.len(),
+        cases.iter().filter(|c| c.skb.uso_gso_size.is_some()).count(),
         a.mtu
     );
     for e in &errors {
         eprintln!("{}: {e}", a.input.display());
     }
     let replay = format!(
-        "target/release/ufo-sim replay {} --mtu {} --out {} --seed {seed}{}",
+        "target/release/ufo-sim replay {} --mtu {}{uso} --out {} --seed {seed}{}",
         a.input.display(),
         a.mtu,
         a.out.display(),
@@ -568,7 +654,10 @@ fn replay_cmd(a: ReplayArgs) -> Result<ExitCode> {
         Box::new(|_, _| String::new()),
         a.junit.is_some().then_some(Box::new(classname) as Classify),
     )?;
-    let (summary, secs) = simulate(&a.bench, seed, cases.into_iter().map(Ok), &mut sink)?;
+    let (summary, secs) =
+        simulate_with(&a.bench, seed, cases.into_iter().map(Ok), &mut sink, |_| {
+            Ok(())
+        })?;
     let (wire_frames, _, junit_cases) = sink.close()?;
     println!("wrote {wire_frames} frames to {}", a.out.display());
     if let (Some(path), Some(mut junit_cases)) = (&a.junit, junit_cases) {
@@ -599,6 +688,158 @@ fn replay_cmd(a: ReplayArgs) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(code)
+}
+
+fn fuzz_cmd(a: FuzzArgs) -> Result<ExitCode> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use ufo_sim::fuzz::{available_classes, fuzz_case, FuzzClass, FuzzTally};
+
+    let seed = a.bench.seed.unwrap_or_else(rand::random);
+    let mtus = a
+        .mtu
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let classes = available_classes(!a.no_bus_faults);
+    let picks = match a.pick {
+        Some(k) => k..k + 1,
+        None => 0..a.count,
+    };
+    println!(
+        "ufo-sim fuzz: seed {seed}, {} packets, {:.0}% with a fault from {} classes (MTU {mtus}), \
+         DATA_WIDTH {}, Verilator {}",
+        picks.end - picks.start,
+        100.0 * a.fault_share,
+        classes.len(),
+        ufo_sim::DATA_WIDTH,
+        ufo_sim::VERILATOR_VERSION
+    );
+    for c in FuzzClass::ALL {
+        if let Some(why) = c.missing() {
+            println!("  class {} not run: {why}", c.name());
+        }
+    }
+    let mut common = format!(" --mtu {mtus}");
+    if a.fault_share != 0.5 {
+        common += &format!(" --fault-share {}", a.fault_share);
+    }
+    if a.no_bus_faults {
+        common += " --no-bus-faults";
+    }
+    common += &a.bench.non_default_flags();
+    let replay = match a.pick {
+        Some(k) => format!("target/release/ufo-sim fuzz --seed {seed} --pick {k}{common}"),
+        None => format!(
+            "target/release/ufo-sim fuzz --seed {seed} --count {}{common}",
+            a.count
+        ),
+    };
+    println!("replay this run: {replay}");
+
+    // The class of every input index, filled in as the cases are made.
+    let drawn: Rc<RefCell<Vec<FuzzClass>>> = Rc::default();
+    let input = {
+        let (drawn, mtus, classes) = (drawn.clone(), a.mtu.clone(), classes.clone());
+        let share = a.fault_share;
+        picks.clone().map(move |k| {
+            let (class, case) = fuzz_case(seed, k, &mtus, share, &classes);
+            drawn.borrow_mut().push(class);
+            case
+        })
+    };
+    let first = picks.start;
+    let hint = {
+        let common = common.clone();
+        move |i: usize, _: &Outcome| {
+            let k = first + i as u64;
+            format!("target/release/ufo-sim fuzz --seed {seed} --pick {k}{common}")
+        }
+    };
+    let classify = {
+        let drawn = drawn.clone();
+        move |i: usize, _: &Outcome| drawn.borrow()[i].name().to_string()
+    };
+    let wire = a.out.join("wire.pcap");
+    let expected = a.out.join("expected.pcap");
+    let inner = CliSink::new(
+        Some(&wire),
+        Some(&expected),
+        picks.end - picks.start,
+        Box::new(hint),
+        a.junit.is_some().then_some(Box::new(classify) as Classify),
+    )?;
+    let mut sink = FuzzSink {
+        inner,
+        drawn,
+        tally: FuzzTally::default(),
+    };
+    // A dropped response ends in the engine's own timeout: short enough for the watchdog,
+    // far above any wait the bus settings allow.
+    let timeout = classes
+        .iter()
+        .any(|c| ufo_sim::fuzz::drops_responses(*c))
+        .then(|| {
+            (4 * run_config(&a.bench, seed).traffic.stall_limit()).min(u64::from(u32::MAX)) as u32
+        });
+    let setup = move |r: &mut Runner| match timeout {
+        Some(t) => r
+            .set_response_timeout(t)
+            .unwrap_or(Ok(()))
+            .map_err(|e| anyhow::anyhow!("READ_TIMEOUT: {e}")),
+        None => Ok(()),
+    };
+    let (summary, secs) = simulate_with(&a.bench, seed, input, &mut sink, setup)?;
+    let FuzzSink { inner, tally, .. } = sink;
+    let (_, _, junit_cases) = inner.close()?;
+    println!("{}", tally.table());
+    if summary.cut_frames > 0 {
+        println!(
+            "{} frames cut short with TUSER (dropped by the MAC)",
+            summary.cut_frames
+        );
+    }
+    if let (Some(path), Some(cases)) = (&a.junit, junit_cases) {
+        let properties = vec![
+            ("seed".to_string(), seed.to_string()),
+            ("mtu".to_string(), mtus.clone()),
+            ("data_width".to_string(), ufo_sim::DATA_WIDTH.to_string()),
+            ("replay".to_string(), replay),
+        ];
+        write_junit(path, "ufo-sim fuzz", secs, properties, cases)?;
+    }
+    let code = finish(&summary, seed);
+    if !tally.ok() {
+        println!("fuzz: FAILED (see the table)");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(code)
+}
+
+/// [`CliSink`] plus the fuzz's counts per class.
+struct FuzzSink {
+    inner: CliSink,
+    drawn: std::rc::Rc<std::cell::RefCell<Vec<ufo_sim::fuzz::FuzzClass>>>,
+    tally: ufo_sim::fuzz::FuzzTally,
+}
+
+impl RunSink for FuzzSink {
+    fn wire_frame(&mut self, f: &WireFrame) -> Result<(), SinkError> {
+        self.inner.wire_frame(f)
+    }
+    fn expected_frames(&mut self, frames: &[Vec<u8>]) -> Result<(), SinkError> {
+        self.inner.expected_frames(frames)
+    }
+    fn outcome(&mut self, index: usize, o: &Outcome) -> Result<(), SinkError> {
+        let class = self.drawn.borrow()[index];
+        self.tally.outcome(class, o);
+        self.inner.outcome(index, o)
+    }
+    fn failure(&mut self, f: &RunFailure) -> Result<(), SinkError> {
+        self.tally.failure(f);
+        self.inner.failure(f)
+    }
 }
 
 fn capture_cmd(a: CaptureArgs) -> Result<ExitCode> {
@@ -732,20 +973,39 @@ impl RunSink for CliSink {
     }
 }
 
-/// Runs the cases of `input`; the totals and the seconds it took.
-fn simulate(
+/// A sink that can report a failure before the run starts.
+trait CliRunSink: RunSink {
+    fn cli(&mut self) -> &mut CliSink;
+}
+
+impl CliRunSink for CliSink {
+    fn cli(&mut self) -> &mut CliSink {
+        self
+    }
+}
+
+impl CliRunSink for FuzzSink {
+    fn cli(&mut self) -> &mut CliSink {
+        &mut self.inner
+    }
+}
+
+/// Runs the cases of `input` into any sink built on a [`CliSink`]; the totals and the seconds
+/// it took.
+fn simulate_with(
     b: &BenchArgs,
     seed: u64,
     input: impl Iterator<Item = Result<Case, UnbuiltCase>>,
-    sink: &mut CliSink,
+    sink: &mut impl CliRunSink,
+    setup: impl FnOnce(&mut Runner) -> Result<()>,
 ) -> Result<(RunSummary, f64)> {
     let mut runner = match Runner::new(run_config(b, seed)) {
         Ok(r) => r,
         // The engine did not come up: a failure of the engine, not of the command line.
         Err(RunError::Init(e)) => {
             let f = format!("driver init: {e}");
-            sink.say(&format!("FAIL {f}"));
-            sink.run_failures.push(f);
+            sink.cli().say(&format!("FAIL {f}"));
+            sink.cli().run_failures.push(f);
             let s = RunSummary {
                 failures: 1,
                 ..RunSummary::default()
@@ -754,7 +1014,14 @@ fn simulate(
         }
         Err(e) => return Err(e.into()),
     };
+    setup(&mut runner)?;
     runner.tb.axil.inject_fault(b.inject_reg_fault);
+    if b.unsolicited > 0.0 && !ufo_sim::fuzz::has_register("ERR_CNT") {
+        println!(
+            "warning: --unsolicited on an RTL without bus guards (no ERR_CNT register): the \
+             engine takes the beats as data, failures are expected"
+        );
+    }
     let started = std::time::Instant::now();
     let s = runner.run_stream(input, sink)?;
     let secs = started.elapsed().as_secs_f64();
@@ -775,6 +1042,21 @@ fn simulate(
         .map(|(status, n)| format!("{status} {n}"))
         .collect();
     println!("completions by status: {}", by_status.join(", "));
+    let (m, mac) = (runner.tb.mem.stats(), runner.tb.sink.stats());
+    println!(
+        "bus faults injected: {} stall bursts ({} cycles) on host memory, {} on the MAC; \
+         read errors {}; unsolicited R {} / B {}; dropped reads {} / writes {}; {} frames cut \
+         with TUSER",
+        m.stall_bursts,
+        m.stall_cycles,
+        mac.stall_bursts,
+        m.injected_read_errors,
+        m.unsolicited_r,
+        m.unsolicited_b,
+        m.dropped_reads,
+        m.dropped_writes,
+        s.cut_frames
+    );
     Ok((s, secs))
 }
 

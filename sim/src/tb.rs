@@ -262,12 +262,11 @@ impl Tb {
         self.in_reset = false;
     }
 
-    /// Turns off the protocol checkers' rules for the host side of the AXI4 port (R and B: beats
+    /// Turns on the protocol checkers' rules for the host side of the AXI4 port (R and B: beats
     /// only for requests outstanding, RLAST placement, handshake stability) from the next
-    /// [`Tb::reset`] on, for a bench that injects such faults on purpose (unsolicited beats). The
-    /// engine's own side stays checked.
-    pub fn expect_host_bus_faults(&mut self) -> Result<(), TbError> {
-        self.model.add_plusarg("+ufo_bus_faults")?;
+    /// [`Tb::reset`] on. Off by default: the fuzz injects such faults on purpose.
+    pub fn check_host_side(&mut self) -> Result<(), TbError> {
+        self.model.add_plusarg("+ufo_host_checks")?;
         Ok(())
     }
 

@@ -30,7 +30,7 @@ fn port_widths_follow_data_width() {
     assert_eq!(port("m_axis_tkeep"), (DATA_BYTES as u32, false));
     assert_eq!(port("m_axi_wstrb"), (DATA_BYTES as u32, false));
     assert_eq!(port("m_axi_araddr"), (64, false));
-    assert_eq!(port("s_axil_awaddr"), (8, true));
+    assert_eq!(port("s_axil_awaddr"), (9, true));
     assert_eq!(port("clk"), (1, true));
     assert_eq!(port("irq"), (1, false));
 }
@@ -50,8 +50,8 @@ fn wide_input_bytes_round_trip() {
     m.m_axi_rdata_bytes(&mut first);
     assert_eq!(first[0], bytes[0]);
     // Narrow inputs drop bits above their width.
-    m.set_s_axil_awaddr_u64(0x1_23);
-    assert_eq!(m.s_axil_awaddr(), 0x23);
+    m.set_s_axil_awaddr_u64(0x3_23);
+    assert_eq!(m.s_axil_awaddr(), 0x123);
     m.set_m_axi_rresp(0xff);
     assert_eq!(m.m_axi_rresp(), 0x3);
 }
@@ -216,7 +216,7 @@ fn models_in_parallel_threads() {
 fn id_and_config_registers() {
     let mut tb = Tb::new(TbConfig::default()).unwrap();
     tb.reset(8);
-    assert_eq!(tb.reg_read(0x00).unwrap(), 0x5546_4F01, "ID");
+    assert_eq!(tb.reg_read(0x00).unwrap(), 0x5546_4F02, "ID");
     let config = tb.reg_read(0x04).unwrap();
     assert_eq!(config & 0xffff, DATA_WIDTH as u32, "CONFIG.DATA_WIDTH");
     assert_eq!((config >> 16) & 0xff, 32, "CONFIG.MAX_DESC");
@@ -225,7 +225,7 @@ fn id_and_config_registers() {
     tb.reg_write(0x30, 0x3).unwrap();
     assert_eq!(tb.reg_read(0x30).unwrap(), 0x3, "IRQ_MASK");
     tb.reg_write(0x00, 0xdead_beef).unwrap();
-    assert_eq!(tb.reg_read(0x00).unwrap(), 0x5546_4F01, "ID is read-only");
+    assert_eq!(tb.reg_read(0x00).unwrap(), 0x5546_4F02, "ID is read-only");
     assert_eq!(tb.reg_read(0xfc).unwrap(), 0, "unmapped");
     tb.assert_clean();
 }
@@ -237,7 +237,7 @@ fn host_trait_reaches_memory_and_registers() {
     tb.reset(4);
     Host::mem_write(&mut tb, 0x1_0000_0ffe, &[1, 2, 3, 4]);
     assert_eq!(Host::mem_read(&mut tb, 0x1_0000_0ffe, 4), vec![1, 2, 3, 4]);
-    assert_eq!(Host::reg_read(&mut tb, 0x00), Ok(0x5546_4F01));
+    assert_eq!(Host::reg_read(&mut tb, 0x00), Ok(0x5546_4F02));
     tb.assert_clean();
 }
 

@@ -67,6 +67,7 @@ fn every_vector_passes_with_slow_host_and_no_back_pressure() {
         ar_accept_prob: 0.5,
         read_latency: 100,
         reorder_prob: 1.0,
+        ..Traffic::default()
     };
     println!("seed 12");
     let mut runner = Runner::new(config(12, slow)).expect("bench starts");
@@ -76,11 +77,8 @@ fn every_vector_passes_with_slow_host_and_no_back_pressure() {
     println!("host memory: {stats:?}");
     assert!(stats.reordered_beats > 0, "{stats:?}");
     let fast = Traffic {
-        tready_prob: 1.0,
-        r_gap_prob: 0.0,
-        ar_accept_prob: 1.0,
         read_latency: 1,
-        reorder_prob: 0.0,
+        ..Traffic::IDEAL
     };
     assert_all_passed(&run(13, fast, &all_vectors()));
 }

@@ -122,6 +122,21 @@ fn a_mac_that_stops_is_one_hang_not_a_cascade() {
         msg.contains("STATUS=0x") && msg.contains("waiting for"),
         "{msg}"
     );
+    // every register of the map, read through AXI4-Lite, and the bus models' counters
+    assert_eq!(state.registers.len(), regs::REGISTERS.len());
+    assert!(state.registers.iter().all(|(_, v)| v.is_some()), "{msg}");
+    for r in regs::REGISTERS {
+        assert!(
+            msg.contains(&format!(" {}=", r.name)),
+            "{} in {msg}",
+            r.name
+        );
+    }
+    assert!(msg.contains("ID=0x55464f02"), "{msg}");
+    assert!(
+        msg.contains("host memory: HostMemStats {") && msg.contains("MAC: AxisSinkStats {"),
+        "{msg}"
+    );
     // no counter or protocol complaints that only follow from the hang
     assert!(report
         .global_errors
@@ -169,6 +184,18 @@ fn the_hang_limit_follows_the_bus_settings() {
     };
     assert!(slow_host.stall_limit() >= base.stall_limit() + 2 * 5_000 - 2 * 20);
     assert!(slow_mac.stall_limit() > base.stall_limit() + 30_000);
+    // long stall bursts (two in a row on each of six channels) raise it; none: the bare limit
+    let long_stalls = Traffic {
+        stall_max: 5_000,
+        ..base
+    };
+    assert!(long_stalls.stall_limit() >= base.stall_limit() + 12 * (5_000 - 200));
+    let no_stalls = Traffic {
+        stall_prob: 0.0,
+        ..long_stalls
+    };
+    assert!(no_stalls.stall_limit() < base.stall_limit());
+    assert!(long_stalls.completion_budget(100, 100, 10) > base.completion_budget(100, 100, 10));
     // the completion budget grows with what is in flight and with a slower MAC or host
     let b = |t: Traffic, beats_out| t.completion_budget(100, beats_out, 10);
     assert!(b(base, 8 * 1_000) > b(base, 1_000));
@@ -190,6 +217,14 @@ fn the_hang_limit_follows_the_bus_settings() {
         },
         Traffic {
             reorder_prob: 1.5,
+            ..base
+        },
+        Traffic {
+            stall_prob: 1.0,
+            ..base
+        },
+        Traffic {
+            aw_accept_prob: 0.0,
             ..base
         },
     ] {
@@ -214,4 +249,39 @@ fn an_uncreatable_trace_is_an_error_not_a_panic() {
     assert!(err
         .to_string()
         .starts_with("cannot create the trace file /proc/ufo-sim-no/trace.fst: "));
+}
+
+#[test]
+fn random_read_errors_fail_exactly_the_packets_they_hit() {
+    use ufo_driver::desc::Status;
+    let traffic = Traffic {
+        faults: ufo_sim::bus::BusFaults {
+            read_error_prob: 0.003,
+            ..Default::default()
+        },
+        ..Traffic::default()
+    };
+    let mut runner = Runner::new(config(6, traffic)).unwrap();
+    let report = runner.run(&randoms(6, 300), |_| {});
+    assert_eq!(report.failed(), 0, "{:#?}", report.global_errors);
+    let hit = |o: &&ufo_sim::runner::Outcome| {
+        o.statuses
+            .iter()
+            .any(|s| matches!(s, Status::DescDma | Status::DmaRead))
+    };
+    let failed: Vec<_> = report.outcomes.iter().filter(hit).collect();
+    let injected = runner.tb.mem.stats().injected_read_errors;
+    println!(
+        "{injected} read errors injected, {} packets hit",
+        failed.len()
+    );
+    // Some packets were hit (and sent nothing), most went out intact.
+    assert!(!failed.is_empty() && failed.len() < 150, "{}", failed.len());
+    assert!(failed.iter().all(|o| o.wire_frames == 0));
+    assert!(injected as usize >= failed.len());
+    let ok = report
+        .outcomes
+        .iter()
+        .filter(|o| o.statuses == [Status::Ok]);
+    assert!(ok.count() > 150);
 }

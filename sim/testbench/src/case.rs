@@ -83,6 +83,9 @@ pub enum Fault {
     HdrSplit,
     /// IP protocol is TCP.
     NotUdp,
+    /// The checksum field the `CHECKSUM_PARTIAL` request points at is 0 (USO: the UDP check
+    /// field of a super-frame, "checksum disabled"), the request kept.
+    CheckZero,
     /// IHL is 4.
     BadIhl,
     /// IPv4 header's version field is 6.
@@ -118,6 +121,28 @@ pub enum Fault {
     TooManyExt,
     /// Nothing is changed, but the headers end beyond the engine's 128-byte header window.
     HdrWindow,
+    /// Nothing is changed, but the USO super-frame has `gso_size` 0 (Linux never makes one).
+    UsoGsoZero,
+    /// Nothing is changed, but the USO super-frame needs more than 128 segments.
+    UsoTooMany,
+    /// Nothing is changed, but the USO super-frame has no checksum request (`SO_NO_CHECK`).
+    UsoCsumOff,
+    /// Nothing is changed, but the USO super-frame is over 65,535 bytes with its Ethernet header.
+    UsoTooLong,
+    /// A correct packet, with an R beat on this AXI ID that nothing asked for sent while it is
+    /// in flight: the engine must drop the beat (and count it) and send the packet intact.
+    UnsolicitedR(u32),
+    /// A correct packet, with a B response that nothing asked for sent while it is in flight.
+    UnsolicitedB,
+    /// The packet's completion write answers SLVERR (nothing written): its frames go out, its
+    /// completion is lost, the engine counts CPL_WRITE_ERR and still advances its indices.
+    CplWriteErr,
+    /// A read of one of the packet's descriptors never gets its R beats.
+    DescDrop,
+    /// A read of the packet's first buffer never gets its R beats.
+    BufDrop,
+    /// The B response to the packet's completion write never comes.
+    CplDrop,
 }
 
 impl Fault {
@@ -143,6 +168,16 @@ impl Fault {
             Fault::CsumPos => Status::CsumPos,
             Fault::VlanInsCsum => Status::VlanIns,
             Fault::Oversize => Status::FrameSize,
+            Fault::UsoGsoZero => Status::UsoGsoSize,
+            Fault::UsoTooMany => Status::UsoSegments,
+            Fault::UsoCsumOff | Fault::CheckZero => Status::UsoCsum,
+            Fault::UsoTooLong => Status::UsoLength,
+            // Bus faults the engine must absorb: the packet goes out intact.
+            Fault::UnsolicitedR(_) | Fault::UnsolicitedB | Fault::CplDrop => Status::Ok,
+            // The completion is lost; the frames go out.
+            Fault::CplWriteErr => Status::Ok,
+            Fault::DescDrop => Status::DescTimeout,
+            Fault::BufDrop => Status::ReadTimeout,
         }
     }
 
@@ -157,6 +192,36 @@ impl Fault {
                 | Fault::BadUdpLen
                 | Fault::NotIpv4
                 | Fault::BadIpOption
+        )
+    }
+
+    /// Faults of the bus rather than of the packet: the packet itself is correct.
+    pub fn is_bus_fault(&self) -> bool {
+        matches!(
+            self,
+            Fault::DescDma
+                | Fault::DmaErr
+                | Fault::UnsolicitedR(_)
+                | Fault::UnsolicitedB
+                | Fault::CplWriteErr
+                | Fault::DescDrop
+                | Fault::BufDrop
+                | Fault::CplDrop
+        )
+    }
+
+    /// Faults that leave the packet's outcome as if nothing happened (the engine must drop the
+    /// stray response).
+    pub fn is_harmless(&self) -> bool {
+        matches!(self, Fault::UnsolicitedR(_) | Fault::UnsolicitedB)
+    }
+
+    /// Faults aimed at one read or at the completion slot of the packet: it must be in
+    /// flight alone, so that the fault hits it and no other packet.
+    pub fn needs_isolation(&self) -> bool {
+        matches!(
+            self,
+            Fault::CplWriteErr | Fault::CplDrop | Fault::DescDrop | Fault::BufDrop
         )
     }
 }
@@ -198,6 +263,9 @@ pub enum CaseError {
     /// An explicit page offset lies outside the page.
     #[error("page offset {0} is not inside a page")]
     PageOffset(u32),
+    /// `check_zero` needs a checksum request whose field lies in the skb's head.
+    #[error("check_zero: no checksum request, or its field is not in the head")]
+    CheckOutsideHead,
     /// A header fault needs the IPv4 and UDP headers at `l3` in the skb's head.
     #[error("the IPv4 and UDP headers at {l3} are not in the {head_len}-byte head")]
     HeaderOutsideHead {
@@ -471,6 +539,14 @@ pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) -> Result<(),
                 c.start = c.start.min(10);
                 skb.vlan_insert.get_or_insert(0x0123);
             }
+        }
+        Fault::CheckZero => {
+            let at = skb
+                .csum
+                .map(|c| usize::from(c.start) + usize::from(c.offset))
+                .filter(|&at| at + 2 <= skb.head.len())
+                .ok_or(CaseError::CheckOutsideHead)?;
+            skb.head[at..at + 2].fill(0);
         }
         _ => {}
     }

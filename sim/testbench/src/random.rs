@@ -3,7 +3,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use ufo_driver::gen::{random_packet, MixConfig};
+use ufo_driver::gen::{random_packet, MixConfig, MixWeights};
 
 use thiserror::Error;
 use ufo_driver::packet::{PacketSpec, SpecError, TxPacket};
@@ -44,6 +44,10 @@ fn random_case_with(
     let mut rng = ChaCha8Rng::seed_from_u64(mix_seed(seed, index));
     let cfg = MixConfig {
         mtus: mtus.to_vec(),
+        // USO super-frames join the regression's mix (MixWeights::with_uso) once the RTL
+        // segments (issue 9); the golden model's side is tested with them already
+        // (sim/testbench/tests/golden_uso.rs).
+        weights: MixWeights::default(),
         ..MixConfig::default()
     };
     let tx = random_packet(&mut rng, &cfg);

@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use ufo_testbench::bus::resp;
 use ufo_testbench::bus::wires::{AxiWires, AxilWires, AxisWires};
 use ufo_testbench::bus::{
-    AxilMaster, AxilOp, AxisSink, AxisSinkConfig, HostMem, HostMemConfig, ViolationKind,
+    AxilMaster, AxilOp, AxisSink, AxisSinkConfig, BusFaults, HostMem, HostMemConfig, ViolationKind,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -740,6 +740,7 @@ fn sink_assembles_frames_under_backpressure() {
             AxisSinkConfig {
                 data_bytes: bytes,
                 tready_prob: 0.4,
+                ..AxisSinkConfig::default()
             },
             9,
         );
@@ -773,6 +774,7 @@ fn sink_flags_keep_rules() {
         AxisSinkConfig {
             data_bytes: bytes,
             tready_prob: 1.0,
+            ..AxisSinkConfig::default()
         },
         1,
     );
@@ -803,6 +805,7 @@ fn sink_flags_unstable_stream() {
         AxisSinkConfig {
             data_bytes: bytes,
             tready_prob: 0.0,
+            ..AxisSinkConfig::default()
         },
         1,
     );
@@ -969,4 +972,309 @@ fn axil_master_waits_without_hanging_and_flags_unexpected_responses() {
     w.bvalid = true;
     m.sample(&w, 200);
     assert_eq!(m.violations()[0].kind, ViolationKind::Unexpected);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fault injection
+
+#[test]
+fn stall_bursts_on_every_channel_keep_data_and_are_counted() {
+    let bytes = 8;
+    let cfg = HostMemConfig {
+        data_bytes: bytes,
+        read_latency: 3,
+        stall_prob: 0.05,
+        stall_max: 40,
+        ..HostMemConfig::default()
+    };
+    let ars: Vec<Ar> = (0..20)
+        .map(|i| incr(i % 2, 0x1000 + 0x80 * u64::from(i), 16, bytes))
+        .collect();
+    let (mem, f) = run_reads(cfg.clone(), &ars, 50_000);
+    assert!(mem.violations().is_empty(), "{:?}", mem.violations());
+    let data: Vec<u8> = f.beats.iter().flat_map(|b| b.data.clone()).collect();
+    assert_eq!(data, pattern(0x1000, 20 * 0x80));
+    let s = mem.stats();
+    assert!(s.stall_bursts > 10, "{s:?}");
+    assert!(s.stall_cycles >= s.stall_bursts, "{s:?}");
+    // Long runs without a beat: longer than any run without stall bursts could be.
+    let longest = f.beats.windows(2).map(|w| w[1].edge - w[0].edge).max();
+    assert!(longest.unwrap() > 10, "longest gap {longest:?}");
+    // The same seed with bursts off draws nothing more: no burst, shorter run.
+    let (quiet, g) = run_reads(
+        HostMemConfig {
+            stall_prob: 0.0,
+            ..cfg
+        },
+        &ars,
+        50_000,
+    );
+    assert_eq!(
+        (quiet.stats().stall_bursts, quiet.stats().stall_cycles),
+        (0, 0)
+    );
+    assert!(g.beats.last().unwrap().edge < f.beats.last().unwrap().edge);
+}
+
+#[test]
+fn random_read_errors_answer_whole_bursts_with_slverr_or_decerr() {
+    let bytes = 8;
+    let cfg = HostMemConfig {
+        data_bytes: bytes,
+        read_latency: 2,
+        faults: BusFaults {
+            read_error_prob: 0.5,
+            ..BusFaults::default()
+        },
+        ..HostMemConfig::default()
+    };
+    let ars: Vec<Ar> = (0..40u32)
+        .map(|i| incr(0, 0x1000 + 0x40 * u64::from(i), 4, bytes))
+        .collect();
+    let (mem, f) = run_reads(cfg, &ars, 10_000);
+    let mut errored = 0;
+    let mut codes = std::collections::HashSet::new();
+    for burst in f.beats.chunks(4) {
+        let r = burst[0].resp;
+        assert!(burst.iter().all(|b| b.resp == r), "one response per burst");
+        if r != resp::OKAY {
+            errored += 1;
+            codes.insert(r);
+        }
+    }
+    assert_eq!(errored, mem.stats().injected_read_errors);
+    assert!((5..35).contains(&errored), "{errored} of 40");
+    assert_eq!(codes.len(), 2, "both SLVERR and DECERR: {codes:?}");
+    assert_eq!(mem.stats().read_error_beats, 4 * errored);
+}
+
+#[test]
+fn dropped_read_burst_never_answers_and_others_go_on() {
+    let bytes = 8;
+    let cfg = HostMemConfig {
+        data_bytes: bytes,
+        read_latency: 2,
+        ..HostMemConfig::default()
+    };
+    let ars = [
+        incr(0, 0x1000, 2, bytes),
+        incr(0, 0x2000, 2, bytes), // dropped
+        incr(1, 0x1100, 2, bytes), // another ID: answered
+        incr(0, 0x1200, 2, bytes), // same ID after the drop: dropped too
+    ];
+    let mut mem = HostMem::new(cfg, 5);
+    mem.write(0x1000, &pattern(0x1000, 0x3000));
+    mem.drop_reads_in(0x2000..0x2001, 1);
+    let mut w = AxiWires::new(bytes);
+    let mut f = FakeReader::new(&ars);
+    for edge in 0..200 {
+        f.cycle(&mut mem, &mut w, edge);
+    }
+    assert_eq!(f.accepted.len(), 4, "all four ARs accepted");
+    assert_eq!(
+        f.beats.len(),
+        4,
+        "the ID 0 bursts from the dropped one on never come"
+    );
+    assert_eq!(f.beats[2].data, pattern(0x1100, 8));
+    assert_eq!(f.beats[2].id, 1);
+    assert_eq!(mem.stats().dropped_reads, 2);
+    assert!(mem.idle(), "nothing left in the model");
+    // After the master gave up (soft reset), ID 0 is answered again.
+    mem.forget_dropped();
+    let mut f = FakeReader::new(&[incr(0, 0x1300, 1, bytes)]);
+    for edge in 200..260 {
+        f.cycle(&mut mem, &mut w, edge);
+    }
+    assert_eq!(f.beats.len(), 1);
+}
+
+#[test]
+fn unsolicited_r_beat_only_on_an_idle_id_with_arready_held() {
+    let bytes = 8;
+    let cfg = HostMemConfig {
+        data_bytes: bytes,
+        read_latency: 30,
+        ..HostMemConfig::default()
+    };
+    let mut mem = HostMem::new(cfg, 5);
+    let mut w = AxiWires::new(bytes);
+    let mut f = FakeReader::new(&[incr(0, 0x1000, 1, bytes), incr(0, 0x1040, 1, bytes)]);
+    f.rready_pct = 50;
+    let mut arready_while_unsolicited = 0;
+    for edge in 0..300 {
+        if f.accepted.len() == 1 && mem.stats().unsolicited_r == 0 && mem.unsolicited_pending() == 0
+        {
+            // ID 0 has a burst outstanding for 30 cycles: the ID 0 beat must wait until both
+            // of its bursts are answered; ID 1 may go at once (holding the second AR back).
+            mem.inject_unsolicited_r(1);
+            mem.inject_unsolicited_r(0);
+        }
+        if w.rvalid && w.rdata == vec![0xBD; bytes] && w.arready {
+            arready_while_unsolicited += 1;
+        }
+        f.cycle(&mut mem, &mut w, edge);
+    }
+    assert_eq!(arready_while_unsolicited, 0);
+    assert!(
+        f.unstable.is_empty(),
+        "waiting beats stay: {:?}",
+        f.unstable
+    );
+    let junk: Vec<&Beat> = f.beats.iter().filter(|b| b.data == [0xBD; 8]).collect();
+    assert_eq!(junk.len(), 2);
+    assert_eq!((junk[0].id, junk[1].id), (1, 0));
+    assert!(junk.iter().all(|b| b.last && b.resp == resp::OKAY));
+    // The ID 0 beat came after both ID 0 bursts were answered, the ID 1 beat before.
+    let real: Vec<u64> = f
+        .beats
+        .iter()
+        .filter(|b| b.id == 0 && b.data != [0xBD; 8])
+        .map(|b| b.edge)
+        .collect();
+    assert_eq!(real.len(), 2);
+    assert!(junk[0].edge < real[0] && junk[1].edge > real[1]);
+    assert_eq!(mem.stats().unsolicited_r, 2);
+    assert_eq!(mem.unsolicited_pending(), 0);
+    assert!(mem.violations().is_empty());
+}
+
+#[test]
+fn no_unsolicited_r_on_an_id_with_a_dropped_read_until_forgotten() {
+    let bytes = 8;
+    let mut mem = HostMem::new(
+        HostMemConfig {
+            data_bytes: bytes,
+            ..HostMemConfig::default()
+        },
+        5,
+    );
+    mem.drop_reads_in(0..u64::MAX, 1);
+    let mut w = AxiWires::new(bytes);
+    let mut f = FakeReader::new(&[incr(0, 0x1000, 1, bytes)]);
+    for edge in 0..100 {
+        if edge == 5 {
+            assert_eq!(f.accepted.len(), 1);
+            mem.inject_unsolicited_r(0);
+        }
+        f.cycle(&mut mem, &mut w, edge);
+    }
+    assert!(
+        f.beats.is_empty(),
+        "the master may still wait for the dropped burst"
+    );
+    mem.forget_dropped();
+    for edge in 100..110 {
+        f.cycle(&mut mem, &mut w, edge);
+    }
+    assert_eq!(f.beats.len(), 1);
+    assert_eq!(mem.stats().unsolicited_r, 1);
+}
+
+#[test]
+fn unsolicited_b_dropped_b_and_random_write_errors() {
+    let bytes = 8;
+    let mut mem = HostMem::new(
+        HostMemConfig {
+            data_bytes: bytes,
+            write_latency: 3,
+            ..HostMemConfig::default()
+        },
+        4,
+    );
+    mem.inject_unsolicited_b(1);
+    mem.drop_writes_in(0x8000..0x8008, 1);
+    let mut wires = AxiWires::new(bytes);
+    let mut s = WriteScript {
+        aw: [incr(0, 0x8000, 1, bytes), incr(0, 0x8008, 1, bytes)]
+            .into_iter()
+            .collect(),
+        w: [(vec![1; 8], 0xff, true), (vec![2; 8], 0xff, true)]
+            .into_iter()
+            .collect(),
+        b: Vec::new(),
+        aw_delay: 5,
+    };
+    for edge in 0..60 {
+        s.cycle(&mut mem, &mut wires, edge);
+    }
+    // The unsolicited B came first, with nothing outstanding; the dropped write is written
+    // but has no B, nor has the write after it.
+    assert_eq!(s.b.len(), 1, "{:?}", s.b);
+    assert_eq!((s.b[0].0, s.b[0].1), (1, resp::OKAY));
+    assert!(s.b[0].2 < 5);
+    assert_eq!(mem.read(0x8000, 16), [[1u8; 8], [2; 8]].concat());
+    let st = mem.stats();
+    assert_eq!(
+        (st.unsolicited_b, st.dropped_writes, st.write_responses),
+        (1, 2, 0)
+    );
+    assert!(mem.violations().is_empty());
+    // Once the master gave up on them, writes are answered again.
+    mem.forget_dropped();
+    s.aw.push_back(incr(0, 0x8010, 1, bytes));
+    s.w.push_back((vec![3; 8], 0xff, true));
+    for edge in 60..100 {
+        s.cycle(&mut mem, &mut wires, edge);
+    }
+    assert_eq!(s.b.len(), 2, "{:?}", s.b);
+    assert_eq!(mem.stats().write_responses, 1);
+
+    // Random write errors: SLVERR or DECERR, nothing written, counted.
+    let mut mem = HostMem::new(
+        HostMemConfig {
+            data_bytes: bytes,
+            write_latency: 1,
+            faults: BusFaults {
+                write_error_prob: 0.5,
+                ..BusFaults::default()
+            },
+            ..HostMemConfig::default()
+        },
+        4,
+    );
+    let n = 40u64;
+    let mut s = WriteScript {
+        aw: (0..n).map(|i| incr(0, 0x9000 + 8 * i, 1, bytes)).collect(),
+        w: (0..n).map(|_| (vec![7; 8], 0xff, true)).collect(),
+        b: Vec::new(),
+        aw_delay: 0,
+    };
+    for edge in 0..400 {
+        s.cycle(&mut mem, &mut wires, edge);
+    }
+    assert_eq!(s.b.len(), n as usize);
+    let errors: Vec<usize> = (0..n as usize)
+        .filter(|&i| s.b[i].1 != resp::OKAY)
+        .collect();
+    assert_eq!(errors.len() as u64, mem.stats().injected_write_errors);
+    assert_eq!(errors.len() as u64, mem.stats().write_error_responses);
+    assert!((5..35).contains(&errors.len()));
+    for i in 0..n as usize {
+        let written = mem.is_written(0x9000 + 8 * i as u64);
+        assert_eq!(written, !errors.contains(&i), "burst {i}");
+    }
+}
+
+#[test]
+fn sink_backpressure_bursts_hold_tready_low_for_long() {
+    let bytes = 8;
+    let mut sink = AxisSink::new(
+        AxisSinkConfig {
+            data_bytes: bytes,
+            tready_prob: 1.0,
+            stall_prob: 0.02,
+            stall_max: 300,
+        },
+        3,
+    );
+    let frame: Vec<u8> = (0..4000).map(|i| i as u8).collect();
+    run_stream(&mut sink, bytes, &beats_of(&frame, bytes, false), 100_000);
+    let f = sink.take_frames();
+    assert_eq!(f[0].data, frame);
+    let s = sink.stats();
+    assert!(s.stall_bursts > 0, "{s:?}");
+    // 500 beats with TREADY otherwise always high: the bursts alone made it this slow.
+    assert!(f[0].last_cycle - f[0].first_cycle > 700, "{:?}", f[0]);
+    assert!(s.stall_cycles > 200);
 }

@@ -1,7 +1,8 @@
 //! AXI4-Stream sink standing in for the MAC: collects frames and checks the stream rules of the
 //! contract (`docs/architecture.md`): `TKEEP` all ones except on the last beat, contiguous from
 //! lane 0 there; `TVALID` and the payload stable while stalled. `TREADY` is random with a
-//! configurable probability (back-pressure).
+//! configurable probability (back-pressure), and long back-pressure bursts (a MAC pausing for
+//! flow control) hold it low for up to `stall_max` cycles.
 
 use std::collections::VecDeque;
 
@@ -17,6 +18,11 @@ pub struct AxisSinkConfig {
     pub data_bytes: usize,
     /// Probability that `TREADY` is high in a cycle (1.0: never back-pressure).
     pub tready_prob: f64,
+    /// Probability per cycle that a back-pressure burst starts: `TREADY` low for
+    /// 1..=`stall_max` cycles (uniform). 0: none (and no random draw).
+    pub stall_prob: f64,
+    /// Longest back-pressure burst in cycles.
+    pub stall_max: u32,
 }
 
 impl Default for AxisSinkConfig {
@@ -24,6 +30,8 @@ impl Default for AxisSinkConfig {
         Self {
             data_bytes: DEFAULT_DATA_BYTES,
             tready_prob: 1.0,
+            stall_prob: 0.0,
+            stall_max: 0,
         }
     }
 }
@@ -54,6 +62,10 @@ pub struct AxisSinkStats {
     pub bytes: u64,
     /// Edges with `TVALID` high and `TREADY` low.
     pub stall_cycles: u64,
+    /// Back-pressure bursts started.
+    pub stall_bursts: u64,
+    /// Frames that ended with `TUSER` set (cut frames the MAC drops).
+    pub tuser_frames: u64,
 }
 
 /// AXI4-Stream sink; see the module documentation.
@@ -69,6 +81,8 @@ pub struct AxisSink {
     scratch: Vec<u8>,
     violations: Vec<Violation>,
     stats: AxisSinkStats,
+    /// Cycles left of the current back-pressure burst.
+    stall_left: u32,
 }
 
 impl AxisSink {
@@ -91,6 +105,7 @@ impl AxisSink {
             scratch: vec![0; n],
             violations: Vec::new(),
             stats: AxisSinkStats::default(),
+            stall_left: 0,
         }
     }
 
@@ -139,6 +154,7 @@ impl AxisSink {
         self.cur = None;
         self.wait = None;
         self.tready = false;
+        self.stall_left = 0;
     }
 
     fn violation(&mut self, cycle: u64, kind: ViolationKind, what: String) {
@@ -219,13 +235,21 @@ impl AxisSink {
             f.tuser = user;
             self.frames.push_back(f);
             self.stats.frames += 1;
+            self.stats.tuser_frames += u64::from(user);
         }
     }
 
     /// Drives `TREADY` for rising edge `next_edge`.
     pub fn drive<P: AxisSinkPorts>(&mut self, p: &mut P, _next_edge: u64) {
         let prob = self.cfg.tready_prob;
-        self.tready = if prob >= 1.0 {
+        self.tready = if self.stall_left > 0 {
+            self.stall_left -= 1;
+            false
+        } else if self.cfg.stall_prob > 0.0 && self.rng.gen_bool(self.cfg.stall_prob.min(1.0)) {
+            self.stats.stall_bursts += 1;
+            self.stall_left = self.rng.gen_range(1..=self.cfg.stall_max.max(1)) - 1;
+            false
+        } else if prob >= 1.0 {
             true
         } else if prob <= 0.0 {
             false

@@ -10,6 +10,16 @@
 //! `WSTRB` honoured, B `write_latency` cycles after the last W beat. Address ranges set by a test
 //! answer SLVERR. Protocol checks record [`Violation`]s instead of panicking, so a test can
 //! assert on them (or expect them).
+//!
+//! Fault injection ([`BusFaults`], [`HostMem::drop_reads_in`] and friends), all seeded and
+//! counted in [`HostMemStats`]: long stall bursts on every channel (ready or valid held low for
+//! up to `stall_max` cycles), error responses (SLVERR or DECERR) on whole bursts at random,
+//! responses that never come (a read burst without R beats, and every later burst of its ID; a
+//! write without B, and every later write), and unsolicited
+//! R beats and B responses. An unsolicited beat is sent only on an ID with nothing outstanding
+//! (and nothing dropped since the last [`HostMem::forget_dropped`]), with `ARREADY`/`AWREADY`
+//! held low while it waits, so it is unsolicited whatever the master does. A probability of 0
+//! costs no random draw, so a seed replays the same with the faults off.
 
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
@@ -59,6 +69,38 @@ pub struct HostMemConfig {
     pub warn_uninit: bool,
     /// Keep a [`BurstRecord`] of every accepted burst.
     pub record_bursts: bool,
+    /// Probability per cycle and channel (AR, AW, W ready; R, B valid) that a stall burst
+    /// starts: the channel is held for 1..=`stall_max` cycles (uniform). 0: no bursts.
+    pub stall_prob: f64,
+    /// Longest stall burst in cycles.
+    pub stall_max: u32,
+    /// Random error responses, dropped responses and unsolicited beats.
+    pub faults: BusFaults,
+}
+
+/// Random bus faults of [`HostMem`], each a probability (0: off, no random draw).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct BusFaults {
+    /// Per read burst: every beat answers SLVERR or DECERR (even odds), data zero.
+    pub read_error_prob: f64,
+    /// Per write burst: B answers SLVERR or DECERR, nothing is written.
+    pub write_error_prob: f64,
+    /// Per read burst: no R beat ever comes.
+    pub read_drop_prob: f64,
+    /// Per write burst: the data is written, the B response never comes.
+    pub write_drop_prob: f64,
+    /// Per cycle with the R channel free: an R beat on ID 0 or 1 (even odds) that nothing asked
+    /// for, sent if that ID has nothing outstanding.
+    pub unsolicited_r_prob: f64,
+    /// Per cycle with the B channel free: a B response on ID 0 or 1 with no write outstanding.
+    pub unsolicited_b_prob: f64,
+}
+
+impl BusFaults {
+    /// `true` if any fault is on.
+    pub fn any(&self) -> bool {
+        *self != Self::default()
+    }
 }
 
 impl Default for HostMemConfig {
@@ -77,6 +119,9 @@ impl Default for HostMemConfig {
             max_read_beats: 16,
             warn_uninit: false,
             record_bursts: false,
+            stall_prob: 0.0,
+            stall_max: 0,
+            faults: BusFaults::default(),
         }
     }
 }
@@ -112,6 +157,20 @@ pub struct BurstRecord {
     pub beats: u32,
 }
 
+/// A fault the model injected on its own (a random error or drop, or a drop rule), for a test
+/// bench that works out which packet it hit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Injected {
+    /// Edge of the address handshake.
+    pub cycle: u64,
+    /// A write burst (else a read burst).
+    pub write: bool,
+    /// The response never comes (else it is an error response).
+    pub dropped: bool,
+    /// The bytes the burst covers (whole beats).
+    pub range: Range<u64>,
+}
+
 /// Counters of [`HostMem`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HostMemStats {
@@ -133,6 +192,24 @@ pub struct HostMemStats {
     pub max_reads_outstanding: usize,
     /// Violations not kept because the list was full.
     pub violations_dropped: u64,
+    /// Stall bursts started (all channels).
+    pub stall_bursts: u64,
+    /// Cycles a channel was held by a stall burst (summed over channels).
+    pub stall_cycles: u64,
+    /// Read bursts answered with errors because of [`BusFaults::read_error_prob`].
+    pub injected_read_errors: u64,
+    /// Write bursts answered with errors because of [`BusFaults::write_error_prob`].
+    pub injected_write_errors: u64,
+    /// B handshakes with SLVERR/DECERR (ranges and injected).
+    pub write_error_responses: u64,
+    /// Read bursts never answered (dropped on request or at random).
+    pub dropped_reads: u64,
+    /// Write bursts whose B never came (dropped on request or at random).
+    pub dropped_writes: u64,
+    /// Unsolicited R beats taken by the master.
+    pub unsolicited_r: u64,
+    /// Unsolicited B responses taken by the master.
+    pub unsolicited_b: u64,
 }
 
 struct Page {
@@ -152,6 +229,8 @@ struct AddrReq {
 
 struct ReadBurst {
     id: u32,
+    /// Response of every beat: OKAY, or an injected SLVERR/DECERR.
+    resp: u8,
     addr: u64,
     base: u64,
     beats: u32,
@@ -166,7 +245,10 @@ struct WriteBurst {
     base: u64,
     beats: u32,
     next_beat: u32,
-    error: bool,
+    /// BRESP: OKAY, or SLVERR/DECERR (error range or injected; then nothing is written).
+    resp: u8,
+    /// The B response is dropped.
+    drop_b: bool,
     /// Byte runs of the beats received so far: a burst becomes visible to the host as a whole
     /// when its last beat arrives, as one PCIe write TLP would (a driver polling a completion
     /// must never see half a record).
@@ -191,10 +273,26 @@ struct BResp {
 #[derive(Clone, Copy)]
 struct RCur {
     /// Index in `HostMem::reads` of its burst (only `push_back` happens while a beat waits, so
-    /// the index stays valid until the beat is taken).
-    idx: usize,
+    /// the index stays valid until the beat is taken); `None` for an unsolicited beat.
+    idx: Option<usize>,
     last: bool,
     error: bool,
+}
+
+/// Channels with a stall-burst countdown.
+#[derive(Clone, Copy)]
+enum Ch {
+    Ar,
+    Aw,
+    W,
+    R,
+    B,
+}
+
+/// Reads or writes dropped on request: bursts touching `range`, `count` more times.
+struct DropRule {
+    range: Range<u64>,
+    count: u32,
 }
 
 /// What this model put on its outputs for the coming edge.
@@ -205,6 +303,8 @@ struct Driven {
     wready: bool,
     rvalid: bool,
     bvalid: bool,
+    /// The B on the wires is unsolicited.
+    b_unsolicited: bool,
 }
 
 /// Sparse host memory with an AXI4 slave port; see the module documentation.
@@ -231,6 +331,18 @@ pub struct HostMem {
     warnings: Vec<Violation>,
     bursts: Vec<BurstRecord>,
     stats: HostMemStats,
+    /// Cycles left of each channel's stall burst (indexed by [`Ch`]).
+    stall_left: [u32; 5],
+    drop_reads: Vec<DropRule>,
+    drop_writes: Vec<DropRule>,
+    /// Unsolicited beats asked for and not yet sent (IDs).
+    unsolicited_r_req: VecDeque<u32>,
+    unsolicited_b_req: VecDeque<u32>,
+    /// IDs (bit per ID < 64) with a dropped read burst the master may still wait for, and
+    /// whether a dropped write may still be waited for: no unsolicited beat goes there.
+    dropped_read_ids: u64,
+    dropped_write: bool,
+    injected: Vec<Injected>,
 }
 
 impl HostMem {
@@ -264,6 +376,14 @@ impl HostMem {
             warnings: Vec::new(),
             bursts: Vec::new(),
             stats: HostMemStats::default(),
+            stall_left: [0; 5],
+            drop_reads: Vec::new(),
+            drop_writes: Vec::new(),
+            unsolicited_r_req: VecDeque::new(),
+            unsolicited_b_req: VecDeque::new(),
+            dropped_read_ids: 0,
+            dropped_write: false,
+            injected: Vec::new(),
         }
     }
 
@@ -349,10 +469,60 @@ impl HostMem {
         self.read_errors.retain(|r| *r != range);
     }
 
-    /// Removes all error ranges.
+    /// Removes the write error ranges.
+    pub fn clear_write_errors(&mut self) {
+        self.write_errors.clear();
+    }
+
+    /// Removes all error ranges and drop requests.
     pub fn clear_errors(&mut self) {
         self.read_errors.clear();
         self.write_errors.clear();
+        self.drop_reads.clear();
+        self.drop_writes.clear();
+    }
+
+    /// The next `count` read bursts touching `range` get no R beat at all, nor does any later
+    /// burst of the same ID until [`Self::forget_dropped`] (or a reset).
+    pub fn drop_reads_in(&mut self, range: Range<u64>, count: u32) {
+        self.drop_reads.push(DropRule { range, count });
+    }
+
+    /// The next `count` write bursts touching `range` are written but get no B response, nor
+    /// does any later write until [`Self::forget_dropped`] (or a reset).
+    pub fn drop_writes_in(&mut self, range: Range<u64>, count: u32) {
+        self.drop_writes.push(DropRule { range, count });
+    }
+
+    /// Sends one R beat on `id` that nothing asked for, as soon as the R channel is free and
+    /// `id` has nothing outstanding.
+    pub fn inject_unsolicited_r(&mut self, id: u32) {
+        self.unsolicited_r_req.push_back(id);
+    }
+
+    /// Sends one B response on `id` that nothing asked for, as soon as the B channel is free
+    /// and no write is outstanding.
+    pub fn inject_unsolicited_b(&mut self, id: u32) {
+        self.unsolicited_b_req.push_back(id);
+    }
+
+    /// The faults injected since the last call (random errors and drops, drop rules), oldest
+    /// first.
+    pub fn take_injected(&mut self) -> Vec<Injected> {
+        std::mem::take(&mut self.injected)
+    }
+
+    /// Unsolicited beats asked for and not yet sent.
+    pub fn unsolicited_pending(&self) -> usize {
+        self.unsolicited_r_req.len() + self.unsolicited_b_req.len()
+    }
+
+    /// Forgets the dropped responses the master may still wait for (after the master gave up on
+    /// them, e.g. a soft reset): later bursts of those IDs are answered again, and unsolicited
+    /// beats may use them.
+    pub fn forget_dropped(&mut self) {
+        self.dropped_read_ids = 0;
+        self.dropped_write = false;
     }
 
     // ---- results ----
@@ -382,6 +552,16 @@ impl HostMem {
         &self.bursts
     }
 
+    /// Read bursts accepted and not yet fully answered (dropped ones excluded).
+    pub fn reads_outstanding(&self) -> usize {
+        self.reads.len()
+    }
+
+    /// Write bursts accepted and not yet answered on B (dropped ones excluded).
+    pub fn writes_outstanding(&self) -> usize {
+        self.writes.len() + self.b_queue.len()
+    }
+
     /// `true` when no burst is outstanding on any channel.
     pub fn idle(&self) -> bool {
         self.reads.is_empty()
@@ -392,6 +572,8 @@ impl HostMem {
 
     /// Forgets all bus state (for a DUT reset); memory contents, error ranges and results stay.
     pub fn reset(&mut self) {
+        self.forget_dropped();
+        self.stall_left = [0; 5];
         self.drv = Driven::default();
         self.ar_wait = None;
         self.aw_wait = None;
@@ -413,6 +595,51 @@ impl HostMem {
         } else {
             self.stats.violations_dropped += 1;
         }
+    }
+
+    /// `true` if `ch` is held this cycle by a stall burst (starting one at random).
+    fn stalled(&mut self, ch: Ch) -> bool {
+        if self.cfg.stall_prob <= 0.0 {
+            return false;
+        }
+        let left = &mut self.stall_left[ch as usize];
+        if *left > 0 {
+            *left -= 1;
+        } else if self.rng.gen_bool(self.cfg.stall_prob.min(1.0)) {
+            self.stats.stall_bursts += 1;
+            self.stall_left[ch as usize] = self.rng.gen_range(1..=self.cfg.stall_max.max(1)) - 1;
+        } else {
+            return false;
+        }
+        self.stats.stall_cycles += 1;
+        true
+    }
+
+    /// An error response drawn at probability `p` (SLVERR or DECERR), or OKAY.
+    fn injected_error(&mut self, p: f64) -> u8 {
+        if !self.roll(p) {
+            resp::OKAY
+        } else if self.rng.gen_bool(0.5) {
+            resp::SLVERR
+        } else {
+            resp::DECERR
+        }
+    }
+
+    /// `true` if a burst at `start..end` is to be dropped by one of `rules` (which it uses up
+    /// one time).
+    fn take_drop(rules: &mut Vec<DropRule>, start: u64, end: u64) -> bool {
+        let Some(i) = rules
+            .iter()
+            .position(|r| r.range.start < end && start < r.range.end)
+        else {
+            return false;
+        };
+        rules[i].count -= 1;
+        if rules[i].count == 0 {
+            rules.remove(i);
+        }
+        true
     }
 
     fn roll(&mut self, p: f64) -> bool {
@@ -465,20 +692,32 @@ impl HostMem {
                 if cur.error {
                     self.stats.read_error_beats += 1;
                 }
-                if cur.idx != 0 {
-                    self.stats.reordered_beats += 1;
-                }
-                let burst = self.reads.get_mut(cur.idx).expect("R beat without burst");
-                burst.next_beat += 1;
-                if cur.last {
-                    self.reads.remove(cur.idx);
+                match cur.idx {
+                    None => self.stats.unsolicited_r += 1,
+                    Some(idx) => {
+                        if idx != 0 {
+                            self.stats.reordered_beats += 1;
+                        }
+                        let burst = self.reads.get_mut(idx).expect("R beat without burst");
+                        burst.next_beat += 1;
+                        if cur.last {
+                            self.reads.remove(idx);
+                        }
+                    }
                 }
             }
         }
         // B
         if self.drv.bvalid && p.bready() {
-            self.b_queue.pop_front();
-            self.stats.write_responses += 1;
+            if self.drv.b_unsolicited {
+                self.drv.b_unsolicited = false;
+                self.stats.unsolicited_b += 1;
+            } else if let Some(b) = self.b_queue.pop_front() {
+                self.stats.write_responses += 1;
+                if b.resp != resp::OKAY {
+                    self.stats.write_error_responses += 1;
+                }
+            }
             self.drv.bvalid = false;
         }
     }
@@ -521,17 +760,7 @@ impl HostMem {
             self.violation(edge, ViolationKind::BurstTooLong, what);
         }
         let bytes = self.cfg.data_bytes as u64;
-        self.reads.push_back(ReadBurst {
-            id: r.id,
-            addr: r.addr,
-            base: r.addr & !(bytes - 1),
-            beats,
-            next_beat: 0,
-            ready_at: edge + u64::from(self.cfg.read_latency.max(1)),
-            warned: false,
-        });
         self.stats.read_bursts += 1;
-        self.stats.max_reads_outstanding = self.stats.max_reads_outstanding.max(self.reads.len());
         if self.cfg.record_bursts {
             self.bursts.push(BurstRecord {
                 cycle: edge,
@@ -541,6 +770,42 @@ impl HostMem {
                 beats,
             });
         }
+        let base = r.addr & !(bytes - 1);
+        let end = base + u64::from(beats) * bytes;
+        let injected = |dropped| Injected {
+            cycle: edge,
+            write: false,
+            dropped,
+            range: base..end,
+        };
+        // Once a burst of an ID is dropped, every later one of that ID is too (until
+        // `forget_dropped`): same-ID responses come in order, so answering a later burst would
+        // only look like the lost one's data.
+        if self.dropped_read_ids & (1 << (r.id % 64)) != 0
+            || Self::take_drop(&mut self.drop_reads, r.addr, end)
+            || self.roll(self.cfg.faults.read_drop_prob)
+        {
+            self.stats.dropped_reads += 1;
+            self.dropped_read_ids |= 1 << (r.id % 64);
+            self.injected.push(injected(true));
+            return;
+        }
+        let resp = self.injected_error(self.cfg.faults.read_error_prob);
+        if resp != resp::OKAY {
+            self.stats.injected_read_errors += 1;
+            self.injected.push(injected(false));
+        }
+        self.reads.push_back(ReadBurst {
+            id: r.id,
+            resp,
+            addr: r.addr,
+            base: r.addr & !(bytes - 1),
+            beats,
+            next_beat: 0,
+            ready_at: edge + u64::from(self.cfg.read_latency.max(1)),
+            warned: false,
+        });
+        self.stats.max_reads_outstanding = self.stats.max_reads_outstanding.max(self.reads.len());
     }
 
     fn sample_aw<P: AxiSlavePorts>(&mut self, p: &P, edge: u64) {
@@ -576,17 +841,39 @@ impl HostMem {
         let bytes = self.cfg.data_bytes as u64;
         let base = r.addr & !(bytes - 1);
         let end = base + u64::from(beats) * bytes;
-        let error = self
+        let in_range = self
             .write_errors
             .iter()
             .any(|e| e.start < end && r.addr < e.end);
+        let injected = self.injected_error(self.cfg.faults.write_error_prob);
+        let record = |dropped| Injected {
+            cycle: edge,
+            write: true,
+            dropped,
+            range: base..end,
+        };
+        if injected != resp::OKAY {
+            self.stats.injected_write_errors += 1;
+            self.injected.push(record(false));
+        }
+        let resp = if in_range { resp::SLVERR } else { injected };
+        // As for reads: after a lost B, no later B comes until `forget_dropped`.
+        let drop_b = self.dropped_write
+            || Self::take_drop(&mut self.drop_writes, r.addr, end)
+            || self.roll(self.cfg.faults.write_drop_prob);
+        if drop_b {
+            self.stats.dropped_writes += 1;
+            self.dropped_write = true;
+            self.injected.push(record(true));
+        }
         self.writes.push_back(WriteBurst {
             id: r.id,
             addr: r.addr,
             base,
             beats,
             next_beat: 0,
-            error,
+            resp,
+            drop_b,
             staged: Vec::new(),
         });
         self.stats.write_bursts += 1;
@@ -657,7 +944,7 @@ impl HostMem {
         let k = w.next_beat;
         let beat_base = w.base + u64::from(k) * bytes;
         let expect_last = k + 1 == w.beats;
-        let (addr, error, id) = (w.addr, w.error, w.id);
+        let (addr, error, id) = (w.addr, w.resp != resp::OKAY, w.id);
         w.next_beat += 1;
         let done = w.next_beat == w.beats;
         if last != expect_last {
@@ -697,21 +984,41 @@ impl HostMem {
             for (a, d) in &w.staged {
                 self.write(*a, d);
             }
-            let resp = if error { resp::SLVERR } else { resp::OKAY };
-            self.b_queue.push_back(BResp {
-                id,
-                resp,
-                due: edge + u64::from(self.cfg.write_latency.max(1)),
-            });
+            if !w.drop_b {
+                self.b_queue.push_back(BResp {
+                    id,
+                    resp: w.resp,
+                    due: edge + u64::from(self.cfg.write_latency.max(1)),
+                });
+            }
         }
     }
 
     /// Drives the slave outputs for rising edge `next_edge`.
     pub fn drive<P: AxiSlavePorts>(&mut self, p: &mut P, next_edge: u64) {
-        let arready = self.reads.len() < self.cfg.max_reads && self.roll(self.cfg.ar_accept_prob);
+        // An unsolicited beat holds ARREADY/AWREADY low from the cycle it is shown until it
+        // is taken, so the master cannot make it solicited. (No random draw while the faults
+        // are off: the ready and R choices below draw as they always did.)
+        let unsolicited_r = self
+            .r_cur
+            .is_none()
+            .then(|| self.choose_unsolicited_r())
+            .flatten();
+        let unsolicited_b = (!self.drv.bvalid)
+            .then(|| self.choose_unsolicited_b())
+            .flatten();
+        let hold_ar = unsolicited_r.is_some() || self.r_cur.is_some_and(|c| c.idx.is_none());
+        let hold_aw = unsolicited_b.is_some() || self.drv.b_unsolicited;
+        let arready = self.reads.len() < self.cfg.max_reads
+            && !hold_ar
+            && !self.stalled(Ch::Ar)
+            && self.roll(self.cfg.ar_accept_prob);
         let awready = self.writes.len() + self.b_queue.len() < self.cfg.max_writes
+            && !hold_aw
+            && !self.stalled(Ch::Aw)
             && self.roll(self.cfg.aw_accept_prob);
-        let wready = self.w_early.len() < 256 && self.roll(self.cfg.w_accept_prob);
+        let wready =
+            self.w_early.len() < 256 && !self.stalled(Ch::W) && self.roll(self.cfg.w_accept_prob);
         self.drv.arready = arready;
         self.drv.awready = awready;
         self.drv.wready = wready;
@@ -721,7 +1028,14 @@ impl HostMem {
 
         // R: a beat once shown stays until taken (the model's own stability).
         if self.r_cur.is_none() {
-            if let Some(idx) = self.choose_r(next_edge) {
+            let regular = match unsolicited_r {
+                Some(_) => None,
+                None if self.stalled(Ch::R) => None,
+                None => self.choose_r(next_edge),
+            };
+            if let Some(id) = unsolicited_r {
+                self.present_unsolicited_r(p, id);
+            } else if let Some(idx) = regular {
                 self.present_r(p, next_edge, idx);
             } else if self.drv.rvalid {
                 p.set_rvalid(false);
@@ -731,7 +1045,19 @@ impl HostMem {
 
         // B
         if !self.drv.bvalid {
-            if let Some(b) = self.b_queue.front().copied().filter(|b| next_edge >= b.due) {
+            let due = self.b_queue.front().copied().filter(|b| next_edge >= b.due);
+            let regular = match unsolicited_b {
+                Some(_) => None,
+                None if due.is_some() && self.stalled(Ch::B) => None,
+                None => due,
+            };
+            if let Some(id) = unsolicited_b {
+                p.set_bid(id);
+                p.set_bresp(resp::OKAY);
+                p.set_bvalid(true);
+                self.drv.bvalid = true;
+                self.drv.b_unsolicited = true;
+            } else if let Some(b) = regular {
                 p.set_bid(b.id);
                 p.set_bresp(b.resp);
                 p.set_bvalid(true);
@@ -740,6 +1066,58 @@ impl HostMem {
                 p.set_bvalid(false);
             }
         }
+    }
+
+    /// The ID of an unsolicited R beat to send now, if one is asked for (or drawn) and its ID
+    /// has nothing outstanding.
+    fn choose_unsolicited_r(&mut self) -> Option<u32> {
+        let free = |m: &Self, id: u32| {
+            m.dropped_read_ids & (1 << (id % 64)) == 0 && !m.reads.iter().any(|r| r.id == id)
+        };
+        if let Some(&id) = self.unsolicited_r_req.front() {
+            if free(self, id) {
+                self.unsolicited_r_req.pop_front();
+                return Some(id);
+            }
+        }
+        if self.roll(self.cfg.faults.unsolicited_r_prob) {
+            let id = self.rng.gen_range(0..2);
+            return free(self, id).then_some(id);
+        }
+        None
+    }
+
+    /// The ID of an unsolicited B response to send now, if one is asked for (or drawn) and no
+    /// write is outstanding.
+    fn choose_unsolicited_b(&mut self) -> Option<u32> {
+        let free = self.writes.is_empty() && self.b_queue.is_empty() && !self.dropped_write;
+        if let Some(&id) = self.unsolicited_b_req.front() {
+            if free {
+                self.unsolicited_b_req.pop_front();
+                return Some(id);
+            }
+        }
+        if self.roll(self.cfg.faults.unsolicited_b_prob) {
+            let id = self.rng.gen_range(0..2);
+            return free.then_some(id);
+        }
+        None
+    }
+
+    fn present_unsolicited_r<P: AxiSlavePorts>(&mut self, p: &mut P, id: u32) {
+        // Recognisable junk: a master that takes it as data sends 0xBD bytes.
+        self.scratch.fill(0xBD);
+        p.set_rdata(&self.scratch);
+        p.set_rid(id);
+        p.set_rresp(resp::OKAY);
+        p.set_rlast(true);
+        p.set_rvalid(true);
+        self.drv.rvalid = true;
+        self.r_cur = Some(RCur {
+            idx: None,
+            last: true,
+            error: false,
+        });
     }
 
     /// The burst (index in `reads`) whose next beat to present for `next_edge`, if any: the
@@ -786,10 +1164,12 @@ impl HostMem {
         let end = beat_base + bytes;
         let last = r.next_beat + 1 == r.beats;
         let id = r.id;
-        let error = self
+        let in_range = self
             .read_errors
             .iter()
             .any(|e| e.start < end && first < e.end);
+        let rresp = if in_range { resp::SLVERR } else { r.resp };
+        let error = rresp != resp::OKAY;
         let mut data = std::mem::take(&mut self.scratch);
         if error {
             data.fill(0);
@@ -812,11 +1192,15 @@ impl HostMem {
         p.set_rdata(&data);
         self.scratch = data;
         p.set_rid(id);
-        p.set_rresp(if error { resp::SLVERR } else { resp::OKAY });
+        p.set_rresp(rresp);
         p.set_rlast(last);
         p.set_rvalid(true);
         self.drv.rvalid = true;
-        self.r_cur = Some(RCur { idx, last, error });
+        self.r_cur = Some(RCur {
+            idx: Some(idx),
+            last,
+            error,
+        });
     }
 }
 

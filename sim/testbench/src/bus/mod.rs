@@ -21,7 +21,7 @@ pub mod wires;
 
 pub use axil_master::{AxilFault, AxilMaster, AxilOp, AxilResult};
 pub use axis_sink::{AxisSink, AxisSinkConfig, AxisSinkStats, Frame};
-pub use host_mem::{BurstRecord, HostMem, HostMemConfig, HostMemStats};
+pub use host_mem::{BurstRecord, BusFaults, HostMem, HostMemConfig, HostMemStats, Injected};
 
 use std::fmt;
 
