@@ -39,11 +39,12 @@ pub mod model;
 pub mod netcfg;
 mod ports;
 pub mod runner;
+pub mod soak;
 pub mod tb;
 
 pub use ufo_testbench::{
-    bus, case, checks, fields, headers, junit, pcap_io, random, reassemble, replay, retarget,
-    scoreboard, vectors,
+    bus, case, checks, coverage, fields, headers, junit, line_coverage, pcap_io, random,
+    reassemble, replay, retarget, scoreboard, vectors,
 };
 
 pub use model::{Model, ModelConfig, Recording, SimStatus};

@@ -11,7 +11,9 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ufo_sim::bus::{AxilFault, BusFaults};
 use ufo_sim::case::{Case, UnbuiltCase};
+use ufo_sim::coverage::{Coverage, PassedCases};
 use ufo_sim::junit::{Suite, TestCase};
+use ufo_sim::line_coverage::LineCoverage;
 use ufo_sim::pcap_io::PcapStream;
 use ufo_sim::runner::{
     CaseFailure, Outcome, RunConfig, RunError, RunFailure, RunSink, RunSummary, Runner, SinkError,
@@ -48,6 +50,18 @@ enum Cmd {
     Bench(ufo_sim::bench::BenchCmd),
     /// The CSV files of `bench` at every width side by side, as Markdown tables.
     BenchTable(ufo_sim::bench::TableCmd),
+    /// A part (--shard K/N) of a long randomized run split into chunks by seed; writes the
+    /// shard's CSV summary, JUnit XML and functional coverage (docs/verification.md).
+    Soak(SoakArgs),
+    /// Adds up the results of soak shards (files or directories): totals, functional coverage,
+    /// one JUnit XML report.
+    SoakMerge(SoakMergeArgs),
+    /// Adds up functional coverage CSV files (`run --func-cov`, soak shards) and prints the table
+    /// with the bins never hit.
+    CovMerge(CovMergeArgs),
+    /// Line coverage of the RTL from a Verilator coverage file (`make cov`): per file, the
+    /// lines never hit with their source, the total.
+    CovLines(CovLinesArgs),
     /// The Linux kernel as the receiver: the RTL's frames for the vectors and a random run
     /// (UDP datagrams readdressed to this host) written into a TAP device in a network
     /// namespace of its own, where sockets must receive every datagram intact. Needs root and
@@ -100,6 +114,64 @@ struct KernelCheckArgs {
     out: PathBuf,
     #[command(flatten)]
     bench: BenchArgs,
+}
+
+#[derive(Args)]
+struct CovLinesArgs {
+    /// The merged coverage file (`verilator_coverage --write`).
+    dat: PathBuf,
+    /// Count the files of this directory (its `sim/` checkers excluded).
+    #[arg(long, default_value = "rtl")]
+    rtl: String,
+}
+
+#[derive(Args)]
+struct SoakArgs {
+    /// Datagrams of the whole soak at this binary's DATA_WIDTH, all shards together.
+    #[arg(long, default_value_t = 250_000)]
+    datagrams: u64,
+    /// Datagrams per chunk (one model, one drawn bus setting).
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
+    chunk: u64,
+    /// This process's part of the chunks: K/N takes every chunk c with c mod N == K.
+    #[arg(long, default_value = "0/1")]
+    shard: ufo_sim::soak::Shard,
+    /// Base seed of the soak (the same for every shard).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// MTUs of the random UFO datagrams.
+    #[arg(long, value_delimiter = ',', default_value = "1500,576,1280,9000",
+          value_parser = clap::value_parser!(u32).range(68..=65535))]
+    mtu: Vec<u32>,
+    /// Directory for the shard's results.
+    #[arg(long, default_value = "out/soak")]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct SoakMergeArgs {
+    /// Shard summaries (soak-*.csv) or directories holding them.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Write one JUnit XML report of every shard here.
+    #[arg(long, value_name = "FILE.xml")]
+    junit: Option<PathBuf>,
+    /// Write the merged functional coverage CSV here.
+    #[arg(long, value_name = "FILE.csv")]
+    cov: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct CovMergeArgs {
+    /// Functional coverage CSV files.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Write the merged CSV here.
+    #[arg(long, value_name = "FILE.csv")]
+    out: Option<PathBuf>,
+    /// Exit 1 when a bin was never hit.
+    #[arg(long)]
+    require_all: bool,
 }
 
 #[derive(Args)]
@@ -228,6 +300,10 @@ struct RunArgs {
     /// Write a JUnit XML report here: one test case per vector and random packet.
     #[arg(long, value_name = "FILE.xml")]
     junit: Option<PathBuf>,
+    /// Write the functional coverage of the cases that passed here (CSV; `cov-merge` adds
+    /// files up) and print its table.
+    #[arg(long, value_name = "FILE.csv")]
+    func_cov: Option<PathBuf>,
     #[command(flatten)]
     bench: BenchArgs,
 }
@@ -301,6 +377,10 @@ fn main() -> ExitCode {
             .map_err(Into::into),
         Cmd::KernelCheck(a) => kernel_check_cmd(a),
         Cmd::Live(a) => live_cmd(a),
+        Cmd::Soak(a) => soak_cmd(a),
+        Cmd::SoakMerge(a) => soak_merge_cmd(a),
+        Cmd::CovMerge(a) => cov_merge_cmd(a),
+        Cmd::CovLines(a) => cov_lines_cmd(a),
     };
     match result {
         Ok(code) => code,
@@ -309,6 +389,76 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn soak_cmd(a: SoakArgs) -> Result<ExitCode> {
+    let totals = ufo_sim::soak::soak(&ufo_sim::soak::SoakConfig {
+        seed: a.seed,
+        datagrams: a.datagrams,
+        chunk: a.chunk,
+        shard: a.shard,
+        mtus: a.mtu,
+        out: a.out,
+    })?;
+    Ok(if totals.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn soak_merge_cmd(a: SoakMergeArgs) -> Result<ExitCode> {
+    let (totals, coverage) = ufo_sim::soak::merge(&a.inputs, a.junit.as_deref())?;
+    if let Some(p) = &a.cov {
+        coverage.write(p)?;
+    }
+    print!("{}", coverage.table());
+    println!("soak total: {}", totals.report());
+    Ok(if totals.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn cov_merge_cmd(a: CovMergeArgs) -> Result<ExitCode> {
+    let mut total = Coverage::new();
+    for p in &a.inputs {
+        total.merge(&Coverage::read(p)?);
+    }
+    if let Some(p) = &a.out {
+        total.write(p)?;
+    }
+    print!("{}", total.table());
+    Ok(if a.require_all && !total.never_hit().is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn cov_lines_cmd(a: CovLinesArgs) -> Result<ExitCode> {
+    let text = std::fs::read_to_string(&a.dat)
+        .with_context(|| format!("cannot read {}", a.dat.display()))?;
+    let mut cov = LineCoverage::parse(&text, &a.dat.display().to_string())?;
+    // The model's file names are as build.rs gave them (e.g. `.../sim/../rtl/ufo_csr.sv`): named
+    // from the RTL directory on, as from the repository root.
+    let dir = format!("{}/", a.rtl.trim_end_matches('/'));
+    let sim = format!("{dir}sim/");
+    let inner = format!("/{dir}");
+    cov.select(|f| {
+        let name = f
+            .rsplit_once(&inner)
+            .map_or(f.to_string(), |x| format!("{dir}{}", x.1));
+        (name.starts_with(&dir) && !name.starts_with(&sim)).then_some(name)
+    });
+    anyhow::ensure!(
+        !cov.files.is_empty(),
+        "{}: no line coverage points of {dir} (was the model built with --coverage-line?)",
+        a.dat.display()
+    );
+    print!("{}", cov.report(|f| std::fs::read_to_string(f).ok()));
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A probability flag: a number in 0..=1.
@@ -415,10 +565,19 @@ fn run(a: RunArgs) -> Result<ExitCode> {
     let total = vector_count as u64 + (picks.end - picks.start);
     let first_pick = picks.start;
     let mtu_list = a.mtu.clone();
+    let passed = a.func_cov.is_some().then(PassedCases::default);
+    let noted = passed.clone();
     let input = vector_cases
         .into_iter()
         .map(Ok)
-        .chain(picks.map(move |k| random::random_case(seed, k, &mtu_list)));
+        .chain(picks.map(move |k| random::random_case(seed, k, &mtu_list)))
+        .enumerate()
+        .map(move |(i, case)| {
+            if let (Some(p), Ok(c)) = (&noted, &case) {
+                p.note(i, c, ufo_sim::DATA_WIDTH);
+            }
+            case
+        });
     let replay_hint = {
         let mtus = mtus.clone();
         move |i: usize, o: &Outcome| {
@@ -453,7 +612,14 @@ fn run(a: RunArgs) -> Result<ExitCode> {
         Box::new(replay_hint),
         a.junit.is_some().then_some(Box::new(classname) as Classify),
     )?;
+    sink.coverage = passed;
     let (summary, secs) = simulate_with(&a.bench, seed, input, &mut sink, |_| Ok(()))?;
+    if let (Some(path), Some(p)) = (&a.func_cov, &sink.coverage) {
+        let cov = p.coverage();
+        cov.write(path)?;
+        print!("{}", cov.table());
+        println!("functional coverage: {}", path.display());
+    }
     let (wire_frames, expected_frames, junit_cases) = sink.close()?;
     println!(
         "wire output: {} ({wire_frames} frames); golden: {} ({expected_frames} frames; timestamps \
@@ -760,6 +926,8 @@ struct CliSink {
     run_failures: Vec<String>,
     /// Where else every wire frame goes (a TAP device).
     forward: Option<Forward>,
+    /// Functional coverage of the cases that passed, when asked for.
+    coverage: Option<PassedCases>,
 }
 
 /// Hands a wire frame on (e.g. to a TAP device).
@@ -782,6 +950,7 @@ impl CliSink {
             junit: classify.map(|c| (c, Vec::new())),
             run_failures: Vec::new(),
             forward: None,
+            coverage: None,
         })
     }
 
@@ -834,6 +1003,9 @@ impl RunSink for CliSink {
 
     fn outcome(&mut self, index: usize, o: &Outcome) -> Result<(), SinkError> {
         self.finished += 1;
+        if let Some(p) = &self.coverage {
+            p.settle(index, o.result.is_ok());
+        }
         self.bar.set_position(self.finished);
         // Each failure with the command that replays it alone; cases an abort left are counted
         // once, under its cause.
