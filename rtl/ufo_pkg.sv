@@ -18,7 +18,7 @@ package ufo_pkg;
   localparam int FLAG_UFO      = 2;
   localparam int FLAG_CSUM     = 3;
   localparam int FLAG_VLAN_INS = 4;
-  localparam int FLAG_USO      = 5;   // USO (issue 9); refused (DESC_FLAGS) until it is built
+  localparam int FLAG_USO      = 5;   // UDP segmentation (ufo_size holds gso_size); not with UFO
   // Reserved flag bits (6..15): a descriptor of a chain with any of them set is refused.
   localparam logic [15:0] FLAGS_RESERVED = 16'hFFC0;
 
@@ -72,6 +72,7 @@ package ufo_pkg;
   localparam int VLAN_TAG_LEN   = 4;
   localparam int IPV4_HDR_MIN   = 20;
   localparam int IPV4_TOT_LEN   = 2;    // field offsets from the IPv4 header start
+  localparam int IPV4_ID        = 4;
   localparam int IPV4_FRAG_OFF  = 6;
   localparam int IPV4_PROTO     = 9;
   localparam int IPV4_CSUM      = 10;
@@ -87,7 +88,11 @@ package ufo_pkg;
   // ------------------------------------------------------------------ engine geometry
   localparam int LEN_WIDTH  = 17;   // byte lengths and positions inside one frame (< 128 KiB)
   localparam int RING_AW    = 20;   // byte addresses in the packet ring (ring <= 1 MiB)
-  localparam int NUM_PATCH  = 4;    // 16-bit fields overwritten per frame
+  localparam int NUM_PATCH  = 5;    // 16-bit fields overwritten per frame (USO over IPv4: 5)
+  // USO: UDP_MAX_SEGMENTS, and the boundary-sum table entries a packet reserves (a bound on its
+  // segment count that needs no divider, see uso_bound)
+  localparam int USO_MAX_SEGS = 128;
+  localparam int USO_MAX_LEN  = 65535;   // super-frame bytes including the Ethernet header
 
   // ------------------------------------------------------------------ records
 
@@ -144,6 +149,7 @@ package ufo_pkg;
     logic [7:0]           status;       // OK, or the chain/length error found by assembly
     logic [5:0]           num_bufs;     // non-empty buffers queued for the gather
     logic                 ufo;
+    logic                 uso;
     logic                 csum;
     logic                 vlan_ins;
     logic [15:0]          ufo_size;
@@ -168,6 +174,7 @@ package ufo_pkg;
   typedef struct packed {
     logic [7:0]           status;        // OK, or the parser's status (HDR_*, UFO_SIZE, ...)
     logic                 frag_mode;     // UFO datagram larger than one fragment
+    logic                 uso;           // USO: segments cut at gso_size, headers through UDP copied
     logic                 is_v6;
     logic                 tmpl_used;     // the packet holds a template slot
     logic [7:0]           tmpl_len;      // template bytes every frame starts with
@@ -180,6 +187,9 @@ package ufo_pkg;
     logic [15:0]          prefix_sum;    // folded sum of the bytes before the UDP header (UFO)
     logic                 csum_en;
     logic [LEN_WIDTH-1:0] csum_pos;      // output position of the checksum field
+    logic [7:0]           l4_off;        // USO: UDP header offset in the packet
+    logic [15:0]          ip_id;         // USO: IPv4 identification of the super-frame
+    logic [15:0]          udp_base;      // USO: folded ports + check (seed) - UDP length
   } parse_res_t;
 
   // Transmit result of a packet (fragmenter -> completion).
@@ -241,6 +251,25 @@ package ufo_pkg;
     logic [2*NUM_PATCH-1:0][5:0]        patch_lane;
     logic [2*NUM_PATCH-1:0][7:0]        patch_byte;
   } build_plan_t;
+
+  // USO: boundary-sum table entries reserved for a packet, an upper bound on its segment count
+  // ceil(payload / gso_size) without a divider: payload >> floor(log2(gso_size)), plus one,
+  // capped at USO_MAX_SEGS (a packet needing more is refused and records no more than that).
+  // Every stage that walks the table (gather request and data sides, fragmenter) uses this.
+  function automatic logic [7:0] uso_bound(input logic [LEN_WIDTH-1:0] total,
+                                           input logic [15:0] csum_start,
+                                           input logic [15:0] gso_size);
+    logic [LEN_WIDTH:0] payload_start, payload;
+    logic [LEN_WIDTH:0] q;
+    int                 lz;
+    payload_start = (LEN_WIDTH+1)'(csum_start) + (LEN_WIDTH+1)'(UDP_HDR_LEN);
+    payload       = ((LEN_WIDTH+1)'(total) > payload_start) ? (LEN_WIDTH+1)'(total) - payload_start : '0;
+    lz = 0;
+    for (int i = 1; i < 16; i++) if (gso_size[i]) lz = i;
+    q = payload >> lz;
+    uso_bound = (q >= (LEN_WIDTH+1)'(USO_MAX_SEGS)) ? 8'(USO_MAX_SEGS) : 8'(q) + 8'd1;
+    if (gso_size == '0) uso_bound = 8'd1;   // refused: no boundaries, one entry
+  endfunction
 
   // One's-complement fold of a 32-bit word sum into 16 bits (end-around carry, twice).
   function automatic logic [15:0] csum_fold(input logic [31:0] s);

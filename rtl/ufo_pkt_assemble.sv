@@ -81,12 +81,11 @@ module ufo_pkt_assemble #(
   // the SOP descriptor stays for the next cycle.
   assign sop_inside = n_q != '0 && !desc.err && sop;
 
-  // Reserved flag bits on this descriptor. USO (bit 5) is refused alone too until issue 9
-  // builds it; with UFO it stays refused.
-  logic flags_bad, uso, chain_flags_bad;
-  assign uso             = desc.flags[ufo_pkg::FLAG_USO];
+  // Reserved flag bits on this descriptor, or UFO and USO together (segmentation and
+  // fragmentation never mix in one packet).
+  logic flags_bad, chain_flags_bad;
   assign flags_bad       = !desc.err && ((desc.flags & ufo_pkg::FLAGS_RESERVED) != '0 ||
-                                         (desc.flags[ufo_pkg::FLAG_UFO] && uso) || uso);
+                                         (desc.flags[ufo_pkg::FLAG_UFO] && desc.flags[ufo_pkg::FLAG_USO]));
   assign chain_flags_bad = (n_q != '0 && flags_bad_q) || flags_bad;
 
   // buffer queue: spec_q is the speculative write pointer, commit_q what the gather may read
@@ -104,6 +103,7 @@ module ufo_pkt_assemble #(
   logic [15:0]      end_count;
 
   assign total_next = (n_q == '0 ? '0 : total_q) + TOT_W'(desc.buf_len);
+
   assign count_next = 16'(n_q) + 16'd1;
 
   always_comb begin
@@ -151,6 +151,7 @@ module ufo_pkt_assemble #(
     first_rec.status      = ufo_pkg::ST_OK;
     first_rec.num_bufs    = '0;
     first_rec.ufo         = desc.flags[ufo_pkg::FLAG_UFO];
+    first_rec.uso         = desc.flags[ufo_pkg::FLAG_USO];
     first_rec.csum        = desc.flags[ufo_pkg::FLAG_CSUM];
     first_rec.vlan_ins    = desc.flags[ufo_pkg::FLAG_VLAN_INS];
     first_rec.ufo_size    = desc.ufo_size;

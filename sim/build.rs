@@ -50,6 +50,8 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let shim = manifest.join("csrc").join("shim.cpp");
     println!("cargo:rerun-if-changed={}", shim.display());
+    let printf_h = manifest.join("csrc").join("ufo_printf.h");
+    println!("cargo:rerun-if-changed={}", printf_h.display());
 
     let width: u32 = match env::var("UFO_DATA_WIDTH") {
         Ok(s) => s
@@ -71,6 +73,9 @@ fn main() {
 
     let obj = out.join("obj");
     fs::create_dir_all(&obj).expect("create obj dir");
+    // Forced into the runtime's compiles (run in obj/, see OPT_GLOBAL below).
+    let printf_text = fs::read_to_string(&printf_h).expect("read csrc/ufo_printf.h");
+    write_if_changed(&obj.join("ufo_printf.h"), &printf_text);
 
     // Verilate. VL_USER_FINISH/VL_USER_FATAL: the shim supplies vl_finish (no exit() on a
     // second $finish) and vl_fatal (throws, caught at the C ABI, instead of abort()).
@@ -120,7 +125,14 @@ fn main() {
     let mut make = Command::new("make");
     make.current_dir(&obj)
         .args(["-j2", "-f", &format!("{PREFIX}.mk")])
-        .args(["OPT_FAST=-O2", "OPT_GLOBAL=-O2", "OPT_SLOW=-O1"])
+        // The runtime's VL_PRINTF is the shim's, which keeps the error lines (the assertion that
+        // fired) for the Rust side. Only the runtime objects (OPT_GLOBAL) print through it; a
+        // forced include in the model's files would defeat the 5.048 precompiled header.
+        .args([
+            "OPT_FAST=-O2",
+            "OPT_GLOBAL=-O2 -DVL_PRINTF=ufo_vl_printf -include ufo_printf.h",
+            "OPT_SLOW=-O1",
+        ])
         .args(kit.make_fixes())
         .arg(&all_a)
         .arg("shim.o")
@@ -290,36 +302,19 @@ fn check_header_exists(header: &str, why: &str) {
     );
 }
 
-/// The RTL sources (and any options) to verilate: the file list `ufo_nic.f` if present,
-/// otherwise the `.sv` files of the RTL directory with packages (`*_pkg.sv`) first because
-/// Verilator needs a package declared before it is imported, then the rest by name.
+/// The RTL sources (and any options) to verilate: the file list `ufo_nic.f` if present, then the
+/// simulation-only checkers listed in `sim/sim.f` (protocol assertions bound to the top, never
+/// synthesized) if present; otherwise the `.sv` files of the RTL directory with packages
+/// (`*_pkg.sv`) first because Verilator needs a package declared before it is imported, then the
+/// rest by name.
 fn rtl_sources(dir: &Path) -> Vec<PathBuf> {
     let list = dir.join("ufo_nic.f");
     if list.is_file() {
-        println!("cargo:rerun-if-changed={}", list.display());
-        let base = dir.parent().unwrap_or(dir);
-        let text = fs::read_to_string(&list).expect("read ufo_nic.f");
-        let mut out = Vec::new();
-        for line in text.lines() {
-            let entry = line.split("//").next().unwrap_or("").trim();
-            if entry.is_empty() || entry.starts_with('#') {
-                continue;
-            }
-            if entry.starts_with('-') || entry.starts_with('+') {
-                out.push(PathBuf::from(entry)); // a Verilator option: passed as is
-                continue;
-            }
-            let p = base.join(entry);
-            assert!(
-                p.is_file(),
-                "{}: {} does not exist",
-                list.display(),
-                p.display()
-            );
-            println!("cargo:rerun-if-changed={}", p.display());
-            out.push(p);
+        let mut out = read_file_list(&list, dir);
+        let sim_list = dir.join("sim").join("sim.f");
+        if sim_list.is_file() {
+            out.extend(read_file_list(&sim_list, dir));
         }
-        assert!(!out.is_empty(), "{} lists no sources", list.display());
         return out;
     }
     // No file list: any file appearing in the directory matters.
@@ -343,6 +338,37 @@ fn rtl_sources(dir: &Path) -> Vec<PathBuf> {
     });
     assert!(!sv.is_empty(), "no .sv files in {}", dir.display());
     sv
+}
+
+/// The entries of a file list in the `ufo_nic.f` format: paths relative to the directory above
+/// the RTL directory `dir` (`make lint` runs from the repository root), `//` comments, Verilator
+/// options passed as they are.
+fn read_file_list(list: &Path, dir: &Path) -> Vec<PathBuf> {
+    println!("cargo:rerun-if-changed={}", list.display());
+    let base = dir.parent().unwrap_or(dir);
+    let text = fs::read_to_string(list).unwrap_or_else(|e| panic!("read {}: {e}", list.display()));
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let entry = line.split("//").next().unwrap_or("").trim();
+        if entry.is_empty() || entry.starts_with('#') {
+            continue;
+        }
+        if entry.starts_with('-') || entry.starts_with('+') {
+            out.push(PathBuf::from(entry)); // a Verilator option: passed as is
+            continue;
+        }
+        let p = base.join(entry);
+        assert!(
+            p.is_file(),
+            "{}: {} does not exist",
+            list.display(),
+            p.display()
+        );
+        println!("cargo:rerun-if-changed={}", p.display());
+        out.push(p);
+    }
+    assert!(!out.is_empty(), "{} lists no sources", list.display());
+    out
 }
 
 fn run(cmd: &mut Command, what: &str) {

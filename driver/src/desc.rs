@@ -25,13 +25,14 @@ pub mod flags {
     pub const CSUM: u16 = 1 << 3;
     /// Insert `vlan_tci` as an 802.1Q tag.
     pub const VLAN_INS: u16 = 1 << 4;
-    /// Reserved for USO (issue 9): refused (DESC_FLAGS) until the engine implements it, and
-    /// always together with UFO.
+    /// UDP Segmentation Offload (with SOP): cut the UDP datagram into complete datagrams of
+    /// `ufo_size` (= `gso_size`) payload bytes; needs CSUM at the UDP check field
+    /// (`csum_start` = UDP header offset, `csum_offset` = 6).
     pub const USO: u16 = 1 << 5;
     /// Every defined bit; the rest are reserved and written 0.
-    pub const ALL: u16 = SOP | EOP | UFO | CSUM | VLAN_INS;
+    pub const ALL: u16 = SOP | EOP | UFO | CSUM | VLAN_INS | USO;
     /// Bits a descriptor of a chain must not have (any of them: DESC_FLAGS).
-    pub const RESERVED: u16 = !(ALL | USO);
+    pub const RESERVED: u16 = !ALL;
 }
 
 /// Register byte offsets, reset values and field masks on the AXI4-Lite slave, generated from
@@ -72,7 +73,7 @@ pub struct TxDesc {
     pub buf_len: u16,
     /// [`flags`] bits.
     pub flags: u16,
-    /// SOP only: largest IP payload per fragment.
+    /// SOP only: largest IP payload per fragment (UFO), or `gso_size` (USO).
     pub ufo_size: u16,
     /// SOP only: tag to insert with VLAN_INS.
     pub vlan_tci: u16,

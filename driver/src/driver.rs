@@ -785,6 +785,10 @@ impl Driver {
             first.flags |= flags::UFO;
             first.ufo_size = skb.ufo_size;
         }
+        if let Some(gso_size) = skb.uso_gso_size {
+            first.flags |= flags::USO;
+            first.ufo_size = gso_size;
+        }
         if let Some(c) = skb.csum {
             first.flags |= flags::CSUM;
             first.csum_start = c.start;

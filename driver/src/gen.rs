@@ -5,8 +5,8 @@
 //! - [`random_datagram`]: one IPv4 UFO datagram ([`GenConfig`]).
 //! - [`random_packet`]: the whole mix ([`MixConfig`]): IPv4 and IPv6 UFO datagrams (options,
 //!   extension headers, DF, no checksum), plain UDP with and without checksum offload, other
-//!   protocols with checksum offload, pass-through frames, VLAN tags in the frame and inserted
-//!   on request.
+//!   protocols with checksum offload, pass-through frames, USO super-frames (with
+//!   [`MixWeights::with_uso`]), VLAN tags in the frame and inserted on request.
 //!
 //! Callers seed a [`rand_chacha::ChaCha8Rng`] themselves, so one printed seed reproduces a run.
 
@@ -17,6 +17,7 @@ use crate::packet::{
     VLAN_TAG_LEN,
 };
 use rand::Rng;
+use ufo_golden::{UDP_MAX_SEGMENTS, USO_MAX_FRAME};
 
 /// Option types used by the generator: (type byte, length). Copied bit 0x80 set or clear.
 const OPTION_KINDS: &[(u8, usize)] = &[
@@ -112,6 +113,19 @@ pub struct MixWeights {
     pub csum_plain: u32,
     /// A packet without any offload, sent as it is.
     pub passthrough: u32,
+    /// A USO super-frame (`UDP_SEGMENT`), IPv4 or IPv6, with a `gso_size` drawn among the
+    /// sizes that stress segmentation.
+    pub uso: u32,
+}
+
+impl MixWeights {
+    /// The default mix with USO super-frames in it.
+    pub fn with_uso() -> Self {
+        Self {
+            uso: 3,
+            ..Self::default()
+        }
+    }
 }
 
 impl Default for MixWeights {
@@ -122,6 +136,7 @@ impl Default for MixWeights {
             udp_plain: 1,
             csum_plain: 2,
             passthrough: 1,
+            uso: 0,
         }
     }
 }
@@ -190,6 +205,7 @@ pub fn random_packet(rng: &mut impl Rng, cfg: &MixConfig) -> TxPacket {
         w.udp_plain,
         w.csum_plain,
         w.passthrough,
+        w.uso,
     ];
     let total: u32 = table.iter().sum();
     assert!(total > 0, "MixConfig.weights are all 0");
@@ -215,6 +231,7 @@ pub fn random_packet(rng: &mut impl Rng, cfg: &MixConfig) -> TxPacket {
                 ufo_mtu: Some(mtu),
                 ip6_frag_id: 0,
                 vlan_insert: None,
+                uso_gso_size: None,
             }
         }
         1 => {
@@ -228,6 +245,7 @@ pub fn random_packet(rng: &mut impl Rng, cfg: &MixConfig) -> TxPacket {
                 ufo_mtu: Some(mtu),
                 ip6_frag_id: random_frag_id(rng),
                 vlan_insert: None,
+                uso_gso_size: None,
             }
         }
         2 => {
@@ -252,14 +270,16 @@ pub fn random_packet(rng: &mut impl Rng, cfg: &MixConfig) -> TxPacket {
             TxPacket::plain(spec)
         }
         3 => TxPacket::plain(PacketSpec::Plain(random_plain(rng, cfg, true))),
-        _ => TxPacket::plain(PacketSpec::Plain(random_plain(rng, cfg, false))),
+        4 => TxPacket::plain(PacketSpec::Plain(random_plain(rng, cfg, false))),
+        _ => random_uso(rng, cfg, mtu),
     };
     tx.vlan_insert = vlan_insert;
-    match tx.ufo_mtu {
+    // A UFO fragment or a USO segment carries at most `mtu` IP bytes.
+    match tx.ufo_mtu.or(tx.uso_gso_size.map(|_| mtu)) {
         Some(mtu) => fit_fragments(&mut tx, mtu as usize, cfg.max_frame_len),
         None => fit_plain_frame(&mut tx, cfg.max_frame_len),
     }
-    if tx.ufo_mtu.is_none() && rng.gen_bool(0.1) {
+    if tx.ufo_mtu.is_none() && tx.uso_gso_size.is_none() && rng.gen_bool(0.1) {
         // A stale fragment id on a non-UFO skb must not matter.
         tx.ip6_frag_id = rng.gen();
     }
@@ -296,6 +316,56 @@ fn fit_plain_frame(tx: &mut TxPacket, max_frame_len: usize) {
     };
     let excess = (frame_len + inserted).saturating_sub(max_frame_len);
     payload.truncate(payload.len().saturating_sub(excess));
+}
+
+/// A USO super-frame as `UDP_SEGMENT` makes it: IPv4 or IPv6 (options, extension headers and
+/// tags as in the rest of the mix), checksum offloaded, a `gso_size` that fills the MTU, a tiny
+/// or an arbitrary one whose segment fits the MTU, and a payload length among the edge cases (exact multiples, 1-byte and
+/// `gso_size - 1` tails, one segment, 128 segments, the largest frame), always within Linux's
+/// limits (at most 128 segments, a frame of at most 65,535 bytes).
+fn random_uso(rng: &mut impl Rng, cfg: &MixConfig, mtu: u32) -> TxPacket {
+    let (spec, l3, l4) = if rng.gen_bool(0.5) {
+        let mut s = random_ipv4_for_mix(rng, cfg, mtu, true);
+        s.udp_csum = UdpCsum::Full;
+        let (l3, l4) = (s.l3_offset(), s.l4_offset());
+        (PacketSpec::Udp4(s), l3, l4)
+    } else {
+        let mut s = random_ipv6_datagram(rng, cfg, mtu.max(cfg.ipv6_min_mtu));
+        s.udp_csum = UdpCsum::Full;
+        let (l3, l4) = (s.l3_offset(), s.l4_offset());
+        (PacketSpec::Udp6(s), l3, l4)
+    };
+    // The frame bounds the payload (tighter than the IP length fields).
+    let max_payload = USO_MAX_FRAME - l4 - UDP_HEADER_LEN;
+    let fill_mtu = (mtu as usize)
+        .saturating_sub(l4 - l3 + UDP_HEADER_LEN)
+        .max(1);
+    // `udp_send_skb` refuses a gso_size whose segment would not fit the MTU (EMSGSIZE).
+    let gso = match rng.gen_range(0..5) {
+        0 | 1 => fill_mtu,
+        2 => rng.gen_range(1..=8),
+        _ => rng.gen_range(1..=fill_mtu),
+    };
+    let most = max_payload.min(UDP_MAX_SEGMENTS * gso);
+    let k = rng.gen_range(1..=(most / gso).max(1));
+    let len = match rng.gen_range(0..9) {
+        0 => k * gso,
+        1 => k * gso + 1,
+        2 => (k * gso).saturating_sub(1),
+        3 => gso + 1,
+        4 => rng.gen_range(0..=gso),
+        5 => most,
+        6 => 0,
+        _ => rng.gen_range(0..=most),
+    }
+    .min(most);
+    let payload: Vec<u8> = (0..len).map(|_| rng.gen()).collect();
+    let spec = match spec {
+        PacketSpec::Udp4(s) => PacketSpec::Udp4(DatagramSpec { payload, ..s }),
+        PacketSpec::Udp6(s) => PacketSpec::Udp6(Ipv6DatagramSpec { payload, ..s }),
+        plain => plain,
+    };
+    TxPacket::uso(spec, gso as u16)
 }
 
 /// An IPv6 fragment identification: mostly random, sometimes the edge values.

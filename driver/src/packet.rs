@@ -1066,6 +1066,9 @@ pub struct TxPacket {
     pub ip6_frag_id: u32,
     /// VLAN tag the device inserts (`skb_vlan_tag_present`), TPID 0x8100.
     pub vlan_insert: Option<u16>,
+    /// USO (`UDP_SEGMENT`: `SKB_GSO_UDP_L4`) with this `gso_size`. Only for UDP datagrams,
+    /// never with `ufo_mtu`; `Some(0)` only in error tests (Linux never makes one).
+    pub uso_gso_size: Option<u16>,
 }
 
 impl TxPacket {
@@ -1076,11 +1079,26 @@ impl TxPacket {
             ufo_mtu: None,
             ip6_frag_id: 0,
             vlan_insert: None,
+            uso_gso_size: None,
         }
     }
 
-    /// The `CHECKSUM_PARTIAL` request of the `sk_buff`: for a UFO datagram whose spec asks for a
-    /// checksum (Full or Seed) the UDP check field (the frame then holds the seed, see
+    /// A USO super-frame: `spec` (a UDP datagram) with `gso_size`, as `UDP_SEGMENT` makes it.
+    pub fn uso(spec: PacketSpec, gso_size: u16) -> Self {
+        Self {
+            uso_gso_size: Some(gso_size),
+            ..Self::plain(spec)
+        }
+    }
+
+    /// True when the device segments or fragments the datagram (UFO or USO): its checksum is
+    /// then always the device's to complete.
+    fn offloaded(&self) -> bool {
+        self.ufo_mtu.is_some() || self.uso_gso_size.is_some()
+    }
+
+    /// The `CHECKSUM_PARTIAL` request of the `sk_buff`: for a UFO or USO datagram whose spec asks
+    /// for a checksum (Full or Seed) the UDP check field (the frame then holds the seed, see
     /// [`Self::skb_frame`]); for a non-UFO datagram only a Seed spec; for a plain packet its
     /// [`PlainSpec::csum_request`].
     pub fn csum_request(&self) -> Option<CsumOffload> {
@@ -1088,7 +1106,7 @@ impl TxPacket {
             start: l4 as u16,
             offset: 6,
         };
-        match (&self.spec, self.ufo_mtu.is_some()) {
+        match (&self.spec, self.offloaded()) {
             (PacketSpec::Plain(p), _) => p.csum_request(),
             (s, true) => match s.udp_csum() {
                 Some(UdpCsum::None) | None => None,
@@ -1101,9 +1119,10 @@ impl TxPacket {
         }
     }
 
-    /// The bytes of the `sk_buff` (a UFO datagram with a checksum carries the seed).
+    /// The bytes of the `sk_buff` (a UFO or USO datagram with a checksum carries the seed over
+    /// its full UDP length, as `udp_send_skb` leaves it for `CHECKSUM_PARTIAL`).
     pub fn skb_frame(&self) -> Result<Vec<u8>, SpecError> {
-        match (&self.spec, self.ufo_mtu.is_some()) {
+        match (&self.spec, self.offloaded()) {
             (PacketSpec::Udp4(s), true) if s.udp_csum == UdpCsum::Full => {
                 s.with_csum(UdpCsum::Seed).try_frame()
             }
@@ -1126,6 +1145,7 @@ impl TxPacket {
             ip6_frag_id: self.ip6_frag_id,
             csum: self.csum_request().map(Into::into),
             vlan_insert: self.vlan_insert,
+            uso_gso_size: self.uso_gso_size,
         }
     }
 

@@ -58,6 +58,9 @@ pub struct Skb {
     pub csum: Option<CsumOffload>,
     /// VLAN tag to insert (`skb_vlan_tag_present`), if any.
     pub vlan_insert: Option<u16>,
+    /// USO: `skb_shinfo(skb)->gso_size` of an `SKB_GSO_UDP_L4` skb (a `UDP_SEGMENT` send), the
+    /// UDP payload bytes of every segment but the last. `Some(0)` only in error tests.
+    pub uso_gso_size: Option<u16>,
 }
 
 /// An `sk_buff` that breaks a limit of the engine or of the page model.
@@ -125,6 +128,7 @@ impl Skb {
             ip6_frag_id: self.ip6_frag_id,
             csum: self.csum.map(Into::into),
             vlan_insert: self.vlan_insert,
+            uso_gso_size: self.uso_gso_size,
         })
     }
 

@@ -11,8 +11,8 @@ use ufo_driver::driver::{
     XmitError,
 };
 use ufo_driver::gen::{random_datagram, GenConfig};
-use ufo_driver::packet::DatagramSpec;
-use ufo_driver::skb::{Skb, SkbFrag};
+use ufo_driver::packet::{DatagramSpec, PacketSpec, TxPacket, UdpCsum};
+use ufo_driver::skb::{CsumOffload, Skb, SkbFrag};
 use ufo_driver::skb_build::{from_datagram_ufo, from_frame, FragLayout};
 
 const PAGE: u64 = 4096;
@@ -295,7 +295,8 @@ fn check_placement(seen: &Seen, skb: &Skb, tag: u64, skip_empty: bool) {
     }
     let first = &seen.descs[0];
     assert_eq!(first.flags & flags::UFO != 0, skb.ufo_size > 0);
-    assert_eq!(first.ufo_size, skb.ufo_size);
+    assert_eq!(first.flags & flags::USO != 0, skb.uso_gso_size.is_some());
+    assert_eq!(first.ufo_size, skb.uso_gso_size.unwrap_or(skb.ufo_size));
     assert_eq!(first.flags & flags::CSUM != 0, skb.csum.is_some());
     if let Some(c) = skb.csum {
         assert_eq!((first.csum_start, first.csum_offset), (c.start, c.offset));
@@ -385,6 +386,60 @@ fn ufo_skb_descriptors_and_placement() {
         assert_eq!(drv.in_flight(), 0);
         assert_eq!(drv.free_buffer_pages(), drv.buffer_pages());
         assert!(drv.errors().is_empty());
+    }
+}
+
+/// A USO super-frame as the kernel builds it for `UDP_SEGMENT`: flag bit 5, `gso_size` in
+/// descriptor bytes 12..13, CSUM at the UDP check field, the seed over the full UDP length.
+#[test]
+fn uso_skb_descriptors() {
+    let spec = DatagramSpec {
+        payload: (0..20000).map(|i| i as u8).collect(),
+        vlan: vec![0x0064],
+        udp_csum: UdpCsum::Full,
+        ..Default::default()
+    };
+    let l4 = spec.l4_offset();
+    let tx = TxPacket {
+        vlan_insert: Some(0x0123),
+        ..TxPacket::uso(PacketSpec::Udp4(spec.clone()), 1468)
+    };
+    for layout in [
+        FragLayout::SeedPages,
+        FragLayout::Linear,
+        FragLayout::Random { seed: 3 },
+    ] {
+        let skb = tx.skb(layout).unwrap();
+        assert_eq!(skb.uso_gso_size, Some(1468));
+        assert_eq!(skb.ufo_size, 0);
+        assert_eq!(
+            skb.csum,
+            Some(CsumOffload {
+                start: l4 as u16,
+                offset: 6
+            })
+        );
+        // The check field holds the seed: the pseudo-header over the full UDP length.
+        let bytes = skb.to_bytes();
+        assert_eq!(bytes, spec.with_csum(UdpCsum::Seed).frame());
+        let (mut drv, mut dev) = started(config(6, 64));
+        drv.xmit(&mut dev, &skb, 9).unwrap();
+        assert_eq!(dev.run(10), 1);
+        check_placement(&dev.seen[0], &skb, 9, false);
+        let raw = dev.seen[0].descs[0].encode();
+        assert_eq!(
+            u16::from_le_bytes([raw[10], raw[11]]) & (1 << 5),
+            1 << 5,
+            "USO bit"
+        );
+        assert_eq!(u16::from_le_bytes([raw[12], raw[13]]), 1468, "gso_size");
+        assert_eq!(
+            u16::from_le_bytes([raw[16], raw[17]]),
+            l4 as u16,
+            "csum_start"
+        );
+        assert_eq!(u16::from_le_bytes([raw[18], raw[19]]), 6, "csum_offset");
+        assert_eq!(drv.poll(&mut dev).len(), 1);
     }
 }
 

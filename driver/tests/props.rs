@@ -77,6 +77,7 @@ fn ipv4_ufo() -> impl Strategy<Value = TxPacket> {
                 ufo_mtu: Some(mtu),
                 ip6_frag_id: 0,
                 vlan_insert,
+                uso_gso_size: None,
             },
         )
 }
@@ -138,6 +139,7 @@ fn ipv6_ufo() -> impl Strategy<Value = TxPacket> {
                 ufo_mtu: Some(mtu),
                 ip6_frag_id: id,
                 vlan_insert: None,
+                uso_gso_size: None,
             }
         })
 }

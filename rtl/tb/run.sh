@@ -117,6 +117,7 @@ for w in $WIDTHS; do
   add tb_ufo_pkt_assemble DATA_WIDTH="$w"
   add tb_ufo_gather_packer DATA_WIDTH="$w"
   add tb_ufo_gather DATA_WIDTH="$w"
+  add tb_ufo_uso_bsum DATA_WIDTH="$w"
   add tb_ufo_frame_reader DATA_WIDTH="$w"
   add tb_ufo_cpl_write DATA_WIDTH="$w"
 done
@@ -126,6 +127,7 @@ for w in 64 512; do
   add tb_ufo_desc_fetch DATA_WIDTH="$w" DEPTH=4 MAX_BLOCK=3 MAX_READS=2 MAX_BURST=4
   add tb_ufo_pkt_assemble DATA_WIDTH="$w" MAX_DESC=3 MAX_FRAME=2500 NUM_PKTS=2 BUF_DEPTH=4
   add tb_ufo_cpl_write DATA_WIDTH="$w" MAX_WRITES=2
+  add tb_ufo_uso_bsum DATA_WIDTH="$w" DEPTH=128
   add tb_ufo_gather DATA_WIDTH="$w" MAX_BURST=4 OUTSTANDING_BEATS=8 OUTSTANDING_BURSTS=2 NUM_HDR=2 RING_MULT=1
 done
 if [ "$LONG" = 1 ]; then

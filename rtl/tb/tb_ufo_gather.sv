@@ -95,7 +95,7 @@ module tb_ufo_gather #(
       .clk, .rst_n,
       .alloc_ptr, .tbl_rd_tag(req_tag), .tbl_rd_rec(tbl[req_tag]),
       .buf_valid, .buf_pop, .buf_head,
-      .free_word_ptr, .hdr_free_ptr, .r_beat,
+      .free_word_ptr, .hdr_free_ptr, .r_beat, .bsum_free_ptr('0),
       .ar_addr, .ar_len, .ar_valid, .ar_ready,
       .burst_push, .burst, .burst_count);
 
@@ -109,7 +109,8 @@ module tb_ufo_gather #(
       .tbl_rd_tag(data_tag), .tbl_rd_rec(tbl[data_tag]),
       .ring_wr_en, .ring_wr_addr, .ring_wr_data,
       .res_wr_en, .res_wr_tag, .res_wr, .hdr_ptr, .r_ptr,
-      .hdr_rd_slot, .hdr_rd_word, .hdr_rd_data);
+      .hdr_rd_slot, .hdr_rd_word, .hdr_rd_data,
+      .bsum_rd_addr('0), .bsum_rd_data());
 
   // ---------------------------------------------------------------- host memory
   logic [63:0] salt = '0;
@@ -187,6 +188,7 @@ module tb_ufo_gather #(
     r.total      = ufo_pkg::LEN_WIDTH'(total);
     r.ufo        = p_hdr[n] && chance(1, 2);
     r.vlan_ins   = p_hdr[n] && !r.ufo;
+    r.uso        = 1'b0;   // USO words and boundary sums: tb_ufo_uso_bsum and end to end
     r.csum_start = 16'(p_csum_start[n]);
     tbl[n_alloc % NUM_PKTS] = r;
     n_alloc++;
@@ -215,6 +217,9 @@ module tb_ufo_gather #(
   longint      pkt_start_wp = 0;
   int          n_written = 0;         // words of the current packet written
   int          r_exp = 0, hdr_exp = 0;
+  // r_ptr passes a packet two cycles after its result (through the USO boundary-sum unit, which
+  // these packets, none of them USO, pass without a wait); ufo_uso_bsum is covered end to end
+  int          r_exp_1 = 0, r_exp_2 = 0;
   longint      free_model = 0;        // ring words released (unwrapped)
   int          hdr_read_pkt = 0;      // parser: next packet to look at
   int          hdr_word = -1;         // word of its window being read (-1: none)
@@ -237,7 +242,9 @@ module tb_ufo_gather #(
       for (int t = 0; t < NUM_PKTS; t++) tbl[t] = '0;
     end else begin
       // ================= this cycle =================
-      if (r_ptr !== (TAG_W+1)'(r_exp)) fail($sformatf("r_ptr %0d, expected %0d", r_ptr, (TAG_W+1)'(r_exp)));
+      if (r_ptr !== (TAG_W+1)'(r_exp_2)) fail($sformatf("r_ptr %0d, expected %0d", r_ptr, (TAG_W+1)'(r_exp_2)));
+      r_exp_2 = r_exp_1;
+      r_exp_1 = r_exp;
       if (hdr_ptr !== (TAG_W+1)'(hdr_exp)) fail($sformatf("hdr_ptr %0d, expected %0d", hdr_ptr, (TAG_W+1)'(hdr_exp)));
       if (unsolicited !== (r_valid && r_is_bogus)) fail($sformatf("unsolicited %b on a %s beat", unsolicited, r_is_bogus ? "bogus" : "requested"));
       if (beats_presented - beats_taken > OUTSTANDING_BEATS)

@@ -114,6 +114,7 @@ module tb_ufo_pkt_assemble #(
     r             = '0;
     r.desc_index  = d.index;
     r.ufo         = d.flags[ufo_pkg::FLAG_UFO];
+    r.uso         = d.flags[ufo_pkg::FLAG_USO];
     r.csum        = d.flags[ufo_pkg::FLAG_CSUM];
     r.vlan_ins    = d.flags[ufo_pkg::FLAG_VLAN_INS];
     r.ufo_size    = d.ufo_size;
@@ -147,8 +148,9 @@ module tb_ufo_pkt_assemble #(
     end
     m_n++;
     m_total += longint'(d.buf_len);
-    // reserved bits 6..15, and USO (bit 5), alone or with UFO, until USO is built (issue 9)
-    if ((d.flags & 16'hFFE0) != 0) m_flags_bad = 1'b1;
+    // reserved bits 6..15, or USO (bit 5) with UFO
+    if ((d.flags & ufo_pkg::FLAGS_RESERVED) != 0 || (d.flags[ufo_pkg::FLAG_UFO] && d.flags[ufo_pkg::FLAG_USO]))
+      m_flags_bad = 1'b1;
     if (d.buf_len != 0) m_bufs.push_back(geometry(d.buf_addr, d.buf_len));
     if (eop) begin
       model_end(m_flags_bad ? ufo_pkg::ST_DESC_FLAGS : m_total == 0 ? ufo_pkg::ST_LENGTH_ZERO
@@ -245,8 +247,12 @@ module tb_ufo_pkt_assemble #(
           ufo_pkg::desc_item_t d;
           d = new_desc(i == 0, i == n - 1, rnd_len());
           if (i == j) begin
-            if (chance(1, 3)) d.flags[ufo_pkg::FLAG_UFO] = 1'b1;   // UFO + USO
-            d.flags[5 + int'(rnd(11))] = 1'b1;
+            int   b;
+            logic with_ufo;
+            with_ufo = chance(1, 3);
+            b = 5 + int'(rnd(11));
+            d.flags[b] = 1'b1;
+            if (b == ufo_pkg::FLAG_USO || with_ufo) d.flags[ufo_pkg::FLAG_UFO] = 1'b1;   // UFO + USO
           end
           push(d);
         end
@@ -368,7 +374,7 @@ module tb_ufo_pkt_assemble #(
           if (n_status[ufo_pkg::ST_CHAIN_NO_SOP] < 10 || n_status[ufo_pkg::ST_CHAIN_SOP_INSIDE] < 10 ||
               n_status[ufo_pkg::ST_CHAIN_NO_EOP] < 5 || n_status[ufo_pkg::ST_DESC_FLAGS] < 10 ||
               n_status[ufo_pkg::ST_DESC_DMA] + n_status[ufo_pkg::ST_DESC_TIMEOUT] < 10 ||
-              n_status[ufo_pkg::ST_DESC_TIMEOUT] == 0 || n_held_disabled < 20 ||
+              n_status[ufo_pkg::ST_DESC_TIMEOUT] == 0 || n_held_disabled < 10 ||
               n_status[ufo_pkg::ST_LENGTH_ZERO] < 10 ||
               n_status[ufo_pkg::ST_LENGTH_MAX] < 10 || n_tags_full < 100 || n_queue_full < 20)
             fail("scenario not covered");

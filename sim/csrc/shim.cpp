@@ -9,6 +9,9 @@
 //
 // Compiled by the Verilator-generated makefile, so VM_TRACE etc. match the model.
 
+#include <atomic>
+#include <cstdarg>
+#include <cstdlib>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -19,9 +22,14 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "Vufo_nic_top.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 // One 32-bit word of a port's storage: kind 1, 2, 4 = a CData, SData, IData or VlWide word;
 // 8 / 9 = the low / high half of a QData.
@@ -120,6 +128,7 @@ void vl_finish(const char* filename, int linenum, const char* hier) {
 
 struct UfoSim {
     std::unique_ptr<VerilatedContext> ctx;
+    std::string messages;  // the error lines the runtime printed (assertions), first ones kept
     std::unique_ptr<Vufo_nic_top> model;
     std::unique_ptr<VerilatedFstC> fst;
     std::string error;  // last error message (exception text)
@@ -127,6 +136,36 @@ struct UfoSim {
     bool finaled = false;
     uint64_t evals = 0;
     Recorder rec;
+};
+
+// The model being evaluated on this thread, whose messages ufo_vl_printf keeps.
+static thread_local UfoSim* t_current = nullptr;
+static const size_t MESSAGES_KEPT = 4096;  // bytes of error lines kept per model
+
+// VL_PRINTF (ufo_printf.h): prints as printf does, and keeps the lines that report an error.
+extern "C" int ufo_vl_printf(const char* format, ...) {
+    va_list ap;
+    va_start(ap, format);
+    va_list again;
+    va_copy(again, ap);
+    const int n = std::vsnprintf(nullptr, 0, format, ap);
+    va_end(ap);
+    std::string text(n > 0 ? static_cast<size_t>(n) : 0, '\0');
+    if (n > 0) std::vsnprintf(&text[0], text.size() + 1, format, again);
+    va_end(again);
+    std::fputs(text.c_str(), stdout);
+    UfoSim* s = t_current;
+    if (s && text.find("%Error") != std::string::npos && s->messages.size() < MESSAGES_KEPT) {
+        s->messages += text;
+        if (text.empty() || text.back() != '\n') s->messages += '\n';
+    }
+    return n;
+}
+
+// Sets t_current for the lifetime of a call into the model.
+struct CurrentSim {
+    explicit CurrentSim(UfoSim* s) { t_current = s; }
+    ~CurrentSim() { t_current = nullptr; }
 };
 
 static void record_inputs(Recorder& r) {
@@ -181,6 +220,10 @@ UfoSim* ufo_sim_new(uint64_t seed, const char* trace_path, char* err, size_t err
         s->ctx->threads(1);  // no idle worker threads for a single-threaded model
         s->ctx->fatalOnError(false);
         s->ctx->randReset(2);
+        // $test$plusargs (the protocol checkers) needs the argument list set; plusargs are
+        // added later with ufo_sim_plusarg.
+        const char* argv0[1] = {"ufo-sim"};
+        s->ctx->commandArgs(1, argv0);
         s->ctx->randSeed(static_cast<int>(seed & 0x7fffffff) ? static_cast<int>(seed & 0x7fffffff)
                                                              : 1);
         // Must precede model construction; only when tracing so untraced runs pay nothing.
@@ -216,6 +259,7 @@ int ufo_sim_eval(UfoSim* s) {
     if (s->dead) return status_of(s);
     try {
         Verilated::threadContextp(s->ctx.get());  // for $finish/$stop/assertions of this model
+        const CurrentSim current{s};
         if (s->rec.on) record_inputs(s->rec);
         s->model->eval();
         s->evals++;
@@ -300,6 +344,7 @@ int64_t ufo_sim_replay(UfoSim* s, const uint32_t* data, size_t len, uint64_t eva
     uint64_t n = 0;
     try {
         Verilated::threadContextp(s->ctx.get());
+        const CurrentSim current{s};
         for (; n < evals; n++) {
             if (at + UFO_MASK_WORDS > len) return -1;
             const uint32_t* mask = data + at;
@@ -359,13 +404,46 @@ void ufo_sim_flush(UfoSim* s) {
     }
 }
 
+// Adds a plusarg (e.g. "+ufo_bus_faults") that $test$plusargs sees from now on.
+void ufo_sim_plusarg(UfoSim* s, const char* arg) {
+    try {
+        const char* argv[1] = {arg};
+        s->ctx->commandArgsAdd(1, argv);
+    } catch (...) {
+        s->error = "exception while adding a plusarg";
+        s->dead = true;
+    }
+}
+
+// Copies the error lines the runtime printed (assertions that fired); returns their full length.
+size_t ufo_sim_messages(const UfoSim* s, char* buf, size_t len) {
+    copy_err(s->messages, buf, len);
+    return s->messages.size();
+}
+
 // Copies the last error message; returns its full length.
 size_t ufo_sim_last_error(const UfoSim* s, char* buf, size_t len) {
     copy_err(s->error, buf, len);
     return s->error.size();
 }
 
-// Runs final blocks, closes the trace, frees everything.
+// A model built with coverage (`make cov`: VM_COVERAGE) writes its counts when freed, to
+// $UFO_COVERAGE_DIR/cov-<pid>-<n>.dat (one file per model; `verilator_coverage --write` merges
+// them). Nothing without that variable.
+static void write_coverage(UfoSim* s) {
+#if VM_COVERAGE
+    const char* dir = std::getenv("UFO_COVERAGE_DIR");
+    if (!dir || !dir[0]) return;
+    static std::atomic<unsigned> models{0};
+    const std::string path = std::string(dir) + "/cov-" + std::to_string(getpid()) + "-" +
+                             std::to_string(models++) + ".dat";
+    s->ctx->coveragep()->write(path.c_str());
+#else
+    (void)s;
+#endif
+}
+
+// Runs final blocks, closes the trace, writes coverage, frees everything.
 void ufo_sim_free(UfoSim* s) {
     if (!s) return;
     try {
@@ -374,6 +452,10 @@ void ufo_sim_free(UfoSim* s) {
             s->finaled = true;
             s->model->final();
         }
+    } catch (...) {
+    }
+    try {
+        if (s->ctx) write_coverage(s);
     } catch (...) {
     }
     try {

@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use ufo_driver::driver::MAX_BUF_LEN;
 use ufo_driver::packet::{DatagramSpec, Ipv6DatagramSpec, PacketSpec, TxPacket, UdpCsum};
 use ufo_driver::skb::{Skb, PAGE_SIZE};
+use ufo_golden::USO_MAX_FRAME;
 
 use thiserror::Error;
 
@@ -47,7 +48,7 @@ use crate::{random, vectors};
 #[derive(Debug, Error)]
 pub enum BenchError {
     /// An unknown workload name.
-    #[error("unknown workload '{0}': ufo4-64k, ufo6-64k or plain-N (N = 64..1518 frame bytes)")]
+    #[error("unknown workload '{0}': ufo4-64k, ufo6-64k, uso4-64k, uso6-64k or plain-N (N = 64..1518 frame bytes)")]
     Workload(String),
     /// A count that must be positive is 0.
     #[error("--ufo-count, --plain-count and --in-flight must be at least 1")]
@@ -146,6 +147,12 @@ pub const DESC_BYTES: usize = 32;
 pub const FCS_BYTES: usize = 4;
 /// MTU of the UFO workloads.
 pub const UFO_MTU: u32 = 1500;
+/// `gso_size` of the IPv4 USO workload: segments of 1500 IP bytes.
+pub const USO4_GSO_SIZE: u16 = 1472;
+/// `gso_size` of the IPv6 USO workload: segments of 1500 IP bytes.
+pub const USO6_GSO_SIZE: u16 = 1452;
+/// Segments of one IPv4 USO super-frame (the identification advances by this per packet).
+const USO4_SEGMENTS: u16 = 45;
 /// Plain packet sizes (Ethernet frame bytes including the FCS).
 pub const PLAIN_SIZES: [usize; 6] = [64, 128, 256, 512, 1024, 1518];
 /// MTUs of the simulator-speed regression (those of `make test-widths`).
@@ -163,15 +170,25 @@ pub enum Workload {
     /// Plain UDP packets with checksum offload, Ethernet frames of this size (with FCS), in two
     /// buffers.
     Plain(usize),
+    /// USO IPv4 super-frames of 65,535 bytes (the largest Linux hands a device), `gso_size`
+    /// 1472: 45 segments that fill MTU 1500.
+    Uso4,
+    /// USO IPv6 super-frames of 65,535 bytes, `gso_size` 1452: 46 segments at MTU 1500.
+    Uso6,
 }
 
 impl Workload {
-    /// Every workload of `make bench`.
+    /// Every workload of `make bench`. The USO rows ([`Workload::USO`]) join them once the RTL
+    /// segments (issue 9); until then `--workloads uso4-64k,uso6-64k` runs them.
     pub fn all() -> Vec<Workload> {
         let mut w = vec![Workload::Ufo4, Workload::Ufo6];
         w.extend(PLAIN_SIZES.iter().map(|&s| Workload::Plain(s)));
+        w.extend(Workload::USO);
         w
     }
+
+    /// The USO workloads.
+    pub const USO: [Workload; 2] = [Workload::Uso4, Workload::Uso6];
 
     /// Name used in tables, CSV files and `--workloads`.
     pub fn name(&self) -> String {
@@ -179,6 +196,8 @@ impl Workload {
             Workload::Ufo4 => "ufo4-64k".into(),
             Workload::Ufo6 => "ufo6-64k".into(),
             Workload::Plain(s) => format!("plain-{s}"),
+            Workload::Uso4 => "uso4-64k".into(),
+            Workload::Uso6 => "uso6-64k".into(),
         }
     }
 
@@ -188,12 +207,14 @@ impl Workload {
         match (s, plain) {
             ("ufo4-64k", _) => Ok(Workload::Ufo4),
             ("ufo6-64k", _) => Ok(Workload::Ufo6),
+            ("uso4-64k", _) => Ok(Workload::Uso4),
+            ("uso6-64k", _) => Ok(Workload::Uso6),
             (_, Some(Ok(n))) if (64..=1518).contains(&n) => Ok(Workload::Plain(n)),
             _ => Err(BenchError::Workload(s.to_string())),
         }
     }
 
-    /// `true` for the UFO workloads.
+    /// `true` for the 64 KiB workloads (UFO and USO): `--ufo-count` packets per row.
     pub fn is_ufo(&self) -> bool {
         !matches!(self, Workload::Plain(_))
     }
@@ -210,42 +231,57 @@ impl Workload {
             origin: origin.clone(),
             source,
         };
+        let mut big = |tx: TxPacket| {
+            Case::from_tx(
+                name.clone(),
+                origin.clone(),
+                &tx,
+                &Layout::Random(rng.gen()),
+                0,
+            )
+            .map_err(err)
+        };
+        let random_payload = |len: usize| {
+            let mut payload_rng = ChaCha8Rng::seed_from_u64(payload_seed);
+            (0..len).map(|_| payload_rng.gen()).collect::<Vec<u8>>()
+        };
         match *self {
             Workload::Ufo4 => {
-                let mut spec = DatagramSpec {
+                let spec = DatagramSpec {
                     ip_id: index as u16,
                     udp_csum: UdpCsum::Full,
+                    payload: random_payload(0xFFFF - 20 - 8),
                     ..DatagramSpec::default()
                 };
-                let len = 0xFFFF - spec.ip_header_len() - 8;
-                crate::case::fill_payload(&mut spec, len, &Pattern::Random(payload_seed))
-                    .map_err(|e| err(e.into()))?;
-                let tx = ufo_packet(PacketSpec::Udp4(spec), 0);
-                Ok(Case::from_tx(
-                    name.clone(),
-                    origin.clone(),
-                    &tx,
-                    &Layout::Random(rng.gen()),
-                    0,
-                )
-                .map_err(err)?)
+                Ok(big(ufo_packet(PacketSpec::Udp4(spec), 0))?)
             }
             Workload::Ufo6 => {
-                let mut spec = Ipv6DatagramSpec {
+                let spec = Ipv6DatagramSpec {
                     udp_csum: UdpCsum::Full,
+                    payload: random_payload(0xFFFF - 8),
                     ..Ipv6DatagramSpec::default()
                 };
-                let mut payload_rng = ChaCha8Rng::seed_from_u64(payload_seed);
-                spec.payload = (0..0xFFFF - 8).map(|_| payload_rng.gen()).collect();
-                let tx = ufo_packet(PacketSpec::Udp6(spec), 0x1000 + index as u32);
-                Ok(Case::from_tx(
-                    name.clone(),
-                    origin.clone(),
-                    &tx,
-                    &Layout::Random(rng.gen()),
-                    0,
-                )
-                .map_err(err)?)
+                Ok(big(ufo_packet(
+                    PacketSpec::Udp6(spec),
+                    0x1000 + index as u32,
+                ))?)
+            }
+            Workload::Uso4 => {
+                let spec = DatagramSpec {
+                    ip_id: (index as u16).wrapping_mul(USO4_SEGMENTS),
+                    udp_csum: UdpCsum::Full,
+                    payload: random_payload(USO_MAX_FRAME - 14 - 20 - 8),
+                    ..DatagramSpec::default()
+                };
+                Ok(big(TxPacket::uso(PacketSpec::Udp4(spec), USO4_GSO_SIZE))?)
+            }
+            Workload::Uso6 => {
+                let spec = Ipv6DatagramSpec {
+                    udp_csum: UdpCsum::Full,
+                    payload: random_payload(USO_MAX_FRAME - 14 - 40 - 8),
+                    ..Ipv6DatagramSpec::default()
+                };
+                Ok(big(TxPacket::uso(PacketSpec::Udp6(spec), USO6_GSO_SIZE))?)
             }
             Workload::Plain(size) => {
                 let mut spec = DatagramSpec {
@@ -1115,8 +1151,22 @@ mod tests {
     }
 
     #[test]
+    fn uso_workloads_are_64k_super_frames_at_mtu_1500() {
+        for (w, gso, segments) in [(Workload::Uso4, 1472, 45), (Workload::Uso6, 1452, 46)] {
+            let c = w.case(3, 0).unwrap();
+            assert_eq!(c.skb.len(), 65535);
+            assert_eq!(c.skb.uso_gso_size, Some(gso));
+            let crate::case::Expect::Frames(f) = &c.expect else {
+                panic!("{:?}", c.expect)
+            };
+            assert_eq!(f.len(), segments);
+            assert!(f.iter().all(|s| s.len() <= 1514), "segments fit MTU 1500");
+        }
+    }
+
+    #[test]
     fn workload_names_round_trip() {
-        for w in Workload::all() {
+        for w in Workload::all().into_iter().chain(Workload::USO) {
             assert_eq!(Workload::parse(&w.name()).ok(), Some(w));
         }
         assert!(Workload::parse("plain-20").is_err());

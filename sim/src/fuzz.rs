@@ -159,6 +159,7 @@ impl FuzzClass {
             udp_plain: 0,
             csum_plain: 0,
             passthrough: 0,
+            uso: 0,
         };
         match self {
             FuzzClass::NotUdp | FuzzClass::BadIhl | FuzzClass::BadTotLen | FuzzClass::NotIpv4 => {

@@ -9,6 +9,8 @@
 //!   protocol checks, driven through small port traits so they also run against pure-Rust wires.
 //! - [`tb::Tb`]: the harness that clocks the model and the bus models together.
 //! - [`runner::Runner`]: runs cases back to back through the driver model and the RTL.
+//! - [`kernel`]: the Linux kernel as the receiver of the RTL's frames (`ufo-sim kernel-check`),
+//!   in a network namespace of its own ([`netcfg`], the `ufo-netns` crate).
 //!
 //! One model per thread: [`model::Model`] is neither `Send` nor `Sync`.
 //!
@@ -30,14 +32,19 @@
 pub mod bench;
 mod bus_ports;
 pub mod fuzz;
+pub mod kernel;
+pub mod live;
+pub mod live_traffic;
 pub mod model;
+pub mod netcfg;
 mod ports;
 pub mod runner;
+pub mod soak;
 pub mod tb;
 
 pub use ufo_testbench::{
-    bus, case, checks, fields, headers, junit, pcap_io, random, reassemble, replay, scoreboard,
-    vectors,
+    bus, case, checks, coverage, fields, headers, junit, line_coverage, pcap_io, random,
+    reassemble, replay, retarget, scoreboard, vectors,
 };
 
 pub use model::{Model, ModelConfig, Recording, SimStatus};

@@ -11,7 +11,9 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ufo_sim::bus::{AxilFault, BusFaults};
 use ufo_sim::case::{Case, UnbuiltCase};
+use ufo_sim::coverage::{Coverage, PassedCases};
 use ufo_sim::junit::{Suite, TestCase};
+use ufo_sim::line_coverage::LineCoverage;
 use ufo_sim::pcap_io::PcapStream;
 use ufo_sim::runner::{
     CaseFailure, Outcome, RunConfig, RunError, RunFailure, RunSink, RunSummary, Runner, SinkError,
@@ -48,6 +50,128 @@ enum Cmd {
     Bench(ufo_sim::bench::BenchCmd),
     /// The CSV files of `bench` at every width side by side, as Markdown tables.
     BenchTable(ufo_sim::bench::TableCmd),
+    /// A part (--shard K/N) of a long randomized run split into chunks by seed; writes the
+    /// shard's CSV summary, JUnit XML and functional coverage (docs/verification.md).
+    Soak(SoakArgs),
+    /// Adds up the results of soak shards (files or directories): totals, functional coverage,
+    /// one JUnit XML report.
+    SoakMerge(SoakMergeArgs),
+    /// Adds up functional coverage CSV files (`run --func-cov`, soak shards) and prints the table
+    /// with the bins never hit.
+    CovMerge(CovMergeArgs),
+    /// Line coverage of the RTL from a Verilator coverage file (`make cov`): per file, the
+    /// lines never hit with their source, the total.
+    CovLines(CovLinesArgs),
+    /// The Linux kernel as the receiver: the RTL's frames for the vectors and a random run
+    /// (UDP datagrams readdressed to this host) written into a TAP device in a network
+    /// namespace of its own, where sockets must receive every datagram intact. Needs root and
+    /// /dev/net/tun; says SKIPPED without them.
+    KernelCheck(KernelCheckArgs),
+    /// The simulated NIC as a Linux network device: the TAP device nic0 in namespace
+    /// PREFIX-tx is the NIC (what the kernel sends on it goes through the driver model and the
+    /// RTL, checked against the golden model), and its frames arrive on nic0 in PREFIX-rx.
+    /// Runs until Ctrl-C, or with --check sends a seeded mix from real sockets and checks that
+    /// every datagram and byte arrives. Needs root and /dev/net/tun.
+    Live(LiveArgs),
+}
+
+#[derive(Args)]
+struct LiveArgs {
+    /// Namespace names PREFIX-tx (the NIC's host) and PREFIX-rx (the other end of the wire);
+    /// default ufo-live, or ufo-live-PID with --check.
+    #[arg(long, value_name = "PREFIX")]
+    name: Option<String>,
+    /// Send the seeded mix (UDP_SEGMENT, fragmented and small UDP, TCP; IPv4 and IPv6),
+    /// check what the receiver gets, and stop.
+    #[arg(long)]
+    check: bool,
+    /// Seed of the mix and of the bench (default: random, printed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Directory for wire.pcap: every frame the RTL sent.
+    #[arg(long, default_value = "out/live")]
+    out: PathBuf,
+    /// Test hook for the check itself: the N-th frame (from 1) carrying a UDP datagram of the
+    /// mix is not written to the receiver.
+    #[arg(long, hide = true, value_name = "N")]
+    drop_udp_frame: Option<u64>,
+}
+
+#[derive(Args)]
+struct KernelCheckArgs {
+    /// Vector file or directory of .csv files (repeatable).
+    #[arg(long, value_name = "PATH", default_value = "testvectors")]
+    vectors: Vec<PathBuf>,
+    /// Random packets after the vectors (the UDP datagrams among them are sent).
+    #[arg(long, default_value_t = 1000)]
+    count: u64,
+    /// MTUs for random UFO datagrams, one drawn per packet, 68 to 65535.
+    #[arg(long, value_delimiter = ',', default_value = "1500,576,1280,9000",
+          value_parser = clap::value_parser!(u32).range(68..=65535))]
+    mtu: Vec<u32>,
+    /// Directory for wire.pcap: the frames written into the TAP device.
+    #[arg(long, default_value = "out/kernel-check")]
+    out: PathBuf,
+    #[command(flatten)]
+    bench: BenchArgs,
+}
+
+#[derive(Args)]
+struct CovLinesArgs {
+    /// The merged coverage file (`verilator_coverage --write`).
+    dat: PathBuf,
+    /// Count the files of this directory (its `sim/` checkers excluded).
+    #[arg(long, default_value = "rtl")]
+    rtl: String,
+}
+
+#[derive(Args)]
+struct SoakArgs {
+    /// Datagrams of the whole soak at this binary's DATA_WIDTH, all shards together.
+    #[arg(long, default_value_t = 250_000)]
+    datagrams: u64,
+    /// Datagrams per chunk (one model, one drawn bus setting).
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
+    chunk: u64,
+    /// This process's part of the chunks: K/N takes every chunk c with c mod N == K.
+    #[arg(long, default_value = "0/1")]
+    shard: ufo_sim::soak::Shard,
+    /// Base seed of the soak (the same for every shard).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// MTUs of the random UFO datagrams.
+    #[arg(long, value_delimiter = ',', default_value = "1500,576,1280,9000",
+          value_parser = clap::value_parser!(u32).range(68..=65535))]
+    mtu: Vec<u32>,
+    /// Directory for the shard's results.
+    #[arg(long, default_value = "out/soak")]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct SoakMergeArgs {
+    /// Shard summaries (soak-*.csv) or directories holding them.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Write one JUnit XML report of every shard here.
+    #[arg(long, value_name = "FILE.xml")]
+    junit: Option<PathBuf>,
+    /// Write the merged functional coverage CSV here.
+    #[arg(long, value_name = "FILE.csv")]
+    cov: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct CovMergeArgs {
+    /// Functional coverage CSV files.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Write the merged CSV here.
+    #[arg(long, value_name = "FILE.csv")]
+    out: Option<PathBuf>,
+    /// Exit 1 when a bin was never hit.
+    #[arg(long)]
+    require_all: bool,
 }
 
 #[derive(Args)]
@@ -176,6 +300,10 @@ struct RunArgs {
     /// Write a JUnit XML report here: one test case per vector and random packet.
     #[arg(long, value_name = "FILE.xml")]
     junit: Option<PathBuf>,
+    /// Write the functional coverage of the cases that passed here (CSV; `cov-merge` adds
+    /// files up) and print its table.
+    #[arg(long, value_name = "FILE.csv")]
+    func_cov: Option<PathBuf>,
     #[command(flatten)]
     bench: BenchArgs,
 }
@@ -216,6 +344,11 @@ struct ReplayArgs {
     /// MTU of the UFO device, 68 to 65535.
     #[arg(long, value_parser = clap::value_parser!(u32).range(68..=65535))]
     mtu: u32,
+    /// USO: every checksummed UDP datagram whose payload exceeds GSO_SIZE (1 to 65535) goes to
+    /// the engine as a USO super-frame with this gso_size (what a sending host that uses
+    /// UDP_SEGMENT captures); the rest as without it.
+    #[arg(long, value_name = "GSO_SIZE", value_parser = clap::value_parser!(u16).range(1..))]
+    uso: Option<u16>,
     /// Where to write what went on the wire.
     #[arg(long, value_name = "OUT.pcap")]
     out: PathBuf,
@@ -242,6 +375,12 @@ fn main() -> ExitCode {
         Cmd::BenchTable(a) => ufo_sim::bench::table(&a)
             .map(|()| ExitCode::SUCCESS)
             .map_err(Into::into),
+        Cmd::KernelCheck(a) => kernel_check_cmd(a),
+        Cmd::Live(a) => live_cmd(a),
+        Cmd::Soak(a) => soak_cmd(a),
+        Cmd::SoakMerge(a) => soak_merge_cmd(a),
+        Cmd::CovMerge(a) => cov_merge_cmd(a),
+        Cmd::CovLines(a) => cov_lines_cmd(a),
     };
     match result {
         Ok(code) => code,
@@ -250,6 +389,76 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn soak_cmd(a: SoakArgs) -> Result<ExitCode> {
+    let totals = ufo_sim::soak::soak(&ufo_sim::soak::SoakConfig {
+        seed: a.seed,
+        datagrams: a.datagrams,
+        chunk: a.chunk,
+        shard: a.shard,
+        mtus: a.mtu,
+        out: a.out,
+    })?;
+    Ok(if totals.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn soak_merge_cmd(a: SoakMergeArgs) -> Result<ExitCode> {
+    let (totals, coverage) = ufo_sim::soak::merge(&a.inputs, a.junit.as_deref())?;
+    if let Some(p) = &a.cov {
+        coverage.write(p)?;
+    }
+    print!("{}", coverage.table());
+    println!("soak total: {}", totals.report());
+    Ok(if totals.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn cov_merge_cmd(a: CovMergeArgs) -> Result<ExitCode> {
+    let mut total = Coverage::new();
+    for p in &a.inputs {
+        total.merge(&Coverage::read(p)?);
+    }
+    if let Some(p) = &a.out {
+        total.write(p)?;
+    }
+    print!("{}", total.table());
+    Ok(if a.require_all && !total.never_hit().is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn cov_lines_cmd(a: CovLinesArgs) -> Result<ExitCode> {
+    let text = std::fs::read_to_string(&a.dat)
+        .with_context(|| format!("cannot read {}", a.dat.display()))?;
+    let mut cov = LineCoverage::parse(&text, &a.dat.display().to_string())?;
+    // The model's file names are as build.rs gave them (e.g. `.../sim/../rtl/ufo_csr.sv`): named
+    // from the RTL directory on, as from the repository root.
+    let dir = format!("{}/", a.rtl.trim_end_matches('/'));
+    let sim = format!("{dir}sim/");
+    let inner = format!("/{dir}");
+    cov.select(|f| {
+        let name = f
+            .rsplit_once(&inner)
+            .map_or(f.to_string(), |x| format!("{dir}{}", x.1));
+        (name.starts_with(&dir) && !name.starts_with(&sim)).then_some(name)
+    });
+    anyhow::ensure!(
+        !cov.files.is_empty(),
+        "{}: no line coverage points of {dir} (was the model built with --coverage-line?)",
+        a.dat.display()
+    );
+    print!("{}", cov.report(|f| std::fs::read_to_string(f).ok()));
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A probability flag: a number in 0..=1.
@@ -356,10 +565,19 @@ fn run(a: RunArgs) -> Result<ExitCode> {
     let total = vector_count as u64 + (picks.end - picks.start);
     let first_pick = picks.start;
     let mtu_list = a.mtu.clone();
+    let passed = a.func_cov.is_some().then(PassedCases::default);
+    let noted = passed.clone();
     let input = vector_cases
         .into_iter()
         .map(Ok)
-        .chain(picks.map(move |k| random::random_case(seed, k, &mtu_list)));
+        .chain(picks.map(move |k| random::random_case(seed, k, &mtu_list)))
+        .enumerate()
+        .map(move |(i, case)| {
+            if let (Some(p), Ok(c)) = (&noted, &case) {
+                p.note(i, c, ufo_sim::DATA_WIDTH);
+            }
+            case
+        });
     let replay_hint = {
         let mtus = mtus.clone();
         move |i: usize, o: &Outcome| {
@@ -394,7 +612,14 @@ fn run(a: RunArgs) -> Result<ExitCode> {
         Box::new(replay_hint),
         a.junit.is_some().then_some(Box::new(classname) as Classify),
     )?;
+    sink.coverage = passed;
     let (summary, secs) = simulate_with(&a.bench, seed, input, &mut sink, |_| Ok(()))?;
+    if let (Some(path), Some(p)) = (&a.func_cov, &sink.coverage) {
+        let cov = p.coverage();
+        cov.write(path)?;
+        print!("{}", cov.table());
+        println!("functional coverage: {}", path.display());
+    }
     let (wire_frames, expected_frames, junit_cases) = sink.close()?;
     println!(
         "wire output: {} ({wire_frames} frames); golden: {} ({expected_frames} frames; timestamps \
@@ -450,19 +675,21 @@ fn make_command(a: &RunArgs, seed: u64, mtus: &str) -> Option<String> {
 fn replay_cmd(a: ReplayArgs) -> Result<ExitCode> {
     let seed = a.bench.seed.unwrap_or(1);
     let frames = pcap_io::read_frames(&a.input)?;
-    let (cases, errors) = replay::cases_from_frames(&frames, a.mtu);
+    let (cases, errors) = replay::cases_from_frames_uso(&frames, a.mtu, a.uso);
+    let uso = a.uso.map_or(String::new(), |g| format!(" --uso {g}"));
     println!(
-        "ufo-sim replay: {} frames from {}, {} handled, MTU {}, seed {seed}",
+        "ufo-sim replay: {} frames from {}, {} handled ({} as USO super-frames), MTU {}{uso}, seed {seed}",
         frames.len(),
         a.input.display(),
         cases.len(),
+        cases.iter().filter(|c| c.skb.uso_gso_size.is_some()).count(),
         a.mtu
     );
     for e in &errors {
         eprintln!("{}: {e}", a.input.display());
     }
     let replay = format!(
-        "target/release/ufo-sim replay {} --mtu {} --out {} --seed {seed}{}",
+        "target/release/ufo-sim replay {} --mtu {}{uso} --out {} --seed {seed}{}",
         a.input.display(),
         a.mtu,
         a.out.display(),
@@ -693,7 +920,14 @@ struct CliSink {
     junit: Option<(Classify, Vec<TestCase>)>,
     /// Failures not tied to one case, for the report's end-of-run test case.
     run_failures: Vec<String>,
+    /// Where else every wire frame goes (a TAP device).
+    forward: Option<Forward>,
+    /// Functional coverage of the cases that passed, when asked for.
+    coverage: Option<PassedCases>,
 }
+
+/// Hands a wire frame on (e.g. to a TAP device).
+type Forward = Box<dyn FnMut(&[u8]) -> Result<(), SinkError>>;
 
 impl CliSink {
     fn new(
@@ -711,7 +945,15 @@ impl CliSink {
             replay_hint,
             junit: classify.map(|c| (c, Vec::new())),
             run_failures: Vec::new(),
+            forward: None,
+            coverage: None,
         })
+    }
+
+    /// Also hands every wire frame to `forward`.
+    fn forward_to(mut self, forward: Forward) -> CliSink {
+        self.forward = Some(forward);
+        self
     }
 
     fn say(&self, text: &str) {
@@ -740,6 +982,9 @@ impl RunSink for CliSink {
         if let Some(w) = &mut self.wire {
             w.write(f.cycle, &f.data)?;
         }
+        if let Some(forward) = &mut self.forward {
+            forward(&f.data)?;
+        }
         Ok(())
     }
 
@@ -754,6 +999,9 @@ impl RunSink for CliSink {
 
     fn outcome(&mut self, index: usize, o: &Outcome) -> Result<(), SinkError> {
         self.finished += 1;
+        if let Some(p) = &self.coverage {
+            p.settle(index, o.result.is_ok());
+        }
         self.bar.set_position(self.finished);
         // Each failure with the command that replays it alone; cases an abort left are counted
         // once, under its cause.
@@ -935,4 +1183,261 @@ fn finish(s: &RunSummary, seed: u64) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Says why a check that needs root and /dev/net/tun cannot run here: a loud line, exit 0
+/// (the check is not done: `UFO_NET_REQUIRED=1` makes it a failure instead).
+fn net_skipped(what: &str, why: &str) -> ExitCode {
+    let line = "*".repeat(78);
+    println!("{line}\n*** {what}: SKIPPED, NOT RUN: {why}\n*** (needs root and /dev/net/tun; nothing was checked)\n{line}");
+    if std::env::var_os("UFO_NET_REQUIRED").is_some_and(|v| v == "1") {
+        println!("UFO_NET_REQUIRED=1: a skipped {what} is a failure");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+fn kernel_check_cmd(a: KernelCheckArgs) -> Result<ExitCode> {
+    use ufo_sim::kernel::{Delivery, Prepared, Receiver};
+    if let Err(why) = ufo_netns::check_available() {
+        return Ok(net_skipped("ufo-sim kernel-check", &why));
+    }
+    let seed = a.bench.seed.unwrap_or_else(rand::random);
+    let mtus = a
+        .mtu
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut cases = Vec::new();
+    for path in &a.vectors {
+        for file in vectors::vector_files(path)? {
+            cases.extend(vectors::load_file(&file)?);
+        }
+    }
+    let vector_count = cases.len();
+    for k in 0..a.count {
+        cases.push(random::random_case(seed, k, &a.mtu)?);
+    }
+    let prepared = Prepared::new(cases);
+    let vectors_arg: String = a
+        .vectors
+        .iter()
+        .map(|v| format!(" --vectors {}", v.display()))
+        .collect();
+    println!(
+        "ufo-sim kernel-check: seed {seed}, {vector_count} vectors + {} random packets (MTU {mtus}), DATA_WIDTH {}",
+        a.count,
+        ufo_sim::DATA_WIDTH
+    );
+    println!(
+        "replay this run: target/release/ufo-sim kernel-check --seed {seed} --count {}{vectors_arg} --mtu {mtus}{}",
+        a.count,
+        a.bench.non_default_flags()
+    );
+    let mut skipped: Vec<_> = prepared.skipped.iter().collect();
+    skipped.sort();
+    for (reason, n) in skipped {
+        println!("  not sent: {n} cases: {reason}");
+    }
+    if prepared.options_replaced > 0 {
+        println!(
+            "  {} datagrams carry IPv4 options or IPv6 option headers a Linux receiver refuses: \
+             replaced by acceptable ones of the same length before the engine saw them",
+            prepared.options_replaced
+        );
+    }
+    let rx = Receiver::start()?;
+    let tap = rx.tap.try_clone()?;
+    let wire = a.out.join("wire.pcap");
+    let sink = CliSink::new(
+        Some(&wire),
+        None,
+        prepared.cases.len() as u64,
+        Box::new(|_, _| String::new()),
+        None,
+    )?;
+    let mut sink = sink.forward_to(Box::new(move |frame| Ok(tap.send(frame)?)));
+    let (summary, _) = simulate_with(
+        &a.bench,
+        seed,
+        prepared.cases.into_iter().map(Ok),
+        &mut sink,
+        |_| Ok(()),
+    )?;
+    let (frames, _, _) = sink.close()?;
+    let expected = prepared.expected;
+    // Every frame was handed to the kernel synchronously: its counters are final.
+    let counters = rx.kernel_counters();
+    let got = rx.finish(expected.len(), std::time::Duration::from_secs(2))?;
+    let d = Delivery::tally(&expected, got);
+    println!(
+        "kernel-check: {frames} frames into {}; {d}",
+        ufo_sim::kernel::TAP_NAME
+    );
+    for name in d.missing_names.iter().take(20) {
+        println!("  missing: {name}");
+    }
+    match counters {
+        Ok(c) => println!("  kernel counters in the namespace: {c}"),
+        Err(e) => println!("  kernel counters unreadable: {e}"),
+    }
+    println!("  wire output: {}", wire.display());
+    let code = finish(&summary, seed);
+    if !d.ok() {
+        println!(
+            "kernel-check FAILED: {} datagrams missing, {} corrupt (seed {seed}: see the replay command above)",
+            d.missing.iter().sum::<usize>(),
+            d.corrupt.iter().sum::<usize>()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(code)
+}
+
+fn live_cmd(a: LiveArgs) -> Result<ExitCode> {
+    use ufo_sim::live::{self, NicInput, Plumbing};
+    use ufo_sim::live_traffic::Traffic;
+    use ufo_sim::netcfg::{ipv4_text, ipv6_text};
+    if let Err(why) = ufo_netns::check_available() {
+        return Ok(net_skipped("ufo-sim live", &why));
+    }
+    ufo_netns::interrupt::install();
+    let seed = a.seed.unwrap_or_else(rand::random);
+    let prefix = a.name.clone().unwrap_or_else(|| {
+        if a.check {
+            format!("ufo-live-{}", std::process::id())
+        } else {
+            "ufo-live".to_string()
+        }
+    });
+    let mut net = Plumbing::create(&prefix, live::offloads(live::USO_AVAILABLE))?;
+    let (tx, rx) = net.names();
+    println!(
+        "ufo-sim live: seed {seed}, DATA_WIDTH {}; the NIC is {} in namespace {tx} ({}, {}), \
+         the wire ends at {} in {rx} ({}, {})",
+        ufo_sim::DATA_WIDTH,
+        live::NIC,
+        ipv4_text(live::SENDER_IPV4),
+        ipv6_text(live::SENDER_IPV6),
+        live::NIC,
+        ipv4_text(live::RECEIVER_IPV4),
+        ipv6_text(live::RECEIVER_IPV6),
+    );
+    if live::USO_AVAILABLE {
+        println!("  offloads offered to the kernel: checksum, USO (IPv4 and IPv6)");
+    } else {
+        println!(
+            "  USO: NOT OFFERED: the engine (RTL) of this build has no USO yet (the driver and \
+             golden models have), so the kernel segments UDP_SEGMENT sends itself and the NIC \
+             gets each segment as a checksum-offload packet; offloads offered: checksum only"
+        );
+    }
+    let traffic = if a.check {
+        println!("replay this run: target/release/ufo-sim live --check --seed {seed}");
+        Some(Traffic::start(&net, seed)?)
+    } else {
+        println!(
+            "  point an application at it: ip netns exec {tx} <command> (e.g. ip netns exec {rx} \
+             iperf3 -s, then ip netns exec {tx} iperf3 -c {}); Ctrl-C stops and removes both \
+             namespaces",
+            ipv4_text(live::RECEIVER_IPV4)
+        );
+        None
+    };
+    let done = traffic.as_ref().map(Traffic::sender_done);
+    let mut input = NicInput::new(
+        &net.nic,
+        Box::new(move || {
+            done.as_ref()
+                .is_some_and(|d| d.load(std::sync::atomic::Ordering::SeqCst))
+        }),
+        std::time::Duration::from_millis(300),
+    );
+    let wire_tap = net.wire.try_clone()?;
+    let wire = a.out.join("wire.pcap");
+    let mut udp_frames = 0u64;
+    let drop_udp_frame = a.drop_udp_frame;
+    let mut sink = CliSink::new(Some(&wire), None, 0, Box::new(|_, _| String::new()), None)?
+        .forward_to(Box::new(move |frame| {
+            if ufo_sim::live_traffic::is_mix_udp(frame) {
+                udp_frames += 1;
+                if Some(udp_frames) == drop_udp_frame {
+                    println!("test hook: UDP frame {udp_frames} of the mix not delivered");
+                    return Ok(());
+                }
+            }
+            Ok(wire_tap.send(frame)?)
+        }));
+    sink.bar = ProgressBar::hidden();
+    // One packet in flight: the next is read from the NIC only when the engine has sent every
+    // frame before it, so a sender waiting for an answer is never held up by the simulation.
+    let bench = BenchArgs {
+        seed: Some(seed),
+        trace: None,
+        tready: DEFAULT_TREADY,
+        latency: DEFAULT_LATENCY,
+        reorder: DEFAULT_REORDER,
+        in_flight: 1,
+        stall: DEFAULT_STALL,
+        stall_max: DEFAULT_STALL_MAX,
+        unsolicited: 0.0,
+        read_errors: 0.0,
+        inject_reg_fault: None,
+    };
+    let (summary, secs) = simulate_with(&bench, seed, input.by_ref(), &mut sink, |_| Ok(()))?;
+    println!("  (in live mode the time above includes the waits for the kernel's next packet)");
+    let counts = input.counts;
+    drop(input);
+    let (frames, _, _) = sink.close()?;
+    let report = traffic.map(Traffic::finish);
+    net.stop()?;
+    let returned = net.returned();
+    drop(net);
+    let left: Vec<&String> = [&tx, &rx]
+        .into_iter()
+        .filter(|n| std::path::Path::new("/run/netns").join(n).exists())
+        .collect();
+    println!(
+        "live: {} handed over {} packets in {secs:.1} s: {} plain, {} with checksum offload, {} USO \
+         super-frames, {} refused; the RTL sent {frames} frames into {rx}, each checked against \
+         the golden model; {returned} frames came back from {rx}",
+        live::NIC,
+        counts.plain + counts.csum + counts.uso + counts.refused,
+        counts.plain,
+        counts.csum,
+        counts.uso,
+        counts.refused
+    );
+    if left.is_empty() {
+        println!("  namespaces {tx} and {rx} removed (and their devices with them)");
+    } else {
+        println!("  FAILED to remove namespaces {left:?}: remove them with ip netns del");
+    }
+    let mut ok = left.is_empty() && counts.refused == 0;
+    if let Some(r) = &report {
+        print!("{r}");
+        if !live::USO_AVAILABLE {
+            println!(
+                "  USO kind: NOT CHECKED through the engine's USO (not in this build): the \
+                 UDP_SEGMENT rows above went through the kernel's own segmentation"
+            );
+        } else if counts.uso == 0 {
+            println!("  USO offered, but the kernel handed over no USO super-frame");
+            ok = false;
+        }
+        ok &= r.ok();
+    }
+    let code = finish(&summary, seed);
+    if ufo_netns::interrupt::interrupted() {
+        println!("interrupted");
+    }
+    if a.check && !ok {
+        println!("live-check FAILED (seed {seed}: ufo-sim live --check --seed {seed} replays it)");
+        return Ok(ExitCode::FAILURE);
+    }
+    if !ok {
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(code)
 }

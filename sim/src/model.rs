@@ -40,6 +40,8 @@ mod ffi {
         pub fn ufo_sim_dump(s: *mut UfoSim);
         pub fn ufo_sim_flush(s: *mut UfoSim);
         pub fn ufo_sim_last_error(s: *const UfoSim, buf: *mut c_char, len: usize) -> usize;
+        pub fn ufo_sim_messages(s: *const UfoSim, buf: *mut c_char, len: usize) -> usize;
+        pub fn ufo_sim_plusarg(s: *mut UfoSim, arg: *const c_char);
         pub fn ufo_sim_free(s: *mut UfoSim);
         pub fn ufo_sim_selftest(s: *mut UfoSim, what: c_int) -> c_int;
         pub fn ufo_sim_record_start(s: *mut UfoSim) -> c_int;
@@ -381,7 +383,7 @@ impl Model {
             -1 => Err(ModelError::ReplayRefused),
             n if n < 0 => Err(ModelError::ReplayFailed {
                 status: self.status(),
-                message: self.fatal_message(),
+                message: self.failure_message(),
             }),
             _ => {
                 self.time = rec.evals * time_step;
@@ -392,15 +394,53 @@ impl Model {
 
     /// The message of the fatal error that killed the model, if any.
     pub fn fatal_message(&self) -> Option<String> {
-        let mut buf = vec![0 as c_char; 1024];
-        // SAFETY: buffer of the given length; the shim NUL-terminates.
-        let n = unsafe { ffi::ufo_sim_last_error(self.sim.as_ptr(), buf.as_mut_ptr(), buf.len()) };
-        if n == 0 {
+        // SAFETY: sim is live; buffer and length as the shim expects.
+        self.shim_text(|s, buf, len| unsafe { ffi::ufo_sim_last_error(s, buf, len) })
+    }
+
+    /// The assertions that fired (`$error` in the RTL and the protocol checkers of `rtl/sim`),
+    /// one line each as the runtime printed them (rule, cycle, instance), if any.
+    pub fn assertion_messages(&self) -> Option<String> {
+        // SAFETY: sim is live; buffer and length as the shim expects.
+        let text = self.shim_text(|s, buf, len| unsafe { ffi::ufo_sim_messages(s, buf, len) })?;
+        let failed: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("Assertion failed"))
+            .collect();
+        Some(if failed.is_empty() {
+            text.trim_end().to_owned()
+        } else {
+            failed.join("\n")
+        })
+    }
+
+    /// Why the runtime stopped the model: the fatal error, else the assertions that fired.
+    pub fn failure_message(&self) -> Option<String> {
+        self.fatal_message().or_else(|| self.assertion_messages())
+    }
+
+    /// A text the shim copies into a buffer (`get` returns its full length).
+    fn shim_text(
+        &self,
+        get: impl Fn(*const ffi::UfoSim, *mut c_char, usize) -> usize,
+    ) -> Option<String> {
+        let mut buf = vec![0 as c_char; 4096];
+        if get(self.sim.as_ptr(), buf.as_mut_ptr(), buf.len()) == 0 {
             return None;
         }
-        // SAFETY: NUL-terminated by the shim.
+        // SAFETY: NUL-terminated by the shim within the buffer.
         let s = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };
         Some(s.to_string_lossy().into_owned())
+    }
+
+    /// Adds a plusarg the RTL's `$test$plusargs` sees from now on, e.g. `+ufo_bus_faults`
+    /// (read by the protocol checkers during reset). Fails on a NUL byte.
+    pub fn add_plusarg(&mut self, arg: &str) -> Result<(), ModelError> {
+        let c = CString::new(arg)
+            .map_err(|_| ModelError::Runtime(format!("plusarg {arg:?} contains a NUL byte")))?;
+        // SAFETY: sim is live; c is a valid C string for the call.
+        unsafe { ffi::ufo_sim_plusarg(self.sim.as_ptr(), c.as_ptr()) };
+        Ok(())
     }
 }
 

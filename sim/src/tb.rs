@@ -262,6 +262,14 @@ impl Tb {
         self.in_reset = false;
     }
 
+    /// Turns on the protocol checkers' rules for the host side of the AXI4 port (R and B: beats
+    /// only for requests outstanding, RLAST placement, handshake stability) from the next
+    /// [`Tb::reset`] on. Off by default: the fuzz injects such faults on purpose.
+    pub fn check_host_side(&mut self) -> Result<(), TbError> {
+        self.model.add_plusarg("+ufo_host_checks")?;
+        Ok(())
+    }
+
     /// The first runtime problem (assertion failure, `$finish`, fatal error), if any.
     pub fn sim_error(&self) -> Option<TbError> {
         if !self.model.failed() {
@@ -270,7 +278,7 @@ impl Tb {
         Some(TbError::Sim {
             status: self.model.status(),
             cycle: self.cycle,
-            message: self.model.fatal_message(),
+            message: self.model.failure_message(),
         })
     }
 

@@ -206,7 +206,12 @@ fn other_fields_out_of_range() {
     refused(
         &[("fault", "reserved_flag:4"), ("expect", "desc_flags")],
         "fault",
-        "from 5 (USO) to 15",
+        "6 to 15 (bit 5 is USO: ufo_uso)",
+    );
+    refused(
+        &[("fault", "reserved_flag:5"), ("expect", "desc_flags")],
+        "fault",
+        "6 to 15 (bit 5 is USO: ufo_uso)",
     );
     // a fault the packet cannot take names the fault column
     refused(

@@ -18,9 +18,11 @@
 #![warn(missing_docs)]
 
 pub mod checksum;
+pub mod uso;
 
 use checksum::{internet_checksum, ones_sum, udp_ipv4_checksum};
 use thiserror::Error;
+pub use uso::{uso_segment_count, uso_segments, UDP_MAX_SEGMENTS, USO_MAX_FRAME};
 
 /// IP protocol number of UDP.
 const IPPROTO_UDP: u8 = 17;
@@ -190,6 +192,40 @@ pub enum GoldenError {
     /// result would depend on the tag bytes; no stack does this.
     #[error("checksum start {0} lies inside the MAC addresses, before the inserted VLAN tag")]
     CsumStartBeforeTag(u16),
+    /// UFO and USO asked for together: fragments and segments never mix in one packet.
+    #[error("UFO and USO asked for the same packet")]
+    UfoAndUso,
+    /// USO with `gso_size` 0 (Linux: `UDP_SEGMENT` 0 means no segmentation, never a GSO skb).
+    #[error("USO with gso_size 0")]
+    UsoGsoSize,
+    /// USO needing more segments than `UDP_MAX_SEGMENTS` (`udp_send_skb`: `-EINVAL`).
+    #[error("USO needs {segments} segments: more than {max} (UDP_MAX_SEGMENTS)")]
+    UsoSegments {
+        /// segments the payload needs
+        segments: usize,
+        /// the limit
+        max: usize,
+    },
+    /// USO without a checksum request, or with a zero check field: the UDP checksum disabled
+    /// (`udp_send_skb` refuses `UDP_SEGMENT` with `sk_no_check_tx`).
+    #[error("USO with the UDP checksum disabled (no CHECKSUM_PARTIAL request, or check field 0)")]
+    UsoChecksumOff,
+    /// USO whose checksum request is not the UDP check field.
+    #[error("USO checksum start {start} / offset {offset}: not the UDP header at {udp} / 6")]
+    UsoCsumPosition {
+        /// `csum_start`
+        start: u16,
+        /// `csum_offset`
+        offset: u16,
+        /// the UDP header's offset in the frame
+        udp: usize,
+    },
+    /// A USO super-frame longer than Linux ever hands a device.
+    #[error("USO super-frame of {len} bytes: over 65535 with its Ethernet header")]
+    UsoLength {
+        /// frame length
+        len: usize,
+    },
 }
 
 /// The offload requests of one `sk_buff`, as the golden model needs them.
@@ -204,6 +240,8 @@ pub struct GoldenRequest {
     pub csum: Option<CsumRequest>,
     /// 802.1Q tag (TCI) to insert after the MAC addresses of every frame, TPID 0x8100.
     pub vlan_insert: Option<u16>,
+    /// USO (`SKB_GSO_UDP_L4`) with this `gso_size` ([`uso_segments`]); excludes `ufo_mtu`.
+    pub uso_gso_size: Option<u16>,
 }
 
 /// The frames Linux sends for one `sk_buff` on a device without UFO, checksum or VLAN offload.
@@ -217,9 +255,27 @@ pub struct GoldenRequest {
 ///    length exceeds the MTU; IPv6 — `__ip6_finish_output`: fragment with `ip6_fragment` (with
 ///    `req.ip6_frag_id`) when the packet exceeds the MTU. A packet that fits is one frame,
 ///    headers untouched. Only UDP datagrams are accepted here (a UFO `sk_buff` is always one).
+///    With `req.uso_gso_size` (USO, `SKB_GSO_UDP_L4`) steps 1 and 2 are [`uso_segments`].
 /// 3. `req.vlan_insert`: `__vlan_hwaccel_push_inside` on every frame: TPID 0x8100 and the TCI
 ///    inserted after the MAC addresses (before any tag already in the frame).
 pub fn wire_output(frame: &[u8], req: &GoldenRequest) -> Result<Vec<Vec<u8>>, GoldenError> {
+    let mut frames = match (req.uso_gso_size, req.ufo_mtu) {
+        (Some(_), Some(_)) => return Err(GoldenError::UfoAndUso),
+        (Some(gso_size), None) => uso_segments(frame, gso_size, req.csum)?,
+        (None, _) => checksum_and_fragment(frame, req)?,
+    };
+    if let Some(tci) = req.vlan_insert {
+        // The kernel inserts into a frame that has an Ethernet header.
+        need(&frames[0], "Ethernet header", 14)?;
+        for f in &mut frames {
+            vlan_insert_tag(f, tci);
+        }
+    }
+    Ok(frames)
+}
+
+/// Steps 1 and 2 of [`wire_output`] for a packet without USO.
+fn checksum_and_fragment(frame: &[u8], req: &GoldenRequest) -> Result<Vec<Vec<u8>>, GoldenError> {
     let mut skb = frame.to_vec();
     if let Some(c) = req.csum {
         if req.vlan_insert.is_some() && usize::from(c.start) < MAC_ADDRS_LEN {
@@ -227,7 +283,7 @@ pub fn wire_output(frame: &[u8], req: &GoldenRequest) -> Result<Vec<Vec<u8>>, Go
         }
         skb_checksum_help(&mut skb, c)?;
     }
-    let mut frames = match req.ufo_mtu {
+    Ok(match req.ufo_mtu {
         None => vec![skb],
         Some(mtu) => {
             let (type_at, ethertype) = ethertype(&skb)?;
@@ -251,15 +307,7 @@ pub fn wire_output(frame: &[u8], req: &GoldenRequest) -> Result<Vec<Vec<u8>>, Go
                 other => return Err(GoldenError::NotIp(other)),
             }
         }
-    };
-    if let Some(tci) = req.vlan_insert {
-        // The kernel inserts into a frame that has an Ethernet header.
-        need(&frames[0], "Ethernet header", 14)?;
-        for f in &mut frames {
-            vlan_insert_tag(f, tci);
-        }
-    }
-    Ok(frames)
+    })
 }
 
 /// The MTU at which `ip_do_fragment` / `ip6_fragment` cut `frame` into pieces of at most
@@ -510,6 +558,8 @@ struct Ipv6At {
     /// Offset from the IPv6 header of the next-header byte that announces the first
     /// fragmentable header (`prevhdr`).
     prevhdr: usize,
+    /// Offset from the IPv6 header of the UDP header (past every extension header).
+    upper: usize,
 }
 
 /// Finds and checks the IPv6 header, the extension header chain and UDP.
@@ -554,7 +604,12 @@ fn parse_ipv6(frame: &[u8], l3: usize) -> Result<Ipv6At, GoldenError> {
             ip_payload: pkt.len() - off,
         });
     }
-    Ok(Ipv6At { l3, hlen, prevhdr })
+    Ok(Ipv6At {
+        l3,
+        hlen,
+        prevhdr,
+        upper: off,
+    })
 }
 
 /// `ip6_find_1stfragopt` (net/ipv6/output_core.c) on an IPv6 packet: (length of the

@@ -61,7 +61,7 @@ pub enum Fault {
     SopInside,
     /// No EOP within the engine's MAX_DESC descriptors.
     NoEop,
-    /// Flag bit `bit` (5..=15: USO or reserved) set on the SOP descriptor, or with `last` on
+    /// Reserved flag bit `bit` (6..=15) set on the SOP descriptor, or with `last` on
     /// the chain's last descriptor.
     ReservedFlag {
         /// the bit
@@ -83,6 +83,9 @@ pub enum Fault {
     HdrSplit,
     /// IP protocol is TCP.
     NotUdp,
+    /// The checksum field the `CHECKSUM_PARTIAL` request points at is 0 (USO: the UDP check
+    /// field of a super-frame, "checksum disabled"), the request kept.
+    CheckZero,
     /// IHL is 4.
     BadIhl,
     /// IPv4 header's version field is 6.
@@ -118,6 +121,14 @@ pub enum Fault {
     TooManyExt,
     /// Nothing is changed, but the headers end beyond the engine's 128-byte header window.
     HdrWindow,
+    /// Nothing is changed, but the USO super-frame has `gso_size` 0 (Linux never makes one).
+    UsoGsoZero,
+    /// Nothing is changed, but the USO super-frame needs more than 128 segments.
+    UsoTooMany,
+    /// Nothing is changed, but the USO super-frame has no checksum request (`SO_NO_CHECK`).
+    UsoCsumOff,
+    /// Nothing is changed, but the USO super-frame is over 65,535 bytes with its Ethernet header.
+    UsoTooLong,
     /// A correct packet, with an R beat on this AXI ID that nothing asked for sent while it is
     /// in flight: the engine must drop the beat (and count it) and send the packet intact.
     UnsolicitedR(u32),
@@ -157,6 +168,10 @@ impl Fault {
             Fault::CsumPos => Status::CsumPos,
             Fault::VlanInsCsum => Status::VlanIns,
             Fault::Oversize => Status::FrameSize,
+            Fault::UsoGsoZero => Status::UsoGsoSize,
+            Fault::UsoTooMany => Status::UsoSegments,
+            Fault::UsoCsumOff | Fault::CheckZero => Status::UsoCsum,
+            Fault::UsoTooLong => Status::UsoLength,
             // Bus faults the engine must absorb: the packet goes out intact.
             Fault::UnsolicitedR(_) | Fault::UnsolicitedB | Fault::CplDrop => Status::Ok,
             // The completion is lost; the frames go out.
@@ -248,6 +263,9 @@ pub enum CaseError {
     /// An explicit page offset lies outside the page.
     #[error("page offset {0} is not inside a page")]
     PageOffset(u32),
+    /// `check_zero` needs a checksum request whose field lies in the skb's head.
+    #[error("check_zero: no checksum request, or its field is not in the head")]
+    CheckOutsideHead,
     /// A header fault needs the IPv4 and UDP headers at `l3` in the skb's head.
     #[error("the IPv4 and UDP headers at {l3} are not in the {head_len}-byte head")]
     HeaderOutsideHead {
@@ -521,6 +539,14 @@ pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) -> Result<(),
                 c.start = c.start.min(10);
                 skb.vlan_insert.get_or_insert(0x0123);
             }
+        }
+        Fault::CheckZero => {
+            let at = skb
+                .csum
+                .map(|c| usize::from(c.start) + usize::from(c.offset))
+                .filter(|&at| at + 2 <= skb.head.len())
+                .ok_or(CaseError::CheckOutsideHead)?;
+            skb.head[at..at + 2].fill(0);
         }
         _ => {}
     }

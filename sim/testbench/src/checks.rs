@@ -3,7 +3,9 @@
 //!
 //! - [`independent_check`]: etherparse reassembles a UDP datagram (UFO or not) or parses a TCP
 //!   segment (plain checksum offload), compares it with what the driver handed over and
-//!   verifies its checksum ([`crate::reassemble`]).
+//!   verifies its checksum ([`crate::reassemble`]); for USO it parses every segment as a
+//!   complete UDP datagram, verifies each checksum, and checks that the payloads concatenate to
+//!   the super-frame's ([`check_uso_segments`]).
 //! - [`verify_checksums`]: every frame whose protocols carry a checksum must leave with a
 //!   complete one: the IPv4 header checksum of every IPv4 frame, and for an unfragmented packet
 //!   the TCP, UDP, UDP-Lite, ICMP or ICMPv6 checksum, summed with etherparse's
@@ -15,7 +17,9 @@ use thiserror::Error;
 
 use crate::case::Case;
 use crate::headers::{self, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
-use crate::reassemble::{reassemble, L4Checksum, ReassembleError, ReassembleOptions};
+use crate::reassemble::{
+    check_uso_segments, reassemble, L4Checksum, ReassembleError, ReassembleOptions,
+};
 
 /// What an independent check found wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -100,6 +104,11 @@ pub fn independent_check(label: &str, case: &Case, frames: &[Vec<u8>]) -> Result
         label: label.to_string(),
         error,
     };
+    if let Some(gso_size) = case.skb.uso_gso_size {
+        return check_uso_segments(frames, &sent, gso_size, &opts)
+            .map(|_| ())
+            .map_err(fail);
+    }
     let r = reassemble(frames, &opts).map_err(fail)?;
     r.check_against_sent(&sent).map_err(fail)?;
     match r.l4_checksum {
@@ -113,10 +122,15 @@ pub fn independent_check(label: &str, case: &Case, frames: &[Vec<u8>]) -> Result
     }
 }
 
-/// The upper-layer protocol of an IPv4 or IPv6 frame, if its headers can be walked.
+/// The upper-layer protocol of an IPv4 or IPv6 frame, if its headers can be walked; `None`
+/// for an IP fragment (a packet the kernel fragmented in software, sent as it is: IPv4 with MF
+/// or an offset, IPv6 whose walk ends at the Fragment header), which holds no whole upper layer.
 pub fn upper_protocol(frame: &[u8]) -> Option<u8> {
     let (ethertype, l3) = headers::ethertype(frame).ok()?;
     match ethertype {
+        ETHERTYPE_IPV4 if frame.len() >= l3 + 8 && headers::be16(frame, l3 + 6) & 0x3FFF != 0 => {
+            None
+        }
         ETHERTYPE_IPV4 => frame.get(l3 + 9).copied(),
         ETHERTYPE_IPV6 => headers::ipv6_upper(frame, l3).ok().map(|u| u.protocol),
         _ => None,
@@ -405,6 +419,7 @@ mod tests {
             ufo_mtu: Some(1280),
             ip6_frag_id: 5,
             vlan_insert: None,
+            uso_gso_size: None,
         }
         .golden()
         .unwrap();

@@ -463,6 +463,7 @@ mod tests {
             ufo_mtu: Some(1280),
             ip6_frag_id: 1,
             vlan_insert: None,
+            uso_gso_size: None,
         };
         let frames = tx.golden().unwrap();
         let f0 = &frames[0];
@@ -497,6 +498,7 @@ mod tests {
             ufo_mtu: Some(1280),
             ip6_frag_id: 1,
             vlan_insert: None,
+            uso_gso_size: None,
         }
         .golden()
         .unwrap();

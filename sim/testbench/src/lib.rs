@@ -18,13 +18,16 @@
 pub mod bus;
 pub mod case;
 pub mod checks;
+pub mod coverage;
 pub mod fields;
 pub mod headers;
 pub mod junit;
+pub mod line_coverage;
 pub mod pcap_io;
 pub mod random;
 pub mod reassemble;
 pub mod replay;
+pub mod retarget;
 pub mod scoreboard;
 pub mod vectors;
 

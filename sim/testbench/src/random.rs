@@ -3,7 +3,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use ufo_driver::gen::{random_packet, MixConfig};
+use ufo_driver::gen::{random_packet, MixConfig, MixWeights};
 
 use thiserror::Error;
 use ufo_driver::packet::{PacketSpec, SpecError, TxPacket};
@@ -44,6 +44,8 @@ fn random_case_with(
     let mut rng = ChaCha8Rng::seed_from_u64(mix_seed(seed, index));
     let cfg = MixConfig {
         mtus: mtus.to_vec(),
+        // UFO, plain, checksum-offload, pass-through and USO super-frames.
+        weights: MixWeights::with_uso(),
         ..MixConfig::default()
     };
     let tx = random_packet(&mut rng, &cfg);
@@ -96,7 +98,7 @@ pub fn random_fault(rng: &mut impl Rng, tx: &TxPacket) -> Fault {
         Fault::SopInside,
         Fault::NoEop,
         Fault::ReservedFlag {
-            bit: rng.gen_range(5..=15),
+            bit: rng.gen_range(6..=15),
             last: rng.gen(),
         },
         Fault::UfoUso,

@@ -512,3 +512,117 @@ impl Reassembled {
         Ok(())
     }
 }
+
+/// The USO check: every frame of `frames` must be a complete UDP datagram (no IP fragment) whose
+/// UDP checksum etherparse verifies; its Ethernet header and tags, IP header (IPv4: all but total
+/// length, identification = the super-frame's + the segment number, and header checksum, which
+/// etherparse verifies; IPv6: all but payload length) and extension headers equal the
+/// super-frame's; its UDP ports are the super-frame's and its UDP length its own; every payload
+/// but the last is `gso_size` bytes, the last 1 to `gso_size`; and the payloads, in order,
+/// concatenate to the super-frame's payload. `sent` is the super-frame as the driver handed it
+/// (the check field holding the seed). Returns the number of segments.
+pub fn check_uso_segments<F: AsRef<[u8]>>(
+    frames: &[F],
+    sent: &[u8],
+    gso_size: u16,
+    opts: &ReassembleOptions,
+) -> Result<usize, ReassembleError> {
+    let differs = |m: String| ReassembleError::Differs(m);
+    if frames.is_empty() {
+        return Err(ReassembleError::Empty);
+    }
+    let sup = reassemble(&[sent], &ReassembleOptions::default())
+        .map_err(|e| differs(format!("sent super-frame: {e}")))?;
+    let sup_udp = &sup.ip_payload[sup.l4_offset..];
+    if sup.protocol != 17 || sup_udp.len() < 8 {
+        return Err(differs("sent super-frame is not UDP".into()));
+    }
+    let payload = &sup_udp[8..];
+    let gso = usize::from(gso_size);
+    let mut at = 0;
+    for (k, f) in frames.iter().enumerate() {
+        let renumber = |e: ReassembleError| match e {
+            ReassembleError::Frame { msg, .. } => frame_err(k, msg),
+            other => frame_err(k, other.to_string()),
+        };
+        let r = reassemble(&[f.as_ref()], opts).map_err(renumber)?;
+        if r.l2 != sup.l2 {
+            return Err(frame_err(
+                k,
+                "Ethernet header or tags differ from the super-frame",
+            ));
+        }
+        match (&sup.net, &r.net) {
+            (ReassembledNet::Ipv4(s), ReassembledNet::Ipv4(h)) => {
+                let mut want = s.clone();
+                want.total_len = h.total_len;
+                want.identification = s.identification.wrapping_add(k as u16);
+                want.header_checksum = h.header_checksum;
+                if want != *h {
+                    return Err(frame_err(
+                        k,
+                        format!("IPv4 header: want {want:?} (id + segment number), got {h:?}"),
+                    ));
+                }
+            }
+            (
+                ReassembledNet::Ipv6 { header: s, .. },
+                ReassembledNet::Ipv6 { header: h, frag_id },
+            ) => {
+                let mut want = s.clone();
+                want.payload_length = h.payload_length;
+                if want != *h || frag_id.is_some() {
+                    return Err(frame_err(
+                        k,
+                        format!("IPv6 header: want {want:?}, no Fragment header; got {h:?}, fragment id {frag_id:?}"),
+                    ));
+                }
+            }
+            _ => return Err(frame_err(k, "IP version differs from the super-frame")),
+        }
+        if r.protocol != 17 || r.ip_payload[..r.l4_offset] != sup.ip_payload[..sup.l4_offset] {
+            return Err(frame_err(k, "extension headers or upper protocol differ"));
+        }
+        let udp = &r.ip_payload[r.l4_offset..];
+        if udp.len() < 8 || udp[..4] != sup_udp[..4] {
+            return Err(frame_err(k, "UDP ports differ from the super-frame"));
+        }
+        if usize::from(u16::from_be_bytes([udp[4], udp[5]])) != udp.len() {
+            return Err(frame_err(k, "UDP length is not the segment's"));
+        }
+        if !matches!(r.l4_checksum, L4Checksum::Valid(_)) {
+            return Err(frame_err(k, format!("UDP checksum {:?}", r.l4_checksum)));
+        }
+        let piece = &udp[8..];
+        let last = k + 1 == frames.len();
+        let size_ok = if last {
+            piece.len() <= gso && (!piece.is_empty() || payload.is_empty())
+        } else {
+            piece.len() == gso
+        };
+        if !size_ok {
+            return Err(frame_err(
+                k,
+                format!(
+                    "{} payload bytes with gso_size {gso} ({} segment)",
+                    piece.len(),
+                    if last { "last" } else { "not the last" }
+                ),
+            ));
+        }
+        if payload.get(at..at + piece.len()) != Some(piece) {
+            return Err(frame_err(
+                k,
+                format!("payload differs from the super-frame's bytes {at}.."),
+            ));
+        }
+        at += piece.len();
+    }
+    if at != payload.len() {
+        return Err(differs(format!(
+            "segments carry {at} of the super-frame's {} payload bytes",
+            payload.len()
+        )));
+    }
+    Ok(frames.len())
+}

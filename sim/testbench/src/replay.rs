@@ -12,6 +12,10 @@
 //!   checksum Linux computes in software, `docs/golden-model.md` decision 20), IP fragments,
 //!   non-IP frames.
 //!
+//! - With `--uso GSO_SIZE` ([`cases_from_frames_uso`]): a checksummed UDP datagram (IPv4 or
+//!   IPv6) whose payload exceeds `GSO_SIZE` becomes a USO super-frame skb instead: `gso_size`,
+//!   the seed over the full UDP length in the check field, `CHECKSUM_PARTIAL` at it.
+//!
 //! A captured UDP/TCP check field may hold the full checksum or only the seed (captures on
 //! offloading hosts show the seed): both mean "checksummed". An IPv4 UDP check of 0 means "no
 //! checksum" and stays 0. Ethernet padding after an IP packet is dropped (the MAC adds it back);
@@ -99,12 +103,24 @@ const IPPROTO_UDP: u8 = 17;
 /// Builds one case per frame it can handle; the others get an error naming the frame
 /// (numbered from 1, as Wireshark does).
 pub fn cases_from_frames(frames: &[Vec<u8>], mtu: u32) -> (Vec<Case>, Vec<FrameError>) {
+    cases_from_frames_uso(frames, mtu, None)
+}
+
+/// [`cases_from_frames`], with `uso = Some(gso_size)`: every checksummed UDP datagram whose
+/// payload exceeds `gso_size` becomes a USO super-frame with that `gso_size` (what a sending
+/// host that uses `UDP_SEGMENT` captures), instead of UFO at `mtu`; the rest as there.
+pub fn cases_from_frames_uso(
+    frames: &[Vec<u8>],
+    mtu: u32,
+    uso: Option<u16>,
+) -> (Vec<Case>, Vec<FrameError>) {
     let mut cases = Vec::new();
     let mut errors = Vec::new();
     let mut next_frag_id = 1u32;
+    let ctx = Context { mtu, uso };
     for (i, frame) in frames.iter().enumerate() {
         let n = i + 1;
-        match case_from_frame(frame, mtu, &mut next_frag_id) {
+        match case_from_frame(frame, &ctx, &mut next_frag_id) {
             Ok(mut c) => {
                 c.name = format!("frame-{n}");
                 c.origin = format!("pcap frame {n}");
@@ -116,11 +132,25 @@ pub fn cases_from_frames(frames: &[Vec<u8>], mtu: u32) -> (Vec<Case>, Vec<FrameE
     (cases, errors)
 }
 
+/// How frames are turned into skbs: UFO at `mtu`, or USO with `uso` for datagrams past it.
+struct Context {
+    mtu: u32,
+    uso: Option<u16>,
+}
+
+impl Context {
+    /// The `gso_size` a UDP datagram of `udp_len` bytes is sent with, if it is a USO one.
+    fn uso_for(&self, udp_len: usize) -> Option<u16> {
+        self.uso.filter(|&g| udp_len > usize::from(g) + 8)
+    }
+}
+
 /// What the stack would ask of the device for one frame.
 struct Plan {
     bytes: Vec<u8>,
     head_len: usize,
     ufo_size: u16,
+    uso_gso_size: Option<u16>,
     ip6_frag_id: u32,
     csum: Option<CsumOffload>,
     ipv6_final_dst: Option<[u8; 16]>,
@@ -132,6 +162,7 @@ impl Plan {
             bytes: frame.to_vec(),
             head_len: frame.len().min(128),
             ufo_size: 0,
+            uso_gso_size: None,
             ip6_frag_id: 0,
             csum: None,
             ipv6_final_dst: None,
@@ -139,10 +170,15 @@ impl Plan {
     }
 }
 
-fn case_from_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Case, ReplayError> {
-    let plan = plan_frame(frame, mtu, next_frag_id)?;
+fn case_from_frame(
+    frame: &[u8],
+    ctx: &Context,
+    next_frag_id: &mut u32,
+) -> Result<Case, ReplayError> {
+    let plan = plan_frame(frame, ctx, next_frag_id)?;
     let mut skb: Skb = from_frame(&plan.bytes, plan.head_len, FragLayout::SeedPages)?;
     skb.ufo_size = plan.ufo_size;
+    skb.uso_gso_size = plan.uso_gso_size;
     skb.ip6_frag_id = plan.ip6_frag_id;
     skb.csum = plan.csum;
     let expected = skb.golden()?;
@@ -156,16 +192,17 @@ fn case_from_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Cas
     })
 }
 
-fn plan_frame(frame: &[u8], mtu: u32, next_frag_id: &mut u32) -> Result<Plan, ReplayError> {
+fn plan_frame(frame: &[u8], ctx: &Context, next_frag_id: &mut u32) -> Result<Plan, ReplayError> {
     let (ethertype, l3) = ethertype(frame)?;
     match ethertype {
-        0x0800 => plan_ipv4(frame, l3, mtu),
-        0x86DD => plan_ipv6(frame, l3, mtu, next_frag_id),
+        0x0800 => plan_ipv4(frame, l3, ctx),
+        0x86DD => plan_ipv6(frame, l3, ctx, next_frag_id),
         _ => Ok(Plan::as_is(frame)),
     }
 }
 
-fn plan_ipv4(frame: &[u8], l3: usize, mtu: u32) -> Result<Plan, ReplayError> {
+fn plan_ipv4(frame: &[u8], l3: usize, ctx: &Context) -> Result<Plan, ReplayError> {
+    let mtu = ctx.mtu;
     if frame.len() < l3 + 20 {
         return Err(ReplayError::TruncatedIpv4);
     }
@@ -208,14 +245,14 @@ fn plan_ipv4(frame: &[u8], l3: usize, mtu: u32) -> Result<Plan, ReplayError> {
     }
     plan.bytes = bytes;
     plan.head_len = l4 + check_at + 2;
-    if proto == IPPROTO_UDP && tot_len as u32 > mtu {
-        let udp_len = usize::from(be16(frame, l4 + 4));
-        if udp_len != l4_len {
-            return Err(ReplayError::UdpLength {
-                udp_len,
-                ip_payload_len: l4_len,
-            });
-        }
+    if let Some(g) = ctx
+        .uso_for(l4_len)
+        .filter(|_| proto == IPPROTO_UDP && checksummed)
+    {
+        check_udp_len(frame, l4, l4_len)?;
+        plan.uso_gso_size = Some(g);
+    } else if proto == IPPROTO_UDP && tot_len as u32 > mtu {
+        check_udp_len(frame, l4, l4_len)?;
         let ufo_size =
             mtu.checked_sub(ihl as u32)
                 .filter(|s| *s >= 8)
@@ -232,9 +269,10 @@ fn plan_ipv4(frame: &[u8], l3: usize, mtu: u32) -> Result<Plan, ReplayError> {
 fn plan_ipv6(
     frame: &[u8],
     l3: usize,
-    mtu: u32,
+    ctx: &Context,
     next_frag_id: &mut u32,
 ) -> Result<Plan, ReplayError> {
+    let mtu = ctx.mtu;
     if frame.len() < l3 + 40 || frame[l3] >> 4 != 6 {
         return Err(ReplayError::MalformedIpv6);
     }
@@ -275,6 +313,7 @@ fn plan_ipv6(
         bytes,
         head_len: l4 + check_at + 2,
         ufo_size: 0,
+        uso_gso_size: None,
         ip6_frag_id: 0,
         csum: Some(CsumOffload {
             start: l4 as u16,
@@ -282,14 +321,11 @@ fn plan_ipv6(
         }),
         ipv6_final_dst: final_dst,
     };
-    if nh == IPPROTO_UDP && (40 + plen) as u32 > mtu {
-        let udp_len = usize::from(be16(frame, l4 + 4));
-        if udp_len != l4_len {
-            return Err(ReplayError::UdpLength {
-                udp_len,
-                ip_payload_len: l4_len,
-            });
-        }
+    if let Some(g) = ctx.uso_for(l4_len).filter(|_| nh == IPPROTO_UDP) {
+        check_udp_len(frame, l4, l4_len)?;
+        plan.uso_gso_size = Some(g);
+    } else if nh == IPPROTO_UDP && (40 + plen) as u32 > mtu {
+        check_udp_len(frame, l4, l4_len)?;
         let ufo_size = mtu
             .checked_sub(unfrag as u32 + 8)
             .filter(|s| *s >= 8)
@@ -303,6 +339,19 @@ fn plan_ipv6(
         plan.head_len = l4 + 8;
     }
     Ok(plan)
+}
+
+/// The UDP length must be the rest of the IP packet.
+fn check_udp_len(frame: &[u8], l4: usize, l4_len: usize) -> Result<(), ReplayError> {
+    let udp_len = usize::from(be16(frame, l4 + 4));
+    if udp_len == l4_len {
+        Ok(())
+    } else {
+        Err(ReplayError::UdpLength {
+            udp_len,
+            ip_payload_len: l4_len,
+        })
+    }
 }
 
 /// An address field (the slice has its length by construction).

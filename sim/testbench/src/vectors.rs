@@ -48,6 +48,8 @@ struct Row {
     frag_id: String,
     #[serde(default)]
     proto: String,
+    #[serde(default)]
+    gso_size: String,
 }
 
 /// A vector file that cannot be used: where, and what is wrong.
@@ -315,6 +317,34 @@ fn row_to_case(row: &Row, origin: &str) -> Result<Case, RowError> {
     } else {
         Some(col("vlan_insert", parse_u16(&row.vlan_insert))?)
     };
+    let uso_gso_size = if row.gso_size.is_empty() {
+        None
+    } else {
+        if ufo {
+            return Err((
+                "gso_size",
+                FieldError::Unknown {
+                    text: row.gso_size.clone(),
+                    expected: "nothing with ufo 1: UFO and USO never mix",
+                },
+            ));
+        }
+        Some(col("gso_size", parse_u16(&row.gso_size))?)
+    };
+    // USO asks the device for the checksum (`full`), or is refused without it (`none`).
+    let udp_csum = match (uso_gso_size, row.udp_csum.as_str()) {
+        (Some(_), "full") => UdpCsum::Full,
+        (Some(_), "sw") => {
+            return Err((
+                "udp_csum",
+                FieldError::Unknown {
+                    text: row.udp_csum.clone(),
+                    expected: "full or none with gso_size",
+                },
+            ))
+        }
+        _ => udp_csum,
+    };
     let ip6_frag_id = if row.frag_id.is_empty() {
         0x1234_5678
     } else {
@@ -468,6 +498,7 @@ fn row_to_case(row: &Row, origin: &str) -> Result<Case, RowError> {
         ufo_mtu: ufo.then_some(row.mtu),
         ip6_frag_id,
         vlan_insert,
+        uso_gso_size,
     };
     let name = row.name.clone();
     let built = |e: CaseError| (case_error_column(&e), FieldError::Case(e));
@@ -648,10 +679,10 @@ fn parse_fault(s: &str) -> Result<Fault, FieldError> {
     for (prefix, last) in [("reserved_flag:", false), ("reserved_flag_last:", true)] {
         if let Some(n) = s.strip_prefix(prefix) {
             return match number::<u8>(n)? {
-                bit @ 5..=15 => Ok(Fault::ReservedFlag { bit, last }),
+                bit @ 6..=15 => Ok(Fault::ReservedFlag { bit, last }),
                 _ => Err(FieldError::Range {
                     text: s.to_string(),
-                    range: "a flag bit from 5 (USO) to 15",
+                    range: "a reserved flag bit, 6 to 15 (bit 5 is USO: ufo_uso)",
                 }),
             };
         }
@@ -683,6 +714,11 @@ fn parse_fault(s: &str) -> Result<Fault, FieldError> {
         "too_many_tags" => Fault::TooManyTags,
         "too_many_ext" => Fault::TooManyExt,
         "hdr_window" => Fault::HdrWindow,
+        "check_zero" => Fault::CheckZero,
+        "uso_gso_zero" => Fault::UsoGsoZero,
+        "uso_too_many" => Fault::UsoTooMany,
+        "uso_csum_off" => Fault::UsoCsumOff,
+        "uso_too_long" => Fault::UsoTooLong,
         _ => {
             return Err(FieldError::Unknown {
                 text: s.to_string(),
@@ -690,7 +726,8 @@ fn parse_fault(s: &str) -> Result<Fault, FieldError> {
                            reserved_flag_last:N, ufo_uso, desc_dma, dma_err, too_long, zero_len, \
                            hdr_split, not_udp, bad_ihl, bad_ip_version, bad_tot_len, bad_udp_len, \
                            not_ipv4, bad_ip_option, v6_not_udp, v6_ah, ufo_size:N, ufo_size_over, csum_pos, \
-                           vlan_ins_csum, oversize, too_many_tags, too_many_ext or hdr_window",
+                           vlan_ins_csum, oversize, too_many_tags, too_many_ext, hdr_window, check_zero, uso_gso_zero, \
+                           uso_too_many, uso_csum_off or uso_too_long",
             })
         }
     })
@@ -707,6 +744,7 @@ fn parse_status(s: &str) -> Result<Status, FieldError> {
             expected: "a status name of docs/architecture.md in lower case: ok, chain_no_sop, \
                        desc_dma, dma_read, length_zero, hdr_l2, ufo_size, chain_sop_inside, \
                        chain_no_eop, desc_flags, length_max, frame_size, hdr_ip, hdr_l4, \
-                       hdr_len, hdr_ext, hdr_span, csum_pos, vlan_ins, ...",
+                       hdr_len, hdr_ext, hdr_span, csum_pos, vlan_ins, desc_timeout, \
+                       read_timeout, uso_gso_size, uso_segments, uso_csum or uso_length",
         })
 }

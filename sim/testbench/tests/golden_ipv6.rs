@@ -41,6 +41,7 @@ fn ufo6(spec: &Ipv6DatagramSpec, mtu: u32, id: u32) -> TxPacket {
         ufo_mtu: Some(mtu),
         ip6_frag_id: id,
         vlan_insert: None,
+        uso_gso_size: None,
     }
 }
 
@@ -481,6 +482,7 @@ fn vlan_tag_is_inserted_in_every_fragment() {
         ufo_mtu: Some(1500),
         ip6_frag_id: 0,
         vlan_insert: Some(0x2064),
+        uso_gso_size: None,
     };
     let tagged = tx.golden().unwrap();
     assert_eq!(tagged.len(), 4);
@@ -581,6 +583,7 @@ fn new_entry_point_agrees_with_wire_frames_on_ipv4() {
                 ufo_mtu: Some(mtu),
                 ip6_frag_id: 0,
                 vlan_insert: None,
+                uso_gso_size: None,
             };
             let check = match csum {
                 UdpCsum::None => UdpCheck::Zero,
@@ -605,6 +608,7 @@ fn skb_ufo_size_reproduces_the_golden_ipv6_fragment_sizes() {
             udp_plain: 0,
             csum_plain: 0,
             passthrough: 0,
+            uso: 0,
         },
         mtus: vec![1280, 1500, 1501, 1503, 4000, 9000],
         vlan_insert_probability: 0.0,
