@@ -157,7 +157,9 @@ module ufo_axi4_check #(
         rbeat_q[i] <= '0;
       end
     end else begin
-      if (ar_fire) begin
+      // The read bookkeeping retires bursts on RLAST, which only the host-side checks follow
+      // (with them off, injected unsolicited beats are legal and the queue is not kept).
+      if (ar_fire && host_checks_q) begin
         if (rwr_q[arid] - rrd_q[arid] == (RPW+1)'(MAX_READS))
           $error("[axi4.check_capacity] more than %0d reads outstanding on ID %0d at cycle %0d",
                  MAX_READS, arid, cycle);

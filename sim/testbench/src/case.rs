@@ -529,7 +529,8 @@ pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) -> Result<(),
         Fault::UfoSizeOver => skb.ufo_size = ufo_driver::desc::MAX_FRAME_LEN_DEFAULT,
         Fault::CsumPos | Fault::VlanInsCsum => {
             let len = u16::try_from(skb.to_bytes().len()).unwrap_or(u16::MAX);
-            let Some(c) = skb.csum.as_mut().filter(|_| skb.ufo_size == 0) else {
+            let plain = skb.ufo_size == 0 && skb.uso_gso_size.is_none();
+            let Some(c) = skb.csum.as_mut().filter(|_| plain) else {
                 return Err(not_applicable("a plain packet with checksum offload"));
             };
             if *fault == Fault::CsumPos {
