@@ -53,12 +53,24 @@ impl Prepared {
             match readdress(&case, TAP_MAC) {
                 Ok(r) => {
                     p.options_replaced += usize::from(r.options_replaced);
-                    p.expected.push(Expected {
-                        name: format!("'{}' ({})", case.name, case.origin),
-                        family: r.family,
-                        vlan_depth: r.vlan_depth,
-                        payload: r.payload,
-                    });
+                    // A USO super-frame arrives as one datagram per segment: gso_size payload
+                    // bytes each, the last shorter (one datagram for a payload that fits one).
+                    let pieces: Vec<Vec<u8>> = match case.skb.uso_gso_size {
+                        Some(gso) if gso > 0 && r.payload.len() > usize::from(gso) => r
+                            .payload
+                            .chunks(usize::from(gso))
+                            .map(<[u8]>::to_vec)
+                            .collect(),
+                        _ => vec![r.payload],
+                    };
+                    for (k, payload) in pieces.into_iter().enumerate() {
+                        p.expected.push(Expected {
+                            name: format!("'{}' ({}) datagram {k}", case.name, case.origin),
+                            family: r.family,
+                            vlan_depth: r.vlan_depth,
+                            payload,
+                        });
+                    }
                     p.cases.push(r.case);
                 }
                 Err(e) => {
