@@ -47,7 +47,10 @@ fn kernel_receiver_counts_missing_and_corrupt_datagrams() {
     if !available() {
         return;
     }
-    let cases = (0..60).map(|k| random_case(11, k, &[576, 1500]).unwrap());
+    // USO super-frames left out: one case, one expected datagram (indexes below line up).
+    let cases = (0..80)
+        .map(|k| random_case(11, k, &[576, 1500]).unwrap())
+        .filter(|c| c.skb.uso_gso_size.is_none());
     let prepared = Prepared::new(cases);
     let frames: Vec<Vec<Vec<u8>>> = prepared
         .cases
