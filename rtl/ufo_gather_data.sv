@@ -1,7 +1,7 @@
 // Language: SystemVerilog (IEEE 1800-2017), synthesizable subset.
 // ufo_gather_data: the data side of the gather DMA. Takes read beats (r_ready is 1 except for
 // the one cycle a broken packet's marker takes its turn, and while the USO boundary-sum unit
-// catches up with segments smaller than a word), keeps each beat's valid lanes as the
+// catches up; markers wait for it too), keeps each beat's valid lanes as the
 // request side announced them, packs them into the packet ring word by word from the packet's
 // base (word aligned, right behind the previous packet) and, on the way:
 //  - sums every 16-bit word of the frame (UDP checksum without a second pass) and the words
@@ -91,12 +91,15 @@ module ufo_gather_data #(
   logic [8:0]           beat_q;
   logic [1:0]           err_q;        // {timeout, error} in the packet so far
   logic [1:0]           beat_err;
-  logic                 first_beat, last_beat, take, marker;
+  logic                 first_beat, last_beat, take, marker_head, marker;
   logic [LOG2_KEEP-1:0] lo, hi;
 
   logic bsum_room;   // the boundary-sum unit can take the words of another beat
-  assign marker     = !empty && head.marker;
-  assign r_ready    = !marker && bsum_room;
+  // a marker pushes a token into the boundary-sum FIFO too, so it waits for room like a beat
+  // (a run of broken packets behind a slow USO packet would otherwise overflow that FIFO)
+  assign marker_head = !empty && head.marker;
+  assign marker      = marker_head && bsum_room;
+  assign r_ready     = !marker_head && bsum_room;
   assign take       = r_valid && r_ready && !empty;
   assign unsolicited = r_valid && r_ready && empty;
   assign r_beat     = take;
