@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Shows that every rule of the protocol checkers in rtl/sim fires: builds tb_ufo_checks once
-# (Verilator, clocked by rtl/tb/tb_main.cpp), runs it legal (must pass), with the host-side rules
-# turned off by +ufo_bus_faults over a host-side violation (must pass), and once per rule with
-# +violate=<rule> (must fail, printing "[<rule>] ... at cycle N"). Part of `make test-rtl`.
+# (Verilator, clocked by rtl/tb/tb_main.cpp), runs it legal (must pass), over host-side violations
+# without +ufo_host_checks (the host-side rules off: must pass), and once per rule with
+# +ufo_host_checks +violate=<rule> (must fail, printing "[<rule>] ... at cycle N").
+# Part of `make test-rtl`.
 set -u
 cd "$(dirname "$0")/.."          # rtl/
 command -v verilator >/dev/null || { echo "selftest.sh: verilator not found (apt-get install -y verilator)"; exit 2; }
@@ -17,16 +18,17 @@ RULES="axis.valid_held axis.payload_stable axis.tkeep_nonzero axis.tkeep_full ax
 BUILD=$(mktemp -d "${TMPDIR:-/tmp}/ufo-checks.XXXXXX")
 trap 'rm -rf "$BUILD"' EXIT
 start=$SECONDS
+# the checkers of sim.f (paths from the repository root) without the bind file (no ufo_nic_top here)
+mapfile -t CHECKERS < <(grep -v -e '^//' -e '_bind\.sv$' sim/sim.f | sed 's#^rtl/##')
 verilator --cc --exe --prefix Vtb -Wno-lint -Wno-style --assert \
   -Itb --top-module tb_ufo_checks -Mdir "$BUILD" -o tb \
-  sim/ufo_handshake_check.sv sim/ufo_axis_check.sv sim/ufo_axil_check.sv sim/ufo_axi4_check.sv \
-  sim/ufo_ring_check.sv sim/tb_ufo_checks.sv "$PWD/tb/tb_main.cpp" >"$BUILD/build.log" 2>&1 \
+  "${CHECKERS[@]}" sim/tb_ufo_checks.sv "$PWD/tb/tb_main.cpp" >"$BUILD/build.log" 2>&1 \
   && make -s -C "$BUILD" -f Vtb.mk OPT_FAST=-O0 OPT_SLOW=-O0 >>"$BUILD/build.log" 2>&1 \
   || { cat "$BUILD/build.log"; echo "FAILED: build tb_ufo_checks"; exit 1; }
 
 fails=0
-run() { "$BUILD/tb" +ufo_host_checks +violate="$1" "${@:2}" >"$BUILD/run.log" 2>&1; }
-for legal in "legal"; do
+run() { "$BUILD/tb" +violate="$1" "${@:2}" >"$BUILD/run.log" 2>&1; }
+for legal in "legal +ufo_host_checks" "host_checks_off"; do
   # shellcheck disable=SC2086
   if run $legal && grep -q '^PASS' "$BUILD/run.log"; then
     echo "ok   $legal: no rule fires"
@@ -34,8 +36,15 @@ for legal in "legal"; do
     cat "$BUILD/run.log"; echo "FAILED: $legal: a rule fired on legal traffic"; fails=$((fails + 1))
   fi
 done
+# the host_checks_off violations do fire with the host-side rules on (its pass above is not vacuous)
+if run host_checks_off +ufo_host_checks || ! grep -qE '\[axi4\.r[._]' "$BUILD/run.log"; then
+  cat "$BUILD/run.log"; echo "FAILED: host_checks_off: no host-side rule fired with +ufo_host_checks"
+  fails=$((fails + 1))
+else
+  echo "ok   host_checks_off with +ufo_host_checks fires: $(grep -oE '\[axi4\.r[._].*' "$BUILD/run.log" | head -1)"
+fi
 for rule in $RULES; do
-  if run "$rule"; then
+  if run "$rule" +ufo_host_checks; then
     cat "$BUILD/run.log"; echo "FAILED: $rule: the run passed"; fails=$((fails + 1))
   elif grep -qE "\[$rule\] .* at cycle [0-9]+" "$BUILD/run.log"; then
     echo "ok   $rule fires: $(grep -oE "\[$rule\] .*" "$BUILD/run.log" | head -1)"

@@ -2,7 +2,8 @@
 // tb_ufo_checks: shows that every rule of the protocol checkers (ufo_axis_check,
 // ufo_axil_check, ufo_axi4_check, ufo_ring_check) fires. +violate=<rule> breaks that one rule
 // once, on top of a legal exchange on every channel (two completion writes, a read burst, a
-// register write and read, a frame); +violate=legal breaks nothing and must pass.
+// register write and read, a frame); +violate=legal breaks nothing and must pass, and
+// +violate=host_checks_off breaks host-side rules only, which must pass without +ufo_host_checks.
 // rtl/sim/selftest.sh runs every rule and expects the run to fail with "[<rule>] ... at cycle N".
 `default_nettype none
 `timescale 1ns / 1ps
@@ -126,7 +127,9 @@ module tb_ufo_checks (
       if (is("axi4.ar.valid_held")) begin ar_valid = 1'b1; ar_ready = 1'b0; end
       if (is("axi4.w.valid_held")) begin w_valid = 1'b1; w_ready = 1'b0; end
       if (is("axi4.r.valid_held") || is("axi4.r.payload_stable")) begin r_valid = 1'b1; r_ready = 1'b0; end
-      if (is("axi4.r_solicited") || is("host_checks_off")) begin r_valid = 1'b1; rid = 4'd3; r_last = 1'b1; end
+      if (is("axi4.r_solicited")) begin r_valid = 1'b1; rid = 4'd3; r_last = 1'b1; end
+      // an unsolicited beat withdrawn, then changed: legal only with the host-side rules off
+      if (is("host_checks_off")) begin r_valid = 1'b1; r_ready = 1'b0; rid = 4'd3; r_last = 1'b1; end
       if (is("axi4.rlast")) ar_valid = 1'b1;
       if (is("axi4.b_solicited")) b_valid = 1'b1;
       if (is("axi4.wlast")) begin
@@ -141,6 +144,7 @@ module tb_ufo_checks (
     end
     if (cycle == 21) begin
       if (is("axi4.r.payload_stable")) begin r_valid = 1'b1; rdata = 64'h1; end
+      if (is("host_checks_off")) begin r_valid = 1'b1; rid = 4'd3; r_last = 1'b1; rdata = 64'h1; end
       if (is("engine.cpl_slot") || is("engine.one_completion_per_packet")) begin
         w_valid = 1'b1; w_last = 1'b1;
       end

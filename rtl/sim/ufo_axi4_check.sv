@@ -2,8 +2,9 @@
 // ufo_axi4_check: AXI4 rules of the engine's master port, and the engine invariants visible on
 // it and on the completion ring registers (TX_HEAD against TX_TAIL: ufo_ring_check).
 //   Engine (master) side, always checked:
-//     AR/AW/W valid held and payload stable until ready; every burst INCR, AxSIZE the full beat,
-//     within one 4 KiB page; each W burst has AWLEN + 1 beats with WLAST on the last only.
+//     AR/AW/W valid held and payload stable until ready (ufo_axi_channels_check); every burst
+//     INCR, AxSIZE the full beat, within one 4 KiB page (ufo_axi4_addr_check, once per address
+//     channel); each W burst has AWLEN + 1 beats with WLAST on the last only.
 //   Host (slave) side, checked when the bench asks (`+ufo_host_checks` plusarg, read during
 //   reset; off by default because the fuzz injects unsolicited beats on purpose):
 //     R/B valid held and payload stable until ready; an R beat only on an ID with a read
@@ -76,7 +77,6 @@ module ufo_axi4_check #(
   localparam int NID      = 1 << ID_WIDTH;
   localparam int RPW      = $clog2(MAX_READS);
   localparam int WPW      = $clog2(MAX_WRITES);
-  localparam logic [2:0] BEAT_SIZE = 3'($clog2(KEEP_WIDTH));
   localparam int CPL_BYTES = 16;
 
   logic [63:0] cycle_q;   // rising edges since time 0, as the Rust test bench counts them
@@ -92,29 +92,28 @@ module ufo_axi4_check #(
     if (!rst_n) host_checks_q <= $test$plusargs("ufo_host_checks") != 0;
   end
 
-  // ---------------------------------------------------------------- handshakes
-  ufo_handshake_check #(.NAME("axi4.ar"), .WIDTH(ID_WIDTH + ADDR_WIDTH + 8 + 3 + 2 + 1 + 4 + 3)) u_ar (
-      .clk, .rst_n, .enable(1'b1), .cycle, .valid(arvalid), .ready(arready),
-      .payload({arid, araddr, arlen, arsize, arburst, arlock, arcache, arprot}));
-  ufo_handshake_check #(.NAME("axi4.aw"), .WIDTH(ID_WIDTH + ADDR_WIDTH + 8 + 3 + 2 + 1 + 4 + 3)) u_aw (
-      .clk, .rst_n, .enable(1'b1), .cycle, .valid(awvalid), .ready(awready),
-      .payload({awid, awaddr, awlen, awsize, awburst, awlock, awcache, awprot}));
-  ufo_handshake_check #(.NAME("axi4.w"), .WIDTH(DATA_WIDTH + KEEP_WIDTH + 1)) u_w (
-      .clk, .rst_n, .enable(1'b1), .cycle, .valid(wvalid), .ready(wready),
-      .payload({wdata, wstrb, wlast}));
-  ufo_handshake_check #(.NAME("axi4.r"), .WIDTH(ID_WIDTH + DATA_WIDTH + 2 + 1)) u_r (
-      .clk, .rst_n, .enable(host_checks_q), .cycle, .valid(rvalid), .ready(rready),
-      .payload({rid, rdata, rresp, rlast}));
-  ufo_handshake_check #(.NAME("axi4.b"), .WIDTH(ID_WIDTH + 2)) u_b (
-      .clk, .rst_n, .enable(host_checks_q), .cycle, .valid(bvalid), .ready(bready),
-      .payload({bid, bresp}));
+  // ---------------------------------------------------------------- handshakes, bursts
+  ufo_axi_channels_check #(
+      .NAME("axi4"),
+      .AW_WIDTH(ID_WIDTH + ADDR_WIDTH + 8 + 3 + 2 + 1 + 4 + 3),
+      .W_WIDTH(DATA_WIDTH + KEEP_WIDTH + 1),
+      .B_WIDTH(ID_WIDTH + 2),
+      .AR_WIDTH(ID_WIDTH + ADDR_WIDTH + 8 + 3 + 2 + 1 + 4 + 3),
+      .R_WIDTH(ID_WIDTH + DATA_WIDTH + 2 + 1)
+  ) u_channels (
+      .clk, .rst_n, .cycle, .slave_enable(host_checks_q),
+      .awvalid, .awready, .aw({awid, awaddr, awlen, awsize, awburst, awlock, awcache, awprot}),
+      .wvalid, .wready, .w({wdata, wstrb, wlast}),
+      .bvalid, .bready, .b({bid, bresp}),
+      .arvalid, .arready, .ar({arid, araddr, arlen, arsize, arburst, arlock, arcache, arprot}),
+      .rvalid, .rready, .r({rid, rdata, rresp, rlast}));
 
-  // ---------------------------------------------------------------- address channels
-  function automatic logic crosses_4k(input logic [11:0] page_offset, input logic [7:0] len);
-    int first;
-    first = int'(page_offset) & ~(KEEP_WIDTH - 1);
-    return first + (int'(len) + 1) * KEEP_WIDTH > 4096;
-  endfunction
+  ufo_axi4_addr_check #(.NAME("axi4.ar"), .DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH)) u_ar (
+      .clk, .rst_n, .cycle, .addr(araddr), .len(arlen), .size(arsize), .burst(arburst),
+      .valid(arvalid), .ready(arready));
+  ufo_axi4_addr_check #(.NAME("axi4.aw"), .DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH)) u_aw (
+      .clk, .rst_n, .cycle, .addr(awaddr), .len(awlen), .size(awsize), .burst(awburst),
+      .valid(awvalid), .ready(awready));
 
   logic ar_fire, aw_fire, w_fire, r_fire, b_fire;
   assign ar_fire = arvalid && arready;
@@ -122,25 +121,6 @@ module ufo_axi4_check #(
   assign w_fire  = wvalid && wready;
   assign r_fire  = rvalid && rready;
   assign b_fire  = bvalid && bready;
-
-  always_ff @(posedge clk) begin
-    if (rst_n) begin
-      if (ar_fire && arburst != 2'b01)
-        $error("[axi4.ar_incr] ARBURST %0d is not INCR at cycle %0d", arburst, cycle);
-      if (ar_fire && arsize != BEAT_SIZE)
-        $error("[axi4.ar_size] ARSIZE %0d is not the beat (%0d) at cycle %0d", arsize, BEAT_SIZE, cycle);
-      if (ar_fire && crosses_4k(araddr[11:0], arlen))
-        $error("[axi4.ar_4k] read of %0d beats at %h crosses a 4 KiB boundary at cycle %0d",
-               int'(arlen) + 1, araddr, cycle);
-      if (aw_fire && awburst != 2'b01)
-        $error("[axi4.aw_incr] AWBURST %0d is not INCR at cycle %0d", awburst, cycle);
-      if (aw_fire && awsize != BEAT_SIZE)
-        $error("[axi4.aw_size] AWSIZE %0d is not the beat (%0d) at cycle %0d", awsize, BEAT_SIZE, cycle);
-      if (aw_fire && crosses_4k(awaddr[11:0], awlen))
-        $error("[axi4.aw_4k] write of %0d beats at %h crosses a 4 KiB boundary at cycle %0d",
-               int'(awlen) + 1, awaddr, cycle);
-    end
-  end
 
   // ---------------------------------------------------------------- reads: ARLEN + 1 beats
   // per ID a queue of the outstanding bursts' ARLEN (read data of one ID comes back in order)

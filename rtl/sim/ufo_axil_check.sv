@@ -1,6 +1,6 @@
 // Language: SystemVerilog (IEEE 1800-2017), simulation only (see ufo_handshake_check.sv).
 // ufo_axil_check: AXI4-Lite rules of the register slave. Every channel: valid held and payload
-// stable until ready (AW/W/AR for the master, B/R for the engine). A response only for a
+// stable until ready (AW/W/AR for the master, B/R for the engine: ufo_axi_channels_check). A response only for a
 // request the slave took: B after both AW and W, R after AR. One access of each kind at a time,
 // as ufo_csr implements it (awready/wready low while a B is pending, arready low while R is):
 // never a second AW, W or AR before the previous one's response handshake.
@@ -38,18 +38,14 @@ module ufo_axil_check #(
   assign cycle = cycle_q + 64'd1;
   always_ff @(posedge clk) cycle_q <= cycle_q + 64'd1;
 
-  ufo_handshake_check #(.NAME("axil.aw"), .WIDTH(ADDR_WIDTH + 3)) u_aw (
-      .clk, .rst_n, .enable(1'b1), .cycle, .valid(awvalid), .ready(awready),
-      .payload({awaddr, awprot}));
-  ufo_handshake_check #(.NAME("axil.w"), .WIDTH(36)) u_w (
-      .clk, .rst_n, .enable(1'b1), .cycle, .valid(wvalid), .ready(wready), .payload({wdata, wstrb}));
-  ufo_handshake_check #(.NAME("axil.b"), .WIDTH(2)) u_b (
-      .clk, .rst_n, .enable(1'b1), .cycle, .valid(bvalid), .ready(bready), .payload(bresp));
-  ufo_handshake_check #(.NAME("axil.ar"), .WIDTH(ADDR_WIDTH + 3)) u_ar (
-      .clk, .rst_n, .enable(1'b1), .cycle, .valid(arvalid), .ready(arready),
-      .payload({araddr, arprot}));
-  ufo_handshake_check #(.NAME("axil.r"), .WIDTH(34)) u_r (
-      .clk, .rst_n, .enable(1'b1), .cycle, .valid(rvalid), .ready(rready), .payload({rdata, rresp}));
+  ufo_axi_channels_check #(
+      .NAME("axil"), .AW_WIDTH(ADDR_WIDTH + 3), .W_WIDTH(36), .B_WIDTH(2), .AR_WIDTH(ADDR_WIDTH + 3),
+      .R_WIDTH(34)
+  ) u_channels (
+      .clk, .rst_n, .cycle, .slave_enable(1'b1),
+      .awvalid, .awready, .aw({awaddr, awprot}), .wvalid, .wready, .w({wdata, wstrb}),
+      .bvalid, .bready, .b(bresp), .arvalid, .arready, .ar({araddr, arprot}),
+      .rvalid, .rready, .r({rdata, rresp}));
 
   // accesses taken and not yet answered (0 or 1 each)
   logic aw_open_q, w_open_q, ar_open_q;
