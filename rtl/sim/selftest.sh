@@ -18,11 +18,12 @@ RULES="axis.valid_held axis.payload_stable axis.tkeep_nonzero axis.tkeep_full ax
 BUILD=$(mktemp -d "${TMPDIR:-/tmp}/ufo-checks.XXXXXX")
 trap 'rm -rf "$BUILD"' EXIT
 start=$SECONDS
-# the checkers of sim.f (paths from the repository root) without the bind file (no ufo_nic_top here)
+# the checkers of sim.f (paths from the repository root) without the bind file (no ufo_nic_top
+# here); ufo_pkg for tb_common.svh
 mapfile -t CHECKERS < <(grep -v -e '^//' -e '_bind\.sv$' sim/sim.f | sed 's#^rtl/##')
 verilator --cc --exe --prefix Vtb -Wno-lint -Wno-style --assert \
   -Itb --top-module tb_ufo_checks -Mdir "$BUILD" -o tb \
-  "${CHECKERS[@]}" sim/tb_ufo_checks.sv "$PWD/tb/tb_main.cpp" >"$BUILD/build.log" 2>&1 \
+  ufo_pkg.sv "${CHECKERS[@]}" sim/tb_ufo_checks.sv "$PWD/tb/tb_main.cpp" >"$BUILD/build.log" 2>&1 \
   && make -s -C "$BUILD" -f Vtb.mk OPT_FAST=-O0 OPT_SLOW=-O0 >>"$BUILD/build.log" 2>&1 \
   || { cat "$BUILD/build.log"; echo "FAILED: build tb_ufo_checks"; exit 1; }
 

@@ -9,6 +9,7 @@
 //   fail(msg) prints "FAIL: msg (cycle N)" and counts; after 20 failures the bench stops
 //   finish()  prints "PASS <bench>" or "FAIL <bench>: N errors" and ends the run
 //   progress() tells the watchdog the bench is not hung (WATCHDOG cycles without it fail)
+//   gather_buf(addr, len, keep) a host buffer as the gather reads it (ufo_pkg::gather_buf_t)
 localparam int RESET_CYCLES = 4;
 
 int unsigned cycle = 0;
@@ -91,3 +92,17 @@ initial begin
   if (!$value$plusargs("seed=%d", seed)) seed = 1;
   rng_q = seed * 64'hD1B5_4A32_D192_ED03;
 end
+
+// A host buffer of len (>= 1) bytes at addr as packet assembly hands it to the gather: the beats
+// (keep bytes each, keep a power of two) it covers and the lanes of its first and last byte.
+function automatic ufo_pkg::gather_buf_t gather_buf(input logic [63:0] addr, input logic [15:0] len,
+                                                    input int keep);
+  ufo_pkg::gather_buf_t g;
+  logic [63:0] last;
+  last         = addr + 64'(len) - 64'd1;
+  g.first_beat = addr & ~64'(keep - 1);
+  g.beats      = 14'(last / 64'(keep) - addr / 64'(keep) + 64'd1);
+  g.first_lane = 6'(addr % 64'(keep));
+  g.last_lane  = 6'(last % 64'(keep));
+  return g;
+endfunction

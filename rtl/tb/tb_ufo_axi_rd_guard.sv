@@ -7,7 +7,8 @@
 //     answering (every burst of it, from then on), unsolicited beats (IDs nobody uses, and IDs
 //     with nothing outstanding: a late beat after a timeout);
 //   - the register file's part: `block` (FAULT) set on the guard's timeout pulse, cleared with a
-//     `flush` (soft reset) pulse, which also resets the requester; flushes mid-traffic too.
+//     `flush` (soft reset) pulse, which also resets the requester; flushes mid-traffic too (the
+//     plan both guard benches share: tb_guard_plan.svh).
 // Checks, against a model of the guard's counters (beats outstanding and to drop per ID):
 //   - AR passes exactly when the rules allow it (never while blocked or draining, except a
 //     request already offered at the port or one from before the flush);
@@ -39,6 +40,7 @@ module tb_ufo_axi_rd_guard #(
 
   localparam int ID_WIDTH = 4;
   localparam int TMO      = 150;  // cfg_timeout after the first round (the first waits forever)
+  localparam bit RATE_PHASE = 1'b1;
 
   // ---------------------------------------------------------------- DUT
   logic [31:0]           cfg_timeout = 32'd0;
@@ -92,7 +94,6 @@ module tb_ufo_axi_rd_guard #(
   int   next_tag = 1;
   int   tag_q = 0;                 // the AR on offer
   logic sl_bogus = 1'b0;           // the beat on offer is unsolicited (by the bench's intent)
-  logic bogus_any = 1'b0;          // send unsolicited beats (ID >= 2 anytime, 0/1 when quiet)
   initial begin
     for (int i = 0; i < 2; i++) begin
       out_m[i] = 0; drop_m[i] = 0; req_got[i] = 0; sl_sent[i] = 0; dead[i] = 1'b0; last_offer[i] = 0;
@@ -108,19 +109,44 @@ module tb_ufo_axi_rd_guard #(
     end
   endfunction
 
-  int n_ar = 0, n_beats = 0, n_tmo_beats = 0, n_timeouts = 0, n_drain_timeouts = 0, n_unsol = 0;
+  int n_ar = 0, n_beats = 0, n_tmo_beats = 0, n_unsol = 0;
   int n_flush = 0, n_stale_dropped = 0, n_err_beats = 0, n_blocked = 0, n_own = 0, n_own_beats = 0;
   int n_parked = 0;
 
   // ---------------------------------------------------------------- plan
-  typedef enum int { P_NORMAL, P_DEAD, P_FLUSH, P_QUIET, P_RATE, P_DONE } phase_t;
-  phase_t phase = P_NORMAL;
-  int     phase_cycles = 0, rounds = 0, rate_beats = 0;
-  int     ar_pct = 30, ready_pct = 70, slave_pct = 70;
-  logic   fast = 1'b0;
+  `include "tb_guard_plan.svh"
+  int   rate_beats = 0;
+  int   ar_pct = 30, ready_pct = 70, slave_pct = 70;
+  logic fast = 1'b0;
 
+  function automatic void new_rates();
+    ar_pct    = chance(1, 3) ? 100 : 10 + int'(rnd(60));
+    ready_pct = chance(1, 3) ? 100 : 50 + int'(rnd(50));
+    slave_pct = chance(1, 3) ? 100 : 60 + int'(rnd(40));
+  endfunction
+  function automatic void kill_slave();   // one ID stops answering
+    dead[rnd(2)] = 1'b1;
+  endfunction
+  function automatic void revive_slave();
+    dead[0] = 1'b0;
+    dead[1] = 1'b0;
+  endfunction
+  function automatic logic faulted();
+    return block;
+  endfunction
   function automatic logic quiet();
     return out_m[0] == 0 && out_m[1] == 0 && !s_arvalid && !m_rvalid && !stale_ar_m && !s_rtmo;
+  endfunction
+  function automatic void report();
+    $display("  %0d ARs, %0d beats (%0d SLVERR/DECERR), %0d made-up beats; %0d timeouts (FAULT), %0d drain timeouts",
+             n_ar, n_beats, n_err_beats, n_tmo_beats, n_timeouts, n_drain_timeouts);
+    $display("  %0d unsolicited beats dropped, %0d flushes, %0d stale beats dropped, %0d cycles an AR was held",
+             n_unsol, n_flush, n_stale_dropped, n_blocked);
+    $display("  while blocked: %0d requests answered by the guard (%0d beats), %0d parked",
+             n_own, n_own_beats, n_parked);
+    if (n_timeouts < 3 || n_drain_timeouts < 1 || n_unsol < 20 || n_stale_dropped < 10 ||
+        n_tmo_beats < 5 || n_blocked < 50 || n_err_beats < 10 || n_own < 3 || n_parked < 1)
+      fail("scenario not covered");
   endfunction
 
   always @(posedge clk) begin
@@ -161,10 +187,7 @@ module tb_ufo_axi_rd_guard #(
         if (m_rready) fail("rready high while the guard answers a timed-out read");
         if (id > 1 || out_m[id] == 0) fail("made-up beat for an ID with nothing outstanding");
         if (!synth_prev) begin
-          // it starts only after TMO cycles without a beat of its ID
-          if (int'(cycle) - last_offer[id] < int'(cfg_timeout)) fail($sformatf("ID %0d timed out after %0d cycles", id, int'(cycle) - last_offer[id]));
-          if (timeout !== (out_m[id] != drop_m[id])) fail($sformatf("timeout %b at a made-up answer (live beats %0d)", timeout, out_m[id] - drop_m[id]));
-          if (timeout) n_timeouts++; else n_drain_timeouts++;
+          check_answer_start($sformatf("ID %0d", id), int'(cycle) - last_offer[id], out_m[id] != drop_m[id]);
           if (!dead[id] && !(sl_dead[id].size() != 0 && sl_dead[id][0]) && req_tag[id].size() != 0 &&
               out_m[id] != drop_m[id]) fail($sformatf("ID %0d timed out while the slave answers it", id));
         end else if (timeout) begin
@@ -283,8 +306,7 @@ module tb_ufo_axi_rd_guard #(
       for (int i = 0; i < 2; i++) if (out_m[i] == 0 || synth) last_offer[i] = int'(cycle);
       // liveness: a dead ID is answered soon after the timeout
       for (int i = 0; i < 2; i++)
-        if (cfg_timeout != 0 && out_m[i] != 0 && int'(cycle) - last_offer[i] > int'(cfg_timeout) + 64 && !synth)
-          fail($sformatf("ID %0d: no beat for %0d cycles and no timeout", i, int'(cycle) - last_offer[i]));
+        check_answered_soon($sformatf("ID %0d", i), int'(cycle) - last_offer[i], out_m[i] != 0 && !synth);
       // the register file: FAULT blocks, a flush clears it
       if (timeout) block <= 1'b1;
       offered_m = m_arvalid && !m_arready;
@@ -305,81 +327,21 @@ module tb_ufo_axi_rd_guard #(
       end
 
       // ================= plan =================
-      flush_next = 1'b0;
-      phase_cycles++;
-      unique case (phase)
-        P_NORMAL: begin   // traffic, error beats, unsolicited beats on unused IDs
-          bogus_any = 1'b1;
-          if (phase_cycles % 300 == 0) begin
-            ar_pct    = chance(1, 3) ? 100 : 10 + int'(rnd(60));
-            ready_pct = chance(1, 3) ? 100 : 50 + int'(rnd(50));
-            slave_pct = chance(1, 3) ? 100 : 60 + int'(rnd(40));
-          end
-          if (phase_cycles == 2000) begin
-            cfg_timeout <= 32'(TMO);
-            phase = P_DEAD;
-            phase_cycles = 0;
-          end
+      flush_next = plan_step();
+      cfg_timeout <= timeouts_on ? 32'(TMO) : 32'd0;
+      // P_RATE (from its first counted cycle, as the plan's phases): always-ready slave and
+      // requester, one beat per cycle
+      if (phase == P_RATE && phase_cycles != 0) begin
+        fast = 1'b1;
+        if (phase_cycles == 100) rate_beats = 0;
+        if (phase_cycles == 300) begin
+          $display("  always-ready: %0d beats in 200 cycles", rate_beats);
+          if (rate_beats < 196) fail("the guard costs throughput");
+          fast = 1'b0;
+          phase = P_DONE;
+          phase_cycles = 0;
         end
-        P_DEAD: begin   // an ID stops answering: timeout, FAULT, then a soft reset
-          if (phase_cycles == 1) dead[rnd(2)] = 1'b1;
-          if (phase_cycles == 600) begin
-            if (!block) fail("an ID stopped answering and FAULT never came");
-            flush_next = 1'b1;
-            // the slave comes back to life (what it dropped was answered by the guard)
-            dead[0] = 1'b0;
-            dead[1] = 1'b0;
-          end
-          if (phase_cycles == 1200) begin phase = P_FLUSH; phase_cycles = 0; end
-        end
-        P_FLUSH: begin   // soft resets mid-traffic (drained by real beats), one with a dead ID
-          if (phase_cycles % 150 == 75) flush_next = 1'b1;
-          if (phase_cycles == 400) dead[rnd(2)] = 1'b1;   // the flush at 425 drains by timeout
-          if (phase_cycles == 425) flush_next = 1'b1;
-          if (phase_cycles == 700) begin dead[0] = 1'b0; dead[1] = 1'b0; end
-          if (phase_cycles == 900) begin
-            rounds++;
-            phase = (rounds < 3) ? P_NORMAL : P_QUIET;
-            phase_cycles = 0;
-            if (block && phase == P_NORMAL) flush_next = 1'b1;
-          end
-        end
-        P_QUIET: begin    // late and unsolicited beats with nothing outstanding
-          if (block && phase_cycles == 10) flush_next = 1'b1;
-          if (phase_cycles == 600) begin
-            bogus_any = 1'b0;
-            phase = P_RATE;
-            phase_cycles = 0;
-          end
-        end
-        P_RATE: begin     // always-ready slave and requester: one beat per cycle
-          fast = 1'b1;
-          if (phase_cycles == 100) rate_beats = 0;
-          if (phase_cycles == 300) begin
-            $display("  always-ready: %0d beats in 200 cycles", rate_beats);
-            if (rate_beats < 196) fail("the guard costs throughput");
-            fast = 1'b0;
-            phase = P_DONE;
-            phase_cycles = 0;
-          end
-        end
-        P_DONE: begin
-          if (quiet() && phase_cycles > 50) begin
-            $display("  %0d ARs, %0d beats (%0d SLVERR/DECERR), %0d made-up beats; %0d timeouts (FAULT), %0d drain timeouts",
-                     n_ar, n_beats, n_err_beats, n_tmo_beats, n_timeouts, n_drain_timeouts);
-            $display("  %0d unsolicited beats dropped, %0d flushes, %0d stale beats dropped, %0d cycles an AR was held",
-                     n_unsol, n_flush, n_stale_dropped, n_blocked);
-            $display("  while blocked: %0d requests answered by the guard (%0d beats), %0d parked",
-                     n_own, n_own_beats, n_parked);
-            if (n_timeouts < 3 || n_drain_timeouts < 1 || n_unsol < 20 || n_stale_dropped < 10 ||
-                n_tmo_beats < 5 || n_blocked < 50 || n_err_beats < 10 || n_own < 3 || n_parked < 1)
-              fail("scenario not covered");
-            finish();
-          end
-          if (phase_cycles > 5000) begin fail("never quiet at the end"); finish(); end
-        end
-        default: ;
-      endcase
+      end
       flush <= flush_next;
 
       // ================= requester: next cycle =================
@@ -421,7 +383,7 @@ module tb_ufo_axi_rd_guard #(
           m_rdata  <= beat_data(sl_tag[pick][0], sl_sent[pick]);
           m_rresp  <= (!fast && chance(1, 12)) ? (chance(1, 2) ? 2'b10 : 2'b11) : (chance(1, 5) ? 2'b01 : 2'b00);
           m_rlast  <= sl_sent[pick] == sl_beats[pick][0] - 1;
-        end else if (bogus_any && chance(1, 4)) begin
+        end else if (phase != P_RATE && phase != P_DONE && chance(1, 4)) begin
           // unsolicited: an ID nobody uses, or (when nothing is outstanding) 0 or 1
           m_rvalid <= 1'b1;
           m_rid    <= (phase == P_QUIET && quiet() && chance(1, 2)) ? ID_WIDTH'(rnd(2)) : ID_WIDTH'(2 + rnd(14));

@@ -4,7 +4,8 @@
 //   - a slave with random AWREADY answering every write in order with a B after a random delay,
 //     SLVERR/DECERR on some, and faults on request: it stops answering (every write, from then
 //     on), unsolicited B (BID 0 with nothing outstanding, BIDs nobody uses);
-//   - flushes (soft reset) mid-traffic, which also reset the writer, one while the slave is dead.
+//   - flushes (soft reset) mid-traffic, which also reset the writer, one while the slave is dead
+//     (the plan both guard benches share: tb_guard_plan.svh).
 // Checks, against a model of the guard's counters (writes outstanding and to drop):
 //   - AW passes exactly when the rules allow it (never while faulted or draining, except an AW
 //     already offered at the port or one from before the flush);
@@ -25,7 +26,8 @@ module tb_ufo_axi_wr_guard (
   `include "tb_common.svh"
 
   localparam int ID_WIDTH = 4;
-  localparam int TMO      = 120;
+  localparam int TMO      = 120;  // cfg_timeout after the first round (the first waits forever)
+  localparam bit RATE_PHASE = 1'b0;
 
   // ---------------------------------------------------------------- DUT
   logic [31:0]         cfg_timeout = 32'd0;
@@ -58,16 +60,37 @@ module tb_ufo_axi_wr_guard (
   logic synth_prev = 1'b0;
   int   last_b = 0;                // last cycle a B was offered (or nothing was outstanding)
   int   next_tag = 1;
-  int   n_aw = 0, n_b = 0, n_tmo_b = 0, n_timeouts = 0, n_drain_timeouts = 0, n_unsol = 0;
+  int   n_aw = 0, n_b = 0, n_tmo_b = 0, n_unsol = 0;
   int   n_flush = 0, n_stale = 0, n_held = 0, n_err = 0;
 
-  typedef enum int { P_NORMAL, P_DEAD, P_FLUSH, P_QUIET, P_DONE } phase_t;
-  phase_t phase = P_NORMAL;
-  int     phase_cycles = 0, rounds = 0;
-  int     aw_pct = 40, ready_pct = 70;
+  // ---------------------------------------------------------------- plan
+  `include "tb_guard_plan.svh"
+  int   aw_pct = 40, ready_pct = 70;
 
+  function automatic void new_rates();
+    aw_pct    = chance(1, 3) ? 100 : 10 + int'(rnd(60));
+    ready_pct = chance(1, 3) ? 100 : 50 + int'(rnd(50));
+  endfunction
+  function automatic void kill_slave();
+    dead = 1'b1;
+  endfunction
+  function automatic void revive_slave();
+    dead = 1'b0;
+  endfunction
+  function automatic logic faulted();
+    return fault_m;
+  endfunction
   function automatic logic quiet();
     return out_m == 0 && !s_awvalid && !m_bvalid && !stale_aw_m && !s_btmo;
+  endfunction
+  function automatic void report();
+    $display("  %0d AWs, %0d B (%0d errors), %0d made-up B; %0d timeouts (fault), %0d drain timeouts",
+             n_aw, n_b, n_err, n_tmo_b, n_timeouts, n_drain_timeouts);
+    $display("  %0d unsolicited B dropped, %0d flushes, %0d stale B dropped, %0d cycles an AW was held",
+             n_unsol, n_flush, n_stale, n_held);
+    if (n_timeouts < 3 || n_drain_timeouts < 1 || n_unsol < 20 || n_stale < 10 || n_tmo_b < 3 ||
+        n_held < 50 || n_err < 10)
+      fail("scenario not covered");
   endfunction
 
   always @(posedge clk) begin
@@ -87,9 +110,7 @@ module tb_ufo_axi_wr_guard (
         if (m_bready) fail("bready high while the guard answers a timed-out write");
         if (out_m == 0) fail("made-up B with nothing outstanding");
         if (!synth_prev) begin
-          if (int'(cycle) - last_b < int'(cfg_timeout)) fail($sformatf("timed out after %0d cycles", int'(cycle) - last_b));
-          if (timeout !== (out_m != drop_m)) fail($sformatf("timeout %b at a made-up answer", timeout));
-          if (timeout) n_timeouts++; else n_drain_timeouts++;
+          check_answer_start("B", int'(cycle) - last_b, out_m != drop_m);
           if (!dead && !(sl_dead_q.size() != 0 && sl_dead_q[0]) && wr_exp.size() != 0)
             fail("timed out while the slave answers");
         end else if (timeout) begin
@@ -161,8 +182,7 @@ module tb_ufo_axi_wr_guard (
       end
       synth_prev = synth;
       if (out_m == 0 || synth) last_b = int'(cycle);
-      if (cfg_timeout != 0 && out_m != 0 && int'(cycle) - last_b > int'(cfg_timeout) + 64 && !synth)
-        fail($sformatf("no B for %0d cycles and no timeout", int'(cycle) - last_b));
+      check_answered_soon("B", int'(cycle) - last_b, out_m != 0 && !synth);
       if (timeout) fault_m = 1'b1;   // holds from the cycle after the pulse
       offered_m = m_awvalid && !m_awready;
       if (flush) begin
@@ -175,58 +195,8 @@ module tb_ufo_axi_wr_guard (
       end
 
       // ================= plan =================
-      flush_next = 1'b0;
-      phase_cycles++;
-      unique case (phase)
-        P_NORMAL: begin
-          if (phase_cycles % 300 == 0) begin
-            aw_pct    = chance(1, 3) ? 100 : 10 + int'(rnd(60));
-            ready_pct = chance(1, 3) ? 100 : 50 + int'(rnd(50));
-          end
-          if (phase_cycles == 1500) begin
-            cfg_timeout <= 32'(TMO);
-            phase = P_DEAD;
-            phase_cycles = 0;
-          end
-        end
-        P_DEAD: begin
-          if (phase_cycles == 1) dead = 1'b1;
-          if (phase_cycles == 500) begin
-            if (!fault_m) fail("the slave stopped answering and the guard never timed out");
-            flush_next = 1'b1;
-            dead = 1'b0;   // the slave comes back to life
-          end
-          if (phase_cycles == 1000) begin phase = P_FLUSH; phase_cycles = 0; end
-        end
-        P_FLUSH: begin
-          if (phase_cycles % 150 == 75) flush_next = 1'b1;
-          if (phase_cycles == 400) dead = 1'b1;   // the flush at 525 drains by timeout
-          if (phase_cycles == 780) dead = 1'b0;
-          if (phase_cycles == 800) begin
-            rounds++;
-            phase = (rounds < 3) ? P_NORMAL : P_QUIET;
-            phase_cycles = 0;
-          end
-        end
-        P_QUIET: begin
-          if (fault_m && phase_cycles == 10) flush_next = 1'b1;
-          if (phase_cycles == 500) begin phase = P_DONE; phase_cycles = 0; end
-        end
-        P_DONE: begin
-          if (quiet() && phase_cycles > 50) begin
-            $display("  %0d AWs, %0d B (%0d errors), %0d made-up B; %0d timeouts (fault), %0d drain timeouts",
-                     n_aw, n_b, n_err, n_tmo_b, n_timeouts, n_drain_timeouts);
-            $display("  %0d unsolicited B dropped, %0d flushes, %0d stale B dropped, %0d cycles an AW was held",
-                     n_unsol, n_flush, n_stale, n_held);
-            if (n_timeouts < 3 || n_drain_timeouts < 1 || n_unsol < 20 || n_stale < 10 || n_tmo_b < 3 ||
-                n_held < 50 || n_err < 10)
-              fail("scenario not covered");
-            finish();
-          end
-          if (phase_cycles > 5000) begin fail("never quiet at the end"); finish(); end
-        end
-        default: ;
-      endcase
+      flush_next = plan_step();
+      cfg_timeout <= timeouts_on ? 32'(TMO) : 32'd0;
       flush <= flush_next;
 
       // ================= writer: next cycle =================

@@ -43,7 +43,6 @@ module tb_ufo_gather #(
   `include "tb_common.svh"
 
   localparam int KEEP_WIDTH = DATA_WIDTH / 8;
-  localparam int LOG2_KEEP  = $clog2(KEEP_WIDTH);
   localparam int NUM_PKTS   = 16;
   localparam int TAG_W      = $clog2(NUM_PKTS);
   localparam int MAX_PKT    = 1400;   // largest packet, bytes
@@ -159,18 +158,13 @@ module tb_ufo_gather #(
         int len;
         logic [63:0] addr;
         ufo_pkg::gather_buf_t g;
-        logic [63:0] last;
         len = (b == nbufs - 1) ? tot_left : 1 + int'(rnd(tot_left - (nbufs - 1 - b)));
         tot_left -= len;
         addr = {20'h0, rnd64()} >> 20;
         addr[11:0] = chance(1, 3) ? 12'(4096 - 1 - rnd(2 * KEEP_WIDTH * 4)) : 12'(rnd(4096));
         for (int i = 0; i < len; i++) p_data[n][total + i] = host_byte(addr + 64'(i));
         total += len;
-        last         = addr + 64'(len) - 64'd1;
-        g.first_beat = addr & ~64'(KEEP_WIDTH - 1);
-        g.beats      = 14'((last >> LOG2_KEEP) - (addr >> LOG2_KEEP) + 64'd1);
-        g.first_lane = 6'(addr % KEEP_WIDTH);
-        g.last_lane  = 6'(last % KEEP_WIDTH);
+        g = gather_buf(addr, 16'(len), KEEP_WIDTH);
         bufq.push_back(g);
         seg_addr.push_back(g.first_beat);
         seg_beats.push_back(int'(g.beats));

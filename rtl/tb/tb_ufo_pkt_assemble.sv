@@ -33,7 +33,6 @@ module tb_ufo_pkt_assemble #(
   `include "tb_common.svh"
 
   localparam int KEEP_WIDTH = DATA_WIDTH / 8;
-  localparam int LOG2_KEEP  = $clog2(KEEP_WIDTH);
   localparam int TAG_W      = $clog2(NUM_PKTS);
 
   // ---------------------------------------------------------------- DUT
@@ -78,17 +77,6 @@ module tb_ufo_pkt_assemble #(
   int n_status [32] = '{default: 0};
   int n_desc_gen = 0;
   logic [15:0] next_index = 16'd0;
-
-  function automatic ufo_pkg::gather_buf_t geometry(input logic [63:0] addr, input logic [15:0] len);
-    ufo_pkg::gather_buf_t g;
-    logic [63:0] last;
-    last         = addr + 64'(len) - 64'd1;
-    g.first_beat = addr & ~64'(KEEP_WIDTH - 1);
-    g.beats      = 14'((last >> LOG2_KEEP) - (addr >> LOG2_KEEP) + 64'd1);
-    g.first_lane = 6'(addr % KEEP_WIDTH);
-    g.last_lane  = 6'(last % KEEP_WIDTH);
-    return g;
-  endfunction
 
   function automatic void model_end(input logic [7:0] status, input int count);
     ufo_pkg::pkt_rec_t r;
@@ -151,7 +139,7 @@ module tb_ufo_pkt_assemble #(
     // reserved bits 6..15, or USO (bit 5) with UFO
     if ((d.flags & ufo_pkg::FLAGS_RESERVED) != 0 || (d.flags[ufo_pkg::FLAG_UFO] && d.flags[ufo_pkg::FLAG_USO]))
       m_flags_bad = 1'b1;
-    if (d.buf_len != 0) m_bufs.push_back(geometry(d.buf_addr, d.buf_len));
+    if (d.buf_len != 0) m_bufs.push_back(gather_buf(d.buf_addr, d.buf_len, KEEP_WIDTH));
     if (eop) begin
       model_end(m_flags_bad ? ufo_pkg::ST_DESC_FLAGS : m_total == 0 ? ufo_pkg::ST_LENGTH_ZERO
                 : m_total > MAX_FRAME ? ufo_pkg::ST_LENGTH_MAX : ufo_pkg::ST_OK, m_n);
