@@ -22,9 +22,12 @@ fn available() -> bool {
     }
 }
 
-fn ufo_sim(args: &[&str]) -> (Output, String) {
+/// `ufo-sim <args> --out <out>` from the repository root: its status and stdout (both printed).
+fn ufo_sim(args: &[&str], out: &Path) -> (Output, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_ufo-sim"))
         .args(args)
+        .arg("--out")
+        .arg(out)
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
         .output()
         .expect("ufo-sim runs");
@@ -36,6 +39,18 @@ fn ufo_sim(args: &[&str]) -> (Output, String) {
 
 fn scratch(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("ufo-net-{}-{name}", std::process::id()))
+}
+
+/// `ufo-sim live --check --seed 3` in the namespaces `<prefix>-tx` and `<prefix>-rx`, with the
+/// options `extra`; pass or fail, the namespaces are gone afterwards.
+fn live_check(prefix: &str, extra: &[&str]) -> (Output, String) {
+    let args = ["live", "--check", "--seed", "3", "--name", prefix];
+    let result = ufo_sim(&[&args[..], extra].concat(), &scratch("live"));
+    for side in ["tx", "rx"] {
+        let ns = format!("/run/netns/{prefix}-{side}");
+        assert!(!Path::new(&ns).exists(), "{ns} left behind");
+    }
+    result
 }
 
 /// The golden frames of readdressed random datagrams, written straight into the receiver's TAP
@@ -117,15 +132,7 @@ fn kernel_check_command_delivers_every_datagram() {
         return;
     }
     let out = scratch("kc");
-    let (o, text) = ufo_sim(&[
-        "kernel-check",
-        "--seed",
-        "5",
-        "--count",
-        "150",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (o, text) = ufo_sim(&["kernel-check", "--seed", "5", "--count", "150"], &out);
     assert!(o.status.success());
     let line = text
         .lines()
@@ -146,22 +153,9 @@ fn live_check_passes_cleans_up_and_catches_a_lost_frame() {
         return;
     }
     let prefix = format!("ufo-live-test-{}", std::process::id());
-    let out = scratch("live");
-    let (o, text) = ufo_sim(&[
-        "live",
-        "--check",
-        "--seed",
-        "3",
-        "--name",
-        &prefix,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (o, text) = live_check(&prefix, &[]);
     assert!(o.status.success());
     assert!(text.contains("removed (and their devices with them)"));
-    for side in ["tx", "rx"] {
-        assert!(!Path::new(&format!("/run/netns/{prefix}-{side}")).exists());
-    }
     for kind in [
         "UDP_SEGMENT  512 IPv6",
         "UDP fragmented IPv4",
@@ -177,18 +171,7 @@ fn live_check_passes_cleans_up_and_catches_a_lost_frame() {
         assert_eq!(&cols[n - 3..n - 1], ["0", "0"], "{row}");
     }
 
-    let (o, text) = ufo_sim(&[
-        "live",
-        "--check",
-        "--seed",
-        "3",
-        "--name",
-        &prefix,
-        "--out",
-        out.to_str().unwrap(),
-        "--drop-udp-frame",
-        "5",
-    ]);
+    let (o, text) = live_check(&prefix, &["--drop-udp-frame", "5"]);
     assert!(!o.status.success());
     assert!(text.contains("live-check FAILED"));
     let missing: usize = text
@@ -200,5 +183,4 @@ fn live_check_passes_cleans_up_and_catches_a_lost_frame() {
         })
         .sum();
     assert_eq!(missing, 1, "one datagram lost with its frame");
-    assert!(!Path::new(&format!("/run/netns/{prefix}-tx")).exists());
 }

@@ -3,6 +3,7 @@
 //! fake slave. Each cycle: both sides see the same wires at the edge (sample), then both drive.
 
 use std::collections::VecDeque;
+use std::ops::Range;
 
 use ufo_testbench::bus::resp;
 use ufo_testbench::bus::wires::{AxiWires, AxilWires, AxisWires};
@@ -29,6 +30,50 @@ struct Beat {
     resp: u8,
     last: bool,
     edge: u64,
+}
+
+/// The host memory's defaults with `bytes`-wide beats; tests set their latencies and faults on
+/// top (`HostMemConfig { read_latency: 3, ..mem_cfg(8) }`).
+fn mem_cfg(bytes: usize) -> HostMemConfig {
+    HostMemConfig {
+        data_bytes: bytes,
+        ..HostMemConfig::default()
+    }
+}
+
+/// A scripted AXI4 master: one cycle is its handshakes at `edge` and the memory's, then both
+/// drive for the next edge.
+trait Master {
+    fn cycle(&mut self, mem: &mut HostMem, w: &mut AxiWires, edge: u64);
+}
+
+/// Host memory under test (seeded) and the AXI4 wires between it and a scripted master.
+struct Fixture {
+    mem: HostMem,
+    w: AxiWires,
+}
+
+impl Fixture {
+    fn new(cfg: HostMemConfig, seed: u64) -> Self {
+        let w = AxiWires::new(cfg.data_bytes);
+        Self {
+            mem: HostMem::new(cfg, seed),
+            w,
+        }
+    }
+
+    /// With [`pattern`] written at 0x1000..0x4000, the reads' usual source.
+    fn with_pattern(mut self) -> Self {
+        self.mem.write(0x1000, &pattern(0x1000, 0x3000));
+        self
+    }
+
+    /// Runs `master` over the edges `edges`.
+    fn run(&mut self, master: &mut impl Master, edges: Range<u64>) {
+        for edge in edges {
+            master.cycle(&mut self.mem, &mut self.w, edge);
+        }
+    }
 }
 
 /// A scripted AXI4 read master: issues its ARs back to back, ready for R always or, with
@@ -65,8 +110,9 @@ impl FakeReader {
         self.rng ^= self.rng << 17;
         self.rng
     }
+}
 
-    /// One cycle: handshakes at edge `edge`, then both sides drive for the next.
+impl Master for FakeReader {
     fn cycle(&mut self, mem: &mut HostMem, w: &mut AxiWires, edge: u64) {
         let ar_hs = w.arvalid && w.arready;
         if let Some((id, data, resp, last)) = self.held.take() {
@@ -136,18 +182,15 @@ fn run_reads_with(
     rready_pct: u64,
     setup: impl FnOnce(&mut HostMem),
 ) -> (HostMem, FakeReader) {
-    let bytes = cfg.data_bytes;
-    let mut mem = HostMem::new(cfg, 42);
-    mem.write(0x1000, &pattern(0x1000, 0x3000));
-    setup(&mut mem);
-    let mut w = AxiWires::new(bytes);
+    let mut fx = Fixture::new(cfg, 42).with_pattern();
+    setup(&mut fx.mem);
     let mut f = FakeReader::new(ars);
     f.rready_pct = rready_pct;
     let want: usize = ars.iter().map(|a| usize::from(a.len) + 1).sum();
     for edge in 0..max_cycles {
-        f.cycle(&mut mem, &mut w, edge);
-        if f.beats.len() == want && mem.idle() {
-            return (mem, f);
+        f.cycle(&mut fx.mem, &mut fx.w, edge);
+        if f.beats.len() == want && fx.mem.idle() {
+            return (fx.mem, f);
         }
     }
     panic!(
@@ -175,9 +218,8 @@ fn memory_sparse_read_write() {
 fn reads_return_data_in_order_after_latency() {
     for bytes in [8usize, 16, 64] {
         let cfg = HostMemConfig {
-            data_bytes: bytes,
             read_latency: 20,
-            ..HostMemConfig::default()
+            ..mem_cfg(bytes)
         };
         let ars = [
             incr(0, 0x1000, 4, bytes),
@@ -213,11 +255,10 @@ fn reads_return_data_in_order_after_latency() {
 fn random_ready_and_gaps_keep_data_and_order() {
     let bytes = 8;
     let cfg = HostMemConfig {
-        data_bytes: bytes,
         read_latency: 5,
         ar_accept_prob: 0.3,
         r_gap_prob: 0.5,
-        ..HostMemConfig::default()
+        ..mem_cfg(bytes)
     };
     let ars: Vec<Ar> = (0..20)
         .map(|i| incr(i % 4, 0x1000 + 0x80 * u64::from(i), 16, bytes))
@@ -290,10 +331,9 @@ fn two_id_ars(bytes: usize) -> [Ar; 4] {
 fn reorder_one_serves_other_ids_first_and_interleaves_beats() {
     for bytes in [8usize, 16, 64] {
         let cfg = HostMemConfig {
-            data_bytes: bytes,
             read_latency: 5,
             reorder_prob: 1.0,
-            ..HostMemConfig::default()
+            ..mem_cfg(bytes)
         };
         let ars = two_id_ars(bytes);
         let (mem, f) = run_reads(cfg, &ars, 200);
@@ -334,12 +374,11 @@ fn reorder_one_serves_other_ids_first_and_interleaves_beats() {
 fn reorder_zero_keeps_strict_ar_order() {
     let bytes = 8;
     let cfg = HostMemConfig {
-        data_bytes: bytes,
         read_latency: 5,
         ar_accept_prob: 0.5,
         r_gap_prob: 0.3,
         reorder_prob: 0.0,
-        ..HostMemConfig::default()
+        ..mem_cfg(bytes)
     };
     let ars = two_id_ars(bytes);
     let (mem, f) = run_reads_with(cfg, &ars, 500, 60, |_| {});
@@ -367,12 +406,11 @@ fn random_reorder_keeps_per_id_order_latency_errors_and_stability() {
     let bytes = 8;
     let latency = 6;
     let cfg = HostMemConfig {
-        data_bytes: bytes,
         read_latency: latency,
         ar_accept_prob: 0.7,
         r_gap_prob: 0.2,
         reorder_prob: 0.5,
-        ..HostMemConfig::default()
+        ..mem_cfg(bytes)
     };
     // 40 bursts of 1..=16 beats over 4 IDs, some starting unaligned; a few beats answer SLVERR.
     let ars: Vec<Ar> = (0..40u32)
@@ -419,33 +457,30 @@ fn random_reorder_keeps_per_id_order_latency_errors_and_stability() {
 #[test]
 fn read_error_range_answers_slverr() {
     let bytes = 8;
-    let cfg = HostMemConfig {
-        data_bytes: bytes,
-        read_latency: 3,
-        ..HostMemConfig::default()
-    };
-    let mut mem = HostMem::new(cfg, 1);
-    mem.add_read_error(0x1010..0x1018);
-    let mut w = AxiWires::new(bytes);
+    let mut fx = Fixture::new(
+        HostMemConfig {
+            read_latency: 3,
+            ..mem_cfg(bytes)
+        },
+        1,
+    );
+    fx.mem.add_read_error(0x1010..0x1018);
     let mut f = FakeReader::new(&[incr(0, 0x1000, 4, bytes)]);
-    for edge in 0..50 {
-        f.cycle(&mut mem, &mut w, edge);
-    }
+    fx.run(&mut f, 0..50);
     let resps: Vec<u8> = f.beats.iter().map(|b| b.resp).collect();
     assert_eq!(
         resps,
         vec![resp::OKAY, resp::OKAY, resp::SLVERR, resp::OKAY]
     );
-    assert_eq!(mem.stats().read_error_beats, 1);
+    assert_eq!(fx.mem.stats().read_error_beats, 1);
 }
 
 #[test]
 fn checker_flags_4k_crossing_size_burst_and_length() {
     let bytes = 8;
     let cfg = HostMemConfig {
-        data_bytes: bytes,
         read_latency: 2,
-        ..HostMemConfig::default()
+        ..mem_cfg(bytes)
     };
     let ars = [
         incr(0, 0x1ff8, 2, bytes), // 0x1ff8..=0x2007 crosses 0x2000
@@ -478,14 +513,13 @@ fn checker_flags_4k_crossing_size_burst_and_length() {
 
 #[test]
 fn checker_flags_arvalid_dropped_and_changed() {
-    let bytes = 8;
-    let cfg = HostMemConfig {
-        data_bytes: bytes,
-        ar_accept_prob: 0.0,
-        ..HostMemConfig::default()
-    };
-    let mut mem = HostMem::new(cfg, 1);
-    let mut w = AxiWires::new(bytes);
+    let Fixture { mut mem, mut w } = Fixture::new(
+        HostMemConfig {
+            ar_accept_prob: 0.0,
+            ..mem_cfg(8)
+        },
+        1,
+    );
     let script = [Some(0x1000u64), Some(0x1000), Some(0x1040), None, None];
     for (edge, s) in script.iter().enumerate() {
         w.arvalid = s.is_some();
@@ -505,12 +539,29 @@ fn checker_flags_arvalid_dropped_and_changed() {
 /// A scripted write: AW and W driven as the test says, B always ready.
 struct WriteScript {
     aw: VecDeque<Ar>,
+    /// W beats: data, strobes, WLAST.
     w: VecDeque<(Vec<u8>, u64, bool)>,
+    /// B taken: ID, response, edge.
     b: Vec<(u32, u8, u64)>,
+    /// No AW before this edge.
     aw_delay: u64,
 }
 
 impl WriteScript {
+    fn new(
+        aw: impl IntoIterator<Item = Ar>,
+        w: impl IntoIterator<Item = (Vec<u8>, u64, bool)>,
+    ) -> Self {
+        Self {
+            aw: aw.into_iter().collect(),
+            w: w.into_iter().collect(),
+            b: Vec::new(),
+            aw_delay: 0,
+        }
+    }
+}
+
+impl Master for WriteScript {
     fn cycle(&mut self, mem: &mut HostMem, wires: &mut AxiWires, edge: u64) {
         let aw_hs = wires.awvalid && wires.awready;
         let w_hs = wires.wvalid && wires.wready;
@@ -552,30 +603,26 @@ impl WriteScript {
 #[test]
 fn writes_with_strobes_w_before_aw_and_b_latency() {
     let bytes = 16;
-    let cfg = HostMemConfig {
-        data_bytes: bytes,
-        write_latency: 7,
-        aw_accept_prob: 0.5,
-        w_accept_prob: 0.5,
-        ..HostMemConfig::default()
-    };
-    let mut mem = HostMem::new(cfg, 3);
-    mem.write(0x4000, &[0xee; 64]);
-    let mut wires = AxiWires::new(bytes);
-    let mut s = WriteScript {
-        aw: [incr(5, 0x4004, 2, bytes)].into_iter().collect(),
-        w: [
+    let mut fx = Fixture::new(
+        HostMemConfig {
+            write_latency: 7,
+            aw_accept_prob: 0.5,
+            w_accept_prob: 0.5,
+            ..mem_cfg(bytes)
+        },
+        3,
+    );
+    fx.mem.write(0x4000, &[0xee; 64]);
+    let mut s = WriteScript::new(
+        [incr(5, 0x4004, 2, bytes)],
+        [
             (vec![0x11; 16], 0xfff0, false), // lanes 4..15 (start address 0x4004)
             (vec![0x22; 16], 0x00ff, true),  // lanes 0..7
-        ]
-        .into_iter()
-        .collect(),
-        b: Vec::new(),
-        aw_delay: 10, // W runs ahead of AW
-    };
-    for edge in 0..200 {
-        s.cycle(&mut mem, &mut wires, edge);
-    }
+        ],
+    );
+    s.aw_delay = 10; // W runs ahead of AW
+    fx.run(&mut s, 0..200);
+    let mem = &fx.mem;
     assert!(mem.violations().is_empty(), "{:?}", mem.violations());
     assert_eq!(s.b.len(), 1);
     assert_eq!((s.b[0].0, s.b[0].1), (5, resp::OKAY));
@@ -590,30 +637,23 @@ fn writes_with_strobes_w_before_aw_and_b_latency() {
 #[test]
 fn checker_flags_wlast_and_strobe_below_start() {
     let bytes = 8;
-    let cfg = HostMemConfig {
-        data_bytes: bytes,
-        write_latency: 1,
-        ..HostMemConfig::default()
-    };
-    let mut mem = HostMem::new(cfg, 3);
-    let mut wires = AxiWires::new(bytes);
-    let mut s = WriteScript {
-        aw: [incr(0, 0x5002, 2, bytes), incr(0, 0x6000, 1, bytes)]
-            .into_iter()
-            .collect(),
-        w: [
+    let mut fx = Fixture::new(
+        HostMemConfig {
+            write_latency: 1,
+            ..mem_cfg(bytes)
+        },
+        3,
+    );
+    let mut s = WriteScript::new(
+        [incr(0, 0x5002, 2, bytes), incr(0, 0x6000, 1, bytes)],
+        [
             (vec![1; 8], 0xff, true),  // lanes 0,1 below 0x5002; wlast on beat 0 of 2
             (vec![2; 8], 0xff, true),  // beat 1 of 2: right
             (vec![3; 8], 0xff, false), // single-beat burst without wlast
-        ]
-        .into_iter()
-        .collect(),
-        b: Vec::new(),
-        aw_delay: 0,
-    };
-    for edge in 0..50 {
-        s.cycle(&mut mem, &mut wires, edge);
-    }
+        ],
+    );
+    fx.run(&mut s, 0..50);
+    let mem = &fx.mem;
     let kinds: Vec<ViolationKind> = mem.violations().iter().map(|v| v.kind).collect();
     assert_eq!(
         kinds,
@@ -631,46 +671,36 @@ fn checker_flags_wlast_and_strobe_below_start() {
 #[test]
 fn write_error_range_answers_slverr_and_writes_nothing() {
     let bytes = 8;
-    let mut mem = HostMem::new(
+    let mut fx = Fixture::new(
         HostMemConfig {
-            data_bytes: bytes,
             write_latency: 2,
-            ..HostMemConfig::default()
+            ..mem_cfg(bytes)
         },
         1,
     );
-    mem.add_write_error(0x7000..0x7008);
-    let mut wires = AxiWires::new(bytes);
-    let mut s = WriteScript {
-        aw: [incr(2, 0x7000, 1, bytes)].into_iter().collect(),
-        w: [(vec![9; 8], 0xff, true)].into_iter().collect(),
-        b: Vec::new(),
-        aw_delay: 0,
-    };
-    for edge in 0..20 {
-        s.cycle(&mut mem, &mut wires, edge);
-    }
+    fx.mem.add_write_error(0x7000..0x7008);
+    let mut s = WriteScript::new([incr(2, 0x7000, 1, bytes)], [(vec![9; 8], 0xff, true)]);
+    fx.run(&mut s, 0..20);
     assert_eq!((s.b[0].0, s.b[0].1), (2, resp::SLVERR));
-    assert!(!mem.is_written(0x7000));
+    assert!(!fx.mem.is_written(0x7000));
 }
 
 #[test]
 fn uninit_read_warning_when_enabled() {
     let bytes = 8;
-    let cfg = HostMemConfig {
-        data_bytes: bytes,
-        read_latency: 1,
-        warn_uninit: true,
-        record_bursts: true,
-        ..HostMemConfig::default()
-    };
-    let mut mem = HostMem::new(cfg, 1);
-    mem.write(0x1000, &[1; 8]);
-    let mut w = AxiWires::new(bytes);
+    let mut fx = Fixture::new(
+        HostMemConfig {
+            read_latency: 1,
+            warn_uninit: true,
+            record_bursts: true,
+            ..mem_cfg(bytes)
+        },
+        1,
+    );
+    fx.mem.write(0x1000, &[1; 8]);
     let mut f = FakeReader::new(&[incr(0, 0x1000, 1, bytes), incr(0, 0x9000, 1, bytes)]);
-    for edge in 0..20 {
-        f.cycle(&mut mem, &mut w, edge);
-    }
+    fx.run(&mut f, 0..20);
+    let mem = &fx.mem;
     assert_eq!(mem.warnings().len(), 1, "{:?}", mem.warnings());
     assert_eq!(mem.warnings()[0].kind, ViolationKind::UninitRead);
     assert!(mem.violations().is_empty());
@@ -981,11 +1011,10 @@ fn axil_master_waits_without_hanging_and_flags_unexpected_responses() {
 fn stall_bursts_on_every_channel_keep_data_and_are_counted() {
     let bytes = 8;
     let cfg = HostMemConfig {
-        data_bytes: bytes,
         read_latency: 3,
         stall_prob: 0.05,
         stall_max: 40,
-        ..HostMemConfig::default()
+        ..mem_cfg(bytes)
     };
     let ars: Vec<Ar> = (0..20)
         .map(|i| incr(i % 2, 0x1000 + 0x80 * u64::from(i), 16, bytes))
@@ -1020,13 +1049,12 @@ fn stall_bursts_on_every_channel_keep_data_and_are_counted() {
 fn random_read_errors_answer_whole_bursts_with_slverr_or_decerr() {
     let bytes = 8;
     let cfg = HostMemConfig {
-        data_bytes: bytes,
         read_latency: 2,
         faults: BusFaults {
             read_error_prob: 0.5,
             ..BusFaults::default()
         },
-        ..HostMemConfig::default()
+        ..mem_cfg(bytes)
     };
     let ars: Vec<Ar> = (0..40u32)
         .map(|i| incr(0, 0x1000 + 0x40 * u64::from(i), 4, bytes))
@@ -1051,25 +1079,23 @@ fn random_read_errors_answer_whole_bursts_with_slverr_or_decerr() {
 #[test]
 fn dropped_read_burst_never_answers_and_others_go_on() {
     let bytes = 8;
-    let cfg = HostMemConfig {
-        data_bytes: bytes,
-        read_latency: 2,
-        ..HostMemConfig::default()
-    };
     let ars = [
         incr(0, 0x1000, 2, bytes),
         incr(0, 0x2000, 2, bytes), // dropped
         incr(1, 0x1100, 2, bytes), // another ID: answered
         incr(0, 0x1200, 2, bytes), // same ID after the drop: dropped too
     ];
-    let mut mem = HostMem::new(cfg, 5);
-    mem.write(0x1000, &pattern(0x1000, 0x3000));
-    mem.drop_reads_in(0x2000..0x2001, 1);
-    let mut w = AxiWires::new(bytes);
+    let mut fx = Fixture::new(
+        HostMemConfig {
+            read_latency: 2,
+            ..mem_cfg(bytes)
+        },
+        5,
+    )
+    .with_pattern();
+    fx.mem.drop_reads_in(0x2000..0x2001, 1);
     let mut f = FakeReader::new(&ars);
-    for edge in 0..200 {
-        f.cycle(&mut mem, &mut w, edge);
-    }
+    fx.run(&mut f, 0..200);
     assert_eq!(f.accepted.len(), 4, "all four ARs accepted");
     assert_eq!(
         f.beats.len(),
@@ -1078,27 +1104,25 @@ fn dropped_read_burst_never_answers_and_others_go_on() {
     );
     assert_eq!(f.beats[2].data, pattern(0x1100, 8));
     assert_eq!(f.beats[2].id, 1);
-    assert_eq!(mem.stats().dropped_reads, 2);
-    assert!(mem.idle(), "nothing left in the model");
+    assert_eq!(fx.mem.stats().dropped_reads, 2);
+    assert!(fx.mem.idle(), "nothing left in the model");
     // After the master gave up (soft reset), ID 0 is answered again.
-    mem.forget_dropped();
+    fx.mem.forget_dropped();
     let mut f = FakeReader::new(&[incr(0, 0x1300, 1, bytes)]);
-    for edge in 200..260 {
-        f.cycle(&mut mem, &mut w, edge);
-    }
+    fx.run(&mut f, 200..260);
     assert_eq!(f.beats.len(), 1);
 }
 
 #[test]
 fn unsolicited_r_beat_only_on_an_idle_id_with_arready_held() {
     let bytes = 8;
-    let cfg = HostMemConfig {
-        data_bytes: bytes,
-        read_latency: 30,
-        ..HostMemConfig::default()
-    };
-    let mut mem = HostMem::new(cfg, 5);
-    let mut w = AxiWires::new(bytes);
+    let Fixture { mut mem, mut w } = Fixture::new(
+        HostMemConfig {
+            read_latency: 30,
+            ..mem_cfg(bytes)
+        },
+        5,
+    );
     let mut f = FakeReader::new(&[incr(0, 0x1000, 1, bytes), incr(0, 0x1040, 1, bytes)]);
     f.rready_pct = 50;
     let mut arready_while_unsolicited = 0;
@@ -1142,107 +1166,80 @@ fn unsolicited_r_beat_only_on_an_idle_id_with_arready_held() {
 #[test]
 fn no_unsolicited_r_on_an_id_with_a_dropped_read_until_forgotten() {
     let bytes = 8;
-    let mut mem = HostMem::new(
-        HostMemConfig {
-            data_bytes: bytes,
-            ..HostMemConfig::default()
-        },
-        5,
-    );
-    mem.drop_reads_in(0..u64::MAX, 1);
-    let mut w = AxiWires::new(bytes);
+    let mut fx = Fixture::new(mem_cfg(bytes), 5);
+    fx.mem.drop_reads_in(0..u64::MAX, 1);
     let mut f = FakeReader::new(&[incr(0, 0x1000, 1, bytes)]);
-    for edge in 0..100 {
-        if edge == 5 {
-            assert_eq!(f.accepted.len(), 1);
-            mem.inject_unsolicited_r(0);
-        }
-        f.cycle(&mut mem, &mut w, edge);
-    }
+    fx.run(&mut f, 0..5);
+    assert_eq!(f.accepted.len(), 1);
+    fx.mem.inject_unsolicited_r(0);
+    fx.run(&mut f, 5..100);
     assert!(
         f.beats.is_empty(),
         "the master may still wait for the dropped burst"
     );
-    mem.forget_dropped();
-    for edge in 100..110 {
-        f.cycle(&mut mem, &mut w, edge);
-    }
+    fx.mem.forget_dropped();
+    fx.run(&mut f, 100..110);
     assert_eq!(f.beats.len(), 1);
-    assert_eq!(mem.stats().unsolicited_r, 1);
+    assert_eq!(fx.mem.stats().unsolicited_r, 1);
 }
 
 #[test]
 fn unsolicited_b_dropped_b_and_random_write_errors() {
     let bytes = 8;
-    let mut mem = HostMem::new(
+    let mut fx = Fixture::new(
         HostMemConfig {
-            data_bytes: bytes,
             write_latency: 3,
-            ..HostMemConfig::default()
+            ..mem_cfg(bytes)
         },
         4,
     );
-    mem.inject_unsolicited_b(1);
-    mem.drop_writes_in(0x8000..0x8008, 1);
-    let mut wires = AxiWires::new(bytes);
-    let mut s = WriteScript {
-        aw: [incr(0, 0x8000, 1, bytes), incr(0, 0x8008, 1, bytes)]
-            .into_iter()
-            .collect(),
-        w: [(vec![1; 8], 0xff, true), (vec![2; 8], 0xff, true)]
-            .into_iter()
-            .collect(),
-        b: Vec::new(),
-        aw_delay: 5,
-    };
-    for edge in 0..60 {
-        s.cycle(&mut mem, &mut wires, edge);
-    }
+    fx.mem.inject_unsolicited_b(1);
+    fx.mem.drop_writes_in(0x8000..0x8008, 1);
+    let mut s = WriteScript::new(
+        [incr(0, 0x8000, 1, bytes), incr(0, 0x8008, 1, bytes)],
+        [(vec![1; 8], 0xff, true), (vec![2; 8], 0xff, true)],
+    );
+    s.aw_delay = 5;
+    fx.run(&mut s, 0..60);
     // The unsolicited B came first, with nothing outstanding; the dropped write is written
     // but has no B, nor has the write after it.
     assert_eq!(s.b.len(), 1, "{:?}", s.b);
     assert_eq!((s.b[0].0, s.b[0].1), (1, resp::OKAY));
     assert!(s.b[0].2 < 5);
-    assert_eq!(mem.read(0x8000, 16), [[1u8; 8], [2; 8]].concat());
-    let st = mem.stats();
+    assert_eq!(fx.mem.read(0x8000, 16), [[1u8; 8], [2; 8]].concat());
+    let st = fx.mem.stats();
     assert_eq!(
         (st.unsolicited_b, st.dropped_writes, st.write_responses),
         (1, 2, 0)
     );
-    assert!(mem.violations().is_empty());
+    assert!(fx.mem.violations().is_empty());
     // Once the master gave up on them, writes are answered again.
-    mem.forget_dropped();
+    fx.mem.forget_dropped();
     s.aw.push_back(incr(0, 0x8010, 1, bytes));
     s.w.push_back((vec![3; 8], 0xff, true));
-    for edge in 60..100 {
-        s.cycle(&mut mem, &mut wires, edge);
-    }
+    fx.run(&mut s, 60..100);
     assert_eq!(s.b.len(), 2, "{:?}", s.b);
-    assert_eq!(mem.stats().write_responses, 1);
+    assert_eq!(fx.mem.stats().write_responses, 1);
 
     // Random write errors: SLVERR or DECERR, nothing written, counted.
-    let mut mem = HostMem::new(
+    let mut fx = Fixture::new(
         HostMemConfig {
-            data_bytes: bytes,
             write_latency: 1,
             faults: BusFaults {
                 write_error_prob: 0.5,
                 ..BusFaults::default()
             },
-            ..HostMemConfig::default()
+            ..mem_cfg(bytes)
         },
         4,
     );
     let n = 40u64;
-    let mut s = WriteScript {
-        aw: (0..n).map(|i| incr(0, 0x9000 + 8 * i, 1, bytes)).collect(),
-        w: (0..n).map(|_| (vec![7; 8], 0xff, true)).collect(),
-        b: Vec::new(),
-        aw_delay: 0,
-    };
-    for edge in 0..400 {
-        s.cycle(&mut mem, &mut wires, edge);
-    }
+    let mut s = WriteScript::new(
+        (0..n).map(|i| incr(0, 0x9000 + 8 * i, 1, bytes)),
+        (0..n).map(|_| (vec![7; 8], 0xff, true)),
+    );
+    fx.run(&mut s, 0..400);
+    let mem = &fx.mem;
     assert_eq!(s.b.len(), n as usize);
     let errors: Vec<usize> = (0..n as usize)
         .filter(|&i| s.b[i].1 != resp::OKAY)
