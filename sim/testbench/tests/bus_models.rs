@@ -251,22 +251,28 @@ fn reads_return_data_in_order_after_latency() {
     }
 }
 
+/// 20 reads of 16 eight-byte beats over 0x1000..0x1a00 on `ids` IDs in turn, run to the end:
+/// no protocol violation, the data in AR order.
+fn run_20_reads(cfg: HostMemConfig, ids: u32) -> (HostMem, FakeReader) {
+    let ars: Vec<Ar> = (0..20)
+        .map(|i| incr(i % ids, 0x1000 + 0x80 * u64::from(i), 16, 8))
+        .collect();
+    let (mem, f) = run_reads(cfg, &ars, 50_000);
+    assert!(mem.violations().is_empty(), "{:?}", mem.violations());
+    let data: Vec<u8> = f.beats.iter().flat_map(|b| b.data.clone()).collect();
+    assert_eq!(data, pattern(0x1000, 20 * 0x80));
+    (mem, f)
+}
+
 #[test]
 fn random_ready_and_gaps_keep_data_and_order() {
-    let bytes = 8;
     let cfg = HostMemConfig {
         read_latency: 5,
         ar_accept_prob: 0.3,
         r_gap_prob: 0.5,
-        ..mem_cfg(bytes)
+        ..mem_cfg(8)
     };
-    let ars: Vec<Ar> = (0..20)
-        .map(|i| incr(i % 4, 0x1000 + 0x80 * u64::from(i), 16, bytes))
-        .collect();
-    let (mem, f) = run_reads(cfg, &ars, 10_000);
-    assert!(mem.violations().is_empty(), "{:?}", mem.violations());
-    let data: Vec<u8> = f.beats.iter().flat_map(|b| b.data.clone()).collect();
-    assert_eq!(data, pattern(0x1000, 20 * 0x80));
+    let (_, f) = run_20_reads(cfg, 4);
     // Gaps happened: 320 beats took clearly more than 320 cycles after the first.
     let span = f.beats.last().unwrap().edge - f.beats[0].edge;
     assert!(span > 400, "span {span}");
@@ -1009,20 +1015,13 @@ fn axil_master_waits_without_hanging_and_flags_unexpected_responses() {
 
 #[test]
 fn stall_bursts_on_every_channel_keep_data_and_are_counted() {
-    let bytes = 8;
     let cfg = HostMemConfig {
         read_latency: 3,
         stall_prob: 0.05,
         stall_max: 40,
-        ..mem_cfg(bytes)
+        ..mem_cfg(8)
     };
-    let ars: Vec<Ar> = (0..20)
-        .map(|i| incr(i % 2, 0x1000 + 0x80 * u64::from(i), 16, bytes))
-        .collect();
-    let (mem, f) = run_reads(cfg.clone(), &ars, 50_000);
-    assert!(mem.violations().is_empty(), "{:?}", mem.violations());
-    let data: Vec<u8> = f.beats.iter().flat_map(|b| b.data.clone()).collect();
-    assert_eq!(data, pattern(0x1000, 20 * 0x80));
+    let (mem, f) = run_20_reads(cfg.clone(), 2);
     let s = mem.stats();
     assert!(s.stall_bursts > 10, "{s:?}");
     assert!(s.stall_cycles >= s.stall_bursts, "{s:?}");
@@ -1030,13 +1029,12 @@ fn stall_bursts_on_every_channel_keep_data_and_are_counted() {
     let longest = f.beats.windows(2).map(|w| w[1].edge - w[0].edge).max();
     assert!(longest.unwrap() > 10, "longest gap {longest:?}");
     // The same seed with bursts off draws nothing more: no burst, shorter run.
-    let (quiet, g) = run_reads(
+    let (quiet, g) = run_20_reads(
         HostMemConfig {
             stall_prob: 0.0,
             ..cfg
         },
-        &ars,
-        50_000,
+        2,
     );
     assert_eq!(
         (quiet.stats().stall_bursts, quiet.stats().stall_cycles),
