@@ -1703,6 +1703,13 @@ impl Runner {
         faults.unsolicited_r_prob = 0.0;
         faults.unsolicited_b_prob = 0.0;
         self.tb.steps(64);
+        // The status counters move at B, which may come well after the record the driver read
+        // (write latency, stall bursts): wait for the last responses (a write that never gets
+        // one shows in the counters below).
+        let limit = self.cfg.traffic.stall_limit() + self.response_timeout.unwrap_or(0);
+        let _ = self.tb.run_until("the last write responses", limit, |tb| {
+            tb.mem.writes_outstanding() == 0
+        });
         let mut failures = Vec::new();
         while let Some(f) = self.pop_good_frame(s) {
             failures.push(RunFailure::StrayFrame {
