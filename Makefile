@@ -195,10 +195,11 @@ bench-verilators:
 
 # Coverage (docs/verification.md): the model built with Verilator line and toggle coverage in its
 # own target directory, the regression (every vector and COV_COUNT random packets, then a run with
-# heavy back-pressure, long latency and reordered reads) writes a .dat per model; merged, an
+# heavy back-pressure, long latency and reordered reads, then COV_COUNT packets of the fuzz with
+# its bus faults) writes a .dat per model; merged, an
 # annotated source report, an lcov .info, genhtml HTML when genhtml is installed, and the line
-# coverage of rtl/ per file with the lines never hit. Functional coverage of the test bench at
-# every width (the width builds of test-widths) merged into one table. Not part of `make test`.
+# coverage of rtl/ per file with the lines never hit. Functional coverage of the test bench (the
+# regression and the fuzz) at every width (the width builds of test-widths) merged into one table. Not part of `make test`.
 COV_DIR    ?= $(OUT)/cov
 COV_COUNT  ?= 2000
 COV_WIDTHS ?= 64 128 256 512
@@ -212,6 +213,8 @@ cov: deps | $(OUT)
 	UFO_COVERAGE_DIR=$(COV_DIR)/raw target/cov/release/ufo-sim run --vectors testvectors \
 	  --count $$(( $(COV_COUNT) / 4 )) --seed $$(( $(REGRESSION_SEED) + 1 )) --mtu $(MTU) \
 	  --tready 0.3 --latency 300 --reorder 1 --in-flight 64 --out $(COV_DIR)/run-slow
+	UFO_COVERAGE_DIR=$(COV_DIR)/raw target/cov/release/ufo-sim fuzz --count $(COV_COUNT) \
+	  --seed $(REGRESSION_SEED) --out $(COV_DIR)/fuzz
 	$(VERILATOR_COVERAGE) --write $(COV_DIR)/coverage.dat $(COV_DIR)/raw/*.dat
 	$(VERILATOR_COVERAGE) --annotate $(COV_DIR)/annotated --annotate-min 1 $(COV_DIR)/coverage.dat
 	$(VERILATOR_COVERAGE) --write-info $(COV_DIR)/coverage.info $(COV_DIR)/coverage.dat
@@ -226,6 +229,8 @@ cov: deps | $(OUT)
 	  UFO_DATA_WIDTH=$$w $$dir/release/ufo-sim run --vectors testvectors --count $(COV_COUNT) \
 	    --seed $(REGRESSION_SEED) --mtu $(MTU) --out $(COV_DIR)/func-$$w --func-cov $(COV_DIR)/func-$$w.csv \
 	    | tail -1 || exit 1; \
+	  UFO_DATA_WIDTH=$$w $$dir/release/ufo-sim fuzz --count $(COV_COUNT) --seed $(REGRESSION_SEED) \
+	    --out $(COV_DIR)/fuzz-$$w --func-cov $(COV_DIR)/func-fuzz-$$w.csv | tail -1 || exit 1; \
 	done
 	target/cov/release/ufo-sim cov-merge $(COV_DIR)/func-*.csv --out $(COV_DIR)/functional.csv
 

@@ -55,6 +55,25 @@ pub mod regs {
         ERR_CNT + i as u32 * ERR_CNT_STRIDE
     }
 
+    /// `ERR_CNT` indices of the events without a completion (docs/architecture.md, "Error
+    /// classes"; `ufo_csr`'s `EV_*` + 32).
+    pub mod event {
+        /// `TX_TAIL` written outside the ring.
+        pub const TAIL_RANGE: usize = 32;
+        /// `TX_TAIL` moved backwards over posted descriptors.
+        pub const TAIL_BACK: usize = 33;
+        /// An R beat nobody asked for, dropped by the read guard.
+        pub const UNSOLICITED_R: usize = 34;
+        /// A B nobody asked for, dropped by the write guard.
+        pub const UNSOLICITED_B: usize = 35;
+        /// A completion write answered SLVERR/DECERR (its record may be lost).
+        pub const CPL_WRITE_ERR: usize = 36;
+        /// A completion write whose B never came (answered by the guard).
+        pub const CPL_TIMEOUT: usize = 37;
+        /// A ring register written while not quiesced.
+        pub const RING_CFG_BUSY: usize = 38;
+    }
+
     /// The register's name in the map, for messages (`"unmapped"` for other offsets).
     pub fn name(offset: u32) -> &'static str {
         REGISTERS

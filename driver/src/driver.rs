@@ -7,7 +7,7 @@
 //! PHASE bit, check each completion against what was posted, reclaim descriptor slots and
 //! buffers.
 
-use crate::desc::{flags, regs, Completion, TxDesc, CPL_BYTES, DESC_BYTES};
+use crate::desc::{flags, regs, Completion, Status, TxDesc, CPL_BYTES, DESC_BYTES};
 use crate::skb::{Skb, PAGE_SIZE};
 use std::collections::VecDeque;
 use thiserror::Error;
@@ -314,6 +314,10 @@ pub struct TxDone {
     pub expected_index: u16,
     /// Descriptors in that chain as posted.
     pub expected_count: u16,
+    /// The record never reached memory (its write was refused), found by
+    /// [`Driver::recover_lost_completions`]: only `desc_index` and `desc_count` of `completion`
+    /// are known (from the records around it and `TX_HEAD`); its status, frames and bytes read 0.
+    pub lost: bool,
 }
 
 impl TxDone {
@@ -458,6 +462,8 @@ pub struct Driver {
     /// PHASE value that marks a new completion in the current lap.
     cpl_phase: bool,
     posted: VecDeque<Posted>,
+    /// `ERR_CNT[CPL_WRITE_ERR]` when last read: a change means completion records were lost.
+    cpl_write_errors: u32,
     pages: PageRing,
     errors: Vec<DriverError>,
 }
@@ -475,6 +481,7 @@ impl Driver {
             cpl_next: 0,
             cpl_phase: true,
             posted: VecDeque::new(),
+            cpl_write_errors: 0,
             pages,
             errors: Vec::new(),
         }
@@ -545,10 +552,9 @@ impl Driver {
             regs::IRQ_STATUS,
             regs::IRQ_CPL | regs::IRQ_ERR | regs::IRQ_FAULT,
         )?;
-        host.reg_write(
-            regs::IRQ_MASK,
-            regs::IRQ_CPL | regs::IRQ_ERR | regs::IRQ_FAULT,
-        )?;
+        self.cpl_write_errors = host.reg_read(regs::err_cnt(regs::event::CPL_WRITE_ERR))?;
+        // Completions are polled (NAPI-style): only errors and faults interrupt.
+        host.reg_write(regs::IRQ_MASK, regs::IRQ_ERR | regs::IRQ_FAULT)?;
         host.reg_write(regs::CTRL, regs::CTRL_ENABLE)?;
 
         self.restart_rings();
@@ -915,6 +921,112 @@ impl Driver {
         done
     }
 
+    /// The interrupt handler (call it while `irq` is high): acknowledges `IRQ_STATUS`; on `ERR`
+    /// reads `ERR_CNT[CPL_WRITE_ERR]`, and when it moved since the last look takes the lost
+    /// completion records ([`Driver::recover_lost_completions`]). Returns the bits found and
+    /// the chains finished.
+    pub fn handle_irq(&mut self, host: &mut impl Host) -> Result<(u32, Vec<TxDone>), RegError> {
+        let bits = self.ack_irq(host)?;
+        if bits & regs::IRQ_ERR == 0 {
+            return Ok((bits, Vec::new()));
+        }
+        let refused = host.reg_read(regs::err_cnt(regs::event::CPL_WRITE_ERR))?;
+        if refused == self.cpl_write_errors {
+            return Ok((bits, Vec::new()));
+        }
+        self.cpl_write_errors = refused;
+        Ok((bits, self.recover_lost_completions(host)?))
+    }
+
+    /// Takes the completion records a refused write lost. A completion write answered
+    /// SLVERR/DECERR stores nothing: the slot keeps its old PHASE, so [`Driver::poll`] stops
+    /// there for good, while the device counts it (`ERR_CNT[CPL_WRITE_ERR]`, `IRQ_STATUS.ERR`)
+    /// and moves on. Reads `CPL_HEAD` and `TX_HEAD` (again, until `CPL_HEAD` reads the same
+    /// before and after: both move on the same edge), then walks every slot before `CPL_HEAD`
+    /// (each has had its write response): records present are taken as `poll` takes them; a
+    /// run of missing ones consumed the descriptors up to the next record's `desc_index`, or
+    /// up to `TX_HEAD` at the end, and those chains come back with [`TxDone::lost`] set.
+    pub fn recover_lost_completions(
+        &mut self,
+        host: &mut impl Host,
+    ) -> Result<Vec<TxDone>, RegError> {
+        if !self.initialized {
+            return Ok(Vec::new());
+        }
+        let ((slot, phase), tx_head) = loop {
+            let before = self.cpl_head(host)?;
+            let tx_head = (host.reg_read(regs::TX_HEAD)? & regs::TX_HEAD_INDEX_MASK) as u16;
+            if self.cpl_head(host)? == before {
+                break (before, tx_head);
+            }
+        };
+        let size = self.ring_size() as u32;
+        let mut written = (u32::from(slot) + size - self.cpl_next % size) % size;
+        if written == 0 && phase != self.cpl_phase {
+            written = size;
+        }
+        let mut done = Vec::new();
+        let mut missing = false;
+        for _ in 0..written {
+            let at = self.cfg.cpl_ring_base + u64::from(self.cpl_next % size) * CPL_BYTES as u64;
+            let raw = host.mem_read(at, CPL_BYTES);
+            let c = <[u8; CPL_BYTES]>::try_from(raw.as_slice())
+                .map(|b| Completion::decode(&b))
+                .ok()
+                .filter(|c| c.phase() == self.cpl_phase);
+            if self.cpl_next % size == size - 1 {
+                self.cpl_phase = !self.cpl_phase;
+            }
+            self.cpl_next = self.cpl_next.wrapping_add(1);
+            match c {
+                None => missing = true,
+                Some(c) => {
+                    if std::mem::take(&mut missing) {
+                        done.extend(self.reclaim_lost(c.desc_index));
+                    }
+                    done.extend(self.account(c));
+                }
+            }
+        }
+        if missing {
+            // TX_HEAD is the ring slot after the last consumed descriptor.
+            let n = self.ring_size() as u16;
+            let consumed = (tx_head.wrapping_sub(self.cons % n)).wrapping_add(n) % n;
+            done.extend(self.reclaim_lost(self.cons.wrapping_add(consumed)));
+        }
+        Ok(done)
+    }
+
+    /// The device consumed the descriptors from `cons` up to `end` under completion records
+    /// that were lost: reclaims them chain by chain, one lost [`TxDone`] per chain (part).
+    fn reclaim_lost(&mut self, end: u16) -> Vec<TxDone> {
+        let mut done = Vec::new();
+        while self.cons != end {
+            let Some(chain) = self
+                .posted
+                .iter()
+                .find(|p| self.cons.wrapping_sub(p.first) < p.count)
+            else {
+                break; // past every posted chain: `account` reports what is wrong
+            };
+            let left_in_chain = chain.count - self.cons.wrapping_sub(chain.first);
+            let count = left_in_chain.min(end.wrapping_sub(self.cons));
+            let c = Completion {
+                desc_index: self.cons,
+                desc_count: count,
+                status: Status::Ok,
+                flags: 0,
+                frames: 0,
+                wire_bytes: 0,
+                reserved: 0,
+            };
+            let Some(mut d) = self.account(c) else { break };
+            d.lost = true;
+            done.push(d);
+        }
+        done
+    }
+
     /// Matches one completion against the posted chains and reclaims what it finished.
     fn account(&mut self, c: Completion) -> Option<TxDone> {
         if c.reserved != 0 {
@@ -960,6 +1072,7 @@ impl Driver {
             completion: c,
             expected_index: p.first,
             expected_count: p.count,
+            lost: false,
         });
         if let (Some(p), Some(d)) = (&owner, &done) {
             if !p.raw && !d.matches_posted() {

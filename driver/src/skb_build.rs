@@ -5,7 +5,7 @@
 
 use crate::packet::{
     DatagramSpec, Ipv6DatagramSpec, PacketSpec, PlainSpec, SpecError, TxPacket, UdpCsum,
-    IPV6_FRAG_HEADER_LEN, UDP_HEADER_LEN,
+    ETH_HEADER_LEN, IPV6_FRAG_HEADER_LEN, UDP_HEADER_LEN,
 };
 use crate::skb::{CsumOffload, Skb, SkbError, SkbFrag, MAX_BUFFERS, MAX_SKB_FRAGS, PAGE_SIZE};
 use rand::Rng;
@@ -211,17 +211,20 @@ pub fn from_ipv6_datagram_plain(
     Ok(skb)
 }
 
-/// The `sk_buff` of a plain packet: no `ufo_size`; its [`PlainSpec::csum_request`], if any. The
-/// head holds the network header and reaches past the checksum field (`skb_checksum_help`
-/// requires the field in the linear part).
+/// The `sk_buff` of a plain packet: no `ufo_size`; its [`PlainSpec::csum_request`], if any.
+///
+/// A plain frame is what an `AF_PACKET` sender hands the device with `PACKET_TX_RING`:
+/// `tpacket_snd` copies `max(vnet hdr_len, dev->hard_header_len)` bytes into the head and
+/// `tpacket_fill_skb` attaches the rest from the ring's pages. Without a checksum request that
+/// head is the 14-byte Ethernet header, so the IP header (and a VLAN tag in the frame) may lie
+/// in the frags; with one, `__packet_snd_vnet_parse` raises `hdr_len` past the checksum field.
 pub fn from_plain(spec: &PlainSpec, layout: FragLayout) -> Result<Skb, BuildError> {
     let frame = spec.try_frame()?;
     let csum = spec.csum_request();
     let head_len = match csum {
-        Some(c) => usize::from(c.start) + usize::from(c.offset) + 2,
-        None => spec.l4_offset(),
+        Some(c) => (usize::from(c.start) + usize::from(c.offset) + 2).max(spec.l4_offset()),
+        None => ETH_HEADER_LEN,
     }
-    .max(spec.l4_offset())
     .min(frame.len());
     let mut skb = from_frame(&frame, head_len, layout)?;
     skb.csum = csum;

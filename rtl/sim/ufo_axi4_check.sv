@@ -13,7 +13,9 @@
 //   Engine invariants (the write channel carries only completion records, ufo_cpl_write):
 //     completion k goes to slot k mod ring size of the completion ring, one write per
 //     completion; completion k+1 starts at the descriptor after the last one of completion k
-//     (one completion per packet: no descriptor skipped or completed twice).
+//     (one completion per packet: no descriptor skipped or completed twice). The numbering
+//     restarts at rst_n, at `ring_reset` (ring reset or soft reset: writes issued before it
+//     are not checked) and when the ring base or size changes.
 // A violation is an $error "[<rule>] ... at cycle N".
 `default_nettype none
 `timescale 1ns / 1ps
@@ -72,7 +74,8 @@ module ufo_axi4_check #(
     // engine registers
     input wire logic [63:0]           cpl_ring_base,
     input wire logic [3:0]            ring_log2,
-    input wire logic                  ring_reset   // the completion index restarts at 0
+    input wire logic                  ring_reset   // the completion index restarts at 0 (ring
+                                                   // reset or soft reset): from the next AW on
 );
   localparam int NID      = 1 << ID_WIDTH;
   localparam int RPW      = $clog2(MAX_READS);
@@ -195,6 +198,9 @@ module ufo_axi4_check #(
   // engine invariants
   logic [15:0] cpl_k_q;          // completions since reset / ring reset
   logic        have_prev_q;
+  logic [WPW:0] old_left_q;      // writes issued before the last restart, not yet checked
+  logic        old_write;        // the write checked now belongs to the old numbering
+  assign old_write = old_left_q != '0;
   logic [15:0] next_desc_q;      // first descriptor the next completion must report
   logic [63:0] base_q;
   logic [3:0]  log2_q;
@@ -216,6 +222,7 @@ module ufo_axi4_check #(
       wbeat_q     <= '0;
       cpl_k_q     <= '0;
       have_prev_q <= 1'b0;
+      old_left_q  <= '0;
       for (int i = 0; i < NID; i++) b_owed_q[i] <= '0;
     end else begin
       if (aw_fire) begin
@@ -249,18 +256,23 @@ module ufo_axi4_check #(
         if (wq_beats[ci] != 9'(awq_len[ci]) + 9'd1)
           $error("[axi4.wlast] write of AWLEN %0d had %0d W beats (WLAST early or late) at cycle %0d",
                  awq_len[ci], wq_beats[ci], cycle);
-        if (CPL_CHECKS && awq_addr[ci] != exp_addr)
+        // a write issued before a restart belongs to the old numbering: not checked
+        if (CPL_CHECKS && !old_write && awq_addr[ci] != exp_addr)
           $error("[engine.cpl_slot] completion %0d written at %h, expected slot %0d at %h at cycle %0d",
                  cpl_k_q, awq_addr[ci], cpl_k_q & ring_mask, exp_addr, cycle);
-        if (CPL_CHECKS && have_prev_q && ((rec_index ^ next_desc_q) & ring_mask) != 16'h0)
+        if (CPL_CHECKS && !old_write && have_prev_q && ((rec_index ^ next_desc_q) & ring_mask) != 16'h0)
           $error("[engine.one_completion_per_packet] completion %0d reports descriptor %0d, expected %0d (a descriptor skipped or completed twice) at cycle %0d",
                  cpl_k_q, rec_index & ring_mask, next_desc_q & ring_mask, cycle);
         if (CPL_CHECKS && rec_count == 16'h0)
           $error("[engine.one_completion_per_packet] completion %0d covers 0 descriptors at cycle %0d",
                  cpl_k_q, cycle);
-        cpl_k_q     <= cpl_k_q + 16'd1;
-        have_prev_q <= 1'b1;
-        next_desc_q <= rec_index + rec_count;
+        if (old_write) begin
+          old_left_q  <= old_left_q - 1'b1;
+        end else begin
+          cpl_k_q     <= cpl_k_q + 16'd1;
+          have_prev_q <= 1'b1;
+          next_desc_q <= rec_index + rec_count;
+        end
       end
 
       // B only for a write whose AW and data are both complete (the pair checked this cycle
@@ -281,6 +293,7 @@ module ufo_axi4_check #(
       if (ring_reset || cpl_ring_base != base_q || ring_log2 != log2_q) begin
         cpl_k_q     <= '0;
         have_prev_q <= 1'b0;
+        old_left_q  <= aw_n_q + (WPW+1)'(aw_fire) - chk_n_q - (WPW+1)'(pair);
       end
     end
     base_q <= cpl_ring_base;

@@ -17,10 +17,7 @@ bind ufo_nic_top ufo_axil_check #(.ADDR_WIDTH(AXIL_ADDR_WIDTH)) u_check_axil (
     .rdata(s_axil_rdata), .rresp(s_axil_rresp), .rvalid(s_axil_rvalid), .rready(s_axil_rready));
 
 bind ufo_nic_top ufo_axi4_check #(
-    .DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .ID_WIDTH(ID_WIDTH),
-    // off until the checker knows every way the completion index restarts: `ufo-sim fuzz` on
-    // main restarts it without rst_n or a ring change (proven to fire by rtl/sim/selftest.sh)
-    .CPL_CHECKS(1'b0)
+    .DATA_WIDTH(DATA_WIDTH), .ADDR_WIDTH(ADDR_WIDTH), .ID_WIDTH(ID_WIDTH)
 ) u_check_axi4 (
     .clk, .rst_n,
     .arid(m_axi_arid), .araddr(m_axi_araddr), .arlen(m_axi_arlen), .arsize(m_axi_arsize),
@@ -35,7 +32,8 @@ bind ufo_nic_top ufo_axi4_check #(
     .wready(m_axi_wready),
     .bid(m_axi_bid), .bresp(m_axi_bresp), .bvalid(m_axi_bvalid), .bready(m_axi_bready),
     .cpl_ring_base, .ring_log2,
-    .ring_reset(1'b0));   // no ring reset in the RTL yet: ring base/size changes are seen
+    // the completion index restarts at a ring reset and at a soft reset
+    .ring_reset(ring_reset || soft_reset));
 
 // TX_HEAD and TX_TAIL are ufo_csr's registers (free-running indices)
 bind ufo_csr ufo_ring_check u_check_ring (

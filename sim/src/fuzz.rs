@@ -195,9 +195,6 @@ impl FuzzClass {
             {
                 Some("the RTL has no bus guard (no ERR_CNT register): an unsolicited beat is taken as data")
             }
-            FuzzClass::CplWriteError => {
-                Some("the runner does not yet resynchronise a driver whose completion was lost (CPL_HEAD)")
-            }
             FuzzClass::DescReadDropped | FuzzClass::BufReadDropped | FuzzClass::CplWriteDropped
                 if !has("READ_TIMEOUT") =>
             {

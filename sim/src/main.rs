@@ -333,6 +333,9 @@ struct FuzzArgs {
     /// Write a JUnit XML report here: one test case per packet.
     #[arg(long, value_name = "FILE.xml")]
     junit: Option<PathBuf>,
+    /// Write the functional coverage of the cases that passed here (CSV, as `run --func-cov`).
+    #[arg(long, value_name = "FILE.csv")]
+    func_cov: Option<PathBuf>,
     #[command(flatten)]
     bench: BenchArgs,
 }
@@ -580,14 +583,15 @@ fn run(a: RunArgs) -> Result<ExitCode> {
         });
     let replay_hint = {
         let mtus = mtus.clone();
+        let bin = sim_bin();
         move |i: usize, o: &Outcome| {
             if i >= vector_count {
                 let k = first_pick + (i - vector_count) as u64;
-                format!("target/release/ufo-sim run --seed {seed} --pick {k} --mtu {mtus}{bench}")
+                format!("{bin} run --seed {seed} --pick {k} --mtu {mtus}{bench}")
             } else {
                 let file = o.origin.rsplit_once(':').map_or("testvectors", |x| x.0);
                 format!(
-                    "target/release/ufo-sim run --seed {seed} --vectors {file} --only {} --count 0{bench}",
+                    "{bin} run --seed {seed} --vectors {file} --only {} --count 0{bench}",
                     o.name
                 )
             }
@@ -614,12 +618,7 @@ fn run(a: RunArgs) -> Result<ExitCode> {
     )?;
     sink.coverage = passed;
     let (summary, secs) = simulate_with(&a.bench, seed, input, &mut sink, |_| Ok(()))?;
-    if let (Some(path), Some(p)) = (&a.func_cov, &sink.coverage) {
-        let cov = p.coverage();
-        cov.write(path)?;
-        print!("{}", cov.table());
-        println!("functional coverage: {}", path.display());
-    }
+    save_func_cov(a.func_cov.as_deref(), sink.coverage.as_ref())?;
     let (wire_frames, expected_frames, junit_cases) = sink.close()?;
     println!(
         "wire output: {} ({wire_frames} frames); golden: {} ({expected_frames} frames; timestamps \
@@ -628,20 +627,25 @@ fn run(a: RunArgs) -> Result<ExitCode> {
         expected.display()
     );
     if let (Some(path), Some(cases)) = (&a.junit, junit_cases) {
-        let properties = vec![
-            ("seed".to_string(), seed.to_string()),
-            ("mtu".to_string(), mtus.clone()),
-            ("data_width".to_string(), ufo_sim::DATA_WIDTH.to_string()),
-            ("replay".to_string(), replay),
-        ];
+        let properties = junit_properties(seed, &mtus, replay);
         write_junit(path, "ufo-sim run", secs, properties, cases)?;
     }
     Ok(finish(&summary, seed))
 }
 
+/// The `ufo-sim` binary of this model's width, as the Makefile builds it (replay commands name
+/// it, so a replay runs the same model).
+fn sim_bin() -> String {
+    match ufo_sim::DATA_WIDTH {
+        64 => "target/release/ufo-sim".into(),
+        w => format!("target/width-{w}/release/ufo-sim"),
+    }
+}
+
 /// The command that runs exactly this run again: every option that changes what is simulated.
 fn replay_command(a: &RunArgs, seed: u64, mtus: &str) -> String {
-    let mut c = format!("target/release/ufo-sim run --seed {seed}");
+    let bin = sim_bin();
+    let mut c = format!("{bin} run --seed {seed}");
     match a.pick {
         Some(k) => c += &format!(" --pick {k}"),
         None => {
@@ -688,8 +692,9 @@ fn replay_cmd(a: ReplayArgs) -> Result<ExitCode> {
     for e in &errors {
         eprintln!("{}: {e}", a.input.display());
     }
+    let bin = sim_bin();
     let replay = format!(
-        "target/release/ufo-sim replay {} --mtu {}{uso} --out {} --seed {seed}{}",
+        "{bin} replay {} --mtu {}{uso} --out {} --seed {seed}{}",
         a.input.display(),
         a.mtu,
         a.out.display(),
@@ -724,13 +729,8 @@ fn replay_cmd(a: ReplayArgs) -> Result<ExitCode> {
                 });
             }
         }
-        let properties = vec![
-            ("seed".to_string(), seed.to_string()),
-            ("mtu".to_string(), a.mtu.to_string()),
-            ("data_width".to_string(), ufo_sim::DATA_WIDTH.to_string()),
-            ("unsupported_frames".to_string(), errors.len().to_string()),
-            ("replay".to_string(), replay),
-        ];
+        let mut properties = junit_properties(seed, &a.mtu.to_string(), replay);
+        properties.push(("unsupported_frames".into(), errors.len().to_string()));
         write_junit(path, "ufo-sim replay", secs, properties, junit_cases)?;
     }
     let code = finish(&summary, seed);
@@ -783,32 +783,35 @@ fn fuzz_cmd(a: FuzzArgs) -> Result<ExitCode> {
         common += " --no-bus-faults";
     }
     common += &a.bench.non_default_flags();
+    let bin = sim_bin();
     let replay = match a.pick {
-        Some(k) => format!("target/release/ufo-sim fuzz --seed {seed} --pick {k}{common}"),
-        None => format!(
-            "target/release/ufo-sim fuzz --seed {seed} --count {}{common}",
-            a.count
-        ),
+        Some(k) => format!("{bin} fuzz --seed {seed} --pick {k}{common}"),
+        None => format!("{bin} fuzz --seed {seed} --count {}{common}", a.count),
     };
     println!("replay this run: {replay}");
 
     // The class of every input index, filled in as the cases are made.
     let drawn: Rc<RefCell<Vec<FuzzClass>>> = Rc::default();
+    let passed = a.func_cov.is_some().then(PassedCases::default);
     let input = {
         let (drawn, mtus, classes) = (drawn.clone(), a.mtu.clone(), classes.clone());
-        let share = a.fault_share;
-        picks.clone().map(move |k| {
+        let (share, noted) = (a.fault_share, passed.clone());
+        picks.clone().enumerate().map(move |(i, k)| {
             let (class, case) = fuzz_case(seed, k, &mtus, share, &classes);
             drawn.borrow_mut().push(class);
+            if let (Some(p), Ok(c)) = (&noted, &case) {
+                p.note(i, c, ufo_sim::DATA_WIDTH);
+            }
             case
         })
     };
     let first = picks.start;
     let hint = {
         let common = common.clone();
+        let bin = bin.clone();
         move |i: usize, _: &Outcome| {
             let k = first + i as u64;
-            format!("target/release/ufo-sim fuzz --seed {seed} --pick {k}{common}")
+            format!("{bin} fuzz --seed {seed} --pick {k}{common}")
         }
     };
     let classify = {
@@ -817,13 +820,14 @@ fn fuzz_cmd(a: FuzzArgs) -> Result<ExitCode> {
     };
     let wire = a.out.join("wire.pcap");
     let expected = a.out.join("expected.pcap");
-    let inner = CliSink::new(
+    let mut inner = CliSink::new(
         Some(&wire),
         Some(&expected),
         picks.end - picks.start,
         Box::new(hint),
         a.junit.is_some().then_some(Box::new(classify) as Classify),
     )?;
+    inner.coverage = passed;
     let mut sink = FuzzSink {
         inner,
         drawn,
@@ -842,6 +846,7 @@ fn fuzz_cmd(a: FuzzArgs) -> Result<ExitCode> {
     };
     let (summary, secs) = simulate_with(&a.bench, seed, input, &mut sink, setup)?;
     let FuzzSink { inner, tally, .. } = sink;
+    save_func_cov(a.func_cov.as_deref(), inner.coverage.as_ref())?;
     let (_, _, junit_cases) = inner.close()?;
     println!("{}", tally.table());
     if summary.cut_frames > 0 {
@@ -850,13 +855,14 @@ fn fuzz_cmd(a: FuzzArgs) -> Result<ExitCode> {
             summary.cut_frames
         );
     }
+    if summary.lost_records > 0 {
+        println!(
+            "{} completion records lost to a refused write, recovered from CPL_HEAD/TX_HEAD",
+            summary.lost_records
+        );
+    }
     if let (Some(path), Some(cases)) = (&a.junit, junit_cases) {
-        let properties = vec![
-            ("seed".to_string(), seed.to_string()),
-            ("mtu".to_string(), mtus.clone()),
-            ("data_width".to_string(), ufo_sim::DATA_WIDTH.to_string()),
-            ("replay".to_string(), replay),
-        ];
+        let properties = junit_properties(seed, &mtus, replay);
         write_junit(path, "ufo-sim fuzz", secs, properties, cases)?;
     }
     let code = finish(&summary, seed);
@@ -1139,6 +1145,27 @@ fn progress_bar(len: u64) -> Result<ProgressBar> {
     Ok(bar)
 }
 
+/// Writes and prints the functional coverage of a run's passed cases, when it was asked for.
+fn save_func_cov(path: Option<&Path>, passed: Option<&PassedCases>) -> Result<()> {
+    if let (Some(path), Some(p)) = (path, passed) {
+        let cov = p.coverage();
+        cov.write(path)?;
+        print!("{}", cov.table());
+        println!("functional coverage: {}", path.display());
+    }
+    Ok(())
+}
+
+/// The properties every JUnit report of a run carries: what replays it.
+fn junit_properties(seed: u64, mtus: &str, replay: String) -> Vec<(String, String)> {
+    vec![
+        ("seed".into(), seed.to_string()),
+        ("mtu".into(), mtus.to_string()),
+        ("data_width".into(), ufo_sim::DATA_WIDTH.to_string()),
+        ("replay".into(), replay),
+    ]
+}
+
 /// Writes the JUnit report.
 fn write_junit(
     path: &Path,
@@ -1230,8 +1257,9 @@ fn kernel_check_cmd(a: KernelCheckArgs) -> Result<ExitCode> {
         a.count,
         ufo_sim::DATA_WIDTH
     );
+    let bin = sim_bin();
     println!(
-        "replay this run: target/release/ufo-sim kernel-check --seed {seed} --count {}{vectors_arg} --mtu {mtus}{}",
+        "replay this run: {bin} kernel-check --seed {seed} --count {}{vectors_arg} --mtu {mtus}{}",
         a.count,
         a.bench.non_default_flags()
     );
@@ -1334,7 +1362,7 @@ fn live_cmd(a: LiveArgs) -> Result<ExitCode> {
         );
     }
     let traffic = if a.check {
-        println!("replay this run: target/release/ufo-sim live --check --seed {seed}");
+        println!("replay this run: {} live --check --seed {seed}", sim_bin());
         Some(Traffic::start(&net, seed)?)
     } else {
         println!(

@@ -268,8 +268,10 @@ impl SoakTotals {
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
         format!(
-            "{} datagrams in {} chunks: {} passed, {} failed ({} mismatches), {} hangs, {} other \
-             aborts, {} unchecked; {} frames / {} bytes on the wire, {} cycles; faults injected: {}",
+            "{}: {} datagrams in {} chunks: {} passed, {} failed ({} mismatches); chunks stopped \
+             by a hang {}, by another failure (assertion, register bus, ...) {}; {} datagrams \
+             unchecked; {} frames / {} bytes on the wire, {} cycles; faults injected: {}",
+            if self.ok() { "PASS" } else { "FAIL" },
             self.datagrams,
             self.chunks,
             self.passed,

@@ -13,11 +13,7 @@ use ufo_driver::skb_build::{from_frame, FragLayout};
 use ufo_sim::bus::AxisSinkConfig;
 use ufo_sim::{Tb, TbConfig};
 
-/// Event counters (ERR_CNT index)
-const TAIL_RANGE: usize = 32;
-const TAIL_BACK: usize = 33;
-const UNSOLICITED_R: usize = 34;
-const RING_CFG_BUSY: usize = 38;
+use ufo_driver::desc::regs::event::{RING_CFG_BUSY, TAIL_BACK, TAIL_RANGE, UNSOLICITED_R};
 
 const POLLS: u32 = 2_000;
 

@@ -285,3 +285,28 @@ fn random_read_errors_fail_exactly_the_packets_they_hit() {
         .filter(|o| o.statuses == [Status::Ok]);
     assert!(ok.count() > 150);
 }
+
+/// A completion write answered SLVERR stores nothing: the driver model's interrupt handler sees
+/// `ERR_CNT[CPL_WRITE_ERR]` move, takes the lost records back from `CPL_HEAD`/`TX_HEAD`, and
+/// the run goes on; the packets' frames are still checked byte for byte and the engine's
+/// counters (`CNT_PKTS`, `ERR_CNT[36]` against the memory's refused writes) at the end.
+#[test]
+fn lost_completion_records_are_recovered() {
+    use ufo_sim::case::Fault;
+    let mut cases = randoms(3, 12);
+    for k in [0, 4, 11] {
+        cases[k].fault = Fault::CplWriteErr;
+    }
+    let mut runner = Runner::new(config(3, Traffic::default())).unwrap();
+    let report = runner.run(&cases, |_| {});
+    assert!(report.summary.ok(), "{:#?}", report.global_errors);
+    assert_eq!(report.summary.passed, 12);
+    assert_eq!(report.summary.lost_records, 3);
+    assert_eq!(
+        runner
+            .tb
+            .reg_read(regs::err_cnt(regs::event::CPL_WRITE_ERR))
+            .unwrap(),
+        3
+    );
+}

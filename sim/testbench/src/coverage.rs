@@ -97,6 +97,8 @@ fn all_bins() -> Vec<(&'static str, String)> {
             "IPv6 UFO",
             "IPv6 UFO with extension headers",
             "IPv6 UFO without UDP checksum",
+            "IPv4 USO",
+            "IPv6 USO",
             "1 VLAN tag in frame",
             "2 VLAN tags in frame",
             "VLAN inserted",
@@ -434,6 +436,7 @@ fn layout_bins(skb: &Skb, bins: &mut Vec<Bin>) {
     let udp_csum_off = pkt.len() >= h.l4 + 8 && be16(&pkt, h.l4 + 6) == 0;
     let mut variant = |b: &str| bins.push(("protocol", b.to_string()));
     match (ufo, h.ipv6) {
+        _ if skb.uso_gso_size.is_some() => variant(if h.ipv6 { "IPv6 USO" } else { "IPv4 USO" }),
         (true, false) => {
             variant("IPv4 UFO");
             if h.options_or_ext {
