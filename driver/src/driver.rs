@@ -576,6 +576,34 @@ impl Driver {
         host.reg_write(regs::TX_RING_LOG2, u32::from(self.cfg.ring_log2))
     }
 
+    /// What the registers the driver programs or follows must read once every posted chain has
+    /// completed: the configuration it wrote, `TX_TAIL` and `TX_HEAD` at its tail, `CPL_HEAD`
+    /// at its next completion slot and PHASE. `(offset, value)` pairs, for a check at the end
+    /// of a run.
+    pub fn expected_registers(&self) -> Vec<(u32, u32)> {
+        let n = self.ring_size() as u32;
+        let split = |a: u64| (a as u32, (a >> 32) as u32);
+        let (tx_lo, tx_hi) = split(self.cfg.tx_ring_base);
+        let (cpl_lo, cpl_hi) = split(self.cfg.cpl_ring_base);
+        let phase = if self.cpl_phase {
+            regs::CPL_HEAD_PHASE
+        } else {
+            0
+        };
+        vec![
+            (regs::CTRL, regs::CTRL_ENABLE),
+            (regs::TX_RING_BASE_LO, tx_lo),
+            (regs::TX_RING_BASE_HI, tx_hi),
+            (regs::CPL_RING_BASE_LO, cpl_lo),
+            (regs::CPL_RING_BASE_HI, cpl_hi),
+            (regs::TX_RING_LOG2, u32::from(self.cfg.ring_log2)),
+            (regs::IRQ_MASK, regs::IRQ_ERR | regs::IRQ_FAULT),
+            (regs::TX_TAIL, u32::from(self.tail) % n),
+            (regs::TX_HEAD, u32::from(self.tail) % n),
+            (regs::CPL_HEAD, (self.cpl_next % n) | phase),
+        ]
+    }
+
     /// The driver's side of a ring reset: both rings start over at slot 0 and PHASE 1.
     fn restart_rings(&mut self) {
         self.tail = 0;

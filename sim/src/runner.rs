@@ -468,8 +468,8 @@ pub enum RunFailure {
         /// how many after it
         more: usize,
     },
-    /// A counter register disagrees with the completions.
-    #[error("register {name} = {value}, but the completions add up to {want}")]
+    /// A counter disagrees with the completions, or a register with what the driver programmed.
+    #[error("register {name} = {value}, expected {want} (from the completions, or what the driver programmed)")]
     Counter {
         /// the register
         name: &'static str,
@@ -1762,6 +1762,19 @@ impl Runner {
                 let off = regs::err_cnt(event);
                 counters.push((regs::name(off), off, want as u32));
             }
+        }
+        // Every register the driver programs or follows reads back what it must (the engine is
+        // idle, every chain completed), and the two limits the run set or left at reset.
+        let limits = [
+            (
+                regs::READ_TIMEOUT,
+                self.response_timeout
+                    .map_or(regs::READ_TIMEOUT_RESET, |t| t as u32),
+            ),
+            (regs::MAX_FRAME_LEN, regs::MAX_FRAME_LEN_RESET),
+        ];
+        for (off, want) in self.drv.expected_registers().into_iter().chain(limits) {
+            counters.push((regs::name(off), off, want));
         }
         for (name, off, want) in counters {
             match self.tb.reg_read(off) {

@@ -100,6 +100,8 @@ pub enum Fault {
     BadIpOption,
     /// The IPv6 header's next header (UDP, no extension headers) becomes TCP.
     Ipv6NotUdp,
+    /// IPv6 payload length one more than the packet holds.
+    Ipv6BadPayloadLen,
     /// The IPv6 header's next header (UDP, no extension headers) becomes AH (51): an
     /// extension header the engine does not walk.
     Ipv6Ah,
@@ -127,6 +129,8 @@ pub enum Fault {
     UsoTooMany,
     /// Nothing is changed, but the USO super-frame has no checksum request (`SO_NO_CHECK`).
     UsoCsumOff,
+    /// The USO super-frame's `csum_start` is one byte past the UDP header's offset.
+    UsoCsumStart,
     /// Nothing is changed, but the USO super-frame is over 65,535 bytes with its Ethernet header.
     UsoTooLong,
     /// A correct packet, with an R beat on this AXI ID that nothing asked for sent while it is
@@ -161,11 +165,11 @@ impl Fault {
             Fault::HdrSplit | Fault::HdrWindow => Status::HdrSpan,
             Fault::NotUdp | Fault::Ipv6NotUdp => Status::HdrL4,
             Fault::BadIhl | Fault::BadIpVersion => Status::HdrIp,
-            Fault::BadTotLen | Fault::BadUdpLen => Status::HdrLen,
+            Fault::BadTotLen | Fault::BadUdpLen | Fault::Ipv6BadPayloadLen => Status::HdrLen,
             Fault::NotIpv4 | Fault::TooManyTags => Status::HdrL2,
             Fault::BadIpOption | Fault::TooManyExt | Fault::Ipv6Ah => Status::HdrExt,
             Fault::UfoSize(_) | Fault::UfoSizeOver => Status::UfoSize,
-            Fault::CsumPos => Status::CsumPos,
+            Fault::CsumPos | Fault::UsoCsumStart => Status::CsumPos,
             Fault::VlanInsCsum => Status::VlanIns,
             Fault::Oversize => Status::FrameSize,
             Fault::UsoGsoZero => Status::UsoGsoSize,
@@ -503,7 +507,7 @@ pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) -> Result<(),
         Fault::BadTotLen => add_one(&mut skb.head[l3 + 2..l3 + 4]),
         Fault::BadUdpLen => add_one(&mut skb.head[l4 + 4..l4 + 6]),
         Fault::NotIpv4 => skb.head[l3 - 2..l3].copy_from_slice(&0x0806u16.to_be_bytes()),
-        Fault::Ipv6NotUdp | Fault::Ipv6Ah => {
+        Fault::Ipv6NotUdp | Fault::Ipv6Ah | Fault::Ipv6BadPayloadLen => {
             let next = l3 + IPV6_NEXT_HEADER;
             let is_v6_udp = l3 >= 2
                 && skb.head.len() > next
@@ -512,8 +516,20 @@ pub fn apply_packet_fault(skb: &mut Skb, l3: usize, fault: &Fault) -> Result<(),
             if !is_v6_udp {
                 return Err(not_applicable("an IPv6 header followed by UDP in the head"));
             }
-            skb.head[next] = if *fault == Fault::Ipv6Ah { 51 } else { 6 };
+            match fault {
+                Fault::Ipv6BadPayloadLen => add_one(&mut skb.head[l3 + 4..l3 + 6]),
+                Fault::Ipv6Ah => skb.head[next] = 51,
+                _ => skb.head[next] = 6,
+            }
         }
+        Fault::UsoCsumStart => match (skb.uso_gso_size, skb.csum.as_mut()) {
+            (Some(_), Some(c)) => c.start += 1,
+            _ => {
+                return Err(not_applicable(
+                    "a USO super-frame with its checksum request",
+                ))
+            }
+        },
         Fault::BadIpOption => {
             let first = (l3 + 20..l4).find(|&i| skb.head[i] != 1); // past the NOOPs
             match first {

@@ -124,7 +124,7 @@ pub fn random_fault(rng: &mut impl Rng, tx: &TxPacket) -> Fault {
                 Fault::BadIpOption,
             ]);
         } else {
-            kinds.extend([Fault::Ipv6NotUdp, Fault::Ipv6Ah]);
+            kinds.extend([Fault::Ipv6NotUdp, Fault::Ipv6Ah, Fault::Ipv6BadPayloadLen]);
         }
     } else if tx.csum_request().is_some() {
         kinds.extend([Fault::CsumPos, Fault::VlanInsCsum]);

@@ -707,6 +707,7 @@ fn parse_fault(s: &str) -> Result<Fault, FieldError> {
         "bad_ip_option" => Fault::BadIpOption,
         "v6_not_udp" => Fault::Ipv6NotUdp,
         "v6_ah" => Fault::Ipv6Ah,
+        "v6_bad_plen" => Fault::Ipv6BadPayloadLen,
         "ufo_size_over" => Fault::UfoSizeOver,
         "csum_pos" => Fault::CsumPos,
         "vlan_ins_csum" => Fault::VlanInsCsum,
@@ -718,6 +719,7 @@ fn parse_fault(s: &str) -> Result<Fault, FieldError> {
         "uso_gso_zero" => Fault::UsoGsoZero,
         "uso_too_many" => Fault::UsoTooMany,
         "uso_csum_off" => Fault::UsoCsumOff,
+        "uso_csum_start" => Fault::UsoCsumStart,
         "uso_too_long" => Fault::UsoTooLong,
         _ => {
             return Err(FieldError::Unknown {
@@ -725,9 +727,9 @@ fn parse_fault(s: &str) -> Result<Fault, FieldError> {
                 expected: "none, no_sop, sop_inside, no_eop, reserved_flag:N, \
                            reserved_flag_last:N, ufo_uso, desc_dma, dma_err, too_long, zero_len, \
                            hdr_split, not_udp, bad_ihl, bad_ip_version, bad_tot_len, bad_udp_len, \
-                           not_ipv4, bad_ip_option, v6_not_udp, v6_ah, ufo_size:N, ufo_size_over, csum_pos, \
+                           not_ipv4, bad_ip_option, v6_not_udp, v6_ah, v6_bad_plen, ufo_size:N, ufo_size_over, csum_pos, \
                            vlan_ins_csum, oversize, too_many_tags, too_many_ext, hdr_window, check_zero, uso_gso_zero, \
-                           uso_too_many, uso_csum_off or uso_too_long",
+                           uso_too_many, uso_csum_off, uso_csum_start or uso_too_long",
             })
         }
     })
