@@ -196,7 +196,7 @@ bench-verilators:
 # Coverage (docs/verification.md): the model built with Verilator line and toggle coverage in its
 # own target directory, the regression (every vector and COV_COUNT random packets, then a run with
 # heavy back-pressure, long latency and reordered reads, then COV_COUNT packets of the fuzz with
-# its bus faults) writes a .dat per model; merged, an
+# its bus faults, then the register, control and reset tests) writes a .dat per model; merged, an
 # annotated source report, an lcov .info, genhtml HTML when genhtml is installed, and the line
 # coverage of rtl/ per file with the lines never hit. Functional coverage of the test bench (the
 # regression and the fuzz) at every width (the width builds of test-widths) merged into one table. Not part of `make test`.
@@ -215,6 +215,8 @@ cov: deps | $(OUT)
 	  --tready 0.3 --latency 300 --reorder 1 --in-flight 64 --out $(COV_DIR)/run-slow
 	UFO_COVERAGE_DIR=$(COV_DIR)/raw target/cov/release/ufo-sim fuzz --count $(COV_COUNT) \
 	  --seed $(REGRESSION_SEED) --out $(COV_DIR)/fuzz
+	UFO_COVERAGE_DIR=$(abspath $(COV_DIR))/raw UFO_VERILATOR_ARGS="--coverage-line --coverage-toggle" \
+	  CARGO_TARGET_DIR=target/cov $(CARGO) test --release -p ufo-sim --test regmap --test control --test reset
 	$(VERILATOR_COVERAGE) --write $(COV_DIR)/coverage.dat $(COV_DIR)/raw/*.dat
 	$(VERILATOR_COVERAGE) --annotate $(COV_DIR)/annotated --annotate-min 1 $(COV_DIR)/coverage.dat
 	$(VERILATOR_COVERAGE) --write-info $(COV_DIR)/coverage.info $(COV_DIR)/coverage.dat
