@@ -703,6 +703,8 @@ pub enum ResetWhen {
     ReadsAndWritesOutstanding,
     /// A frame started and not ended on the stream.
     MidFrame,
+    /// Mid-frame while the MAC holds `tready` low (the cut must wait for it).
+    MidFrameStalled,
 }
 
 /// A reset the runner is to inject while cases are in flight, then recover from as a driver
@@ -1066,6 +1068,9 @@ impl Runner {
                         self.tb.mem.reads_outstanding() > 0 && self.tb.mem.writes_outstanding() > 0
                     }
                     ResetWhen::MidFrame => self.tb.sink.in_frame(),
+                    ResetWhen::MidFrameStalled => {
+                        self.tb.sink.in_frame() && self.tb.sink.holding_off()
+                    }
                 };
             if due {
                 self.resets.pop_front();

@@ -134,6 +134,11 @@ impl AxisSink {
         self.cur.is_some()
     }
 
+    /// `true` while `tready` is driven low (back-pressure this cycle).
+    pub fn holding_off(&self) -> bool {
+        !self.tready
+    }
+
     /// Counters.
     pub fn stats(&self) -> &AxisSinkStats {
         &self.stats
