@@ -7,7 +7,7 @@
 //! PHASE bit, check each completion against what was posted, reclaim descriptor slots and
 //! buffers.
 
-use crate::desc::{flags, regs, Completion, Status, TxDesc, CPL_BYTES, DESC_BYTES};
+use crate::desc::{flags, regs, Completion, Status, TxDesc, CPL_BYTES, CPL_FLAG_PHASE, DESC_BYTES};
 use crate::skb::{Skb, PAGE_SIZE};
 use std::collections::VecDeque;
 use thiserror::Error;
@@ -1002,12 +1002,21 @@ impl Driver {
                 .map(|b| Completion::decode(&b))
                 .ok()
                 .filter(|c| c.phase() == self.cpl_phase);
+            let lap_phase = self.cpl_phase;
             if self.cpl_next % size == size - 1 {
                 self.cpl_phase = !self.cpl_phase;
             }
             self.cpl_next = self.cpl_next.wrapping_add(1);
             match c {
-                None => missing = true,
+                None => {
+                    // The slot still holds the PHASE of the lap before, which is the PHASE the
+                    // next lap waits for: stamp it with this lap's, or `poll` would take the
+                    // stale record a lap from now.
+                    let mut stamp = [0u8; CPL_BYTES];
+                    stamp[5] = if lap_phase { CPL_FLAG_PHASE } else { 0 };
+                    host.mem_write(at, &stamp);
+                    missing = true;
+                }
                 Some(c) => {
                     if std::mem::take(&mut missing) {
                         done.extend(self.reclaim_lost(c.desc_index));

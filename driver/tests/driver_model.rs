@@ -44,6 +44,10 @@ struct FakeDevice {
     count_skew: u16,
     /// Accesses to this register offset fail so (a broken register bus).
     broken_reg: Option<(u32, RegFault)>,
+    /// Completion records (numbered from 0 since the ring reset) whose write the host refuses:
+    /// nothing is stored, the device counts it in `ERR_CNT[CPL_WRITE_ERR]` and raises `ERR`.
+    refused_cpls: Vec<u32>,
+    cpl_write_errors: u32,
 }
 
 impl FakeDevice {
@@ -140,7 +144,12 @@ impl FakeDevice {
                 reserved: 0,
             };
             let slot = u64::from(self.cpl_count % size);
-            self.write(self.cpl_base + slot * CPL_BYTES as u64, &cpl.encode());
+            if self.refused_cpls.contains(&self.cpl_count) {
+                self.cpl_write_errors += 1;
+                self.irq_status |= regs::IRQ_ERR;
+            } else {
+                self.write(self.cpl_base + slot * CPL_BYTES as u64, &cpl.encode());
+            }
             self.cpl_count += 1;
             self.head = self.head.wrapping_add(count);
             self.irq_status |= regs::IRQ_CPL | if status.is_error() { regs::IRQ_ERR } else { 0 };
@@ -225,6 +234,12 @@ impl Host for FakeDevice {
             regs::TX_TAIL => u32::from(self.tail & ((1 << self.log2) - 1)),
             regs::IRQ_STATUS => self.irq_status,
             regs::IRQ_MASK => self.irq_mask,
+            regs::CPL_HEAD => {
+                let size = 1u32 << self.log2;
+                let phase = (self.cpl_count / size).is_multiple_of(2);
+                (self.cpl_count % size) | if phase { regs::CPL_HEAD_PHASE } else { 0 }
+            }
+            o if o == regs::err_cnt(regs::event::CPL_WRITE_ERR) => self.cpl_write_errors,
             _ => 0,
         })
     }
@@ -693,6 +708,45 @@ fn long_run_wraps_and_reclaims() {
         "ring {busy_ring} buf {busy_buf}"
     );
     assert!(phase_flips > 100, "{phase_flips} phase flips");
+}
+
+/// A refused completion write leaves its slot with the PHASE of the lap before, the PHASE the
+/// next lap waits for: the interrupt handler takes the chain back from `CPL_HEAD`/`TX_HEAD`
+/// and must stamp the slot, or `poll` takes the stale record a lap later (posting and polling
+/// one packet at a time reaches the slot before the device writes it again).
+#[test]
+fn refused_completion_writes_are_taken_back_once_over_many_laps() {
+    let (mut drv, mut dev) = started(config(3, 16));
+    let size = drv.ring_size() as u32;
+    dev.refused_cpls = vec![2, 3, 9, 16, 23, 31];
+    let laps = 6;
+    let (mut lost, mut taken) = (0, 0);
+    for tag in 0..u64::from(laps * size) {
+        drv.xmit(&mut dev, &linear(60 + tag as usize % 7, tag), tag)
+            .unwrap();
+        assert_eq!(dev.run(1), 1);
+        let mut done = Vec::new();
+        if dev.irq_status & regs::IRQ_ERR != 0 {
+            let (bits, recovered) = drv.handle_irq(&mut dev).unwrap();
+            assert_ne!(bits & regs::IRQ_ERR, 0);
+            done.extend(recovered);
+        }
+        done.extend(drv.poll(&mut dev));
+        assert_eq!(
+            done.len(),
+            1,
+            "tag {tag}: exactly its own chain back: {done:?}"
+        );
+        assert_eq!(done[0].tag, tag);
+        assert_eq!(done[0].completion.desc_count, 1);
+        lost += usize::from(done[0].lost);
+        taken += 1;
+        assert!(drv.errors().is_empty(), "tag {tag}: {:?}", drv.errors());
+    }
+    assert_eq!(lost, dev.refused_cpls.len());
+    assert_eq!(taken, laps * size);
+    assert_eq!(drv.in_flight(), 0);
+    assert_eq!(drv.free_slots(), drv.ring_size() - 1);
 }
 
 #[test]

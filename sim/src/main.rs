@@ -235,6 +235,13 @@ struct BenchArgs {
     /// DECERR; the packets it hits must end in errors only (DESC_DMA or DMA_READ), no frame.
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability)]
     read_errors: f64,
+    /// Probability that host memory answers a write burst (a completion record) with SLVERR or
+    /// DECERR; the record is lost, the engine counts it (ERR_CNT CPL_WRITE_ERR, IRQ ERR) and the
+    /// driver model takes the chains back from CPL_HEAD and TX_HEAD. Not with --read-errors:
+    /// the lost record of a packet a read error hit cannot be rebuilt from its case.
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability,
+          conflicts_with = "read_errors")]
+    write_errors: f64,
     /// Test hook for the harness itself: from the first packet on, accesses to one register
     /// never complete (`no-response:OFFSET`) or answer SLVERR (`slverr:OFFSET`).
     #[arg(long, hide = true, value_name = "KIND:OFFSET", value_parser = reg_fault)]
@@ -268,6 +275,9 @@ impl BenchArgs {
         }
         if self.read_errors != 0.0 {
             f += &format!(" --read-errors {}", self.read_errors);
+        }
+        if self.write_errors != 0.0 {
+            f += &format!(" --write-errors {}", self.write_errors);
         }
         f
     }
@@ -518,6 +528,7 @@ fn run_config(b: &BenchArgs, seed: u64) -> RunConfig {
                 unsolicited_r_prob: b.unsolicited,
                 unsolicited_b_prob: b.unsolicited,
                 read_error_prob: b.read_errors,
+                write_error_prob: b.write_errors,
                 ..BusFaults::default()
             },
             ..Traffic::default()
@@ -1116,12 +1127,14 @@ fn simulate_with(
     let (m, mac) = (runner.tb.mem.stats(), runner.tb.sink.stats());
     println!(
         "bus faults injected: {} stall bursts ({} cycles) on host memory, {} on the MAC; \
-         read errors {}; unsolicited R {} / B {}; dropped reads {} / writes {}; {} frames cut \
-         with TUSER",
+         read errors {}; write errors {} ({} chains or chain parts taken back); unsolicited R {} / \
+         B {}; dropped reads {} / writes {}; {} frames cut with TUSER",
         m.stall_bursts,
         m.stall_cycles,
         mac.stall_bursts,
         m.injected_read_errors,
+        m.injected_write_errors,
+        s.lost_records,
         m.unsolicited_r,
         m.unsolicited_b,
         m.dropped_reads,
@@ -1411,6 +1424,7 @@ fn live_cmd(a: LiveArgs) -> Result<ExitCode> {
         stall_max: DEFAULT_STALL_MAX,
         unsolicited: 0.0,
         read_errors: 0.0,
+        write_errors: 0.0,
         inject_reg_fault: None,
     };
     let (summary, secs) = simulate_with(&bench, seed, input.by_ref(), &mut sink, |_| Ok(()))?;
