@@ -714,7 +714,8 @@ pub enum ResetWhen {
     ReadsAndWritesOutstanding,
     /// A frame started and not ended on the stream.
     MidFrame,
-    /// Mid-frame while the MAC holds `tready` low (the cut must wait for it).
+    /// Mid-frame while the MAC holds `tready` low; the MAC then keeps it low for 64 cycles
+    /// more, so the cut comes while a beat is offered and not taken (the abort must hold it).
     MidFrameStalled,
 }
 
@@ -1085,6 +1086,11 @@ impl Runner {
                 };
             if due {
                 self.resets.pop_front();
+                if r.when == ResetWhen::MidFrameStalled {
+                    // Keep the MAC stopped until the reset has landed (a register write takes a
+                    // few cycles), so the cut finds the beat offered and not taken.
+                    self.tb.sink.hold_off(64);
+                }
                 return self.reset_and_recover(r.kind, pending, s, sink);
             }
             self.tb.step();

@@ -139,6 +139,13 @@ impl AxisSink {
         !self.tready
     }
 
+    /// Keeps `tready` low for at least the next `cycles` edges (a MAC that stops), counted as a
+    /// back-pressure burst.
+    pub fn hold_off(&mut self, cycles: u32) {
+        self.stats.stall_bursts += 1;
+        self.stall_left = self.stall_left.max(cycles);
+    }
+
     /// Counters.
     pub fn stats(&self) -> &AxisSinkStats {
         &self.stats
