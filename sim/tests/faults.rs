@@ -333,7 +333,7 @@ fn random_write_errors_over_the_mix_lose_no_packet() {
     let mut runner = Runner::new(config(12, traffic)).unwrap();
     let report = runner.run(&cases, |_| {});
     assert!(report.summary.ok(), "{:#?}", report.global_errors);
-    assert_eq!(report.summary.passed, n as u64);
+    assert_eq!(report.summary.passed, n);
     let refused = runner.tb.mem.stats().write_error_responses;
     assert!(
         report.summary.lost_records > 20,
