@@ -178,8 +178,7 @@ pub enum Workload {
 }
 
 impl Workload {
-    /// Every workload of `make bench`. The USO rows ([`Workload::USO`]) join them once the RTL
-    /// segments (issue 9); until then `--workloads uso4-64k,uso6-64k` runs them.
+    /// Every workload of `make bench`: UFO, plain packets of every size, USO.
     pub fn all() -> Vec<Workload> {
         let mut w = vec![Workload::Ufo4, Workload::Ufo6];
         w.extend(PLAIN_SIZES.iter().map(|&s| Workload::Plain(s)));
@@ -542,7 +541,7 @@ pub struct BenchCmd {
     /// Master seed (default 1: the same packets in every run).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Workloads (ufo4-64k, ufo6-64k, plain-N).
+    /// Workloads (ufo4-64k, ufo6-64k, plain-N, uso4-64k, uso6-64k).
     #[arg(long, value_delimiter = ',', default_values_t = Workload::all().iter().map(Workload::name).collect::<Vec<_>>())]
     pub workloads: Vec<String>,
     /// Host read latencies in cycles.

@@ -1127,13 +1127,13 @@ fn simulate_with(
     let (m, mac) = (runner.tb.mem.stats(), runner.tb.sink.stats());
     println!(
         "bus faults injected: {} stall bursts ({} cycles) on host memory, {} on the MAC; \
-         read errors {}; write errors {} ({} chains or chain parts taken back); unsolicited R {} / \
-         B {}; dropped reads {} / writes {}; {} frames cut with TUSER",
+         random read errors {}; completion writes refused {} ({} chains or chain parts taken \
+         back); unsolicited R {} / B {}; dropped reads {} / writes {}; {} frames cut with TUSER",
         m.stall_bursts,
         m.stall_cycles,
         mac.stall_bursts,
         m.injected_read_errors,
-        m.injected_write_errors,
+        m.write_error_responses,
         s.lost_records,
         m.unsolicited_r,
         m.unsolicited_b,
