@@ -1012,9 +1012,16 @@ impl Driver {
                     // The slot still holds the PHASE of the lap before, which is the PHASE the
                     // next lap waits for: stamp it with this lap's, or `poll` would take the
                     // stale record a lap from now.
-                    let mut stamp = [0u8; CPL_BYTES];
-                    stamp[5] = if lap_phase { CPL_FLAG_PHASE } else { 0 };
-                    host.mem_write(at, &stamp);
+                    let stamp = Completion {
+                        desc_index: 0,
+                        desc_count: 0,
+                        status: Status::Ok,
+                        flags: if lap_phase { CPL_FLAG_PHASE } else { 0 },
+                        frames: 0,
+                        wire_bytes: 0,
+                        reserved: 0,
+                    };
+                    host.mem_write(at, &stamp.encode());
                     missing = true;
                 }
                 Some(c) => {
